@@ -1,0 +1,3 @@
+from intake_app.cli.main import run
+
+run()

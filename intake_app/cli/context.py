@@ -1,0 +1,117 @@
+"""What every command handler gets: the parsed arguments, secrets input, the vault path, and output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from intake_app.display import clean_text
+from intake_app.errors import UsageError
+from intake_app.private_fs import resolve_vault_path
+from intake_app.vault import Vault
+
+MAX_SECRET_FILE = 4096
+
+
+def read_secret_file(path: str, what: str) -> str:
+    """Read a passphrase or recovery key from a file: strict UTF-8, one trailing newline removed."""
+    try:
+        with Path(path).open("rb") as fh:
+            data = fh.read(MAX_SECRET_FILE + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read the {what} file {path}: {exc.strerror}") from None
+    if len(data) > MAX_SECRET_FILE:
+        raise UsageError(f"the {what} file {path} is too large to hold a {what}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"the {what} file {path} is not valid UTF-8") from None
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    return text
+
+
+def _prompt(prompt: str) -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(f"no terminal to ask for it: {prompt.rstrip(': ')} must come from a file or the environment")
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError("no input") from None
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    # ---- options
+    def opt(self, name: str, default: Any = None) -> Any:
+        return getattr(self.args, name, default)
+
+    @property
+    def json(self) -> bool:
+        return bool(self.opt("json", False))
+
+    @property
+    def vault_path(self) -> Path:
+        return resolve_vault_path(self.opt("vault"))
+
+    # ---- secrets
+    def passphrase(self) -> str:
+        path = self.opt("passphrase_file")
+        if path:
+            return read_secret_file(path, "passphrase")
+        env = os.environ.get("INTAKE_PASSPHRASE")
+        if env is not None:
+            return env
+        return _prompt("Passphrase: ")
+
+    def new_passphrase(self) -> str:
+        path = self.opt("new_passphrase_file")
+        if path:
+            value = read_secret_file(path, "new passphrase")
+        elif (env := os.environ.get("INTAKE_NEW_PASSPHRASE")) is not None:
+            value = env
+        else:
+            value = _prompt("New passphrase: ")
+            if _prompt("Repeat the new passphrase: ") != value:
+                raise UsageError("the two passphrases differ; nothing was changed")
+        if not value:
+            raise UsageError("the new passphrase is empty")
+        return value
+
+    def recovery_key(self) -> str:
+        path = self.opt("recovery_key_file")
+        if path:
+            return read_secret_file(path, "recovery key")
+        env = os.environ.get("INTAKE_RECOVERY_KEY")
+        if env is not None:
+            return env
+        return _prompt("Recovery key: ")
+
+    def open_vault(self) -> Vault:
+        return Vault.open(self.vault_path, self.passphrase())
+
+    # ---- output
+    def emit(self, doc: dict[str, Any], text: str) -> None:
+        """Print one JSON document with --json, else the human-readable text (cleaned of control characters)."""
+        if self.json:
+            json.dump(doc, self.out, ensure_ascii=False, indent=2, sort_keys=True)
+            self.out.write("\n")
+        else:
+            self.out.write(clean_text(text, keep_newlines=True))
+            if not text.endswith("\n"):
+                self.out.write("\n")
+
+    def warn(self, message: str) -> None:
+        self.err.write(f"intake: warning: {clean_text(message)}\n")

@@ -1,0 +1,153 @@
+"""``intake vault …``: init, info, passwd, recover, erase."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+
+from crypto import kdf
+from intake_app import vault as vault_mod
+from intake_app.cli.context import Context
+from intake_app.errors import RefusedError, UsageError
+from intake_app.vault import Vault
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    vault = sub.add_parser("vault", help="create, inspect, re-key or erase a vault", parents=[common])
+    vsub = vault.add_subparsers(dest="vault_command", required=True, metavar="COMMAND")
+
+    p = vsub.add_parser("init", help="create a vault; prints the recovery key once", parents=[common])
+    p.add_argument("--role", choices=vault_mod.ROLES, default="field", help="field laptop or HQ (default: field)")
+    p.add_argument("--new-passphrase-file", help="read the passphrase of the new vault from this file")
+    p.set_defaults(func=cmd_init)
+
+    p = vsub.add_parser("info", help="role, id, fingerprint, schema, KDF profile, counts", parents=[common])
+    p.set_defaults(func=cmd_info)
+
+    p = vsub.add_parser("passwd", help="change the passphrase (the database is untouched)", parents=[common])
+    p.add_argument("--new-passphrase-file", help="read the new passphrase from this file")
+    p.set_defaults(func=cmd_passwd)
+
+    p = vsub.add_parser("recover", help="set a new passphrase using the recovery key", parents=[common])
+    p.add_argument("--recovery-key-file", help="read the recovery key from this file")
+    p.add_argument("--new-passphrase-file", help="read the new passphrase from this file")
+    p.set_defaults(func=cmd_recover)
+
+    p = vsub.add_parser("erase", help="crypto-erase: destroy the key material at once", parents=[common])
+    p.add_argument("--yes", action="store_true", help="do not ask to type the vault id")
+    p.set_defaults(func=cmd_erase)
+
+
+def _new_vault_passphrase(ctx: Context) -> str:
+    # `init` takes the passphrase of the new vault from the usual sources, asking twice when it prompts.
+    if ctx.opt("new_passphrase_file") or ctx.opt("passphrase_file"):
+        return ctx.new_passphrase() if ctx.opt("new_passphrase_file") else ctx.passphrase()
+    if os.environ.get("INTAKE_PASSPHRASE") is not None:
+        value = ctx.passphrase()
+        if not value:
+            raise UsageError("the passphrase is empty")
+        return value
+    return ctx.new_passphrase()
+
+
+def cmd_init(ctx: Context) -> int:
+    path = ctx.vault_path
+    passphrase = _new_vault_passphrase(ctx)
+    vault, recovery_text = Vault.create(path, passphrase, ctx.opt("role"))
+    with vault:
+        info = vault.info()
+    doc = {
+        "path": str(path),
+        "vault_id": info.vault_id,
+        "role": info.role,
+        "fingerprint": info.fingerprint,
+        "key_id": info.key_id,
+        "kdf_profile": info.kdf_profile,
+        "recovery_key": recovery_text,
+    }
+    text = (
+        f"Created a {info.role} vault at {path}\n"
+        f"Vault id:      {info.vault_id}\n"
+        f"Signing key:   {info.key_id}\n"
+        f"Fingerprint:   {info.fingerprint}\n"
+        "               (read these digits aloud or compare them on paper when the key is enrolled)\n"
+        "\n"
+        "RECOVERY KEY (shown this once; write it on paper and keep it away from this laptop):\n"
+        f"    {recovery_text}\n"
+        "Without the passphrase and without this key, the vault cannot be opened by anyone.\n"
+    )
+    ctx.emit(doc, text)
+    return 0
+
+
+def cmd_info(ctx: Context) -> int:
+    with ctx.open_vault() as vault:
+        info = vault.info()
+    doc = dataclasses.asdict(info)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(info.counts.items())) or "none"
+    kdf_line = f"{info.kdf_profile} (Argon2id m={info.kdf['m_kib'] // 1024} MiB, t={info.kdf['t']}, p={info.kdf['p']})"
+    text = (
+        f"Vault:          {info.path}\n"
+        f"Role:           {info.role}\n"
+        f"Vault id:       {info.vault_id}\n"
+        f"Created:        {info.created_at}\n"
+        f"Signing key:    {info.key_id}\n"
+        f"Fingerprint:    {info.fingerprint}\n"
+        f"Schema version: {info.schema_version}\n"
+        f"KDF profile:    {kdf_line}\n"
+        f"Records:        {counts}\n"
+    )
+    if info.kdf_profile == "fast":
+        text += "WARNING: this vault uses the deliberately weak test KDF profile; do not store real testimony in it.\n"
+    ctx.emit(doc, text)
+    return 0
+
+
+def cmd_passwd(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    with vault:
+        new = ctx.new_passphrase()
+        vault.change_passphrase(new)
+    ctx.emit({"changed": True, "vault_id": vault.vault_id}, "Passphrase changed. The recovery key is unchanged.")
+    return 0
+
+
+def cmd_recover(ctx: Context) -> int:
+    recovery_text = ctx.recovery_key()
+    vault = Vault.open_with_recovery_key(ctx.vault_path, recovery_text)
+    with vault:
+        new = ctx.new_passphrase()
+        vault.change_passphrase(new)
+    ctx.emit({"changed": True, "vault_id": vault.vault_id},
+             "New passphrase set with the recovery key. The recovery key stays valid.")
+    return 0
+
+
+def cmd_erase(ctx: Context) -> int:
+    path = ctx.vault_path
+    slots = vault_mod.read_key_slots(path)
+    if not ctx.opt("yes"):
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError("erase asks to type the vault id on a terminal; pass --yes to erase without asking")
+        ctx.err.write(
+            f"This destroys the vault at {path} for ever. Nothing in it can be recovered afterwards,\n"
+            f"not even with the recovery key. To confirm, type the vault id ({slots.vault_id}): "
+        )
+        ctx.err.flush()
+        typed = sys.stdin.readline().strip()
+        if typed != slots.vault_id:
+            raise RefusedError("the vault id typed does not match; nothing was erased")
+    started = time.perf_counter()
+    vault_mod.erase(path)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    ctx.emit({"erased": True, "vault_id": slots.vault_id, "elapsed_ms": round(elapsed_ms, 1)},
+             f"Vault {slots.vault_id} erased in {elapsed_ms:.0f} ms: its key material is destroyed.")
+    return 0
+
+
+def kdf_warning(ctx: Context) -> None:
+    if kdf.fast_profile_requested():
+        ctx.warn("INTAKE_KDF_PROFILE=fast: new key slots use deliberately weak Argon2id parameters (tests only)")

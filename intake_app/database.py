@@ -1,0 +1,62 @@
+"""Opening the SQLCipher database with the raw data key.
+
+SQLCipher 4 with a raw 256-bit key (no PBKDF2 of its own: the key is already the output of our key hierarchy), 8 KiB
+pages (measured: 4 KiB pages double the file and run about 4x slower with ~2 KB rows), WAL with synchronous=FULL so a
+commit acknowledged to the user survives a power cut, temp_store=MEMORY so sorts and temporary tables never reach disk.
+The stdlib sqlite3 module is never used: it would silently open a plaintext database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from intake_app.errors import RefusedError
+
+PAGE_SIZE = 8192
+Connection = Any  # sqlcipher3 ships no type information
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def open_encrypted(path: Path, key: bytes, *, create: bool = False) -> Connection:
+    """Open (or with ``create``, create) the vault database; refuse a key that does not decrypt it."""
+    if len(key) != 32:
+        raise ValueError("the database key is 32 bytes")
+    if not create and not path.is_file():
+        raise RefusedError(f"the vault database is missing: {path}")
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
+        # The first read proves the key: SQLCipher reports a wrong key as "file is not a database".
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+    except sqlcipher3.DatabaseError:
+        conn.close()
+        raise RefusedError(
+            "the vault database cannot be decrypted with this vault's key: it is damaged or belongs to another vault"
+        ) from None
+    return conn
+
+
+class Transaction:
+    """``with Transaction(conn):`` — BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
