@@ -187,9 +187,7 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
     return computed is not None and hmac.compare_digest(computed, expected_root)
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
     """True when ``proof`` shows the tree (old_size, old_root) is a prefix of (new_size, new_root). RFC 9162
     §2.1.4.2, with its edge cases: equal sizes need equal roots and an empty proof; the empty tree is a prefix of
     every tree, with an empty proof."""
