@@ -52,6 +52,7 @@ from crypto.age_stream import (
     StreamDecryptor,
     StreamEncryptor,
     payload_key,
+    write_all,
 )
 from crypto.errors import AuthenticationError, MalformedError, UnsupportedError
 
@@ -259,7 +260,7 @@ class AgeWriter:
         stanzas = [_x25519_stanza(r, file_key) for r in recipients]
         nonce = os.urandom(PAYLOAD_NONCE_SIZE)
         self._dst = dst
-        dst.write(encode_header(stanzas, file_key) + nonce)
+        write_all(dst, memoryview(encode_header(stanzas, file_key) + nonce))
         self._stream: StreamEncryptor | None = StreamEncryptor(dst, payload_key(file_key, nonce))
 
     def write(self, data: bytes | bytearray | memoryview) -> int:

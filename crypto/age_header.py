@@ -336,10 +336,11 @@ class ArmorReader:
             self._end(end_eol)
 
     def read(self, size: int = -1, /) -> bytes:
-        """Return up to ``size`` decoded bytes (at least one unless the armor has ended)."""
+        """Return up to ``size`` decoded bytes (one line's worth if negative); empty once the armor has ended."""
         if not self._started:
             self._begin()
-        while not self._decoded and not self._done:
+        want = max(size, 1)
+        while len(self._decoded) < want and not self._done:
             self._decode_line()
         n = len(self._decoded) if size < 0 else min(size, len(self._decoded))
         out = bytes(self._decoded[:n])

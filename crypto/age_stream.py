@@ -67,9 +67,9 @@ class StreamEncryptor:
         if self._encrypt_into is not None:
             out = self._out_view[: len(chunk) + TAG_SIZE]
             self._encrypt_into(nonce, chunk, None, out)
-            _write_all(self._dst, out)
+            write_all(self._dst, out)
         else:
-            _write_all(self._dst, memoryview(self._aead.encrypt(nonce, chunk, None)))
+            write_all(self._dst, memoryview(self._aead.encrypt(nonce, chunk, None)))
 
     def write(self, data: memoryview) -> None:
         """Encrypt and write every full chunk that is known not to be the last."""
@@ -100,7 +100,8 @@ class StreamEncryptor:
         self._fill = 0
 
 
-def _write_all(dst: BinaryIO, data: memoryview) -> None:
+def write_all(dst: BinaryIO, data: memoryview) -> None:
+    """Write all of ``data`` to ``dst``, even if it is a raw file that accepts less per call."""
     written = 0
     while written < len(data):
         n = dst.write(data[written:])
