@@ -8,6 +8,7 @@ The stdlib sqlite3 module is never used: it would silently open a plaintext data
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,10 @@ def open_encrypted(path: Path, key: bytes, *, create: bool = False) -> Connectio
         raise ValueError("the database key is 32 bytes")
     if not create and not path.is_file():
         raise RefusedError(f"the vault database is missing: {path}")
+    if create and not path.exists():
+        # SQLite creates files with the process umask and gives its -wal/-shm files the database's mode, so the database
+        # file is made private here first, whatever umask the caller runs with.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

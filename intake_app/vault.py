@@ -161,6 +161,7 @@ class Vault:
         if stored_id != slots.vault_id:
             conn.close()
             raise RefusedError("the key slots and the database belong to different vaults")
+        _remove_interrupted_slot_writes(path)
         return cls(path, conn, slots, dek)
 
     def lock(self) -> None:
@@ -281,6 +282,14 @@ def _initialise(conn: Connection, vault_id: str, role: str) -> None:
         if role == "hq":
             secret = X25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
             conn.execute("INSERT INTO age_identities (secret, created_at) VALUES (?, ?)", (secret, now))
+
+
+def _remove_interrupted_slot_writes(path: Path) -> None:
+    """A passphrase change killed before its rename leaves a temp file wrapping the key under a passphrase the user was
+    never told had been set. It is removed once the vault is opened with a secret that works."""
+    for tmp in path.glob(f".{KEYSLOTS_FILE}.tmp-*"):
+        with contextlib.suppress(OSError):
+            overwrite_and_unlink(tmp)
 
 
 def change_passphrase_with_recovery_key(path: Path, recovery_text: str, new_passphrase: str) -> None:
