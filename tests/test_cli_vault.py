@@ -137,13 +137,12 @@ def test_kill_during_passwd_leaves_old_or_new(intake: Runner, vault_dir: Path) -
     """kill -9 at random moments of `vault passwd`: afterwards exactly one of the two passphrases opens the vault."""
     _init(intake, vault_dir)
     rng = random.Random(20261126)
-    current, counter = PW["INTAKE_PASSPHRASE"], 0
+    current = PW["INTAKE_PASSPHRASE"]
     start = time.perf_counter()
     intake("--vault", str(vault_dir), "vault", "passwd", env={**PW, "INTAKE_NEW_PASSPHRASE": current})
     runtime = time.perf_counter() - start
     outcomes = {"old": 0, "new": 0}
-    for _ in range(25):
-        counter += 1
+    for counter in range(1, 26):
         new = f"pass-{counter}"
         env = {**os.environ, "INTAKE_PASSPHRASE": current, "INTAKE_NEW_PASSPHRASE": new}
         proc = subprocess.Popen([sys.executable, "-m", "intake_app", "--vault", str(vault_dir), "vault", "passwd"],

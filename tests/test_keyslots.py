@@ -64,7 +64,7 @@ def test_every_flipped_byte_is_refused() -> None:
 
 
 def test_swapped_slots_do_not_open() -> None:
-    slots, _, rk = _make()
+    slots, _, _ = _make()
     doc = json.loads(slots.to_bytes())
     p, r = doc["slots"]["passphrase"], doc["slots"]["recovery"]
     # Put the recovery slot's ciphertext in the passphrase slot (keeping the passphrase slot's KDF parameters).

@@ -8,7 +8,7 @@ import pytest
 
 from intake_app import migrations
 from intake_app.database import open_encrypted
-from intake_app.vault import DB_FILE, Vault
+from intake_app.vault import DB_FILE
 
 KEY = bytes(range(32))
 
