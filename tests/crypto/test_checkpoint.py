@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -298,3 +299,41 @@ def test_prefix_growth_agrees_with_consistency_proof() -> None:
 def test_leaves_bytes_refuses_wrong_length() -> None:
     with pytest.raises(MalformedError):
         checkpoint.leaves_bytes([b"\x00" * 31])
+
+
+# --- the worked example in the format documentation ---------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "minisign-and-checkpoint.md"
+
+
+def _documented_files() -> dict[str, str]:
+    blocks = re.findall(r"<!-- file: (\S+) -->\n```\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    return dict(blocks)
+
+
+def test_documented_example_verifies(tmp_path: Path) -> None:
+    """The files an auditor is told to copy out of the docs verify, and the printed hashes are the real ones."""
+    files = _documented_files()
+    assert set(files) == {"device.pub", "checkpoint", "checkpoint.minisig", "leaves.b64"}
+    pk = minisign.parse_public_key_file(files["device.pub"])
+    cp = checkpoint.verify_checkpoint(pk, files["checkpoint"], files["checkpoint.minisig"])
+    leaves = base64.b64decode(files["leaves.b64"])
+    assert leaves == merkle.leaf_hash(b"example entry 1") + merkle.leaf_hash(b"example entry 2")
+    checkpoint.verify_leaves(cp, leaves)
+    doc = DOC.read_text(encoding="utf-8")
+    assert f"{cp.root.hex()}  -" in doc
+    assert f"{merkle.leaf_hash(b'example entry 1').hex()}  -" in doc
+    assert leaves.hex() in doc
+    if MINISIGN is not None:
+        for name, content in files.items():
+            (tmp_path / name).write_text(content)
+        result = subprocess.run(
+            [MINISIGN, "-Vm", "checkpoint", "-p", "device.pub"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout in doc
