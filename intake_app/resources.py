@@ -1,0 +1,30 @@
+"""Where the program's bundled data files live, in a source checkout and in a PyInstaller build.
+
+One function resolves every resource path so the frozen build only needs the data directory copied to
+``intake_app/data`` inside the bundle (PyInstaller unpacks it under ``sys._MEIPASS``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path, PurePosixPath
+
+
+def _data_root() -> Path:
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and isinstance(frozen_root, str):
+        return Path(frozen_root) / "intake_app" / "data"
+    return Path(__file__).resolve().parent / "data"
+
+
+def data_path(*parts: str) -> Path:
+    """Return the path of a bundled data file, e.g. ``data_path("vocabularies", "act_types.json")``.
+
+    Parts must be plain relative names: absolute paths and ``..`` are refused so a caller passing a name that came
+    from input can never reach outside the data directory.
+    """
+    for part in parts:
+        pure = PurePosixPath(part.replace("\\", "/"))
+        if not part or pure.is_absolute() or ".." in pure.parts or ":" in part:
+            raise ValueError("resource path parts must be plain relative names")
+    return _data_root().joinpath(*parts)
