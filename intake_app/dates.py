@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 SEASON_MONTHS: dict[int, tuple[int, int]] = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
 _MAX_LEN = 64
-_SINGLE = re.compile(r"(?P<year>[0-9]{1,4}[0-9X]*)(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?(?P<q>[?~%]?)")
+_SINGLE = re.compile(r"(?P<year>[0-9X]{1,16})(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?(?P<q>[?~%]?)")
 
 
 class DateError(ValueError):
@@ -156,8 +156,11 @@ JUCHE_OFFSET = 1911  # Juche 1 = 1912
 _SEASONS = {"봄": 21, "여름": 22, "가을": 23, "겨울": 24, "spring": 21, "summer": 22, "autumn": 23, "fall": 23,
             "winter": 24}
 _SEASON_NAMES = {21: ("봄", "spring"), 22: ("여름", "summer"), 23: ("가을", "autumn"), 24: ("겨울", "winter")}
-_MONTHS_EN = {name: i for i, name in enumerate(calendar.month_name) if name} | {
-    name: i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+# Fixed English names: calendar.month_name follows the process locale, which a Korean desktop may have set.
+MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")
+_MONTHS_EN = {name.lower(): i for i, name in enumerate(MONTH_NAMES_EN, 1)} | {
+    name[:3].lower(): i for i, name in enumerate(MONTH_NAMES_EN, 1)} | {"sept": 9}
 _PART_NAMES = {"early": ("초", "early"), "mid": ("중반", "mid"), "late": ("말", "late")}
 
 _APPROX = re.compile(
@@ -170,7 +173,7 @@ _DECADE = re.compile(r"(\d{3})0\s*년대|\b(?:the\s+)?(\d{3})0'?s\b")
 _YEAR = re.compile(r"(\d{4})\s*년?")
 _MONTH_KO = re.compile(r"(\d{1,2})\s*월")
 _DAY_KO = re.compile(r"(\d{1,2})\s*일")
-_MONTH_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)).lower() + r")\b\.?")
+_MONTH_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\b\.?")
 _DAY_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
 _SEASON = re.compile(r"봄|여름|가을|겨울|\bspring\b|\bsummer\b|\bautumn\b|\bfall\b|\bwinter\b")
 _PART = re.compile(
@@ -222,24 +225,35 @@ def _part_code(word: str) -> str:
     return "late"
 
 
-def _extract(text: str) -> _Said | None:
-    said = _Said(text.casefold())
-    said.lunar = said.take(_LUNAR) is not None
-    said.rest = said.rest.replace("양력", " ")
-    while said.take(_UNCERTAIN):
-        said.uncertain = True
+def _take_year(said: _Said) -> bool:
+    """Find the year (Juche, ISO, decade or plain); False if the text names an impossible month."""
     if (m := said.take(_JUCHE)) is not None:
         said.juche = int(m[1] or m[2])
         said.year = said.juche + JUCHE_OFFSET
     if said.year is None and (m := said.take(_ISO)) is not None:
         said.year, said.month = int(m[1]), int(m[2])
         said.day = int(m[3]) if m[3] else None
+        if said.day is None and said.month in SEASON_MONTHS:
+            said.season, said.month = said.month, None  # EDTF season written as 1998-21
+        elif not 1 <= said.month <= 12:
+            return False
     if said.year is None and (m := said.take(_DECADE)) is not None:
         said.decade = int(m[1] or m[2])
     if said.year is None and said.decade is None and (m := said.take(_YEAR)) is not None:
         said.year = int(m[1])
+    return True
+
+
+def _extract(text: str) -> _Said | None:
+    said = _Said(text.casefold())
+    said.lunar = said.take(_LUNAR) is not None
+    said.rest = said.rest.replace("양력", " ")
+    while said.take(_UNCERTAIN):
+        said.uncertain = True
+    if not _take_year(said):
+        return None
     if said.month is None and (m := said.take(_MONTH_KO) or said.take(_MONTH_EN)) is not None:
-        said.month = int(m[1]) if m[1].isdigit() else _MONTHS_EN[m[1].capitalize()]
+        said.month = int(m[1]) if m[1].isdigit() else _MONTHS_EN[m[1]]
         if said.day is None and (d := said.take(_DAY_KO) or said.take(_DAY_EN)) is not None:
             said.day = int(d[1])
     if (m := said.take(_SEASON)) is not None:
@@ -307,7 +321,7 @@ def _describe(said: _Said) -> tuple[str, str]:
         ko, en = f"{said.year}년", f"{said.year}"
     if said.month is not None:
         ko += f" {said.month}월"
-        en = f"{calendar.month_name[said.month]} {en}"
+        en = f"{MONTH_NAMES_EN[said.month - 1]} {en}"
         if said.day is not None:
             ko += f" {said.day}일"
             en = f"{said.day} {en}"
