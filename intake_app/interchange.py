@@ -126,7 +126,7 @@ def _show(value: Any) -> str:
     if isinstance(value, int):
         return str(value) if abs(value) < 10**15 else "a large integer"
     if isinstance(value, float):
-        return "NaN or Infinity" if not math.isfinite(value) else "a number with a fraction"
+        return "NaN or Infinity" if not math.isfinite(value) else "a decimal number"
     if isinstance(value, str):
         return repr(value) if _SHOWABLE.match(value) else "a string"
     if isinstance(value, list | tuple):

@@ -143,8 +143,9 @@ CONSENT_PURPOSES_VOCAB = "consent_purposes"
 
 
 def _text_schema(max_length: int, multiline: bool) -> dict[str, Any]:
-    forbidden = FORBIDDEN_IN_TEXT if multiline else FORBIDDEN_IN_LINE
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": f"^[^{forbidden}]*$"}
+    # Multi-line text may use CRLF line ends (the validator turns them into LF); a lone CR is refused.
+    pattern = f"^(?:[^{FORBIDDEN_IN_TEXT}]|\\r\\n)*$" if multiline else f"^[^{FORBIDDEN_IN_LINE}]*$"
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": pattern}
 
 
 def _codes(vocab: str) -> list[str]:
