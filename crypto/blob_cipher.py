@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from crypto.errors import AuthenticationError, MalformedError, UnsupportedError
+from crypto.errors import AuthenticationError, CryptoError, MalformedError, UnsupportedError
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
@@ -57,6 +57,9 @@ MAX_BLOB_ID_LEN: Final = 1024
 _LAST_CHUNK_LIMIT: Final = 1 << 88  # the counter is 11 bytes; no real file comes near this
 
 _KDF_INFO: Final = b"testimony-intake blob v1\x00"
+_BAD_CHUNK: Final = (
+    "the attachment was altered or damaged: a chunk does not authenticate (tampering, truncation, or chunks reordered)"
+)
 
 # cryptography >= 47 encrypts and decrypts into caller buffers; older releases allocate per call.
 _HAS_INTO: bool = hasattr(ChaCha20Poly1305, "encrypt_into")
@@ -266,7 +269,7 @@ class BlobReader(io.RawIOBase):
         self._chunk_index = -1  # index of the chunk held (authenticated) in self._pt, -1 for none
         self._chunk_len = 0
         self._pos = 0
-        self._failed: str | None = None
+        self._failed: CryptoError | None = None  # a stream read in order stays failed after a bad chunk
         self._size: int | None = None
         self._chunk_count = 0
         self._seekable = bool(src.seekable())
@@ -412,15 +415,12 @@ class BlobReader(io.RawIOBase):
         if _read_full(self._src, ct) != len(ct):
             raise MalformedError("the encrypted attachment is truncated")
         if not self._aead.open_into(index, last, ct, out):
-            raise AuthenticationError(
-                "the attachment was altered or damaged: a chunk does not authenticate (tampering, truncation, "
-                "or chunks reordered)"
-            )
+            raise AuthenticationError(_BAD_CHUNK)
 
     def _next_chunk_in_order(self, index: int) -> bool:
         """Read and authenticate the next chunk of a non-seekable stream; False at the end of the blob."""
         if self._failed is not None:
-            raise AuthenticationError(self._failed)
+            raise type(self._failed)(str(self._failed))
         if index != self._chunk_index + 1:
             # Only happens if a caller mixes positions; a stream cannot go back.
             raise io.UnsupportedOperation("this encrypted attachment can only be read in order")
@@ -430,8 +430,8 @@ class BlobReader(io.RawIOBase):
         got = _read_full(self._src, ct)
         self._chunk_index = -1
         if got < TAG_LEN or (got == TAG_LEN and index > 0):
-            self._failed = "the encrypted attachment is truncated: its final chunk is missing"
-            raise MalformedError(self._failed)
+            self._failed = MalformedError("the encrypted attachment is truncated: its final chunk is missing")
+            raise self._failed
         out = memoryview(self._pt)[: got - TAG_LEN]
         ok_last = False
         if got == len(ct):
@@ -442,16 +442,13 @@ class BlobReader(io.RawIOBase):
         else:
             ok = ok_last = self._aead.open_into(index, True, ct[:got], out)
         if not ok:
-            self._failed = (
-                "the attachment was altered or damaged: a chunk does not authenticate (tampering, truncation, "
-                "or chunks reordered)"
-            )
-            raise AuthenticationError(self._failed)
+            self._failed = AuthenticationError(_BAD_CHUNK)
+            raise self._failed
         if ok_last:
             if _read_full(self._src, memoryview(bytearray(1))):
                 self._pt[:] = bytes(len(self._pt))
-                self._failed = "the encrypted attachment has data after its final chunk"
-                raise MalformedError(self._failed)
+                self._failed = MalformedError("the encrypted attachment has data after its final chunk")
+                raise self._failed
             self._eof_seen = True
             self._size = index * self._chunk_size + len(out)
         self._chunk_index = index

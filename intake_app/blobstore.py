@@ -239,6 +239,8 @@ class BlobStore:
             raise UsageError("the folder to extract the attachment into does not exist")
         if dst.is_dir():
             raise UsageError("the extraction target is a folder; choose a file name")
+        if parent.resolve() == self.root.resolve():
+            raise UsageError("attachments cannot be extracted into the vault's own attachment folder")
         if not overwrite and (dst.exists() or dst.is_symlink()):
             raise UsageError("a file with that name already exists; choose another name or allow overwriting")
         tmp = parent / (TEMP_PREFIX + secrets.token_hex(8))

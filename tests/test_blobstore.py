@@ -199,6 +199,9 @@ def test_extract_writes_plaintext_atomically(store: BlobStore, tmp_path: Path) -
         store.extract(stored.blob_id, stored.key, tmp_path / "nowhere" / "x.wav")
     with pytest.raises(UsageError, match="folder"):
         store.extract(stored.blob_id, stored.key, out_dir)
+    with pytest.raises(UsageError, match="vault's own attachment folder"):
+        store.extract(stored.blob_id, stored.key, store.root / "plain.wav")
+    assert list(store.iter_ids()) == [stored.blob_id] and len(_files(store.root)) == 1
 
 
 def test_extract_of_a_damaged_blob_leaves_no_partial_file(store: BlobStore, tmp_path: Path) -> None:

@@ -245,6 +245,11 @@ def test_no_bytes_of_a_bad_chunk_are_returned() -> None:
         stream.read(1)
     with pytest.raises(AuthenticationError):  # a failed stream stays failed
         stream.read(1)
+    cut = BlobReader(_Stream(_BLOB[: HEADER_LEN + SMALL + TAG_LEN]), KEY, BLOB_ID)
+    assert cut.read(SMALL) == _PLAIN[:SMALL]
+    for _ in range(2):
+        with pytest.raises(MalformedError, match="truncated"):
+            cut.read(1)
 
 
 def test_abandoned_writer_leaves_an_unreadable_blob() -> None:
@@ -279,3 +284,38 @@ def test_errors_are_crypto_errors_without_content() -> None:
     with pytest.raises(CryptoError) as info:
         _open_all(bytes(tampered), seekable=True)
     assert "tail" not in str(info.value)
+
+
+# -- the test vectors printed in docs/formats/blob-format.md ------------------------------------------------------
+
+_VECTOR_SALT = bytes(range(0xA0, 0xC0))
+VECTORS = [
+    (
+        16,
+        b"hello, blob",
+        "895449626c6f620a0110a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf5fd45f9e4cd5b24dff77ce517c9f"
+        "2d947d1473376105dc829daa6d62e244f433e8e1dc4855ed28a22d7983bd8ff53d3af46316b991dd82e9216872",
+    ),
+    (
+        8,
+        bytes(range(256)) + b"end!",
+        "895449626c6f620a0108a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfe02210b7399b76fe6dd2ff292c"
+        "ea4dac9c8627f96a37e5abd43ee043d91d10ac6f68289730d7893fa5aca615171f787d68f6a7ab6c5c2b787c672068127d12757b59aee4"
+        "57bd5adbab567dd5c2156db521baf52f281afa680c8316601d0e00e9c29e2c04115256f3f1920b69a3e601770966d458e13d3242ec2f2c"
+        "de3a3872ecf972eb7563ee4fad7dc9ee1b0d72893d7a5f72430463bad93f980aa19a11bb7ac0c4df02506b17ef956eb59f261ac9aaa0ec"
+        "25a761bf405e620f9435be2d9e12dc00028f8a28d84d1bc567989e294eb3540020adbeb6a32a8ab9f6ddb9352ad4bc209540b6c58ce82c"
+        "85e01005c2cf5c7a54bdfd67221cc00df1ed7493afcac5f71ce5a5da0c55e8f3e9d84430490179319e6de6051f84f8495c58958591d8c6"
+        "5a085e3dc364d16ce576423c7784771bb709fcc28ac3329284863b4174021e2c483c197a",
+    ),
+]
+
+
+@pytest.mark.parametrize(("chunk_log2", "plaintext", "blob_hex"), VECTORS)
+def test_documented_vectors(
+    chunk_log2: int, plaintext: bytes, blob_hex: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blob = bytes.fromhex(blob_hex)
+    assert _open_all(blob, seekable=True) == plaintext
+    assert _open_all(blob, seekable=False) == plaintext
+    monkeypatch.setattr(bc.os, "urandom", lambda n: _VECTOR_SALT[:n])
+    assert _seal(plaintext, chunk_log2=chunk_log2) == blob
