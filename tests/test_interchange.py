@@ -376,3 +376,13 @@ def test_domain_modules_import_neither_qt_nor_sqlcipher() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_documentation_lists_every_key() -> None:
+    text = (ROOT / "docs" / "interchange.md").read_text(encoding="utf-8")
+    for name, fields in OBJECTS.items():
+        section = text.split(f"### {name}\n", 1)
+        assert len(section) == 2, f"docs/interchange.md has no section for {name}"
+        body = section[1].split("\n### ", 1)[0]
+        for key in fields:
+            assert f"| `{key}` |" in body, f"{name}.{key} is not documented"
