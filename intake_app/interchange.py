@@ -66,14 +66,9 @@ _BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
 _SHOWABLE = re.compile(r"^[A-Za-z0-9_+./~?%-]{1,32}$")
 _PATTERNS = {"uuid": re.compile(UUID_PATTERN), "language": re.compile(LANGUAGE_PATTERN),
              "local_id": re.compile(LOCAL_ID_PATTERN)}
-_EXPECTED = {"line": "a string", "text": "a string", "narrative": "a string", "code": "a string",
-             "codes": "an array", "categories": "an array", "edtf": "a string", "bool": "true or false",
-             "int": "an integer", "uuid": "a string", "language": "a string", "local_id": "a string",
-             "object": "an object", "objects": "an array", "consent": "an object"}
-# Skeleton check for nesting depth without recursion: drop strings, keep brackets, peel innermost pairs.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+# Brackets anywhere (strings included) above this count are refused before decoding: 16 MiB of "{}," would
+# otherwise become millions of Python dicts (hundreds of MB). Real testimonies have a few hundred containers.
+MAX_CONTAINERS = 100_000
 
 
 class InterchangeError(UsageError):
@@ -102,7 +97,12 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
     obj = _JsonObject(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        duplicates = []
+        for key, _value in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        obj.duplicates = tuple(duplicates)
     return obj
 
 
@@ -141,15 +141,15 @@ def _key(path: str, key: str) -> str:
     return f"{path}.{shown}" if path else shown
 
 
-def _check_depth(text: str) -> None:
-    skeleton = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    for _ in range(MAX_DEPTH):
-        reduced = _EMPTY_PAIR.sub("", skeleton)
-        if reduced == skeleton:
-            return
-        skeleton = reduced
-    if _EMPTY_PAIR.search(skeleton):
-        raise InterchangeError("", f"JSON nesting is deeper than {MAX_DEPTH} levels")
+def _check_depth(decoded: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH; iterative, so hostile input cannot exhaust the stack here."""
+    stack: list[tuple[Any, int]] = [(decoded, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InterchangeError("", f"JSON nesting is deeper than {MAX_DEPTH} levels")
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def parse_testimony(data: bytes) -> Testimony:
@@ -165,7 +165,8 @@ def parse_testimony(data: bytes) -> Testimony:
         text = raw.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise InterchangeError("", f"not valid UTF-8 (byte offset {exc.start})") from None
-    _check_depth(text)
+    if text.count("{") + text.count("[") > MAX_CONTAINERS:
+        raise InterchangeError("", f"more than {MAX_CONTAINERS} objects and arrays")
     try:
         decoded = json.loads(
             text, object_pairs_hook=_object_pairs, parse_float=_parse_float, parse_int=_parse_int,
@@ -174,7 +175,10 @@ def parse_testimony(data: bytes) -> Testimony:
     except json.JSONDecodeError as exc:
         raise InterchangeError("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
-        raise InterchangeError("", "JSON nesting is too deep") from None
+        # The C decoder stops at the interpreter's recursion limit (about 1000 levels) with a clean exception.
+        raise InterchangeError("", f"JSON nesting is deeper than {MAX_DEPTH} levels") from None
+    if isinstance(decoded, dict | list):
+        _check_depth(decoded)
     return validate(decoded)
 
 

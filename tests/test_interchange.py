@@ -386,3 +386,20 @@ def test_documentation_lists_every_key() -> None:
         body = section[1].split("\n### ", 1)[0]
         for key in fields:
             assert f"| `{key}` |" in body, f"{name}.{key} is not documented"
+
+
+def test_unterminated_string_of_escaped_quotes_is_refused_in_linear_time() -> None:
+    # A regex-based pre-scan of strings would go quadratic here; the decoder must report it directly.
+    data = b'{"narrative": "' + b'\\"' * (4 * 1024 * 1024)
+    with pytest.raises(InterchangeError, match=r"^document: not valid JSON: Unterminated string"):
+        parse_testimony(data)
+
+
+def test_depth_limit_applies_below_the_recursion_limit() -> None:
+    doc = _example()
+    nested: Any = "x"
+    for _ in range(20):
+        nested = {"a": nested}
+    doc["victims"][0]["acts"][0]["perpetrators"][0]["description"] = nested
+    with pytest.raises(InterchangeError, match=r"^document: JSON nesting is deeper than 16 levels$"):
+        parse_testimony(json.dumps(doc).encode())
