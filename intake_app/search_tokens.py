@@ -1,0 +1,206 @@
+"""Text normalisation, bigram tokens and snippets for vault search.
+
+One function, :func:`normalize`, defines what "contains" means for search: both the query and every field go through
+it, and a document matches when the normalised query is a substring of a normalised field. Everything else here
+exists to answer that question fast (:func:`field_tokens`, :func:`query_expression`) or to show the answer
+(:func:`make_snippet`).
+
+Tokens are overlapping character bigrams of the normalised text, as in Lucene's CJKBigramFilter, with one change:
+the last character of a field is paired with an end marker, so every character starts exactly one token. Token ``i``
+of a field is therefore ``(t[i], t[i+1] or END)``, at FTS5 position ``i``. A query of ``m >= 2`` characters becomes
+the FTS5 phrase of its ``m - 1`` bigrams, which matches exactly where the characters ``q[0..m-1]`` sit at consecutive
+positions, i.e. where ``q`` is a substring. No query bigram contains END, so no phrase can run from one field into
+the next one stored in the same column. A one-character query is answered from a second, much smaller table that
+records which characters each document contains (FTS5 ``detail=column``: no positions are needed).
+
+FTS5 cannot be given a custom tokenizer from Python, so each token is written as eight ASCII characters (two code
+points, each in four base-36 digits) and the table uses FTS5's ``ascii`` tokenizer, which splits on the spaces
+between them and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# 36**4 = 1,679,616 > 0x10FFFF, so every code point fits in four digits; the top value is never a code point.
+_WIDTH = 4
+END_CODE = "zzzz"
+
+_code_cache: dict[str, str] = {}
+
+
+def _encode_char(char: str) -> str:
+    code = _code_cache.get(char)
+    if code is None:
+        value = ord(char)
+        digits = []
+        for _ in range(_WIDTH):
+            value, rest = divmod(value, 36)
+            digits.append(_DIGITS[rest])
+        code = "".join(reversed(digits))
+        if len(_code_cache) < 65536:  # bounded: hostile text cannot grow the cache without limit
+            _code_cache[char] = code
+    return code
+
+
+def fold(text: str) -> str:
+    """NFC, case-fold, NFC again (case folding can produce decomposed sequences); whitespace untouched."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+def normalize(text: str) -> str:
+    """The one definition of searchable text: NFC, case-folded, whitespace runs collapsed to one space, trimmed."""
+    return " ".join(fold(text).split())
+
+
+def field_tokens(normalized: str) -> str:
+    """FTS5 column text for one normalised field: one encoded bigram per character, space separated."""
+    if not normalized:
+        return ""
+    codes = [_encode_char(c) for c in normalized]
+    codes.append(END_CODE)
+    return " ".join([a + b for a, b in itertools.pairwise(codes)])
+
+
+def column_text(normalized_fields: Iterable[str]) -> str:
+    """Token text for several fields sharing one FTS5 column; each field ends with END, so phrases cannot span."""
+    return " ".join(t for t in (field_tokens(f) for f in normalized_fields) if t)
+
+
+def char_tokens(normalized_fields: Iterable[str]) -> str:
+    """FTS5 column text for the one-character table: every character of every field, encoded."""
+    return " ".join(_encode_char(c) for text in normalized_fields for c in text)
+
+
+def query_phrase(normalized_query: str) -> str:
+    """FTS5 phrase equivalent to "contains ``normalized_query``" (non-empty).
+
+    One character: that character's token, for the one-character table. Longer: the phrase of its bigrams, for the
+    bigram table.
+    """
+    codes = [_encode_char(c) for c in normalized_query]
+    if len(codes) == 1:
+        return f'"{codes[0]}"'
+    return '"' + " ".join(a + b for a, b in itertools.pairwise(codes)) + '"'
+
+
+# ---------------------------------------------------------------------------------------------- snippets
+
+SNIPPET_CHARS = 60
+
+_JAMO_COMBINING = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))  # medial vowels and finals compose with what precedes
+
+
+def _joins_previous(char: str) -> bool:
+    if unicodedata.combining(char):
+        return True
+    cp = ord(char)
+    return any(lo <= cp <= hi for lo, hi in _JAMO_COMBINING)
+
+
+def _cluster_starts(text: str) -> list[int]:
+    """Indices where a new character cluster (base plus combining marks) begins; snippets never cut inside one."""
+    starts = [0] if text else []
+    starts.extend(i for i in range(1, len(text)) if not _joins_previous(text[i]))
+    return starts
+
+
+def _fold_map(text: str) -> tuple[str, list[int]] | None:
+    """``fold(text)`` and, for each of its characters, the index in ``text`` of the cluster it came from."""
+    starts = _cluster_starts(text)
+    folded_parts: list[str] = []
+    origin: list[int] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(text)
+        part = fold(text[start:end])
+        folded_parts.append(part)
+        origin.extend([start] * len(part))
+    folded = "".join(folded_parts)
+    if folded != fold(text):  # normalisation crossed a cluster boundary (very rare scripts): give up on mapping
+        return None
+    return folded, origin
+
+
+def _query_pattern(normalized_query: str) -> re.Pattern[str]:
+    # A single space in the normalised query stands for any whitespace run in the folded (uncollapsed) text.
+    return re.compile(r"\s+".join(re.escape(part) for part in normalized_query.split(" ")))
+
+
+def _is_unsafe(char: str) -> bool:
+    # Control, format (bidi overrides, isolates, zero-width), surrogate and unassigned characters never reach the UI.
+    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Cn"}
+
+
+def _clean(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Drop unsafe characters and collapse whitespace, moving the highlight spans along with the text."""
+    out: list[str] = []
+    new_index = [0] * (len(text) + 1)
+    for i, char in enumerate(text):
+        new_index[i] = len(out)
+        if char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif not _is_unsafe(char):
+            out.append(char)
+    new_index[len(text)] = len(out)
+    cleaned = "".join(out)
+    moved = []
+    for start, end in spans:
+        a, b = new_index[start], new_index[end]
+        while b > a and cleaned[b - 1] == " ":
+            b -= 1
+        if b > a:
+            moved.append((a, b))
+    return cleaned, tuple(moved)
+
+
+def make_snippet(text: str, normalized_query: str, width: int = SNIPPET_CHARS) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About ``width`` characters of ``text`` around the first match, and highlight spans (start, end) into it.
+
+    Offsets count Python characters (code points) of the returned snippet. The window never splits a character
+    cluster, and control and bidi characters are removed. Returns the start of the text without highlights if the
+    query cannot be located (it always can when the document matched).
+    """
+    pattern = _query_pattern(normalized_query)
+    folded = fold(text)
+    origin: list[int] | None = None
+    if len(folded) != len(text):
+        mapped = _fold_map(text)
+        if mapped is not None:
+            folded, origin = mapped
+    matches: list[tuple[int, int]] = []
+    for m in pattern.finditer(folded):
+        if origin is None:
+            start, end = m.start(), m.end()
+        else:
+            start = origin[m.start()]
+            end = origin[m.end()] if m.end() < len(origin) else len(text)
+        # Verify against the definition, so a positional guess is never shown as a highlight.
+        if normalize(text[start:end]) == normalized_query:
+            matches.append((start, end))
+        if len(matches) >= 16:
+            break
+    if not matches:
+        window_start, window_end = 0, min(len(text), width)
+    else:
+        first_start, first_end = matches[0]
+        context = max(0, width - (first_end - first_start))
+        window_start = max(0, first_start - context // 3)
+        window_end = min(len(text), max(first_end, window_start + width))
+        window_start = max(0, min(window_start, window_end - width, first_start))
+    window_start = _snap(text, window_start, down=True)
+    window_end = _snap(text, window_end, down=False)
+    spans = [(s - window_start, e - window_start) for s, e in matches if s >= window_start and e <= window_end]
+    return _clean(text[window_start:window_end], spans)
+
+
+def _snap(text: str, index: int, *, down: bool) -> int:
+    """Move ``index`` to the nearest character-cluster boundary below or above it."""
+    step = -1 if down else 1
+    while 0 < index < len(text) and _joins_previous(text[index]):
+        index += step
+    return index
