@@ -27,7 +27,7 @@ import io
 import os
 import struct
 from types import TracebackType
-from typing import TYPE_CHECKING, BinaryIO, Final
+from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -117,7 +117,13 @@ class _ChunkAead:
         return True
 
 
-def _write_all(dst: BinaryIO, data: memoryview) -> None:
+class WritableStream(Protocol):
+    """Where a :class:`BlobWriter` sends ciphertext: any binary file, raw or buffered, or a pipe-like sink."""
+
+    def write(self, data: memoryview, /) -> int | None: ...
+
+
+def _write_all(dst: WritableStream, data: memoryview) -> None:
     """Write every byte of ``data``: a raw file may accept only part of a write (a disk that is filling up)."""
     while data:
         written = dst.write(data)
@@ -135,7 +141,9 @@ class BlobWriter:
     partial plaintext can never be mistaken for a complete one.
     """
 
-    def __init__(self, dst: BinaryIO, key: bytes, blob_id: bytes, *, chunk_log2: int = DEFAULT_CHUNK_LOG2) -> None:
+    def __init__(
+        self, dst: WritableStream, key: bytes, blob_id: bytes, *, chunk_log2: int = DEFAULT_CHUNK_LOG2
+    ) -> None:
         _check_key_and_id(key, blob_id)
         if not MIN_CHUNK_LOG2 <= chunk_log2 <= MAX_CHUNK_LOG2:
             raise ValueError("chunk_log2 out of range")
@@ -163,6 +171,16 @@ class BlobWriter:
             raise ValueError("write to a closed BlobWriter")
         view = memoryview(data).cast("B")
         total = len(view)
+        try:
+            self._absorb(view)
+        except BaseException:
+            # The output lost bytes or a chunk; sealing a final chunk now could make that look complete.
+            self.abort()
+            raise
+        self._size += total
+        return total
+
+    def _absorb(self, view: memoryview) -> None:
         chunk = self._chunk_size
         while view:
             if self._pending_len == chunk:
@@ -178,8 +196,6 @@ class BlobWriter:
             self._pending[self._pending_len : self._pending_len + take] = view[:take]
             self._pending_len += take
             view = view[take:]
-        self._size += total
-        return total
 
     def close(self) -> None:
         """Seal and write the final chunk (empty only when the whole plaintext is). Idempotent."""

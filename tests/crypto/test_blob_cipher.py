@@ -319,3 +319,20 @@ def test_documented_vectors(
     assert _open_all(blob, seekable=False) == plaintext
     monkeypatch.setattr(bc.os, "urandom", lambda n: _VECTOR_SALT[:n])
     assert _seal(plaintext, chunk_log2=chunk_log2) == blob
+
+
+def test_writer_is_unusable_after_an_output_error() -> None:
+    class _FullDisk(io.BytesIO):
+        def write(self, data: object) -> int:
+            if self.tell() > HEADER_LEN:
+                raise OSError(28, "No space left on device")
+            return super().write(data)  # type: ignore[arg-type]
+
+    out = _FullDisk()
+    writer = BlobWriter(out, KEY, BLOB_ID, chunk_log2=SMALL_LOG2)
+    with pytest.raises(OSError, match="No space"):
+        writer.write(os.urandom(4 * SMALL))
+    writer.close()  # must not seal a final chunk over the lost ones
+    with pytest.raises(ValueError, match="closed"):
+        writer.write(b"more")
+    _assert_refused(out.getvalue())
