@@ -136,17 +136,19 @@ class BlobStore:
                 fd = _create_private_file(tmp)
             except OSError as exc:
                 raise _no_space_or(exc, "store the attachment") from exc
+            written = tmp
             try:
                 with io.FileIO(fd, "wb", closefd=True) as out:
                     digest, size = self._encrypt_into(src, out, key, blob_id, progress, cancel)
                     os.fsync(out.fileno())
                 tmp.rename(final)
+                written = final  # a failed directory fsync must not leave a blob the caller was told failed
                 _fsync_dir(self.root)
             except OSError as exc:
-                _unlink_quietly(tmp)
+                _unlink_quietly(written)
                 raise _no_space_or(exc, "store the attachment") from exc
             except BaseException:
-                _unlink_quietly(tmp)
+                _unlink_quietly(written)
                 raise
         finally:
             with self._lock:
