@@ -1,0 +1,7 @@
+"""``python -m ui``: the desktop application."""
+
+import sys
+
+from ui.app import main
+
+sys.exit(main())

@@ -1,0 +1,169 @@
+"""The session controller: which window shows, the unlocked vault, locking, erasing, settings, idle auto-lock.
+
+Lock means: stop the idle timer, ask every page to drop its content, destroy the main window (so no widget that showed
+content survives), lock the vault (close the database, zero the key copy), clear the clipboard, show the unlock screen.
+
+The clipboard is always cleared on lock, not only when we own it: with a clipboard manager running, ownership moves to
+the manager right after a copy, so "did we put this there?" cannot be answered reliably, and testimony copied out of
+an editor is exactly what must not outlive the lock. Losing an unrelated clipboard entry is the smaller harm. (A
+clipboard manager's history is beyond our reach; the deployment guide should say to run none.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from intake_app import vault as vault_module
+from intake_app.vault import Vault
+from ui.erase_dialog import HOLD_MS, EraseDialog
+from ui.gate_window import GateWindow
+from ui.i18n import resolve_language, set_language
+from ui.idle_lock import IdleLock
+from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
+from ui.settings_store import UiSettings, save_settings
+from ui.tasks import Task
+
+
+def clear_clipboard() -> None:
+    """Empty the clipboard and, on X11, the primary selection."""
+    clipboard = QGuiApplication.clipboard()
+    clipboard.clear(QClipboard.Mode.Clipboard)
+    if clipboard.supportsSelection():
+        clipboard.clear(QClipboard.Mode.Selection)
+
+
+class Session(QObject):
+    """Owns the gate window, the main window (while unlocked) and the vault."""
+
+    def __init__(self, vault_path: Path, settings: UiSettings, settings_path: Path,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.vault_path = vault_path
+        self.settings = settings
+        self.settings_path = settings_path
+        self.vault: Vault | None = None
+        self.main_window: MainWindow | None = None
+        self.erase_hold_ms = HOLD_MS
+        self.idle = IdleLock(settings.auto_lock_minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.gate = GateWindow(vault_path, settings.language)
+        self.gate.unlocked.connect(self._on_unlocked)
+        self.gate.language_chosen.connect(self._on_language_chosen)
+        self.settings_dialog: SettingsDialog | None = None
+        self.erase_dialog: EraseDialog | None = None
+
+    def start(self) -> None:
+        self.gate.show_start()
+        self.gate.show()
+
+    def first_window(self) -> GateWindow:
+        return self.gate
+
+    # ---- unlock / lock
+    def _on_unlocked(self, vault: object) -> None:
+        assert isinstance(vault, Vault)
+        self.vault = vault
+        self.main_window = MainWindow(vault.info())
+        self.main_window.lock_requested.connect(self.lock)
+        self.main_window.settings_requested.connect(self.open_settings)
+        self.main_window.erase_requested.connect(self.open_erase)
+        self.main_window.quit_requested.connect(self.quit)
+        self.main_window.show()
+        self.main_window.activateWindow()
+        self.gate.hide()
+        self.idle.arm()
+
+    def lock(self) -> None:
+        """Lock now: see the module docstring for what that clears."""
+        self.idle.disarm()
+        self._close_dialogs()
+        if self.main_window is not None:
+            window, self.main_window = self.main_window, None
+            window.clear_content()
+            window.hide()
+            window.deleteLater()
+        if self.vault is not None:
+            vault, self.vault = self.vault, None
+            vault.lock()
+        clear_clipboard()
+        self.gate.show_start()
+        self.gate.show()
+        self.gate.activateWindow()
+
+    @property
+    def unlocked(self) -> bool:
+        return self.vault is not None
+
+    # ---- erase
+    def open_erase(self) -> None:
+        if self.vault is None or self.main_window is None:
+            return
+        self.erase_dialog = EraseDialog(self.vault.vault_id, self.erase_hold_ms, self.main_window)
+        self.erase_dialog.accepted.connect(self.erase_now)
+        self.erase_dialog.open()
+
+    def erase_now(self) -> None:
+        """Destroy the key slots first (the vault is noise from then on), then return to the first-run wizard."""
+        self.idle.disarm()
+        if self.vault is not None:
+            self.vault.lock()
+            self.vault = None
+        vault_module.erase(self.vault_path)
+        self.lock()
+
+    # ---- settings
+    def open_settings(self) -> None:
+        parent = self.main_window if self.main_window is not None else self.gate
+        self.settings_dialog = SettingsDialog(self.settings, parent)
+        self.settings_dialog.accepted.connect(self._settings_accepted)
+        self.settings_dialog.open()
+
+    def _settings_accepted(self) -> None:
+        if self.settings_dialog is not None:
+            self.apply_settings(self.settings_dialog.result_settings())
+
+    def apply_settings(self, settings: UiSettings) -> None:
+        """Use the new settings now (language, idle timeout) and store them."""
+        self.settings = settings
+        set_language(resolve_language(settings.language))
+        self.idle.set_timeout_ms(settings.auto_lock_minutes * 60_000)
+        save_settings(self.settings_path, settings)
+
+    def _on_language_chosen(self, choice: str) -> None:
+        self.apply_settings(UiSettings(language=choice, auto_lock_minutes=self.settings.auto_lock_minutes))
+
+    def _close_dialogs(self) -> None:
+        for dialog in (self.settings_dialog, self.erase_dialog):
+            if dialog is not None:
+                dialog.reject()
+                dialog.deleteLater()
+        self.settings_dialog = None
+        self.erase_dialog = None
+
+    # ---- quit
+    def shutdown(self) -> None:
+        """Leave nothing unlocked: lock the vault, wipe a wizard in progress, wait for worker threads, close windows."""
+        if self.vault is not None:
+            self.lock()
+        self.idle.disarm()
+        if self.gate.wizard is not None:
+            self.gate.wizard.discard()
+        for task in self.gate.findChildren(Task):
+            task.wait()
+        self.gate.hide()
+        self.gate.deleteLater()
+
+    def quit(self) -> None:
+        """Lock first, so the key is zeroed and the clipboard cleared, then leave the event loop."""
+        if self.vault is not None:
+            self.lock()
+        if self.gate.wizard is not None:
+            self.gate.wizard.discard()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
