@@ -1,0 +1,47 @@
+"""The bundled NanumGothic is registered and really carries Hangul glyphs, so Korean never renders as boxes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
+from PySide6.QtWidgets import QApplication
+
+from ui.fonts import BUNDLED_FAMILY, FONT_FILES, register_bundled_fonts
+from ui.resources import resource_path
+
+HANGUL_SAMPLE = "잠금 해제 복구 키 암호 문구 보관함"
+
+
+def test_font_files_and_licence_are_shipped() -> None:
+    for name in FONT_FILES:
+        assert resource_path("fonts", name).stat().st_size > 1_000_000
+    assert "SIL OPEN FONT LICENSE" in resource_path("fonts", "OFL.txt").read_text(encoding="utf-8")
+
+
+def test_bundled_family_is_registered(app_with_font: QApplication) -> None:
+    assert BUNDLED_FAMILY in register_bundled_fonts()
+    assert BUNDLED_FAMILY in QFontDatabase.families()
+    assert BUNDLED_FAMILY in app_with_font.font().families()
+
+
+def test_bundled_font_has_hangul_glyphs(app_with_font: QApplication) -> None:
+    font = QFont(BUNDLED_FAMILY, 12)
+    metrics = QFontMetrics(font)
+    raw = QRawFont.fromFont(font)
+    assert raw.isValid()
+    assert raw.familyName() == BUNDLED_FAMILY
+    from_file = QRawFont(str(resource_path("fonts", "NanumGothic.ttf")), 12)
+    assert from_file.isValid()
+    for ch in HANGUL_SAMPLE.replace(" ", ""):
+        assert metrics.inFontUcs4(ord(ch)), ch
+        # The uint (UCS-4) overload: PySide6's str overload goes through a 16-bit QChar and misreports Hangul.
+        assert raw.supportsCharacter(ord(ch)), ch
+        assert from_file.supportsCharacter(ord(ch)), ch
+    # A character outside the font is reported missing, so the checks above can fail.
+    assert not raw.supportsCharacter(0x1F600)
+
+
+def test_resource_path_refuses_escapes() -> None:
+    for bad in ("..", "/etc/passwd", "a/../../b", ""):
+        with pytest.raises(ValueError):
+            resource_path("fonts", bad)
