@@ -11,6 +11,7 @@ import hmac
 import secrets
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.fonts import monospace_font
@@ -49,6 +50,10 @@ class ShowRecoveryKeyPage(WizardPage):
         layout.addStretch(1)
         self.retranslate()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.submit_on_enter(event):
+            super().keyPressEvent(event)
+
     def show_key(self, recovery_text: str) -> list[str]:
         """Display the key's groups; return them (the check-back page needs them)."""
         self.clear()
@@ -56,7 +61,7 @@ class ShowRecoveryKeyPage(WizardPage):
         big = monospace_font(20)
         for i, group in enumerate(groups):
             number = QLabel(str(i + 1))
-            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
             label = QLabel(group)
             label.setFont(big)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)

@@ -11,6 +11,7 @@ clipboard manager's history is beyond our reach; the deployment guide should say
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -132,7 +133,9 @@ class Session(QObject):
         self.settings = settings
         set_language(resolve_language(settings.language))
         self.idle.set_timeout_ms(settings.auto_lock_minutes * 60_000)
-        save_settings(self.settings_path, settings)
+        # A read-only or full config directory must not stop the app: the settings then last for this run only.
+        with contextlib.suppress(OSError):
+            save_settings(self.settings_path, settings)
 
     def _on_language_chosen(self, choice: str) -> None:
         self.apply_settings(UiSettings(language=choice, auto_lock_minutes=self.settings.auto_lock_minutes))

@@ -14,6 +14,8 @@ from ui.i18n import tr
 from ui.passphrase_fields import BusyLine, secret_line_edit
 from ui.tasks import Task, start_task
 
+PANEL_WIDTH = 520
+
 
 def describe_unlock_error(exc: object) -> str:
     """A translated sentence for a failed unlock; the core's English reason follows for the technical detail."""
@@ -59,14 +61,24 @@ class UnlockScreen(QWidget):
         buttons.addWidget(self.forgot_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
+        # A narrow column in the middle of the window: the eye goes straight to the one field that matters.
+        panel = QWidget()
+        panel.setMaximumWidth(PANEL_WIDTH)
+        column = QVBoxLayout(panel)
+        column.addWidget(self.heading)
+        column.addWidget(self.intro)
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.busy)
+        column.addWidget(self.error_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel, 4)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.error_label)
         layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
         self.setTabOrder(self.passphrase, self.unlock_button)
         self.setTabOrder(self.unlock_button, self.forgot_button)
         self.passphrase.returnPressed.connect(self.start_unlock)

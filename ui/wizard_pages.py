@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from ui.fonts import monospace_font
@@ -33,6 +34,13 @@ class WizardPage(QWidget):
 
     def retranslate(self) -> None:
         raise NotImplementedError
+
+    def submit_on_enter(self, event: QKeyEvent) -> bool:
+        """For pages without text fields: Enter means Next (text fields handle Enter themselves)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit()
+            return True
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -60,6 +68,10 @@ class RolePage(WizardPage):
             layout.addWidget(w)
         layout.addStretch(1)
         self.retranslate()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.submit_on_enter(event):
+            super().keyPressEvent(event)
 
     def role(self) -> str:
         return "hq" if self.hq_button.isChecked() else "field"
