@@ -93,3 +93,15 @@ def fingerprint(key: PublicKey) -> str:
         chunk = int.from_bytes(digest[i * 5 : i * 5 + 5], "big")
         groups.append(f"{chunk % 10**FINGERPRINT_GROUP_DIGITS:0{FINGERPRINT_GROUP_DIGITS}d}")
     return " ".join(groups)
+
+
+def material_fingerprint(kind: str, material: bytes) -> str:
+    """Digit-group fingerprint (as :func:`fingerprint`) of other public key material, e.g. an age recipient.
+
+    ``kind`` separates domains, so an age recipient and a signing key never share a fingerprint.
+    """
+    digest = hashlib.sha512(_FINGERPRINT_DOMAIN + kind.encode("ascii") + b"\x00" + material).digest()
+    return " ".join(
+        f"{int.from_bytes(digest[i * 5 : i * 5 + 5], 'big') % 10**FINGERPRINT_GROUP_DIGITS:0{FINGERPRINT_GROUP_DIGITS}d}"
+        for i in range(FINGERPRINT_GROUPS)
+    )

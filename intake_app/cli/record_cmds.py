@@ -16,7 +16,7 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.interchange_schema import MAX_DOCUMENT_BYTES
 from intake_app.records import RecordStore
 
-SubParsers = argparse._SubParsersAction  # noqa: SLF001 - argparse exposes no public name for it
+SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
 
 def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

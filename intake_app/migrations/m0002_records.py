@@ -59,7 +59,8 @@ STATEMENTS = (
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
     """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    # Attachments are content-addressed by the plaintext sha256; the blob file name is random.
+    # Attachments are content-addressed by the plaintext sha256; the blob file name is random. A link may name an
+    # attachment that has not arrived yet (at HQ, its bundle may be held back), so there is no foreign key.
     """CREATE TABLE attachments (
          sha256 TEXT PRIMARY KEY,
          blob_id TEXT NOT NULL UNIQUE,
@@ -71,7 +72,7 @@ STATEMENTS = (
        ) STRICT""",
     """CREATE TABLE attachment_links (
          record_id TEXT NOT NULL,
-         sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+         sha256 TEXT NOT NULL,
          original_name TEXT NOT NULL,
          captured_at TEXT,
          added_at TEXT NOT NULL,

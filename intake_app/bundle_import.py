@@ -1,0 +1,380 @@
+"""Import (HQ): verify a bundle completely, decrypt it as a stream, and commit it in one transaction — or not at all.
+
+Stage 1 is the auditor's check (:mod:`intake_app.bundle_verify`) with the signer looked up among enrolled devices.
+Stage 2 decrypts the payload straight from the bundle file into the inner archive reader: nothing decrypted is ever
+written to a file; attachments go into the encrypted blob store. The inner signature, the manifest (same device, same
+bundle, same log, this HQ among the recipients) and every file's size and hash are checked while the rows are staged
+inside one database transaction; only when all of it holds is the transaction committed. Any failure rolls it back
+and removes staged blobs: the HQ state is as before, and the refusal is recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from crypto import age, merkle, minisign
+from crypto.errors import CryptoError
+from crypto.signing import PublicKey
+from intake_app import bundle_format as bf
+from intake_app import interchange, revisions
+from intake_app.audit import AuditLog
+from intake_app.blobstore import BlobStore
+from intake_app.bundle_verify import BundleRefused, OuterBundle, verify_outer
+from intake_app.database import Transaction
+from intake_app.errors import IntakeError, UsageError
+from intake_app.ids import is_uuid
+from intake_app.keyring import Keyring
+from intake_app.records import search_fields, summarise
+from intake_app.ustar import TarReader
+from intake_app.vault import BLOBS_DIR, Vault, utc_now
+
+Progress = Callable[[int, int], None]
+_REVISION_KEYS = {"kind", "record", "parents", "device", "at", "content_sha256", "tombstone", "id"}
+_LINK_KEYS = {"record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device"}
+
+
+@dataclass
+class ImportOutcome:
+    file: str
+    status: str  # imported | already_imported | refused
+    reason: str | None = None
+    device: str | None = None
+    device_name: str | None = None
+    seq: int | None = None
+    bundle_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Bounded:
+    """The payload member's bytes, read straight from the bundle file."""
+
+    def __init__(self, src: BinaryIO, size: int) -> None:
+        self.src = src
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.src.read(n)
+        self.left -= len(data)
+        return data
+
+    def readinto(self, buf: memoryview | bytearray) -> int:
+        data = self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+
+class Importer:
+    def __init__(self, vault: Vault) -> None:
+        if vault.role != "hq":
+            raise UsageError("bundles are imported into the HQ vault")
+        self.vault = vault
+        self.conn = vault.conn
+        self.keyring = Keyring(vault)
+        self.identity = self.keyring.identity()
+        self.own_recipient = str(self.identity.recipient)
+        self.blobs = BlobStore(vault.path / BLOBS_DIR)
+        self.audit = AuditLog(self.conn, self.keyring.signing_key.public_key.key_id_hex)
+
+    def _resolve(self, key_id: bytes) -> PublicKey:
+        hex_id = key_id[::-1].hex().upper()
+        row = self.conn.execute("SELECT public_key FROM devices WHERE key_id = ?", (hex_id,)).fetchone()
+        if row is None:
+            raise BundleRefused(f"the bundle is signed by an unknown device key {hex_id}: enrol the device first")
+        return PublicKey(key_id, bytes(row[0]))
+
+    def import_file(self, path: Path, progress: Progress | None = None) -> ImportOutcome:
+        outcome = ImportOutcome(file=str(path), status="refused")
+        try:
+            outer = verify_outer(path, self._resolve)
+            outcome.device, outcome.seq = outer.comment.device, outer.comment.seq
+            outcome.bundle_id = outer.comment.bundle_id
+            device = self.keyring.device(outer.comment.device)
+            outcome.device_name = device.name
+            if self.conn.execute("SELECT 1 FROM bundles WHERE manifest_sha256 = ?",
+                                 (outer.comment.manifest_sha256,)).fetchone():
+                outcome.status = "already_imported"
+                return outcome
+            if device.revoked_at and outer.comment.created_at >= device.revoked_at:
+                raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason}); "
+                                    "this bundle was made after that")
+            outcome.counts = self._import(outer, progress)
+            outcome.status = "imported"
+            outcome.warnings = self._warnings(outer.comment.device, outer.comment.seq)
+        except (IntakeError, CryptoError) as exc:
+            if isinstance(exc, UsageError) and outcome.device is None and not path.is_file():
+                raise
+            outcome.reason = str(exc)
+            self._record_refusal(path, outcome)
+        return outcome
+
+    def _record_refusal(self, path: Path, outcome: ImportOutcome) -> None:
+        now = utc_now()
+        with Transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO import_refusals (at, file_name, file_sha256, device, reason) VALUES (?, ?, ?, ?, ?)",
+                (now, path.name[:255], None, outcome.device, (outcome.reason or "")[:1000]))
+            self.audit.append("import_refused", now, outcome.bundle_id, {"device": outcome.device})
+
+    # ---- stage 2
+    def _import(self, outer: OuterBundle, progress: Progress | None) -> dict[str, int]:
+        staged_blobs: list[str] = []
+        try:
+            with outer.path.open("rb") as fh, Transaction(self.conn):  # commits only if _stage returns
+                fh.seek(outer.payload_offset)
+                try:
+                    plain = age.open_decrypt(_Bounded(fh, outer.payload_size), [self.identity], armor=False)  # type: ignore[arg-type]
+                except age.NoIdentityMatchError:
+                    raise BundleRefused("the bundle was not encrypted for this HQ (another HQ key?)") from None
+                counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
+        finally:
+            # On failure: everything staged. On success: only the duplicates of attachments HQ already had.
+            for blob_id in staged_blobs:
+                with contextlib.suppress(Exception):
+                    self.blobs.delete(blob_id)
+        return counts
+
+    def _stage(self, outer: OuterBundle, inner: TarReader, staged_blobs: list[str],
+               progress: Progress | None) -> dict[str, int]:
+        c = outer.comment
+        members = inner.members()
+
+        def expect(name: str, size: int | None = None) -> None:
+            member = next(members, None)
+            if member is None or member.name != name or (size is not None and member.size != size):
+                raise BundleRefused(f"the encrypted archive does not match its manifest at {name}")
+
+        manifest = self._manifest(outer, inner, expect)
+        total = sum(f.size for f in manifest.files)
+        done = 0
+        touched: set[str] = set()
+        links: list[dict[str, Any]] = []
+        counts = {"revisions": 0, "new_revisions": 0, "attachments": 0, "audit_entries": 0}
+        leaves = [outer.leaves[i : i + 32] for i in range(0, len(outer.leaves), 32)]
+        for entry in manifest.files:
+            expect(entry.path, entry.size)
+            digest = hashlib.sha256()
+            if m := bf.REVISION_RE.match(entry.path):
+                data = inner.read_all(bf.MAX_REVISION_FILE)
+                digest.update(data)
+                new = self._revision(m[1], data, c.device, touched)
+                counts["revisions"] += 1
+                counts["new_revisions"] += int(new)
+            elif entry.path == bf.ATTACHMENT_LINKS:
+                data = inner.read_all(bf.MAX_LINKS_FILE)
+                digest.update(data)
+                links = self._links(data)
+            elif m := bf.ATTACHMENT_RE.match(entry.path):
+                self._attachment(m[1], entry.size, inner, digest, staged_blobs)
+                counts["attachments"] += 1
+            else:  # audit.jsonl
+                counts["audit_entries"] = self._audit(inner, digest, c.device, leaves)
+            if not hmac.compare_digest(digest.hexdigest(), entry.sha256):
+                raise BundleRefused(f"{entry.path} does not match its hash in the manifest")
+            done += entry.size
+            if progress:
+                progress(done, total)
+        if next(members, None) is not None:
+            raise BundleRefused("the encrypted archive holds files its manifest does not name")
+        inner.finish(allow_trailing_zeros=False)  # reads the age stream to its authenticated end
+        self._commit_rows(outer, manifest, links, touched, leaves, counts)
+        return counts
+
+    def _manifest(self, outer: OuterBundle, inner: TarReader, expect: Callable[[str], None]) -> bf.Manifest:
+        """The inner manifest, checked against its signature, the outer signature and this HQ's recipient."""
+        c = outer.comment
+        expect(bf.MANIFEST)
+        manifest_bytes = inner.read_all(bf.MAX_MANIFEST)
+        expect(bf.MANIFEST_SIG)
+        sig = inner.read_all(bf.MAX_SIGNATURE)
+        verified = minisign.verify(outer.key, manifest_bytes, sig)
+        sha = hashlib.sha256(manifest_bytes).hexdigest()
+        if not hmac.compare_digest(sha, c.manifest_sha256):
+            raise BundleRefused("the manifest inside is not the one the outer signature names (payload swapped?)")
+        if verified.trusted_comment != bf.manifest_comment(c.bundle_id, c.seq, sha):
+            raise BundleRefused("the inner signature was made for another bundle")
+        manifest = bf.parse_manifest(manifest_bytes)
+        if (manifest.bundle_id, manifest.device, manifest.seq, manifest.created_at, manifest.log_size) != (
+                c.bundle_id, c.device, c.seq, c.created_at, c.log_size) or manifest.log_root != c.log_root:
+            raise BundleRefused("the manifest and the outer signature disagree about the bundle")
+        if self.own_recipient not in manifest.recipients:
+            raise BundleRefused("this HQ is not among the bundle's named recipients (it was re-encrypted or forwarded)")
+        return manifest
+
+    def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused(f"revision {rev_id[:12]} is not valid JSON") from None
+        if not isinstance(doc, dict) or set(doc) != {"revision", "content"}:
+            raise BundleRefused(f"revision {rev_id[:12]} is malformed")
+        env = doc["revision"]
+        if not isinstance(env, dict) or set(env) != _REVISION_KEYS or env["kind"] != revisions.KIND_TESTIMONY:
+            raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope")
+        record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
+        if (not isinstance(record, str) or not is_uuid(record) or not isinstance(parents, list)
+                or not all(isinstance(p, str) and len(p) == 64 for p in parents) or not isinstance(at, str)
+                or type(tomb) is not bool or env["id"] != rev_id or env["device"] != device):
+            raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope or names another device")
+        if tomb:
+            if doc["content"] is not None:
+                raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")
+            content = b""
+        else:
+            try:
+                testimony = interchange.validate(doc["content"])
+            except UsageError as exc:
+                raise BundleRefused(f"revision {rev_id[:12]} holds an invalid testimony: {exc}") from None
+            if testimony.id != record:
+                raise BundleRefused(f"revision {rev_id[:12]} holds another record's content")
+            content = interchange.dumps_canonical(testimony)
+        rev = revisions.Revision.make(record, parents, device, at, content, tombstone=tomb)
+        if rev.id != rev_id or rev.content_hash != env["content_sha256"]:
+            raise BundleRefused(f"revision {rev_id[:12]} does not match its id or content hash")
+        touched.add(record)
+        return revisions.insert_revision(self.conn, rev)
+
+    @staticmethod
+    def _links(data: bytes) -> list[dict[str, Any]]:
+        try:
+            links = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused("the attachment list is not valid JSON") from None
+        if not isinstance(links, list):
+            raise BundleRefused("the attachment list is malformed")
+        for link in links:
+            if (not isinstance(link, dict) or set(link) != _LINK_KEYS or not is_uuid(str(link["record"]))
+                    or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
+                    or not isinstance(link["original_name"], str) or len(link["original_name"]) > 255
+                    or not isinstance(link["media_type"], str) or len(link["media_type"]) > 255
+                    or type(link["size"]) is not int or not isinstance(link["added_at"], str)
+                    or not isinstance(link["device"], str)):
+                raise BundleRefused("the attachment list has a malformed entry")
+        return links
+
+    def _attachment(self, sha: str, size: int, inner: TarReader, digest: Any, staged: list[str]) -> None:
+        class _Member:
+            def read(self, n: int = -1) -> bytes:
+                data = inner.read(1 << 20 if n is None or n < 0 else n)
+                digest.update(data)
+                return data
+
+        stored = self.blobs.put(_Member())  # type: ignore[arg-type]
+        staged.append(stored.blob_id)
+        if stored.sha256 != sha or stored.size != size:
+            raise BundleRefused(f"attachment {sha[:12]} does not match its name")
+        if self.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone():
+            return  # already here from another bundle or device; the staged copy is removed after commit
+        self.conn.execute(
+            "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (sha, stored.blob_id, stored.key, size, "application/octet-stream", utc_now()))
+        staged.remove(stored.blob_id)
+
+    def _audit(self, inner: TarReader, digest: Any, device: str, leaves: list[bytes]) -> int:
+        pending = b""
+        count = 0
+        while chunk := inner.read(1 << 20):
+            digest.update(chunk)
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                self._audit_line(line, device, leaves)
+                count += 1
+            if len(pending) > 1 << 16:
+                raise BundleRefused("an audit entry is too long")
+        if pending:
+            raise BundleRefused("the audit entries do not end with a newline")
+        return count
+
+    def _audit_line(self, line: bytes, device: str, leaves: list[bytes]) -> None:
+        try:
+            entry = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused("an audit entry is not valid JSON") from None
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        if type(seq) is not int or not 0 <= seq < len(leaves) or entry.get("device") != device:
+            raise BundleRefused("an audit entry has a bad position or device")
+        if not hmac.compare_digest(merkle.leaf_hash(line), leaves[seq]):
+            raise BundleRefused(f"audit entry {seq} does not match the signed log")
+        self.conn.execute("INSERT OR IGNORE INTO device_audit (device, leaf, seq, entry) VALUES (?, ?, ?, ?)",
+                          (device, leaves[seq], seq, line))
+
+    def _commit_rows(self, outer: OuterBundle, manifest: bf.Manifest, links: list[dict[str, Any]],
+                     touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
+        c = outer.comment
+        for link in links:
+            self.conn.execute(
+                "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING",
+                (link["record"], link["sha256"], link["original_name"], link["captured_at"], link["added_at"],
+                 link["device"]))
+            self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND media_type = ?",
+                              (link["media_type"], link["sha256"], "application/octet-stream"))
+        stored = dict(self.conn.execute("SELECT idx, leaf FROM device_leaves WHERE device = ? AND idx < ?",
+                                        (c.device, len(leaves))).fetchall())
+        log_fork = any(i in stored and bytes(stored[i]) != leaf for i, leaf in enumerate(leaves))
+        self.conn.executemany("INSERT OR IGNORE INTO device_leaves (device, idx, leaf) VALUES (?, ?, ?)",
+                              [(c.device, i, leaf) for i, leaf in enumerate(leaves) if i not in stored])
+        now = utc_now()
+        self.conn.execute(
+            "INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, previous_manifest_sha256, created_at,"
+            " imported_at, log_size, log_root, log_fork, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
+             c.log_size, c.log_root, int(log_fork), json.dumps(counts)))
+        for record_id in sorted(touched):
+            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+        self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
+
+    def _warnings(self, device: str, seq: int) -> list[str]:
+        status = device_status(self.conn, device)
+        out = []
+        if status["gaps"]:
+            out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
+        if status["forks"]:
+            out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
+        if status["chain_breaks"]:
+            out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
+        if status["log_forks"]:
+            out.append("the device's audit log was rewritten (restored laptop?) in bundles "
+                       + ", ".join(map(str, status["log_forks"])))
+        conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
+        if conflicts:
+            out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
+        del seq
+        return out
+
+
+def device_status(conn: Any, device: str) -> dict[str, Any]:
+    """Sequence bookkeeping of one device, derived from the set of imported bundles (so independent of their order)."""
+    rows = conn.execute("SELECT seq, manifest_sha256, previous_manifest_sha256, imported_at, log_fork FROM bundles"
+                        " WHERE device = ? ORDER BY seq, manifest_sha256", (device,)).fetchall()
+    by_seq: dict[int, list[tuple[str, str | None]]] = {}
+    for seq, sha, prev, _, _ in rows:
+        by_seq.setdefault(int(seq), []).append((str(sha), prev))
+    last = max(by_seq) if by_seq else 0
+    gaps = [s for s in range(1, last) if s not in by_seq]
+    forks = [s for s, items in by_seq.items() if len(items) > 1]
+    chain_breaks = []
+    for s, items in by_seq.items():
+        before = {sha for sha, _ in by_seq.get(s - 1, [])}
+        if before and any(prev not in before for _, prev in items):
+            chain_breaks.append(s)
+    return {
+        "last_seq": last,
+        "bundles": len(rows),
+        "gaps": gaps,
+        "forks": forks,
+        "chain_breaks": sorted(chain_breaks),
+        "log_forks": sorted({int(r[0]) for r in rows if r[4]}),
+        "last_seen": max((str(r[3]) for r in rows), default=None),
+    }
