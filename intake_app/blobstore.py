@@ -21,6 +21,7 @@ import re
 import secrets
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,21 +314,24 @@ class BlobStore:
                 if _BLOB_ID_RE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                     yield entry.name
 
-    def sweep_orphans(self, known_ids: Iterable[str]) -> list[str]:
+    def sweep_orphans(self, known_ids: Iterable[str], *, min_age_seconds: float = 0.0) -> list[str]:
         """Remove leftover temp files and blobs whose id is not in ``known_ids``; returns the names removed.
 
         A blob missing from the database is one whose record never committed (a crash between ``put`` and the
-        transaction): its key is lost and it is noise. Call this while no other process writes to the vault (at
-        unlock); temp files of ``put`` calls running in this store are left alone. Unrecognised files are kept.
+        transaction): its key is lost and it is noise. Temp files of ``put`` calls running in this store are left
+        alone; ``min_age_seconds`` also spares files younger than that, which another process (the desktop app and
+        the CLI may have one vault open together) may be about to commit. Unrecognised files are kept.
         """
+        cutoff = time.time() - min_age_seconds
         known = set(known_ids)
         removed: list[str] = []
         with self._lock:
             in_flight = set(self._in_flight)
         with os.scandir(self.root) as entries:
-            names = [(e.name, e.is_file(follow_symlinks=False) or e.is_symlink()) for e in entries]
-        for name, is_file in names:
-            if not is_file:
+            names = [(e.name, e.is_file(follow_symlinks=False) or e.is_symlink(),
+                      e.stat(follow_symlinks=False).st_mtime) for e in entries]
+        for name, is_file, mtime in names:
+            if not is_file or mtime > cutoff:
                 continue
             orphan_temp = name.startswith(TEMP_PREFIX) and name not in in_flight
             orphan_blob = bool(_BLOB_ID_RE.fullmatch(name)) and name not in known

@@ -28,6 +28,8 @@ from crypto.atomic_file import fsync_dir, overwrite_and_unlink
 from crypto.errors import CryptoError, MalformedError
 from crypto.signing import SigningKey
 from intake_app import migrations
+from intake_app.audit import AuditLog
+from intake_app.blobstore import BlobStore
 from intake_app.database import Connection, Transaction, open_encrypted
 from intake_app.errors import RefusedError, UsageError
 from intake_app.private_fs import make_private_dir
@@ -162,7 +164,18 @@ class Vault:
             conn.close()
             raise RefusedError("the key slots and the database belong to different vaults")
         _remove_interrupted_slot_writes(path)
-        return cls(path, conn, slots, dek)
+        vault = cls(path, conn, slots, dek)
+        vault.sweep_orphan_blobs()
+        return vault
+
+    def sweep_orphan_blobs(self) -> list[str]:
+        """Remove blob files no committed row refers to (left by a crash during an attach or an import), once they are
+        an hour old, so another process's attach in progress is never touched."""
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "attachments" not in tables:
+            return []
+        known = [str(r[0]) for r in self.conn.execute("SELECT blob_id FROM attachments")]
+        return BlobStore(self.path / BLOBS_DIR).sweep_orphans(known, min_age_seconds=3600)
 
     def lock(self) -> None:
         """Close the database and overwrite the in-memory copy of the data key (best effort in Python)."""
@@ -279,6 +292,7 @@ def _initialise(conn: Connection, vault_id: str, role: str) -> None:
         )
         conn.execute("INSERT INTO signing_keys (key_id, seed, created_at) VALUES (?, ?, ?)",
                      (key.key_id, key.seed(), now))
+        AuditLog(conn, key.public_key.key_id_hex).append("vault_created", now, vault_id, {"role": role})
         if role == "hq":
             secret = X25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
             conn.execute("INSERT INTO age_identities (secret, created_at) VALUES (?, ?)", (secret, now))

@@ -82,7 +82,7 @@ def test_search_attach_extract_audit(intake: Runner, vault: Path, tmp_path: Path
     assert out.read_bytes() == scan.read_bytes()
     assert intake(*v, "attachment", "extract", sha, "--to", str(out), env=PW).returncode == 2  # no silent overwrite
     audit = json.loads(intake(*v, "--json", "audit", "verify", env=PW).stdout)
-    assert audit["ok"] and audit["size"] == 3
+    assert audit["ok"] and audit["size"] == 4  # vault created, testimony created, attached, extracted
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.json") if p.name != "expected.json"))

@@ -137,9 +137,9 @@ def test_audit_log_records_every_action_and_verifies(store: RecordStore, tmp_pat
     store.delete(rid)
     log = AuditLog(store.conn, store.device)
     actions = [json.loads(e)["action"] for _, e in log.entries()]
-    assert actions == ["create", "edit", "attach", "view_attachment", "delete"]
+    assert actions == ["vault_created", "create", "edit", "attach", "view_attachment", "delete"]
     report = log.verify()
-    assert report.ok and report.size == 5
+    assert report.ok and report.size == 6
     # The log refuses to be rewritten.
     with pytest.raises(Exception, match="append-only"):
         store.conn.execute("UPDATE audit_log SET action = 'create' WHERE seq = 1")
