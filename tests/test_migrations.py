@@ -12,9 +12,18 @@ from intake_app.vault import DB_FILE
 
 KEY = bytes(range(32))
 
-# Per version, rows that a vault of that version could hold; each later migration must keep them readable.
-SAMPLE_ROWS: dict[int, list[str]] = {
-    1: ["INSERT INTO vault_meta VALUES ('sample', '증언 sample')"],
+# Per version: rows a vault of that version could hold, and a query that must still return them after upgrading.
+SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
+    1: [("INSERT INTO vault_meta VALUES ('sample', '증언 sample')",
+         "SELECT value FROM vault_meta WHERE key = 'sample'", "증언 sample")],
+    2: [("INSERT INTO drafts VALUES ('r-1', NULL, CAST('{\"narrative\": \"초안\"}' AS BLOB), '2026-01-01T00:00:00Z')",
+         "SELECT CAST(content AS TEXT) FROM drafts WHERE record_id = 'r-1'", '{"narrative": "초안"}'),
+        ("INSERT INTO audit_log (seq, at, action, subject, entry, leaf_hash) VALUES "
+         "(0, 't', 'create', NULL, CAST('{}' AS BLOB), zeroblob(32))",
+         "SELECT action FROM audit_log WHERE seq = 0", "create")],
+    3: [("INSERT INTO devices (key_id, name, public_key, enrolled_at)"
+         " VALUES ('0011223344556677', '노트북', zeroblob(32), 't')",
+         "SELECT name FROM devices", "노트북")],
 }
 
 
@@ -22,7 +31,7 @@ def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)
     migrations.migrate(conn, None, target=version)
     for v in range(1, version + 1):
-        for stmt in SAMPLE_ROWS.get(v, []):
+        for stmt, _, _ in SAMPLE_ROWS.get(v, []):
             conn.execute(stmt)
     conn.close()
 
@@ -35,7 +44,9 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
     before = migrations.migrate(conn, db)
     assert before == version
     assert migrations.current_version(conn) == migrations.LATEST
-    assert conn.execute("SELECT value FROM vault_meta WHERE key = 'sample'").fetchone()[0] == "증언 sample"
+    for v in range(1, version + 1):
+        for _, query, expected in SAMPLE_ROWS[v]:
+            assert conn.execute(query).fetchone()[0] == expected
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     backups = list(tmp_path.glob(f"{DB_FILE}.pre-v*.bak"))
@@ -46,4 +57,4 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
 
 def test_every_version_has_sample_rows() -> None:
     # A new migration must come with rows that exercise it in the test above.
-    assert set(SAMPLE_ROWS) <= set(range(1, migrations.LATEST + 1))
+    assert set(SAMPLE_ROWS) == set(range(1, migrations.LATEST + 1))
