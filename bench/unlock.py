@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlcipher3  # noqa: E402
+import sqlcipher3
 
-from crypto import kdf  # noqa: E402
-from intake_app.database import open_encrypted  # noqa: E402
-from intake_app.vault import DB_FILE, Vault, read_key_slots  # noqa: E402
+from crypto import kdf
+from intake_app.database import open_encrypted
+from intake_app.vault import DB_FILE, Vault, read_key_slots
 
 
 def _median_ms(fn: object, repeat: int) -> float:
