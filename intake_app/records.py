@@ -201,10 +201,10 @@ class RecordStore:
 
     def summaries(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
              status: str | None = None, include_deleted: bool = False, limit: int | None = None, offset: int = 0,
-             order: str = "date") -> list[dict[str, Any]]:
+             order: str = "date", device: str | None = None) -> list[dict[str, Any]]:
         """Summaries for the list view. ``since``/``until`` (ISO dates) keep interviews whose uncertain date can
         fall in the range; ``category`` and ``status`` match any victim."""
-        where, params = self._filters(category, since, until, status, include_deleted)
+        where, params = self._filters(category, since, until, status, include_deleted, device)
         order_sql = {"date": "date_lower DESC, id DESC", "id": "id", "updated": "updated_at DESC, id DESC"}.get(order)
         if order_sql is None:
             raise UsageError(f"unknown order {order!r}")
@@ -220,13 +220,13 @@ class RecordStore:
         return out
 
     def count(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
-              status: str | None = None, include_deleted: bool = False) -> int:
-        where, params = self._filters(category, since, until, status, include_deleted)
+              status: str | None = None, include_deleted: bool = False, device: str | None = None) -> int:
+        where, params = self._filters(category, since, until, status, include_deleted, device)
         return int(self.conn.execute(f"SELECT count(*) FROM records {where}", params).fetchone()[0])  # noqa: S608
 
     @staticmethod
     def _filters(category: int | None, since: str | None, until: str | None, status: str | None,
-                 include_deleted: bool) -> tuple[str, list[Any]]:
+                 include_deleted: bool, device: str | None = None) -> tuple[str, list[Any]]:
         clauses: list[str] = ["kind = 'testimony'"]
         params: list[Any] = []
         if not include_deleted:
@@ -237,6 +237,9 @@ class RecordStore:
         if status is not None:
             clauses.append("EXISTS (SELECT 1 FROM json_each(summary, '$.statuses') WHERE value = ?)")
             params.append(status)
+        if device is not None:
+            clauses.append("json_extract(summary, '$.first_device') = ?")
+            params.append(device)
         if since is not None:
             clauses.append("date_upper >= ?")
             params.append(since)

@@ -132,6 +132,9 @@ def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fiel
         index.remove(record_id)
     else:
         summary = summarise(current.content)
+        summary["device"] = current.device
+        summary["first_device"] = conn.execute(
+            "SELECT device FROM revisions WHERE record_id = ? ORDER BY created_at, id LIMIT 1", (record_id,)).fetchone()[0]
         lower, upper = summary.get("interview_date_lower"), summary.get("interview_date_upper")
         index.upsert(record_id, search_fields(current.content))
     conn.execute(
