@@ -19,14 +19,6 @@ KO: dict[str, str] = {
         '감사자 모드(보관함 없음)(&A)',
     'Auditor mode':
         '감사자 모드',
-    (
-        'Auditor mode checks that a bundle is authentic, complete and untampered, without any vault or key. It is '
-        'not available in this version yet; until then use the command line: intake verify.'
-    ):
-        (
-            '감사자 모드는 보관함이나 키 없이도 번들이 진본인지, 빠진 것이 없는지, 변조되지 않았는지 확인합니다. 이 '
-            '버전에서는 아직 사용할 수 없으므로, 그때까지는 명령줄에서 intake verify를 사용하십시오.'
-        ),
     '< &Back':
         '< 뒤로(&B)',
     '&Next >':
@@ -280,4 +272,169 @@ KO: dict[str, str] = {
         '자동 잠금 시간(분)',
     'These settings are stored on this computer, outside the vault. They contain no testimony.':
         '이 설정은 보관함 밖, 이 컴퓨터에 저장됩니다. 증언 내용은 들어 있지 않습니다.',
+    # ---- auditor mode and refusal reasons (ui/auditor_mode.py, ui/auditor_report.py, ui/refusal_reasons.py)
+    'Choose bundle files':
+        '번들 파일 선택',
+    'Bundles (*.bundle.tar);;All files (*)':
+        '번들 (*.bundle.tar);;모든 파일 (*)',
+    'Choose a folder of bundles':
+        '번들이 들어 있는 폴더 선택',
+    'Choose trusted device key files':
+        '신뢰하는 기기 키 파일 선택',
+    'Public key files (*.pub);;All files (*)':
+        '공개 키 파일 (*.pub);;모든 파일 (*)',
+    "Choose the auditor's state folder":
+        '감사자 상태 폴더 선택',
+    'Verifying…':
+        '검증하는 중…',
+    'The key file {file} is not a device public key file.':
+        '키 파일 {file}은(는) 기기 공개 키 파일이 아닙니다.',
+    '{valid} of {total} bundles valid':
+        '번들 {total}개 중 {valid}개가 유효합니다',
+    'JSON files (*.json)':
+        'JSON 파일 (*.json)',
+    'Text files (*.txt)':
+        '텍스트 파일 (*.txt)',
+    'Save the report':
+        '보고서 저장',
+    (
+        'Check that bundles are authentic, complete and untampered, without any vault or secret. Choose the bundles '
+        'and the public key files of the devices you trust. Nothing is decrypted.'
+    ):
+        (
+            '보관함이나 비밀 키 없이 번들이 진본인지, 빠진 것이 없는지, 변조되지 않았는지 확인합니다. 번들과 신뢰하는 '
+            '기기의 공개 키 파일을 선택하십시오. 아무것도 복호화하지 않습니다.'
+        ),
+    'Bundles:':
+        '번들:',
+    'Trusted device keys:':
+        '신뢰하는 기기 키:',
+    'Add &bundles…':
+        '번들 추가(&B)…',
+    'Add a &folder…':
+        '폴더 추가(&F)…',
+    'Add &key files…':
+        '키 파일 추가(&K)…',
+    'C&lear':
+        '비우기(&L)',
+    '&State folder…':
+        '상태 폴더(&S)…',
+    '&Verify':
+        '검증(&V)',
+    'Save as &text…':
+        '텍스트로 저장(&T)…',
+    'Save as &JSON…':
+        'JSON으로 저장(&J)…',
+    'State folder: none (bundles are checked against each other only).':
+        '상태 폴더: 없음(선택한 번들끼리만 비교합니다).',
+    'State folder: {folder}':
+        '상태 폴더: {folder}',
+    'Result':
+        '결과',
+    'File':
+        '파일',
+    'Details':
+        '세부 사항',
+    'The report could not be saved: {error}':
+        '보고서를 저장하지 못했습니다: {error}',
+    'VALID':
+        '유효',
+    'INVALID':
+        '무효',
+    'Device':
+        '기기',
+    'bundle {seq}, made {when}':
+        '번들 {seq}, 작성 {when}',
+    'Archive and signature':
+        '아카이브와 서명',
+    'Checkpoint':
+        '체크포인트',
+    'Audit log':
+        '감사 로그',
+    'Sequence':
+        '순서',
+    'Bundle verification report':
+        '번들 검증 보고서',
+    'Made on {when} (UTC)':
+        '작성 시각: {when} (UTC)',
+    'State folder: {used}':
+        '상태 폴더: {used}',
+    'passed':
+        '통과',
+    'FAILED':
+        '실패',
+    'not checked':
+        '확인하지 않음',
+    'used':
+        '사용함',
+    'not used':
+        '사용하지 않음',
+    'Device {device}, bundle {seq}, made {when}, audit log of {size} entries':
+        '기기 {device}, 번들 {seq}, 작성 {when}, 감사 로그 항목 {size}개',
+    'The signature does not match the file: the bundle was altered, or signed by another key.':
+        '서명이 파일과 일치하지 않습니다. 번들이 변경되었거나 다른 키로 서명되었습니다.',
+    'The bundle is signed by device key {key}, which is not enrolled here. Enrol the device first.':
+        '이 번들은 여기에 등록되지 않은 기기 키 {key}로 서명되었습니다. 먼저 기기를 등록하십시오.',
+    'The bundle is signed by key {key}, not by the device key {expected}.':
+        '이 번들은 기기 키 {expected}가 아니라 키 {key}로 서명되었습니다.',
+    'The bundle is incomplete: {name} is missing.':
+        '번들이 불완전합니다. {name}이(가) 없습니다.',
+    'The bundle holds an unexpected file {found} where {name} belongs.':
+        '번들의 {name} 자리에 예상하지 못한 파일 {found}이(가) 있습니다.',
+    'The bundle holds extra files after its last expected part.':
+        '번들의 마지막 부분 뒤에 추가 파일이 있습니다.',
+    'The checkpoint does not match the log named in the signature: parts of two bundles were combined.':
+        '체크포인트가 서명에 적힌 로그와 일치하지 않습니다. 두 번들의 일부가 합쳐졌습니다.',
+    "The bundle's signed details name another device than the key that signed it.":
+        '번들의 서명된 정보에 서명한 키와 다른 기기가 적혀 있습니다.',
+    'The bundle was not encrypted for this headquarters (another HQ key?).':
+        '이 번들은 이 본부를 위해 암호화되지 않았습니다(다른 본부 키입니까?).',
+    "This headquarters is not among the bundle's named recipients: it was re-encrypted or forwarded.":
+        '이 본부가 번들에 적힌 수신자에 없습니다. 다시 암호화되었거나 전달된 번들입니다.',
+    'The device was revoked on {when} ({reason}); this bundle was made after that.':
+        '이 기기는 {when}에 폐기되었으며({reason}), 이 번들은 그 뒤에 만들어졌습니다.',
+    'The contents are not the ones the outer signature names (payload swapped?).':
+        '내용이 바깥 서명에 적힌 것과 다릅니다(내용이 바뀌었습니까?).',
+    'The inner signature was made for another bundle.':
+        '안쪽 서명이 다른 번들을 위해 만들어졌습니다.',
+    'The inner manifest and the outer signature disagree about the bundle.':
+        '안쪽 목록과 바깥 서명이 번들에 대해 서로 다르게 말합니다.',
+    '{name} does not match its hash in the manifest: the contents were altered.':
+        '{name}이(가) 목록의 해시와 일치하지 않습니다. 내용이 변경되었습니다.',
+    'The encrypted contents do not match their manifest at {name}.':
+        '암호화된 내용이 {name}에서 목록과 일치하지 않습니다.',
+    'The encrypted contents hold files their manifest does not name.':
+        '암호화된 내용에 목록에 없는 파일이 있습니다.',
+    'The audit log entries do not match the signed checkpoint: the log was altered.':
+        '감사 로그 항목이 서명된 체크포인트와 일치하지 않습니다. 로그가 변경되었습니다.',
+    'The audit log entries do not match the number the checkpoint names.':
+        '감사 로그 항목 수가 체크포인트에 적힌 수와 다릅니다.',
+    'A signature file in the bundle was altered.':
+        '번들 안의 서명 파일이 변경되었습니다.',
+    'The signed details of the bundle were altered.':
+        '번들의 서명된 정보가 변경되었습니다.',
+    "The checkpoint's signature was made for another checkpoint.":
+        '체크포인트의 서명이 다른 체크포인트를 위해 만들어졌습니다.',
+    'Bundles {first} to {last} from this device are missing: verify them first.':
+        '이 기기의 번들 {first}~{last}번이 없습니다. 그 번들들을 먼저 검증하십시오.',
+    'FORK: another bundle numbered {seq} from this device was verified before (a restored or cloned laptop?).':
+        '분기: 이 기기의 {seq}번 번들이 이미 다른 내용으로 검증되었습니다(복원되거나 복제된 노트북입니까?).',
+    'Bundle {seq} arrives after bundle {last} and was not seen before (a restored or cloned laptop?).':
+        '{seq}번 번들이 {last}번 번들 뒤에 도착했으며 전에 본 적이 없습니다(복원되거나 복제된 노트북입니까?).',
+    "The device's audit log did not only grow since the previous bundle: entries were changed or removed.":
+        '이전 번들 이후 기기의 감사 로그가 늘어나기만 한 것이 아닙니다. 항목이 변경되거나 삭제되었습니다.',
+    'First bundle seen from device {device} (number {seq}).':
+        '기기 {device}에서 처음 본 번들입니다({seq}번).',
+    "Follows bundle {seq}; the device's audit log only grew.":
+        '{seq}번 번들에 이어지며, 기기의 감사 로그는 늘어나기만 했습니다.',
+    'Bundle {seq} was already verified (the same bundle again).':
+        '{seq}번 번들은 이미 검증했습니다(같은 번들입니다).',
+    'The bundle is signed by key {key}, which is not among the trusted device keys.':
+        '이 번들은 신뢰하는 기기 키에 없는 키 {key}로 서명되었습니다.',
+    'The file is not a well-formed bundle archive (damaged or altered).':
+        '이 파일은 올바른 번들 아카이브가 아닙니다(손상되었거나 변경되었습니다).',
+    'The encrypted contents are damaged or altered.':
+        '암호화된 내용이 손상되었거나 변경되었습니다.',
+    'The file cannot be read.':
+        '파일을 읽을 수 없습니다.',
 }

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_app.vault import vault_exists
-from ui.auditor_placeholder import AuditorPlaceholder
+from ui.auditor_mode import AuditorMode
 from ui.first_run_wizard import FirstRunWizard
 from ui.i18n import language_combo_items, tr
 from ui.recovery_screen import RecoveryScreen
@@ -46,7 +46,7 @@ class GateWindow(QWidget):
         self.wizard: FirstRunWizard | None = None
         self.unlock_screen = UnlockScreen(vault_path)
         self.recovery_screen = RecoveryScreen(vault_path)
-        self.auditor_page = AuditorPlaceholder()
+        self.auditor_page = AuditorMode()
         for w in (self.unlock_screen, self.recovery_screen, self.auditor_page):
             self.stack.addWidget(w)
         self.unlock_screen.unlocked.connect(self.unlocked)

@@ -236,6 +236,6 @@ def test_auditor_placeholder_returns_to_where_it_came_from(qtbot: QtBot, session
     wizard = gate.wizard
     QTest.keyClick(gate.auditor_button, Qt.Key.Key_Space)
     assert gate.stack.currentWidget() is gate.auditor_page
-    assert "intake verify" in gate.auditor_page.body.text()
+    assert "without any vault" in gate.auditor_page.intro.text()
     QTest.keyClick(gate.auditor_page.back_button, Qt.Key.Key_Space)
     assert gate.stack.currentWidget() is wizard
