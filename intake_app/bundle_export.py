@@ -211,7 +211,7 @@ def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest:
         comment = bf.OuterComment(manifest.bundle_id, manifest.device, manifest.seq, manifest_sha, manifest.log_size,
                                   manifest.log_root, manifest.created_at)
         outer.add_bytes("payload.age.minisig", minisign.sign_digest(
-            key, counting.prehash.digest(), comment.text(), "testimony-intake bundle payload").encode("ascii"))
+            key, counting.prehash.digest(), comment.text(), bf.PAYLOAD_SIG_COMMENT).encode("ascii"))
         cp = cp_mod.Checkpoint(cp_mod.device_origin(key.public_key), manifest.log_size, manifest.log_root)
         cp_text, cp_sig = cp_mod.sign_checkpoint(key, cp)
         outer.add_bytes("checkpoint", cp_text.encode("ascii"))
@@ -234,7 +234,7 @@ def _write_inner(inner: TarWriter, key: Any, manifest: bf.Manifest, manifest_byt
     inner.add_bytes(bf.MANIFEST, manifest_bytes)
     inner.add_bytes(bf.MANIFEST_SIG, minisign.sign(
         key, manifest_bytes, bf.manifest_comment(manifest.bundle_id, manifest.seq, manifest_sha),
-        "testimony-intake bundle manifest").encode("ascii"))
+        bf.MANIFEST_SIG_COMMENT).encode("ascii"))
     planned = iter(manifest.files)
     for row in selection.revisions():
         name, data = revision_file(row)

@@ -37,6 +37,9 @@ MANIFEST_SIG = "manifest.json.minisig"
 ATTACHMENT_LINKS = "attachments.json"
 AUDIT_ENTRIES = "audit.jsonl"
 
+PAYLOAD_SIG_COMMENT = "testimony-intake bundle payload"
+CHECKPOINT_SIG_COMMENT = "testimony-intake log checkpoint"
+MANIFEST_SIG_COMMENT = "testimony-intake bundle manifest"
 MAX_SIGNATURE = 4096
 MAX_CHECKPOINT = 16 * 1024
 MAX_LEAVES = 32 * 4_000_000

@@ -78,6 +78,13 @@ def _expect_member(reader: TarReader, members: object, name: str) -> int:
     return int(member.size)
 
 
+def _expect_untrusted_comment(sig: bytes, comment: str) -> None:
+    # minisign does not sign the first ("untrusted comment") line; bundles fix it, so that no byte of a bundle can
+    # change unnoticed.
+    if not sig.startswith(f"untrusted comment: {comment}\n".encode("ascii")):
+        raise BundleRefused("a signature file in the bundle was altered (its first line is not the one bundles carry)")
+
+
 def verify_outer(path: Path, resolve_key: KeyResolver) -> OuterBundle:
     """Verify everything an auditor can verify without a decryption key; raise BundleRefused with the reason."""
     try:
@@ -102,6 +109,7 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver) -> OuterBu
         prehasher.update(chunk)
     _expect_member(reader, members, "payload.age.minisig")
     payload_sig = reader.read_all(bf.MAX_SIGNATURE)
+    _expect_untrusted_comment(payload_sig, bf.PAYLOAD_SIG_COMMENT)
     key = resolve_key(minisign.signature_key_id(payload_sig))
     verified = minisign.verify_digest(key, prehasher.digest(), payload_sig)
     comment = bf.OuterComment.parse(verified.trusted_comment)
@@ -111,6 +119,7 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver) -> OuterBu
     cp_text = reader.read_all(bf.MAX_CHECKPOINT)
     _expect_member(reader, members, "checkpoint.minisig")
     cp_sig = reader.read_all(bf.MAX_SIGNATURE)
+    _expect_untrusted_comment(cp_sig, bf.CHECKPOINT_SIG_COMMENT)
     checkpoint = cp_mod.verify_checkpoint(key, cp_text, cp_sig)
     if checkpoint.size != comment.log_size or not hmac.compare_digest(checkpoint.root, comment.log_root):
         raise BundleRefused("the checkpoint does not match the log named in the payload signature "
@@ -120,5 +129,5 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver) -> OuterBu
     cp_mod.verify_leaves(checkpoint, leaves)
     if next(members, None) is not None:
         raise BundleRefused("the bundle has members after the leaves")
-    reader.finish()
+    reader.finish(allow_trailing_zeros=False)
     return OuterBundle(path, comment, key, checkpoint, leaves, payload_offset, payload_size, src.hash.hexdigest())

@@ -138,6 +138,10 @@ def parse_header(block: bytes) -> Member | None:
     if not _NAME_RE.match(name):
         raise MalformedError("archive: member name not allowed in a bundle")
     size = _parse_octal(block[124:136], "size")
+    if size > MAX_MEMBER_SIZE or block != member_header(name, size):
+        # Bundles are written by one writer with fixed fields (mode, owner, time, …); any other header is not ours,
+        # and accepting it would let bytes change without any check noticing.
+        raise MalformedError("archive: a member header is not in the canonical form bundles are written in")
     return Member(name, size)
 
 
