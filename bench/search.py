@@ -273,6 +273,22 @@ def main() -> int:
         f" of which stored field text (UTF-8 JSON) {text_bytes / 2**20:.1f} MiB"
     )
 
+    for table in ("search_bigram", "search_char", "search_short"):
+        data, docsize = (
+            conn.execute(f"SELECT sum(length(block)) FROM {table}_data").fetchone()[0],
+            conn.execute(f"SELECT sum(length(sz)) FROM {table}_docsize").fetchone()[0],
+        )
+        print(f"  {table}: segments {data / 2**20:.1f} MiB ({data / chars:.2f} bytes/char), sizes {docsize / 2**20:.1f} MiB")
+    rng = random.Random(args.seed + 1)
+    single: list[float] = []
+    for n in range(30):
+        fields = make_testimony(rng)
+        t0 = time.perf_counter()
+        conn.execute("BEGIN")
+        index.upsert(f"doc-{n * 3331 % args.docs:07d}", fields)
+        conn.execute("COMMIT")
+        single.append(time.perf_counter() - t0)
+    print(_row("one upsert + COMMIT", single), "(replacing a document, synchronous=FULL)")
     print("loading documents for the Python reference scan ...")
     docs = [
         (doc_id, json.loads(fields))
@@ -282,21 +298,24 @@ def main() -> int:
 
     print(f"\n{'class / query':<26} {'matches':>8}")
     totals_index: list[float] = []
+    totals_cpu: list[float] = []
     for label, queries in QUERIES.items():
         t_index: list[float] = []
+        t_cpu: list[float] = []
         t_count: list[float] = []
         t_sql: list[float] = []
         t_py: list[float] = []
         for query in queries:
             expected = reference_scan(docs, query)
-            got = {h.doc_id for h in index.search(query, limit=None)}
+            got = index.matching_ids(query)
             if got != expected or index.count(query) != len(expected):
                 print(f"MISMATCH for query class {label}: index {len(got)} vs reference {len(expected)}")
                 return 1
             for _ in range(args.repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.thread_time()
                 index.search(query, limit=50)
                 t_index.append(time.perf_counter() - t0)
+                t_cpu.append(time.thread_time() - c0)
             t0 = time.perf_counter()
             index.count(query)
             t_count.append(time.perf_counter() - t0)
@@ -314,7 +333,9 @@ def main() -> int:
             t_py.append(time.perf_counter() - t0)
             print(f"  {query:<24} {len(expected):>8}")
         totals_index.extend(t_index)
+        totals_cpu.extend(t_cpu)
         print(_row(f"{label}: index search", t_index))
+        print(_row(f"{label}: (its CPU time)", t_cpu))
         print(_row(f"{label}: index count", t_count))
         print(_row(f"{label}: SQL instr scan", t_sql))
         print(_row(f"{label}: Python scan", t_py))
@@ -323,6 +344,8 @@ def main() -> int:
             f" Python scan / index = {_pct(t_py, 0.95) / _pct(t_index, 0.95):.0f}x\n"
         )
     print(_row("ALL queries: index search", totals_index))
+    print(_row("ALL queries: (CPU time)", totals_cpu))
+    print(f"load average during the run: {os.getloadavg()}")
     conn.close()
     return 0
 

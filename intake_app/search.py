@@ -20,35 +20,41 @@ from typing import Any
 from intake_app.errors import UsageError
 from intake_app.search_tokens import char_tokens, column_text, make_snippet, normalize, query_phrase
 
-# Fields are grouped into three FTS5 columns so ranking can prefer a hit in a name over one in the narrative. The
-# narrative comes first because FTS5 writes no column marker for column 0, which saves two bytes per posting on the
-# column that holds most of the text.
-COLUMNS = ("narrative", "details", "names")
-# bm25 column weights: a name hit counts five times a narrative hit, a place/unit/description hit twice.
-_RANK = "bm25(1.0, 2.0, 5.0)"
-# Above this many matches, ranking every match costs more than it is worth (and bm25's IDF is then near zero
-# anyway): such a query gets index order instead, which FTS5 yields with no sorting (see docs/search.md).
-RANK_ALL_LIMIT = 2000
+# Every field is indexed in one column of search_bigram (and search_char); names and the other short fields
+# (places, units, descriptions) are indexed a second time, by kind, in the small search_short table, which is what
+# ranking reads: a hit in a name outranks a hit in a short field, which outranks a hit only in the narrative.
+KIND_SCORES = {"names": 3.0, "details": 2.0, "narrative": 1.0}
+# Up to this many matches, every match is ranked (score, then doc_id). A more common query is ranked by score,
+# then index order, which FTS5 yields without sorting, so the cost stays bounded however many documents match.
+RANK_ALL_LIMIT = 1000
 
 MAX_FIELDS = 256
 MAX_FIELD_CHARS = 4_000_000  # far above any spoken testimony; bounds the work one hostile record can cause
 
-_FTS_OPTIONS = "content='', contentless_delete=1, tokenize='ascii', columnsize=1"
+# Contentless FTS5 tables hold postings only; the text is kept once, in search_text. contentless_delete=1 deletes
+# a row by rowid without supplying the tokens it was indexed with, so a row indexed by an older normalisation can
+# still be removed cleanly.
+_FTS = "content='', contentless_delete=1, tokenize='ascii'"
+_FTS_TABLES = ("search_bigram", "search_char", "search_short")
 SEARCH_SCHEMA: tuple[str, ...] = (
-    # doc_id <-> FTS rowid, kept apart from the text so ranking lookups touch small rows only.
+    # doc_id <-> FTS rowid, apart from the text so that ranking's doc_id lookups touch small rows only.
     "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE)",
     # Field text as given, one JSON object per document: for snippets and for rebuilding the index.
     "CREATE TABLE search_text (id INTEGER PRIMARY KEY REFERENCES search_doc (id), fields TEXT NOT NULL)",
-    # Contentless FTS5 tables hold postings only. contentless_delete=1 deletes a row by rowid without supplying
-    # the tokens it was indexed with, so an index written by an older normalisation can still be cleaned up.
-    f"CREATE VIRTUAL TABLE search_bigram USING fts5(narrative, details, names, {_FTS_OPTIONS}, detail=full)",
-    f"CREATE VIRTUAL TABLE search_char USING fts5(narrative, details, names, {_FTS_OPTIONS}, detail=column)",
+    # Bigram positions of every field: answers queries of two or more characters exactly.
+    f"CREATE VIRTUAL TABLE search_bigram USING fts5(body, {_FTS}, detail=full)",
+    # Which characters each document contains, no positions: answers one-character queries.
+    f"CREATE VIRTUAL TABLE search_char USING fts5(body, {_FTS}, detail=none)",
+    # Bigrams of the short fields by kind; prefix='4' (a bigram's first code point) serves one-character queries.
+    f"CREATE VIRTUAL TABLE search_short USING fts5(names, details, {_FTS}, detail=full, prefix='4')",
+    # FTS5 writes its index in blocks of about pgsz bytes, one row each. The default (4050) leaves half of most
+    # 8 KiB pages empty once SQLCipher has reserved its 80 bytes per page; 8000 fills them (measured: -40% size).
+    *(f"INSERT INTO {table} ({table}, rank) VALUES ('pgsz', 8000)" for table in _FTS_TABLES),  # noqa: S608
 )
-_TABLES = ("search_bigram", "search_char")
 
 
-def field_column(name: str) -> str:
-    """Which FTS5 column a caller's field name is indexed under (and so how much a hit in it weighs)."""
+def field_kind(name: str) -> str:
+    """The kind of a caller's field, from its name: "names", "narrative" or (anything else) "details"."""
     lowered = name.casefold()
     if "name" in lowered or "alias" in lowered:
         return "names"
@@ -61,7 +67,7 @@ _PRIORITY = ("names", "details", "narrative")  # which field a hit's snippet is 
 
 
 def _field_order(name: str) -> tuple[int, str]:
-    return _PRIORITY.index(field_column(name)), name
+    return _PRIORITY.index(field_kind(name)), name
 
 
 @dataclass(frozen=True)
@@ -118,9 +124,10 @@ class SearchIndex:
         if not isinstance(doc_id, str):
             raise UsageError("A document id must be text.")
         checked = _checked_fields(fields)
-        per_column: dict[str, list[str]] = {column: [] for column in COLUMNS}
+        by_kind: dict[str, list[str]] = {kind: [] for kind in KIND_SCORES}
         for name in sorted(checked, key=_field_order):
-            per_column[field_column(name)].append(normalize(checked[name]))
+            by_kind[field_kind(name)].append(normalize(checked[name]))
+        everything = [text for texts in by_kind.values() for text in texts]
         stored = json.dumps(checked, ensure_ascii=False, sort_keys=True)
         row = self._conn.execute("SELECT id FROM search_doc WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
@@ -128,16 +135,14 @@ class SearchIndex:
             self._conn.execute("INSERT INTO search_text (id, fields) VALUES (?, ?)", (rowid, stored))
         else:
             rowid = row[0]
-            for table in _TABLES:
+            for table in _FTS_TABLES:
                 self._conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))  # noqa: S608
             self._conn.execute("UPDATE search_text SET fields = ? WHERE id = ?", (stored, rowid))
+        self._conn.execute("INSERT INTO search_bigram (rowid, body) VALUES (?, ?)", (rowid, column_text(everything)))
+        self._conn.execute("INSERT INTO search_char (rowid, body) VALUES (?, ?)", (rowid, char_tokens(everything)))
         self._conn.execute(
-            "INSERT INTO search_bigram (rowid, narrative, details, names) VALUES (?, ?, ?, ?)",
-            (rowid, *(column_text(per_column[column]) for column in COLUMNS)),
-        )
-        self._conn.execute(
-            "INSERT INTO search_char (rowid, narrative, details, names) VALUES (?, ?, ?, ?)",
-            (rowid, *(char_tokens(per_column[column]) for column in COLUMNS)),
+            "INSERT INTO search_short (rowid, names, details) VALUES (?, ?, ?)",
+            (rowid, column_text(by_kind["names"]), column_text(by_kind["details"])),
         )
 
     def remove(self, doc_id: str) -> None:
@@ -145,9 +150,10 @@ class SearchIndex:
         row = self._conn.execute("SELECT id FROM search_doc WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             return
-        for table in (*_TABLES, "search_text", "search_doc"):
-            key = "rowid" if table in _TABLES else "id"
-            self._conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (row[0],))  # noqa: S608
+        for table in _FTS_TABLES:
+            self._conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))  # noqa: S608
+        self._conn.execute("DELETE FROM search_text WHERE id = ?", (row[0],))
+        self._conn.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
 
     # ------------------------------------------------------------------------------------------- reading
 
@@ -158,16 +164,22 @@ class SearchIndex:
             return 0
         table = _table_for(needle)
         sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"  # noqa: S608
-        row = self._conn.execute(sql, (query_phrase(needle),)).fetchone()
-        return int(row[0])
+        return int(self._conn.execute(sql, (query_phrase(needle),)).fetchone()[0])
+
+    def matching_ids(self, query: str) -> set[str]:
+        """Ids of all documents matching ``query``, unordered and without snippets (for combining with filters)."""
+        needle = normalize(query)
+        if not needle:
+            return set()
+        return set(self._doc_ids(self._rowids(_table_for(needle), query_phrase(needle), None)).values())
 
     def search(self, query: str, *, limit: int | None = 50, offset: int = 0) -> list[Hit]:
         """Matching documents, best first; ``limit=None`` returns every match.
 
-        Up to ``RANK_ALL_LIMIT`` matches: bm25 (more occurrences, names > details > narrative, shorter documents
-        first; for one character, just the best field kind), ties broken by doc_id. Beyond that, a query that
-        common gets index order (the order documents were first indexed) with score 0. Only the returned page is
-        read back from the stored text.
+        Score: 3 if the query is in a names field, else 2 if in another short field (place, unit, description),
+        else 1 (narrative only). Equal scores are in doc_id order when at most ``RANK_ALL_LIMIT`` documents match,
+        and in index order (the order documents were first indexed) for a more common query, which keeps the cost
+        bounded. Only the returned page is read back from the stored text.
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise UsageError("Search offset and limit must not be negative.")
@@ -176,48 +188,50 @@ class SearchIndex:
             return []
         wanted = None if limit is None else offset + limit
         table, phrase = _table_for(needle), query_phrase(needle)
-        few = (
-            self._conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",  # noqa: S608
-                (phrase, RANK_ALL_LIMIT + 1),
-            ).fetchone()[0]
-            <= RANK_ALL_LIMIT
-        )
-        ranked = self._by_rank(table, phrase) if few else self._by_index_order(table, phrase, wanted)
+        # One pass that stops early for a common query; for a rarer one it is the whole answer.
+        first = self._rowids(table, phrase, RANK_ALL_LIMIT + 1)
+        if len(first) <= RANK_ALL_LIMIT:
+            ranked = self._rank_all(first, _short_phrase(needle, phrase))
+        else:
+            ranked = self._rank_first(table, phrase, _short_phrase(needle, phrase), wanted)
         return self._hits(ranked[offset:wanted], needle)
 
-    def _by_rank(self, table: str, phrase: str) -> list[tuple[float, int]]:
-        """(score, rowid) of every match, best first, ties in doc_id order."""
-        if table == "search_char":
-            # detail=column keeps no counts, so bm25 sees none: score by the best column the character is in.
-            scores = dict.fromkeys(self._rowids(table, phrase), 1.0)
-            for column, weight in (("details", 2.0), ("names", 5.0)):
-                scores.update(dict.fromkeys(self._rowids(table, f"{{{column}}} : {phrase}"), weight))
-            rows = [(rowid, -score) for rowid, score in scores.items()]
-        else:
-            rows = self._conn.execute(
-                f"SELECT rowid, rank FROM {table} WHERE {table} MATCH ? AND rank MATCH ?",  # noqa: S608
-                (phrase, _RANK),
-            ).fetchall()
-        ids = self._doc_ids([rowid for rowid, _ in rows])
-        rows.sort(key=lambda row: (row[1], ids[row[0]]))
-        return [(-float(rank), rowid) for rowid, rank in rows]
+    def _rank_all(self, rowids: list[int], short_phrase: str) -> list[tuple[float, int]]:
+        """(score, rowid) for every match, by score then doc_id."""
+        scores = dict.fromkeys(rowids, KIND_SCORES["narrative"])
+        for kind in ("details", "names"):  # names last: the higher score wins
+            hits = self._rowids("search_short", f"{{{kind}}} : {short_phrase}", None)
+            scores.update(dict.fromkeys(hits, KIND_SCORES[kind]))
+        ids = self._doc_ids(rowids)
+        ordered = sorted(rowids, key=lambda rowid: (-scores[rowid], ids[rowid]))
+        return [(scores[rowid], rowid) for rowid in ordered]
 
-    def _rowids(self, table: str, expression: str) -> list[int]:
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"  # noqa: S608
-        return [rowid for (rowid,) in self._conn.execute(sql, (expression,))]
+    def _rank_first(self, table: str, phrase: str, short_phrase: str, wanted: int | None) -> list[tuple[float, int]]:
+        """(score, rowid) of the best ``wanted`` matches (all if None): by score, then rowid.
 
-    def _by_index_order(self, table: str, phrase: str, wanted: int | None) -> list[tuple[float, int]]:
-        """(0.0, rowid) of the first ``wanted`` matches in rowid order.
-
-        FTS5 yields rows in rowid order, so with a LIMIT this stops after ``wanted`` rows however many match.
+        Each tier is read in rowid order with a LIMIT, so FTS5 stops after ``wanted`` rows however many match.
         """
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid"  # noqa: S608
-        if wanted is None:
-            rows = self._conn.execute(sql, (phrase,)).fetchall()
-        else:
-            rows = self._conn.execute(sql + " LIMIT ?", (phrase, wanted)).fetchall()
-        return [(0.0, rowid) for (rowid,) in rows]
+        ranked: list[tuple[float, int]] = []
+        seen: set[int] = set()
+        tiers = (
+            ("search_short", f"{{names}} : {short_phrase}", KIND_SCORES["names"]),
+            ("search_short", f"{{details}} : {short_phrase}", KIND_SCORES["details"]),
+            (table, phrase, KIND_SCORES["narrative"]),
+        )
+        for tier_table, expression, score in tiers:
+            if wanted is not None and len(ranked) >= wanted:
+                break
+            # Earlier tiers are complete here (they came back short), so over-fetch by their size and skip them.
+            need = None if wanted is None else wanted - len(ranked) + len(seen)
+            fresh = [rowid for rowid in self._rowids(tier_table, expression, need) if rowid not in seen]
+            ranked.extend((score, rowid) for rowid in fresh)
+            seen.update(fresh)
+        return ranked if wanted is None else ranked[:wanted]
+
+    def _rowids(self, table: str, expression: str, limit: int | None) -> list[int]:
+        """Rowids matching ``expression`` in rowid order, at most ``limit`` of them."""
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid LIMIT ?"  # noqa: S608
+        return [rowid for (rowid,) in self._conn.execute(sql, (expression, -1 if limit is None else limit))]
 
     def _doc_ids(self, rowids: Sequence[int]) -> dict[int, str]:
         return dict(self._lookup("SELECT id, doc_id FROM search_doc WHERE id IN ({})", rowids))
@@ -247,3 +261,9 @@ class SearchIndex:
 
 def _table_for(needle: str) -> str:
     return "search_char" if len(needle) == 1 else "search_bigram"
+
+
+def _short_phrase(needle: str, phrase: str) -> str:
+    # search_short holds bigrams only; a single character is a prefix query on them (END closes every field, so
+    # each character of a field begins one bigram).
+    return phrase + "*" if len(needle) == 1 else phrase

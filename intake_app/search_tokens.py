@@ -11,7 +11,7 @@ of a field is therefore ``(t[i], t[i+1] or END)``, at FTS5 position ``i``. A que
 the FTS5 phrase of its ``m - 1`` bigrams, which matches exactly where the characters ``q[0..m-1]`` sit at consecutive
 positions, i.e. where ``q`` is a substring. No query bigram contains END, so no phrase can run from one field into
 the next one stored in the same column. A one-character query is answered from a second, much smaller table that
-records which characters each document contains (FTS5 ``detail=column``: no positions are needed).
+records which characters each document contains (FTS5 ``detail=none``: no positions are needed).
 
 FTS5 cannot be given a custom tokenizer from Python, so each token is written as eight ASCII characters (two code
 points, each in four base-36 digits) and the table uses FTS5's ``ascii`` tokenizer, which splits on the spaces
@@ -20,7 +20,6 @@ between them and changes nothing else.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -30,21 +29,31 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _WIDTH = 4
 END_CODE = "zzzz"
 
-_code_cache: dict[str, str] = {}
+
+def _code(value: int) -> str:
+    digits = []
+    for _ in range(_WIDTH):
+        value, rest = divmod(value, 36)
+        digits.append(_DIGITS[rest])
+    return "".join(reversed(digits))
 
 
-def _encode_char(char: str) -> str:
-    code = _code_cache.get(char)
-    if code is None:
-        value = ord(char)
-        digits = []
-        for _ in range(_WIDTH):
-            value, rest = divmod(value, 36)
-            digits.append(_DIGITS[rest])
-        code = "".join(reversed(digits))
-        if len(_code_cache) < 65536:  # bounded: hostile text cannot grow the cache without limit
-            _code_cache[char] = code
-    return code
+class _CodeTable(dict[int, str]):
+    """``str.translate`` table from code point to its four-digit code, filled on first use."""
+
+    def __missing__(self, key: int) -> str:
+        code = _code(key)
+        if len(self) < 65536:  # bounded: hostile text cannot grow the table without limit
+            self[key] = code
+        return code
+
+
+_CODES = _CodeTable()
+
+
+def _encode(text: str) -> str:
+    """Every character of ``text`` as four base-36 digits, concatenated (done in C by str.translate)."""
+    return text.translate(_CODES)
 
 
 def fold(text: str) -> str:
@@ -61,9 +70,8 @@ def field_tokens(normalized: str) -> str:
     """FTS5 column text for one normalised field: one encoded bigram per character, space separated."""
     if not normalized:
         return ""
-    codes = [_encode_char(c) for c in normalized]
-    codes.append(END_CODE)
-    return " ".join([a + b for a, b in itertools.pairwise(codes)])
+    codes = _encode(normalized) + END_CODE
+    return " ".join([codes[i : i + 2 * _WIDTH] for i in range(0, len(codes) - _WIDTH, _WIDTH)])
 
 
 def column_text(normalized_fields: Iterable[str]) -> str:
@@ -73,7 +81,8 @@ def column_text(normalized_fields: Iterable[str]) -> str:
 
 def char_tokens(normalized_fields: Iterable[str]) -> str:
     """FTS5 column text for the one-character table: every character of every field, encoded."""
-    return " ".join(_encode_char(c) for text in normalized_fields for c in text)
+    codes = _encode("".join(normalized_fields))
+    return " ".join([codes[i : i + _WIDTH] for i in range(0, len(codes), _WIDTH)])
 
 
 def query_phrase(normalized_query: str) -> str:
@@ -82,10 +91,9 @@ def query_phrase(normalized_query: str) -> str:
     One character: that character's token, for the one-character table. Longer: the phrase of its bigrams, for the
     bigram table.
     """
-    codes = [_encode_char(c) for c in normalized_query]
-    if len(codes) == 1:
-        return f'"{codes[0]}"'
-    return '"' + " ".join(a + b for a, b in itertools.pairwise(codes)) + '"'
+    if len(normalized_query) == 1:
+        return f'"{_encode(normalized_query)}"'
+    return '"' + field_tokens(normalized_query).rsplit(" ", 1)[0] + '"'
 
 
 # ---------------------------------------------------------------------------------------------- snippets

@@ -135,12 +135,29 @@ def test_names_rank_before_narrative_and_ties_follow_doc_id(conn: Any) -> None:
         "z": {"victim_name_hangul": "최영수", "narrative": "다른 이야기"},
     }
     index = load(conn, docs)
-    assert next(hit.doc_id for hit in index.search("최")) == "z"
+    assert [(hit.doc_id, hit.score) for hit in index.search("최")] == [("z", 3.0), ("a", 1.0)]
     assert [hit.doc_id for hit in index.search("이웃")] == ["b", "c"]
     hit = index.search("최")[0]
     assert hit.field == "victim_name_hangul"
     assert hit.snippet == "최영수"
     assert hit.highlights == ((0, 1),)
+
+
+@pytest.mark.parametrize("query", ["최", "최영"])
+def test_very_common_queries_list_names_hits_first(conn: Any, monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    monkeypatch.setattr(search_module, "RANK_ALL_LIMIT", 1)  # as if these matched more documents than worth ranking
+    docs = {
+        "n3": {"narrative": "최영 이야기"},
+        "n1": {"narrative": "최영 이야기", "victim_name_hangul": "최영수"},
+        "n2": {"narrative": "다른 최영"},
+        "n0": {"victim_name_roman": "Choi", "victim_alias": "최영"},
+        "n4": {"narrative": "최영", "place": "최영리"},
+    }
+    index = load(conn, docs)
+    hits = index.search(query)
+    assert [(hit.doc_id, hit.score) for hit in hits] == [("n1", 3.0), ("n0", 3.0), ("n4", 2.0), ("n3", 1.0), ("n2", 1.0)]
+    assert [hit.doc_id for hit in index.search(query, limit=1, offset=3)] == ["n3"]
+    assert [hit.doc_id for hit in index.search(query, limit=2, offset=1)] == ["n0", "n4"]
 
 
 @pytest.mark.parametrize("rank_all_limit", [0, 2, 2000])
