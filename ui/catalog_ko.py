@@ -437,4 +437,265 @@ KO: dict[str, str] = {
         '암호화된 내용이 손상되었거나 변경되었습니다.',
     'The file cannot be read.':
         '파일을 읽을 수 없습니다.',
+    # ---- coordinator pages (ui/hq_pages.py, devices_page, import_page, conflicts_page, consolidated_page, hq_setup)
+    '&All testimonies':
+        '모든 증언(&A)',
+    '&Import bundles':
+        '번들 가져오기(&I)',
+    '&Conflicts':
+        '충돌(&C)',
+    '&Devices':
+        '기기(&D)',
+    'HQ &keys':
+        '본부 키(&K)',
+    '&Coordinator':
+        '조정자(&C)',
+    'Version {n}: {device}, {when}':
+        '버전 {n}: {device}, {when}',
+    'The merged version is valid.':
+        '병합한 버전이 올바릅니다.',
+    'Merged version':
+        '병합한 버전',
+    (
+        "Edit the testimony into the version that should stand, in the interchange format (JSON). Check it, then "
+        "save: the saved version becomes the testimony's next revision, with both conflicting versions as its "
+        "parents."
+    ):
+        (
+            '남길 버전이 되도록 증언을 교환 형식(JSON)으로 편집하십시오. 확인한 뒤 저장하면, 저장한 버전이 충돌한 두 '
+            '버전을 부모로 하는 증언의 다음 개정판이 됩니다.'
+        ),
+    '&Save merged version':
+        '병합한 버전 저장(&S)',
+    '{date} · {interviewee} · {victims} ({heads} versions)':
+        '{date} · {interviewee} · {victims} (버전 {heads}개)',
+    'Decision saved as a new revision.':
+        '결정을 새 개정판으로 저장했습니다.',
+    'Conflicts':
+        '충돌',
+    (
+        'Testimonies edited on two machines at once. Nothing was overwritten: compare the versions (differences are '
+        'highlighted), then keep one or save a merged version.'
+    ):
+        (
+            '두 대의 컴퓨터에서 동시에 편집된 증언입니다. 덮어쓴 것은 없습니다. 버전을 비교한 뒤(다른 부분은 강조 '
+            '표시됩니다) 하나를 남기거나 병합한 버전을 저장하십시오.'
+        ),
+    'Edit a &merged version…':
+        '병합한 버전 편집(&M)…',
+    'No conflicts: every testimony has one current version.':
+        '충돌이 없습니다. 모든 증언에 현재 버전이 하나씩 있습니다.',
+    '{count} testimonies need a decision.':
+        '증언 {count}건에 결정이 필요합니다.',
+    'Keep version {n}':
+        '버전 {n} 남기기',
+    'Not valid at {path}: {problem}':
+        '{path}에서 올바르지 않습니다: {problem}',
+    'Field':
+        '항목',
+    '(deleted)':
+        '(삭제됨)',
+    '(whole record)':
+        '(기록 전체)',
+    'All devices':
+        '모든 기기',
+    '{count} testimonies':
+        '증언 {count}건',
+    'All testimonies':
+        '모든 증언',
+    '&Device:':
+        '기기(&D):',
+    'Name':
+        '이름',
+    'Key id':
+        '키 ID',
+    'Fingerprint':
+        '지문',
+    'Enrolled':
+        '등록 시각',
+    'State':
+        '상태',
+    'Last bundle':
+        '마지막 번들',
+    'Missing bundles':
+        '누락된 번들',
+    'Forks':
+        '분기',
+    'Last seen':
+        '마지막 수신',
+    'Enrol a device':
+        '기기 등록',
+    (
+        "Key file {file}. Ask the interviewer to read out the fingerprint of their laptop's key, by phone or from "
+        "paper, and type it below. The device can be enrolled only when the fingerprints match."
+    ):
+        (
+            '키 파일 {file}. 면담자에게 노트북 키의 지문을 전화로 또는 종이를 보고 읽어 달라고 한 뒤 아래에 '
+            '입력하십시오. 지문이 일치할 때만 기기를 등록할 수 있습니다.'
+        ),
+    'Key id:':
+        '키 ID:',
+    'Device &name:':
+        '기기 이름(&N):',
+    '&Fingerprint heard:':
+        '들은 지문(&F):',
+    'e.g. Laptop 3 (Seoul team)':
+        '예: 노트북 3 (서울 팀)',
+    '&Enrol':
+        '등록(&E)',
+    'Revoke a device':
+        '기기 폐기',
+    (
+        'Revoke {name}? Bundles it made after now will be refused; bundles made before stay valid. Give the reason '
+        '(e.g. laptop lost, seized, retired).'
+    ):
+        (
+            '{name}을(를) 폐기하시겠습니까? 지금 이후에 만든 번들은 거부되고, 이전에 만든 번들은 계속 유효합니다. '
+            '사유를 적으십시오(예: 노트북 분실, 압수, 사용 종료).'
+        ),
+    'Reason':
+        '사유',
+    '&Revoke':
+        '폐기(&R)',
+    "Choose the device's public key file":
+        '기기의 공개 키 파일 선택',
+    'The device is revoked.':
+        '기기를 폐기했습니다.',
+    'Devices':
+        '기기',
+    (
+        'The interviewer laptops whose bundles this headquarters accepts. Missing bundles and forks (a restored or '
+        'cloned laptop) are shown in red.'
+    ):
+        (
+            '이 본부가 번들을 받는 면담자 노트북입니다. 누락된 번들과 분기(복원되거나 복제된 노트북)는 빨간색으로 '
+            '표시됩니다.'
+        ),
+    '&Enrol a device…':
+        '기기 등록(&E)…',
+    '&Revoke…':
+        '폐기(&R)…',
+    'The fingerprints match.':
+        '지문이 일치합니다.',
+    'active':
+        '사용 중',
+    'revoked on {when}: {reason}':
+        '{when}에 폐기됨: {reason}',
+    'The device is enrolled.':
+        '기기를 등록했습니다.',
+    'This device was already enrolled.':
+        '이미 등록된 기기입니다.',
+    (
+        'The fingerprints DO NOT match. Do not enrol this key: the file may have been swapped on its way. Ask for '
+        'the key file again.'
+    ):
+        (
+            '지문이 일치하지 않습니다. 이 키를 등록하지 마십시오. 전달 과정에서 파일이 바뀌었을 수 있습니다. 키 '
+            '파일을 다시 받으십시오.'
+        ),
+    '{count} of {total} digits typed.':
+        '{total}자리 중 {count}자리를 입력했습니다.',
+    'none yet':
+        '아직 없음',
+    'never':
+        '없음',
+    (
+        'Saved. Give this file to the field laptops, then read the fingerprints to each interviewer so they can '
+        'compare.'
+    ):
+        (
+            '저장했습니다. 이 파일을 현장 노트북에 전달한 뒤, 각 면담자가 비교할 수 있도록 지문을 읽어 주십시오.'
+        ),
+    'Save the HQ public key file':
+        '본부 공개 키 파일 저장',
+    (
+        'The emergency identity was written. Move it offline now (paper or an encrypted stick kept in a safe) and '
+        'delete it from this computer.'
+    ):
+        (
+            '비상 신원 파일을 저장했습니다. 지금 바로 오프라인으로 옮기고(종이 또는 금고에 보관하는 암호화된 USB) '
+            '이 컴퓨터에서 삭제하십시오.'
+        ),
+    'The file could not be written: {error}':
+        '파일을 쓰지 못했습니다: {error}',
+    'Save the emergency identity (SECRET)':
+        '비상 신원 저장(비밀)',
+    'Headquarters keys':
+        '본부 키',
+    (
+        "Every field laptop needs this headquarters' public key file, to encrypt bundles for HQ and to recognise "
+        "it. The file is safe to share. Read both fingerprints to each interviewer by phone, or give them a printed "
+        "copy, so they can check the file they received came from here."
+    ):
+        (
+            '모든 현장 노트북에는 본부용으로 번들을 암호화하고 본부를 알아보기 위해 이 본부의 공개 키 파일이 '
+            '필요합니다. 이 파일은 공유해도 안전합니다. 받은 파일이 이곳에서 온 것인지 확인할 수 있도록, 각 '
+            '면담자에게 두 지문을 전화로 읽어 주거나 인쇄본을 건네십시오.'
+        ),
+    'Encryption key (recipient) fingerprint:':
+        '암호화 키(수신자) 지문:',
+    'Signing key fingerprint:':
+        '서명 키 지문:',
+    '&Save public key file…':
+        '공개 키 파일 저장(&S)…',
+    '&Print…':
+        '인쇄(&P)…',
+    'Emergency identity (secret)':
+        '비상 신원(비밀)',
+    (
+        "The emergency identity is this headquarters' SECRET decryption key. Anyone who has it can read every bundle "
+        "ever sent to HQ. Export it only to keep an offline copy (printed, or on an encrypted stick in a safe) so "
+        "that bundles can still be decrypted with the standard age tool if this vault is lost. Never copy it to a "
+        "field laptop or send it by e-mail."
+    ):
+        (
+            '비상 신원은 이 본부의 비밀 복호화 키입니다. 이것을 가진 사람은 본부로 보낸 모든 번들을 읽을 수 '
+            '있습니다. 이 보관함을 잃어도 표준 age 도구로 번들을 복호화할 수 있도록 오프라인 사본(인쇄본 또는 '
+            '금고에 둔 암호화된 USB)을 보관할 때만 내보내십시오. 현장 노트북에 복사하거나 전자우편으로 보내지 '
+            '마십시오.'
+        ),
+    'I understand: this file can decrypt every testimony sent to HQ.':
+        '이해했습니다. 이 파일로 본부에 보낸 모든 증언을 복호화할 수 있습니다.',
+    'E&xport emergency identity…':
+        '비상 신원 내보내기(&X)…',
+    'Headquarters public keys':
+        '본부 공개 키',
+    'Bundle':
+        '번들',
+    'Imported':
+        '가져옴',
+    'Already imported':
+        '이미 가져옴',
+    'Refused':
+        '거부됨',
+    '{imported} imported, {already} already imported, {refused} refused.':
+        '가져옴 {imported}개, 이미 가져옴 {already}개, 거부됨 {refused}개.',
+    'Import bundles':
+        '번들 가져오기',
+    (
+        'Choose the bundle files from the USB stick, or its whole folder. Each bundle is verified completely before '
+        'anything is imported; a bundle that fails changes nothing.'
+    ):
+        (
+            'USB에서 번들 파일이나 폴더 전체를 선택하십시오. 각 번들은 가져오기 전에 완전히 검증되며, 검증에 실패한 '
+            '번들은 아무것도 바꾸지 않습니다.'
+        ),
+    '&Import':
+        '가져오기(&I)',
+    'Importing bundle {n} of {total}…':
+        '번들 {total}개 중 {n}번째를 가져오는 중…',
+    'Nothing new: this bundle was imported before.':
+        '새로운 것이 없습니다. 이 번들은 이미 가져왔습니다.',
+    '{revisions} new revisions, {attachments} attachments.':
+        '새 개정판 {revisions}개, 첨부 파일 {attachments}개.',
+    'Bundles missing from this device: {numbers}.':
+        '이 기기에서 누락된 번들: {numbers}.',
+    'FORK: bundles with the same number but different content: {numbers} (a restored or cloned laptop?).':
+        '분기: 번호는 같지만 내용이 다른 번들: {numbers}(복원되거나 복제된 노트북입니까?).',
+    'Bundles that do not follow the one before: {numbers}.':
+        '앞 번들에 이어지지 않는 번들: {numbers}.',
+    "The device's audit log was rewritten (restored laptop?) in bundles {numbers}.":
+        '번들 {numbers}에서 기기의 감사 로그가 다시 쓰였습니다(복원된 노트북입니까?).',
+    '{count} testimonies have conflicting edits to resolve (see Conflicts).':
+        '증언 {count}건에 해결할 충돌 편집이 있습니다(충돌 화면을 보십시오).',
 }

@@ -1,4 +1,4 @@
-"""Why a bundle was refused, in the user's language.
+"""Why a bundle was refused (and what an import or a verification warns about), in the user's language.
 
 The core reports refusals in English (they also go to the CLI and the refusal table). The known phrasings are matched
 here and re-worded through ``tr``; parts that vary (a key id, a file name, a date) are carried over, cleaned of control
@@ -74,6 +74,16 @@ _REASONS: dict[str, str] = {
         N_("Bundle {seq} was already verified (the same bundle again)."),
     r"the bundle is signed by key (?P<key>[0-9A-F]+), which is not among the trusted device keys":
         N_("The bundle is signed by key {key}, which is not among the trusted device keys."),
+    r"missing bundles from this device: (?P<numbers>[0-9, ]+)":
+        N_("Bundles missing from this device: {numbers}."),
+    r"FORK: bundles with the same number but different content: (?P<numbers>[0-9, ]+)":
+        N_("FORK: bundles with the same number but different content: {numbers} (a restored or cloned laptop?)."),
+    r"bundles that do not follow the one before: (?P<numbers>[0-9, ]+)":
+        N_("Bundles that do not follow the one before: {numbers}."),
+    r"the device's audit log was rewritten \(restored laptop\?\) in bundles (?P<numbers>[0-9, ]+)":
+        N_("The device's audit log was rewritten (restored laptop?) in bundles {numbers}."),
+    r"(?P<count>\d+) testimonies have conflicting edits to resolve .*":
+        N_("{count} testimonies have conflicting edits to resolve (see Conflicts)."),
     r"archive: .*":
         N_("The file is not a well-formed bundle archive (damaged or altered)."),
     r"age header: .*":

@@ -20,13 +20,16 @@ from PySide6.QtWidgets import QApplication
 
 from intake_app import vault as vault_module
 from intake_app.vault import Vault
+from ui.db_worker import DbWorker
 from ui.erase_dialog import HOLD_MS, EraseDialog
 from ui.gate_window import GateWindow
+from ui.hq_pages import HqPages, install_hq_pages
 from ui.i18n import resolve_language, set_language
 from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 from ui.settings_store import UiSettings, save_settings
+from ui.testimony_list_page import InterviewerPages
 from ui.tasks import Task
 
 
@@ -49,6 +52,9 @@ class Session(QObject):
         self.settings_path = settings_path
         self.vault: Vault | None = None
         self.main_window: MainWindow | None = None
+        self.db_worker: DbWorker | None = None
+        self.hq_pages: HqPages | None = None
+        self.interviewer_pages: InterviewerPages | None = None
         self.erase_hold_ms = HOLD_MS
         self.idle = IdleLock(settings.auto_lock_minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
@@ -74,6 +80,13 @@ class Session(QObject):
         self.main_window.settings_requested.connect(self.open_settings)
         self.main_window.erase_requested.connect(self.open_erase)
         self.main_window.quit_requested.connect(self.quit)
+        # One worker thread does all database work of this session (see ui/db_worker.py).
+        self.db_worker = DbWorker(vault, self)
+        if vault.role == "hq":
+            self.hq_pages = install_hq_pages(self.main_window, self.db_worker)
+        else:
+            self.interviewer_pages = InterviewerPages(self.main_window, self.db_worker, vault.role)
+            self.interviewer_pages.install()
         self.main_window.show()
         self.main_window.activateWindow()
         self.gate.hide()
@@ -83,6 +96,11 @@ class Session(QObject):
         """Lock now: see the module docstring for what that clears."""
         self.idle.disarm()
         self._close_dialogs()
+        if self.interviewer_pages is not None:
+            # Before the worker stops: the editor's last draft is queued (it runs even during shutdown).
+            self.interviewer_pages.clear_content()
+            self.interviewer_pages = None
+        self._stop_db_worker()
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.clear_content()
@@ -95,6 +113,14 @@ class Session(QObject):
         self.gate.show_start()
         self.gate.show()
         self.gate.activateWindow()
+
+    def _stop_db_worker(self) -> None:
+        """Before the vault closes: cancel queued jobs, wait for the running one, drop every callback."""
+        if self.db_worker is not None:
+            worker, self.db_worker = self.db_worker, None
+            worker.shutdown()
+            worker.deleteLater()
+        self.hq_pages = None
 
     @property
     def unlocked(self) -> bool:
@@ -111,6 +137,7 @@ class Session(QObject):
     def erase_now(self) -> None:
         """Destroy the key slots first (the vault is noise from then on), then return to the first-run wizard."""
         self.idle.disarm()
+        self._stop_db_worker()
         if self.vault is not None:
             self.vault.lock()
             self.vault = None
