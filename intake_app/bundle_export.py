@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -153,6 +154,12 @@ def export_bundle(vault: Vault, directory: Path, *, everything: bool = False,
                 (seq, bundle_id, manifest_sha, now, log_size, log_root, name, json.dumps(counts)))
             for table in ("revisions", "attachments", "attachment_links", "audit_log"):
                 conn.execute(f"UPDATE {table} SET exported_in = ? WHERE exported_in IS NULL", (seq,))  # noqa: S608
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                raise RefusedError(f"not enough space in {directory} to write the bundle; nothing was exported") from None
+            raise
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -27,7 +27,7 @@ from intake_app import interchange, revisions
 from intake_app.audit import AuditLog
 from intake_app.blobstore import BlobStore
 from intake_app.bundle_verify import BundleRefused, OuterBundle, verify_outer
-from intake_app.database import Transaction
+from intake_app.database import DatabaseError, Transaction
 from intake_app.errors import IntakeError, UsageError
 from intake_app.ids import is_uuid
 from intake_app.keyring import Keyring
@@ -116,11 +116,15 @@ class Importer:
                 raise
             outcome.reason = str(exc)
             self._record_refusal(path, outcome)
+        except DatabaseError as exc:
+            outcome.reason = ("the disk holding the HQ vault is full; nothing was imported" if "full" in str(exc).lower()
+                              else "the HQ vault could not be written; nothing was imported")
+            self._record_refusal(path, outcome)
         return outcome
 
     def _record_refusal(self, path: Path, outcome: ImportOutcome) -> None:
         now = utc_now()
-        with Transaction(self.conn):
+        with contextlib.suppress(DatabaseError), Transaction(self.conn):  # a full disk may refuse this too
             self.conn.execute(
                 "INSERT INTO import_refusals (at, file_name, file_sha256, device, reason) VALUES (?, ?, ?, ?, ?)",
                 (now, path.name[:255], None, outcome.device, (outcome.reason or "")[:1000]))

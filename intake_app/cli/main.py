@@ -16,6 +16,7 @@ from crypto.errors import CryptoError
 from intake_app import __version__
 from intake_app.cli import bundle_cmds, record_cmds, vault_cmds
 from intake_app.cli.context import Context
+from intake_app.database import DatabaseError
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError, UsageError
 from intake_app.private_fs import harden_process
@@ -76,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except CryptoError as exc:
         sys.stderr.write(f"intake: refused: {clean_text(str(exc))}\n")
+        return EXIT_REFUSED
+    except DatabaseError as exc:
+        # SQLite reports a full disk or an unreadable database this way; the transaction was rolled back.
+        full = "full" in str(exc).lower()
+        sys.stderr.write("intake: refused: " + ("the disk holding the vault is full; nothing was changed\n" if full
+                         else f"the vault database could not be used ({clean_text(str(exc))})\n"))
         return EXIT_REFUSED
     except KeyboardInterrupt:
         sys.stderr.write("intake: interrupted\n")
