@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlcipher3
 
+from bench._report import figure
 from crypto import kdf
 from intake_app.database import open_encrypted
 from intake_app.vault import DB_FILE, Vault, read_key_slots
@@ -83,6 +84,9 @@ def main() -> None:
     print(f"SQLCipher open with the raw data key (pragmas + key check):  {raw_open:8.2f} ms")
     print(f"Vault.open beyond the KDF (slots parse, MAC, open, migrate): {beyond:8.2f} ms")
     print(f"reference: SQLCipher open keyed by a passphrase (PBKDF2):   {ref_ms:8.2f} ms")
+    figure("unlock, default profile", kdf_ms["default"] + beyond, "ms", reference="SQLCipher passphrase open",
+           reference_value=ref_ms)
+    figure("open beyond the KDF", beyond, "ms", target="negligible next to the KDF", ok=beyond < 50)
     print(f"default-profile unlock total ≈ {kdf_ms['default'] + beyond:.0f} ms; "
           f"ratio to the PBKDF2 reference: {(kdf_ms['default'] + beyond) / ref_ms:.1f}x "
           f"(Argon2id at 256 MiB costs a guesser memory as well as time)")

@@ -154,7 +154,8 @@ def cmd_search(ctx: Context) -> int:
             snippet = snippet[:start] + "[" + snippet[start:end] + "]" + snippet[end:]
         lines.append(f"{r.record_id}  {r.summary.get('interview_date', '')}  {r.field}\n    {snippet}")
     doc = {"total": total, "results": [dataclasses.asdict(r) for r in results]}
-    ctx.emit(doc, "\n".join(lines) + f"\n{total} matching testimonies" if lines else "no matches")
+    noun = "testimony" if total == 1 else "testimonies"
+    ctx.emit(doc, "\n".join(lines) + f"\n{total} matching {noun}" if lines else "no matches")
     return 0
 
 

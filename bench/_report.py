@@ -1,0 +1,18 @@
+"""One line per measured figure, so `make bench` (python -m bench) can gather every benchmark into one table.
+
+A benchmark prints its own readable output and, for each headline figure, calls :func:`figure`, which prints
+``BENCH {json}``: name, value and unit, the reference measured in the same run (if any) and the target.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def figure(name: str, value: float, unit: str, *, reference: str | None = None, reference_value: float | None = None,
+           target: str | None = None, ok: bool | None = None) -> None:
+    ratio = None if not reference_value else value / reference_value
+    print("BENCH " + json.dumps({"name": name, "value": round(value, 3), "unit": unit, "reference": reference,
+                                 "reference_value": None if reference_value is None else round(reference_value, 3),
+                                 "ratio": None if ratio is None else round(ratio, 3), "target": target, "ok": ok},
+                                ensure_ascii=False), flush=True)
