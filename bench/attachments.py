@@ -175,6 +175,13 @@ def main() -> None:
               f"(+{(blob_size - size) / size * 100:.3f} %); extracted copy identical: {same}")
         worst = max(results[p]["peak_rss_mb"] for p in ("put", "read", "verify", "extract"))
         print(f"peak RSS over store phases: {worst:.1f} MB (target < 100 MB)")
+        from bench._report import figure  # noqa: PLC0415
+
+        for phase in ("put", "extract"):
+            mbs = size / MB / results[phase]["seconds"]
+            figure(f"attachment {phase}, {args.size_mb} MiB", mbs, "MB/s", reference="plain file copy",
+                   reference_value=copy_mbs)
+        figure(f"attachment peak RSS, {args.size_mb} MiB", worst, "MB", target="< 100 MB", ok=worst < 100)
         print("\nAEAD alone, 64 KiB chunks, encrypt_into, in memory:")
         for name, mbs in _aead_microbench().items():
             print(f"  {name:<18} {mbs:>6.0f} MB/s")
