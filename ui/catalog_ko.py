@@ -698,4 +698,6 @@ KO: dict[str, str] = {
         '번들 {numbers}에서 기기의 감사 로그가 다시 쓰였습니다(복원된 노트북입니까?).',
     '{count} testimonies have conflicting edits to resolve (see Conflicts).':
         '증언 {count}건에 해결할 충돌 편집이 있습니다(충돌 화면을 보십시오).',
+    'Headquarters':
+        '본부',
 }

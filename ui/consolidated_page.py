@@ -1,7 +1,8 @@
 """HQ: every testimony from every device in one list, with device and interviewer columns and a device filter.
 
 Built on part 1's lazy ``TestimonyListModel`` (pages fetched on the DB worker) and ``TestimonyDetail``; a proxy shows
-the enrolled device's name instead of its key id. The device filter keeps the testimonies a device first recorded.
+the enrolled device's name instead of its key id. The device column names who changed the testimony last (a device,
+or headquarters after a decision here); the device filter keeps the testimonies a device first recorded.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from ui.testimony_list_model import Column, TestimonyListModel
 ALL_DEVICES = ""
 
 
-def load_device_names(ctx: JobContext) -> list[tuple[str, str]]:
-    """(key id, name) of every enrolled device, revoked ones too (their testimonies stay)."""
-    return [(d.key_id, d.name) for d in ctx.keyring.devices()]
+def load_device_names(ctx: JobContext) -> tuple[str, list[tuple[str, str]]]:
+    """HQ's own key id, and (key id, name) of every enrolled device, revoked ones too (their testimonies stay)."""
+    ring = ctx.keyring
+    return ring.signing_key.public_key.key_id_hex, [(d.key_id, d.name) for d in ring.devices()]
 
 
 class DeviceNameProxy(QIdentityProxyModel):
@@ -98,6 +100,7 @@ class ConsolidatedPage(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(splitter, 1)
         self._devices: list[tuple[str, str]] = []
+        self._own_key = ""
         self.retranslate()
 
     # ---- data
@@ -107,12 +110,19 @@ class ConsolidatedPage(QWidget):
     def refresh_devices(self) -> None:
         self.worker.submit(load_device_names, self._show_devices)
 
-    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
-        self._devices = devices
-        self.proxy.set_names(dict(devices))
+    def _show_devices(self, loaded: tuple[str, list[tuple[str, str]]]) -> None:
+        self._own_key, self._devices = loaded
+        self._set_names()
         self._fill_devices()
         self.table.resizeColumnsToContents()
         self.devices_loaded.emit()
+
+    def _set_names(self) -> None:
+        # The device column names the last editor: HQ itself after a conflict decision or an edit here.
+        names = dict(self._devices)
+        if self._own_key:
+            names[self._own_key] = tr("Headquarters")
+        self.proxy.set_names(names)
 
     def _fill_devices(self) -> None:
         current = self.model.filters.device or ALL_DEVICES
@@ -149,6 +159,7 @@ class ConsolidatedPage(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(tr("All testimonies"))
         self.device_label.setText(tr("&Device:"))
+        self._set_names()
         self._fill_devices()
         self._update_count()
 
