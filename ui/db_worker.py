@@ -14,8 +14,9 @@ A job function receives a :class:`JobContext`: the vault, lazily made stores (re
 ``progress(done, total)`` reporter and ``check_cancelled()``. The progress reporter also raises ``JobCancelled`` once
 the job is cancelled, so long core operations that take a progress callback (export, attach, import) stop promptly.
 
-``shutdown()`` (on lock) cancels every queued and running job, waits for the thread to end and drops the callbacks:
-no result reaches a screen after the lock. Callbacks of cancelled jobs are never called.
+``shutdown()`` (on lock) cancels every queued and running job (except those submitted with ``finish_on_shutdown``,
+i.e. the last draft), waits for the thread to end and drops the callbacks: no result reaches a screen after the lock.
+Callbacks of cancelled jobs are never called.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ class JobCancelled(Exception):
 class Job:
     """A handle on a submitted job: ``cancel()`` it, or ask whether it is ``done``."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, finish_on_shutdown: bool = False) -> None:
         self.id = job_id
+        self.finish_on_shutdown = finish_on_shutdown
         self._cancelled = threading.Event()
         self.done = False
 
@@ -153,9 +155,13 @@ class DbWorker(QObject):
     # ---- GUI-thread API
     def submit(self, fn: Callable[[JobContext], T], on_done: Callable[[T], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> Job:
-        """Queue ``fn(ctx)`` after every job submitted before it; callbacks run later on the GUI thread."""
-        job = Job(next(self._ids))
+               on_progress: Callable[[int, int], None] | None = None, *, finish_on_shutdown: bool = False) -> Job:
+        """Queue ``fn(ctx)`` after every job submitted before it; callbacks run later on the GUI thread.
+
+        ``finish_on_shutdown``: the job still runs if the session locks before it starts (the last autosaved draft
+        must reach the vault); its callbacks are dropped all the same.
+        """
+        job = Job(next(self._ids), finish_on_shutdown)
         if self._closed:
             job.cancel()
             return job
@@ -176,7 +182,8 @@ class DbWorker(QObject):
             return
         self._closed = True
         for callbacks in self._callbacks.values():
-            callbacks.job.cancel()
+            if not callbacks.job.finish_on_shutdown:
+                callbacks.job.cancel()
         self._callbacks.clear()
         self._queue.put(_STOP)
         self._thread.join()

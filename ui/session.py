@@ -29,8 +29,8 @@ from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 from ui.settings_store import UiSettings, save_settings
-from ui.testimony_list_page import InterviewerPages
 from ui.tasks import Task
+from ui.testimony_list_page import InterviewerPages
 
 
 def clear_clipboard() -> None:

@@ -4,7 +4,7 @@ cancelled jobs and jobs after shutdown never call back."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ def test_jobs_run_in_order_off_the_gui_thread_and_answer_on_it(qtbot: QtBot, wor
     answered_on: list[int] = []
     results: list[object] = []
 
-    def job(i: int) -> object:
+    def job(i: int) -> Callable[[JobContext], object]:
         def fn(ctx: JobContext) -> object:
             ran_on.append(threading.get_ident())
             return (i, ctx.records.count())
