@@ -6,6 +6,8 @@ Terms: vault 보관함, passphrase 암호 문구, recovery key 복구 키, lock 
 fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사자.
 """
 
+from ui.catalog_ko_interviewer import KO_INTERVIEWER
+
 KO: dict[str, str] = {
     'Testimony Intake':
         '증언 접수',
@@ -701,3 +703,5 @@ KO: dict[str, str] = {
     'Headquarters':
         '본부',
 }
+
+KO.update(KO_INTERVIEWER)
