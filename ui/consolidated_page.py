@@ -85,6 +85,9 @@ class ConsolidatedPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail = TestimonyDetail(worker)
+        # Part 1's editor and history are not wired into the HQ window yet: no buttons that would do nothing.
+        self.detail.edit_button.setVisible(False)
+        self.detail.history_button.setVisible(False)
         self.model.loaded.connect(self._update_count)
         top = QHBoxLayout()
         top.addWidget(self.heading)

@@ -101,6 +101,7 @@ class EnrolDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.verdict)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
         self.name_edit.textChanged.connect(self._check)
         self.heard_edit.textChanged.connect(self._check)
         self.retranslate()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ui.first_run_wizard import FINGERPRINT, SHOW_KEY
 from ui.fonts import install_application_font
 from ui.i18n import set_language
+from ui.screenshots_hq import render_coordinator
 from ui.session import Session
 from ui.settings_store import UiSettings
 
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     install_application_font(app)
     for lang in ("en", "ko"):
         for path in render_all(out_dir, lang):
+            print(path)
+        set_language(lang)
+        for path in render_coordinator(app, out_dir, lang, _save):
             print(path)
     return 0
 
