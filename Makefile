@@ -9,7 +9,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 APT_PACKAGES := age minisign xvfb xauth fonts-noto-cjk libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint unit system-deps bench screenshots package clean
+.PHONY: run test lint unit system-deps bench screenshots package package-smoke clean
 
 run: $(STAMP_RUN)
 	$(BIN)/intake-app
@@ -58,9 +58,14 @@ bench: $(STAMP_DEV)
 screenshots: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots screenshots/out
 
+# dist/testimony-intake/: one onedir folder with intake-app and intake (docs/packaging.md). package-smoke runs the frozen
+# CLI's whole field-to-HQ cycle and the frozen GUI's --self-test against it (tests/packaging runs the same in make test).
 package: $(STAMP_DEV)
 	$(BIN)/python -m pip install -q -e '.[package]'
 	$(BIN)/pyinstaller --noconfirm --clean packaging/testimony-intake.spec
+
+package-smoke: package
+	$(BIN)/python packaging/smoke_frozen.py dist/testimony-intake
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
