@@ -19,6 +19,7 @@ from ui.first_run_wizard import FINGERPRINT, SHOW_KEY
 from ui.fonts import install_application_font
 from ui.i18n import set_language
 from ui.screenshots_hq import render_coordinator
+from ui.screenshots_interviewer import render_interviewer
 from ui.session import Session
 from ui.settings_store import UiSettings
 
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         set_language(lang)
         for path in render_coordinator(app, out_dir, lang, _save):
+            print(path)
+        for path in render_interviewer(app, out_dir, lang, _save):
             print(path)
     return 0
 

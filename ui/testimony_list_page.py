@@ -62,7 +62,9 @@ class TestimonyListPage(QWidget):
         self.until = QLineEdit()
         for edit in (self.since, self.until):
             edit.setPlaceholderText("YYYY-MM-DD")
-            edit.setMaximumWidth(110)
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0000-00-00") + 24)
+        for combo in (self.category, self.status):
+            combo.setMaximumWidth(280)  # long category names must not squeeze the date fields
         self.new_button = QPushButton()
         self.drafts_label = QLabel()
         self.drafts_button = QPushButton()
