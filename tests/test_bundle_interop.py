@@ -169,9 +169,10 @@ def test_stock_tar_minisign_age_read_a_bundle(intake: Runner, tmp_path: Path) ->
 
 
 @needs_stock_tools
-def test_bundle_repacked_by_stock_tar_still_verifies_and_imports(intake: Runner, tmp_path: Path) -> None:
-    """The archive outlives the program: a bundle unpacked and repacked with `tar --format=ustar` (other mtimes,
-    owner names, record padding) is still the same signed bundle."""
+def test_stock_tar_repack_is_refused_but_its_members_still_verify(intake: Runner, tmp_path: Path) -> None:
+    """Bundles fix every tar header field (de30c52), so a bundle repacked with `tar --format=ustar` (other mtimes,
+    owner names, record padding) is no longer the bundle: refused with a reason, and HQ unchanged. What stock tools
+    took out of it still verifies with stock minisign, so an auditor with only stock tools loses nothing."""
     hq = make_hq(intake, tmp_path)
     field = make_field(intake, tmp_path, hq)
     add_testimony(intake, field.path, tmp_path)
@@ -183,6 +184,17 @@ def test_bundle_repacked_by_stock_tar_still_verifies_and_imports(intake: Runner,
     subprocess.run(["tar", "--format=ustar", "-cf", str(repacked), "-C", str(unpacked), "payload.age",
                     "payload.age.minisig", "checkpoint", "checkpoint.minisig", "leaves"], check=True)
     assert repacked.read_bytes() != bundle.read_bytes()
-    ok(intake("bundle", "verify", str(repacked), "--key", str(field.pub)))
-    res = ok(run(intake, hq.path, "--json", "bundle", "import", str(repacked)))
+    res = intake("--json", "bundle", "verify", str(repacked), "--key", str(field.pub))
+    assert res.returncode == 1, res
+    assert "canonical" in json.loads(res.stdout)["results"][0]["reason"]
+    res = run(intake, hq.path, "--json", "bundle", "import", str(repacked))
+    assert res.returncode == 1 and json.loads(res.stdout)["results"][0]["status"] == "refused", res
+    assert json.loads(ok(run(intake, hq.path, "--json", "testimony", "list")).stdout)["count"] == 0
+    again = tmp_path / "again"
+    again.mkdir()
+    subprocess.run(["tar", "-xf", str(repacked), "-C", str(again)], check=True)
+    for member in ("payload.age", "checkpoint"):
+        subprocess.run(["minisign", "-Vm", str(again / member), "-p", str(field.pub)], capture_output=True, check=True)
+    # The original file itself imports.
+    res = ok(run(intake, hq.path, "--json", "bundle", "import", str(bundle)))
     assert json.loads(res.stdout)["results"][0]["status"] == "imported"
