@@ -169,12 +169,6 @@ KO: dict[str, str] = {
         ),
     'Signing key fingerprint':
         '서명 키 지문',
-    'Headquarters key (placeholder)':
-        '본부 키(준비 중)',
-    "Interviewer laptops will pin this headquarters vault's key. That step comes with bundle export.":
-        '면담자 노트북은 이 본부 보관함의 키를 고정하여 사용합니다. 이 단계는 번들 내보내기 기능과 함께 제공됩니다.',
-    'Pinning the headquarters key comes with bundle export in a later version. Nothing to do here yet.':
-        '본부 키 고정은 이후 버전에서 번들 내보내기 기능과 함께 제공됩니다. 지금은 할 일이 없습니다.',
     'Unlock the vault':
         '보관함 잠금 해제',
     'Type your passphrase to open the vault on this computer.':

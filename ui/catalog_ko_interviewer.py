@@ -121,6 +121,8 @@ KO_INTERVIEWER: dict[str, str] = {
     'Key file': '키 파일',
     'Headquarters key': '본부 키',
     'This key was pinned already.': '이 키는 이미 고정되어 있습니다.',
+    "Interviewer laptops will pin this headquarters vault's key: give them its public key file (Coordinator menu).":
+        '면담자 노트북은 이 본부 보관함의 키를 고정합니다. 공개 키 파일을 전해 주십시오(조정자 메뉴).',
     'This file cannot be used: {detail}': '이 파일은 사용할 수 없습니다: {detail}',
     'The key was not pinned: {detail}': '키를 고정하지 못했습니다: {detail}',
     # ---- editor (ui/editor/)

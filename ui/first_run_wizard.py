@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_app.errors import IntakeError
+from intake_app.keyring import HqKeys, Keyring
 from intake_app.vault import Vault
 from ui.i18n import tr
 from ui.recovery_key_pages import CheckRecoveryKeyPage, ShowRecoveryKeyPage
@@ -103,7 +104,8 @@ class FirstRunWizard(QWidget):
         elif index == CHECK_KEY and page.is_complete() and self.check_key_page.verify():
             self._forget_recovery_key()
             assert self.vault is not None
-            self.fingerprint_page.show_fingerprint(self.vault.info().fingerprint, self.vault.info().role)
+            self.fingerprint_page.show_fingerprint(self.vault.info().fingerprint, self.vault.info().role,
+                                                   self._pin_hq_key)
             self._show(FINGERPRINT)
         elif index == FINGERPRINT and self.vault is not None:
             vault, self.vault = self.vault, None
@@ -144,6 +146,13 @@ class FirstRunWizard(QWidget):
         self.show_key_page.clear()
         self.check_key_page.clear()
         self._groups = []
+
+    def _pin_hq_key(self, keys: HqKeys, name: str) -> bool:
+        """Pin HQ's key on the new vault (still the wizard's: no DB worker exists yet, nothing else uses it)."""
+        if self.vault is None:
+            return False
+        Keyring(self.vault).pin_recipient(keys, name)
+        return True
 
     def is_busy(self) -> bool:
         return self._task is not None

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from ui.fonts import monospace_font
+from ui.hq_pin_page import HqPinPanel, PinFunction
 from ui.i18n import tr
 from ui.passphrase_fields import BusyLine, NewPassphraseFields
 
@@ -171,8 +172,10 @@ class FingerprintPage(WizardPage):
         self.hq_box = QGroupBox()
         self.hq_note = QLabel()
         self.hq_note.setWordWrap(True)
+        self.pin_panel = HqPinPanel()  # field vaults pin HQ's key here (or later from the Testimonies menu)
         box_layout = QVBoxLayout(self.hq_box)
         box_layout.addWidget(self.hq_note)
+        box_layout.addWidget(self.pin_panel)
         layout = QVBoxLayout(self)
         for w in (self.done_label, self.explain, self.fingerprint_label, self.hq_box):
             layout.addWidget(w)
@@ -180,12 +183,14 @@ class FingerprintPage(WizardPage):
         self._role = "field"
         self.retranslate()
 
-    def show_fingerprint(self, fingerprint: str, role: str) -> None:
+    def show_fingerprint(self, fingerprint: str, role: str, pin: PinFunction | None = None) -> None:
         groups = fingerprint.split()
         half = (len(groups) + 1) // 2
         self.fingerprint_label.setText(" ".join(groups[:half]) + "\n" + " ".join(groups[half:]))
         self.fingerprint_label.setAccessibleName(tr("Signing key fingerprint"))
         self._role = role
+        self.pin_panel.set_pin_function(pin)
+        self.pin_panel.setVisible(role == "field")
         self.retranslate()
 
     def heading(self) -> str:
@@ -197,12 +202,9 @@ class FingerprintPage(WizardPage):
             "This is the fingerprint of this vault's signing key. Compare it on paper or read it aloud "
             "when the key is registered, so nobody can pass off another key as this one."
         ))
-        self.hq_box.setTitle(tr("Headquarters key (placeholder)"))
-        if self._role == "hq":
-            self.hq_note.setText(tr(
-                "Interviewer laptops will pin this headquarters vault's key. That step comes with bundle export."
-            ))
-        else:
-            self.hq_note.setText(tr(
-                "Pinning the headquarters key comes with bundle export in a later version. Nothing to do here yet."
-            ))
+        self.hq_box.setTitle(tr("Headquarters key"))
+        self.hq_note.setVisible(self._role == "hq")
+        self.hq_note.setText(tr(
+            "Interviewer laptops will pin this headquarters vault's key: give them its public key file "
+            "(Coordinator menu)."
+        ))

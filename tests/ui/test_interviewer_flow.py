@@ -161,9 +161,44 @@ def test_create_write_korean_autosave_lock_unlock_attach_export(qtbot: QtBot, se
     assert result is not None and result.seq == 1 and result.attachments == 1
     assert result.path.name in dialog.result_label.text() and "Sequence number: 1" in dialog.result_label.text()
     assert dialog.fingerprint_label.text() == result.fingerprint
-    assert session.vault is not None
+    assert session.vault is not None and session.db_worker is not None
+    worker = session.db_worker
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=WAIT_MS)  # the connection is the worker's until idle
     device_key = session.vault.signing_key().public_key
     outer = verify_outer(result.path, lambda key_id: device_key)
     assert outer.comment.seq == 1
     assert minisign.parse_public_key_file(Keyring(session.vault).export_public()).key_id_hex == device_key.key_id_hex
     dialog.reject()
+
+
+def test_wizard_last_step_pins_the_hq_key_after_the_fingerprint_check(qtbot: QtBot, session: Session,
+                                                                     tmp_path: Path) -> None:
+    hq, _ = Vault.create(tmp_path / "hq", PASSPHRASE, "hq")
+    hq_file = tmp_path / "hq.pub"
+    hq_file.write_text(Keyring(hq).export_public(), encoding="utf-8")
+    hq.lock()
+    wizard = session.gate.wizard
+    assert wizard is not None
+    wizard.go_next()
+    wizard.passphrase_page.fields.first.setText(PASSPHRASE)
+    wizard.passphrase_page.fields.second.setText(PASSPHRASE)
+    wizard.go_next()
+    qtbot.waitUntil(lambda: wizard.current() == SHOW_KEY, timeout=WAIT_MS)
+    groups = [label.text() for label in wizard.show_key_page.group_labels]
+    wizard.show_key_page.written.setChecked(True)
+    wizard.go_next()
+    for edit, index in zip(wizard.check_key_page.fields, wizard.check_key_page.indices, strict=True):
+        edit.setText(groups[index])
+    wizard.go_next()
+    panel = wizard.fingerprint_page.pin_panel
+    assert wizard.current() == FINGERPRINT and panel.isVisibleTo(wizard)
+    assert not panel.load_file(tmp_path / "missing.pub") and "cannot be used" in panel.message.text()
+    assert panel.load_file(hq_file)
+    panel.match_box.setChecked(True)
+    QTest.keyClick(panel.pin_button, Qt.Key.Key_Space)
+    assert "pinned" in panel.message.text()
+    wizard.go_next()
+    assert session.vault is not None and session.db_worker is not None
+    worker = session.db_worker
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=WAIT_MS)  # the connection is the worker's until idle
+    assert [name for _, name, _ in Keyring(session.vault).recipients()] == ["HQ"]
