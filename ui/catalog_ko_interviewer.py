@@ -114,9 +114,9 @@ KO_INTERVIEWER: dict[str, str] = {
             '번들은 본부의 키로 암호화됩니다. 본부가 준 키 파일(예: USB 메모리에 있는 파일)을 선택하고, 고정하기 '
             '전에 본부와 지문을 확인하십시오. 나중에 증언 메뉴에서 할 수도 있습니다.'
         ),
-    'Key &file:': '키 파일(&F):',
+    '&Key file:': '키 파일(&K):',
     '&Name:': '이름(&N):',
-    'The &fingerprints match what headquarters gave me': '본부가 알려 준 지문과 일치합니다(&F)',
+    'The fingerprints &match what headquarters gave me': '본부가 알려 준 지문과 일치합니다(&M)',
     '&Pin this key': '이 키 고정(&P)',
     'Key file': '키 파일',
     'Headquarters key': '본부 키',

@@ -144,10 +144,10 @@ class HqPinPanel(QWidget):
             "Bundles are encrypted to headquarters' key. Choose the key file headquarters gave you (for example on a "
             "USB stick), then check its fingerprints with headquarters before pinning it. You can also do this later "
             "from the Testimonies menu."))
-        self.file_label.setText(tr("Key &file:"))
+        self.file_label.setText(tr("&Key file:"))
         self.name_label.setText(tr("&Name:"))
         self.browse_button.setText(tr("&Browse…"))
-        self.match_box.setText(tr("The &fingerprints match what headquarters gave me"))
+        self.match_box.setText(tr("The fingerprints &match what headquarters gave me"))
         self.pin_button.setText(tr("&Pin this key"))
         self.path_edit.setAccessibleName(tr("Key file"))
         self.name_edit.setAccessibleName(tr("Name"))
