@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -174,3 +175,10 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     assert entry["Name[ko]"] == KO["Testimony Intake"]
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}.svg").is_file()
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}-256.png").is_file()
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils absent")
+def test_desktop_entry_passes_desktop_file_validate() -> None:
+    proc = subprocess.run(["desktop-file-validate", str(REPO / "packaging" / "testimony-intake.desktop")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
