@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from intake_app import bundle_export
+from intake_app import bundle_format as bf
 from intake_app.bundle_import import Importer
 from intake_app.database import Connection
 from intake_app.keyring import Keyring, parse_device_key_file
@@ -486,3 +487,91 @@ def test_kill_9_during_import_leaves_before_or_after(tmp_path: Path) -> None:
         assert _kill_state(hq.conn) == state_after
     assert _file_contains(work, marker) == []
     print(f"kill -9 outcomes: {outcomes} (staging starts at {staged_at:.2f} s, then {tail:.2f} s)")
+
+
+# ---- further findings --------------------------------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="BUG: bundle_import.Importer._links checks neither captured_at's type (str or "
+                                       "null) nor that a link's device is the signer; a link whose captured_at is a "
+                                       "JSON object reaches the INSERT in _commit_rows and raises sqlcipher3 "
+                                       "InterfaceError: `bundle import` exits 70 (internal error) instead of 1, and "
+                                       "no refusal is recorded")
+def test_malformed_link_from_an_enrolled_device_is_refused_cleanly(intake: Runner, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    hq, (laptop,), _ = setup(tmp_path)
+    genuine_links = bundle_export._Selection.links
+
+    def hostile_links(self: Any) -> list[dict[str, Any]]:  # a compromised but enrolled laptop
+        return [link | {"captured_at": {"when": "spring"}} for link in genuine_links(self)]
+
+    monkeypatch.setattr(bundle_export._Selection, "links", hostile_links)
+    with with_vault(laptop) as f:
+        attach(f, add(f), b"scan", "scan.pdf")
+        (tmp_path / "usb").mkdir()
+        bundle = bundle_export.export_bundle(f, tmp_path / "usb").path
+    before = hq_digest(hq)
+    res = cli(intake, hq, "bundle", "import", str(bundle))
+    assert hq_digest(hq) == before
+    assert res.returncode == 1, res
+    assert json.loads(res.stdout)["results"][0]["status"] == "refused"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: bundle_export.finish_interrupted_exports renames any "
+                                       "'.<name>.partial-*' file to the final name of a committed export whose file "
+                                       "is no longer in the folder, including the incomplete partial that an earlier "
+                                       "attempt at the same sequence number left when it was killed before its commit: "
+                                       "once the coordinator has taken the real bundle off the stick, the next export "
+                                       "puts a damaged file under that bundle's name")
+def test_export_never_promotes_a_partial_left_by_a_killed_export(intake: Runner, tmp_path: Path) -> None:
+    _, (laptop,), (device,) = setup(tmp_path)
+    usb = tmp_path / "usb"
+    with with_vault(laptop) as f:
+        attach(f, add(f), os.urandom(8 << 20), "interview.wav")
+    env = dict(os.environ) | PW
+    cmd = [sys.executable, "-m", "intake_app", "--vault", str(laptop), "bundle", "export", str(usb)]
+    usb.mkdir()
+    for _ in range(5):  # kill the first export as soon as its partial file appears (before its commit)
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while proc.poll() is None and not list(usb.glob(".*.partial-*")):
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if list(usb.glob(".*.partial-*")) and not list(usb.glob("*.bundle.tar")):
+            break
+        for p in usb.iterdir():
+            p.unlink()
+    else:
+        pytest.skip("could not kill an export before its commit on this machine")
+    stale = list(usb.glob(".*.partial-*"))
+    name = bf.bundle_file_name(device, 1)
+    assert stale and stale[0].name.startswith(f".{name}.partial-")
+    first = export_cli(intake, laptop, usb)  # the retry: bundle 1 again, complete
+    assert first.name == name
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.move(first, inbox / name)  # the coordinator takes it to HQ
+    with with_vault(laptop) as f:
+        add(f, narrative="next week")
+    export_cli(intake, laptop, usb)  # bundle 2 to the same stick
+    assert not (usb / name).exists(), "a damaged file now carries bundle 1's name"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: auditor_state.AuditorState.check reports any unseen bundle numbered "
+                                       "below the last verified one as a FORK (exit 1), even when its leaves are a "
+                                       "prefix of the newer bundle's (an auditor who started with bundle 2 and later "
+                                       "receives bundle 1); checking is_prefix_growth(bundle.leaves, stored leaves) "
+                                       "would tell a late bundle from a fork")
+def test_auditor_accepts_an_older_bundle_that_fits_the_newer_log(intake: Runner, tmp_path: Path) -> None:
+    _, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        add(f)
+    b1 = export_cli(intake, laptop, tmp_path / "u1")
+    with with_vault(laptop) as f:
+        add(f, narrative="later")
+    b2 = export_cli(intake, laptop, tmp_path / "u2")
+    pub = tmp_path / "laptop.pub"
+    with with_vault(laptop) as f:
+        pub.write_text(Keyring(f).export_public(), encoding="utf-8")
+    state = tmp_path / "state"
+    cli_ok(intake, None, "bundle", "verify", str(b2), "--key", str(pub), "--state", str(state))
+    res = cli(intake, None, "bundle", "verify", str(b1), "--key", str(pub), "--state", str(state))
+    assert res.returncode == 0, res
