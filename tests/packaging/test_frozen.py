@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -134,6 +135,29 @@ def test_sqlcipher_native_library_and_data_files_are_collected(dist: Path) -> No
 
 def test_only_qts_korean_and_english_translations_ship(dist: Path) -> None:
     assert sorted(p.name for p in INTERNAL.rglob("*.qm")) == ["qtbase_en.qm", "qtbase_ko.qm"]
+
+
+def test_every_collected_pyside_module_has_the_pyside_modules_it_imports(dist: Path) -> None:
+    """A PySide6 extension imports the PySide6 modules it names as it loads (QtMultimedia imports QtNetwork). One that
+    was excluded makes the import fail in the frozen build only — and code that treats ImportError as "feature not
+    installed" (audio playback) would hide it. The names are read from each collected extension's binary."""
+    pyside = INTERNAL / "PySide6"
+    collected = {p.name.split(".")[0] for p in pyside.glob("Qt*.abi3.so")}
+    assert {"QtCore", "QtGui", "QtWidgets"} <= collected
+    for module in sorted(collected):
+        named = set(re.findall(rb"PySide6\.(Qt[A-Za-z0-9]+)", (pyside / f"{module}.abi3.so").read_bytes()))
+        missing = sorted(n.decode() for n in named if n.decode() not in collected)
+        assert not missing, f"PySide6.{module} imports {missing}, which the build left out"
+
+
+def test_qtmultimedia_is_collected_when_installed(dist: Path) -> None:
+    installed = importlib.util.find_spec("PySide6.QtMultimedia") is not None
+    assert (INTERNAL / "PySide6" / "QtMultimedia.abi3.so").is_file() == installed
+    # The PulseAudio client comes from the system (it must match the system's sound server), not the build machine.
+    assert not list(INTERNAL.glob("libpulse*"))
+    # Never any TLS or network-information backend: the program does not network.
+    assert not (INTERNAL / "PySide6" / "Qt" / "plugins" / "tls").exists()
+    assert not (INTERNAL / "PySide6" / "Qt" / "plugins" / "networkinformation").exists()
 
 
 def test_unused_qt_parts_are_left_out(dist: Path) -> None:
