@@ -198,3 +198,35 @@ def test_stock_tar_repack_is_refused_but_its_members_still_verify(intake: Runner
     # The original file itself imports.
     res = ok(run(intake, hq.path, "--json", "bundle", "import", str(bundle)))
     assert json.loads(res.stdout)["results"][0]["status"] == "imported"
+
+
+@needs_stock_tools
+@pytest.mark.skipif(not shutil.which("age-keygen"), reason="stock age-keygen makes the offline backup identity")
+def test_offline_backup_identity_decrypts_with_stock_age(intake: Runner, tmp_path: Path) -> None:
+    """The expected setup: laptops pin HQ's key and an offline backup recipient (a bare `age1…` line from
+    `age-keygen -y`); with HQ's vault gone, the backup identity alone opens the payload with stock age."""
+    hq = make_hq(intake, tmp_path)
+    field = make_field(intake, tmp_path, hq)
+    backup_key = tmp_path / "backup.key"
+    subprocess.run(["age-keygen", "-o", str(backup_key)], check=True, capture_output=True)
+    backup_pub = tmp_path / "backup.pub"
+    backup_pub.write_text(subprocess.run(["age-keygen", "-y", str(backup_key)], capture_output=True, text=True,
+                                         check=True).stdout, encoding="ascii")
+    ok(run(intake, field.path, "keys", "add", str(backup_pub), "--name", "offline backup"))
+    assert len(json.loads(ok(run(intake, field.path, "--json", "keys", "list")).stdout)["recipients"]) == 2
+    add_testimony(intake, field.path, tmp_path)
+    bundle = export(intake, field.path, tmp_path / "usb")
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    subprocess.run(["tar", "-xf", str(bundle), "-C", str(outer)], check=True)
+    plain = subprocess.run(["age", "-d", "-i", str(backup_key), str(outer / "payload.age")], capture_output=True,
+                           check=True).stdout
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(inner)], input=plain, check=True)
+    manifest = json.loads((inner / "manifest.json").read_bytes())
+    assert backup_pub.read_text(encoding="ascii").strip() in manifest["recipients"]
+    assert len(manifest["recipients"]) == 2
+    # HQ still imports it (its own recipient is one of the two).
+    res = ok(run(intake, hq.path, "--json", "bundle", "import", str(bundle)))
+    assert json.loads(res.stdout)["results"][0]["status"] == "imported"
