@@ -23,7 +23,7 @@ MAX_STATE = 64 << 20
 @dataclass(frozen=True)
 class SequenceCheck:
     ok: bool
-    kind: str  # first | next | replay | gap | fork | log-rewritten
+    kind: str  # first | next | late | replay | gap | fork | log-rewritten
     message: str
 
 
@@ -57,12 +57,16 @@ class AuditorState:
                 return SequenceCheck(True, "replay", f"bundle {c.seq} was already verified (the same bundle again)")
             return SequenceCheck(False, "fork", f"FORK: another bundle numbered {c.seq} from this device was verified "
                                                 "before (a restored or cloned laptop?)")
-        if c.seq <= last:
-            return SequenceCheck(False, "fork", f"bundle {c.seq} arrives after bundle {last} and was not seen before")
-        if c.seq > last + 1:
-            return SequenceCheck(False, "gap", f"bundles {last + 1}..{c.seq - 1} are missing: verify them first")
         leaves_path = self.dir / f"{c.device}.leaves"
         old = leaves_path.read_bytes() if leaves_path.exists() else b""
+        if c.seq <= last:
+            if is_prefix_growth(bundle.leaves, old):
+                return SequenceCheck(True, "late", f"bundle {c.seq} arrives after bundle {last}; its log is an earlier "
+                                                   "state of the one already verified")
+            return SequenceCheck(False, "fork", f"FORK: bundle {c.seq} arrives after bundle {last} and its audit log "
+                                                "does not lead to the one already verified")
+        if c.seq > last + 1:
+            return SequenceCheck(False, "gap", f"bundles {last + 1}..{c.seq - 1} are missing: verify them first")
         if not is_prefix_growth(old, bundle.leaves):
             return SequenceCheck(False, "log-rewritten",
                                  "the device's audit log did not only grow since the previous bundle: entries were "

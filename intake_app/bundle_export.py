@@ -256,16 +256,16 @@ def _write_inner(inner: TarWriter, key: Any, manifest: bf.Manifest, manifest_byt
         if entry.path != f"attachments/{sha}":
             raise RefusedError("the vault changed while exporting; try again")
         inner.begin(entry.path, size)
-        digest = hashlib.sha256()
+        # No second hash here: every chunk of the blob is authenticated by its AEAD tag under the blob's own key, and
+        # HQ recomputes the SHA-256 while storing it.
         with blobs.open(blob_id, blob_key) as reader:
+            if reader.size != size:
+                raise RefusedError(f"attachment {sha[:12]} has changed size; the vault needs checking")
             while chunk := reader.read(_COPY):
-                digest.update(chunk)
                 inner.write(chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-        if digest.hexdigest() != sha:
-            raise RefusedError(f"attachment {sha} no longer matches its hash; the vault needs checking")
     entry = next(planned)
     inner.begin(bf.AUDIT_ENTRIES, entry.size)
     for line in selection.audit_lines():
@@ -279,16 +279,31 @@ def _check_planned(entry: bf.FileEntry, name: str, data: bytes) -> None:
 
 
 def finish_interrupted_exports(vault: Vault, directory: Path) -> list[Path]:
-    """Rename complete bundles whose export was committed but not renamed (a crash in between)."""
+    """Deal with hidden partial files in ``directory``: a complete bundle whose export was committed but not renamed
+    (a crash in between) is verified and given its name; anything else (an export killed before its commit) is
+    removed. A partial file is promoted only if it verifies and carries the manifest the vault recorded."""
+    from intake_app.bundle_verify import BundleRefused, pinned, verify_outer  # noqa: PLC0415 - avoids an import cycle
+
+    key = vault.signing_key().public_key
+    recorded = {str(name): str(sha) for name, sha in vault.conn.execute("SELECT file_name, manifest_sha256 FROM exports")}
     done = []
-    for (name,) in vault.conn.execute("SELECT file_name FROM exports"):
-        final = directory / str(name)
-        if final.exists():
-            continue
-        for tmp in directory.glob(f".{name}.partial-*"):
+    for tmp in sorted(directory.glob(".intake-*.bundle.tar.partial-*")):
+        name = tmp.name[1:].split(".partial-")[0]
+        final = directory / name
+        promote = False
+        if name in recorded and not final.exists():
+            try:
+                promote = verify_outer(tmp, pinned(key)).comment.manifest_sha256 == recorded[name]
+            except (BundleRefused, UsageError):
+                promote = False
+        if promote:
             tmp.replace(final)
             done.append(final)
-            break
+        else:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    if done:
+        fsync_dir(directory)
     return done
 
 

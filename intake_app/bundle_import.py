@@ -74,6 +74,19 @@ class _Bounded:
         return len(data)
 
 
+_UNKNOWN_TYPE = "application/octet-stream"
+
+
+class _KnownDigest:
+    """Stands in for a hashlib object when the hash was already computed while storing."""
+
+    def __init__(self, hexdigest: str) -> None:
+        self._hex = hexdigest
+
+    def hexdigest(self) -> str:
+        return self._hex
+
+
 class Importer:
     def __init__(self, vault: Vault) -> None:
         if vault.role != "hq":
@@ -105,9 +118,10 @@ class Importer:
                                  (outer.comment.manifest_sha256,)).fetchone():
                 outcome.status = "already_imported"
                 return outcome
-            if device.revoked_at and outer.comment.created_at >= device.revoked_at:
+            if device.revoked_at and (outer.comment.seq > (device.revoked_after_seq or 0)
+                                      or outer.comment.created_at >= device.revoked_at):
                 raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason}); "
-                                    "this bundle was made after that")
+                                    f"only its bundles up to number {device.revoked_after_seq or 0} are accepted")
             outcome.counts = self._import(outer, progress)
             outcome.status = "imported"
             outcome.warnings = self._warnings(outer.comment.device, outer.comment.seq)
@@ -167,7 +181,7 @@ class Importer:
         leaves = [outer.leaves[i : i + 32] for i in range(0, len(outer.leaves), 32)]
         for entry in manifest.files:
             expect(entry.path, entry.size)
-            digest = hashlib.sha256()
+            digest: Any = hashlib.sha256()
             if m := bf.REVISION_RE.match(entry.path):
                 data = inner.read_all(bf.MAX_REVISION_FILE)
                 digest.update(data)
@@ -177,9 +191,10 @@ class Importer:
             elif entry.path == bf.ATTACHMENT_LINKS:
                 data = inner.read_all(bf.MAX_LINKS_FILE)
                 digest.update(data)
-                links = self._links(data)
+                links = self._links(data, c.device)
             elif m := bf.ATTACHMENT_RE.match(entry.path):
-                self._attachment(m[1], entry.size, inner, digest, staged_blobs)
+                # BlobStore.put hashes the plaintext as it stores it; that hash is checked against the manifest.
+                digest = _KnownDigest(self._attachment(m[1], entry.size, inner, staged_blobs))
                 counts["attachments"] += 1
             else:  # audit.jsonl
                 counts["audit_entries"] = self._audit(inner, digest, c.device, leaves)
@@ -249,7 +264,7 @@ class Importer:
         return revisions.insert_revision(self.conn, rev)
 
     @staticmethod
-    def _links(data: bytes) -> list[dict[str, Any]]:
+    def _links(data: bytes, device: str) -> list[dict[str, Any]]:
         try:
             links = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -257,32 +272,35 @@ class Importer:
         if not isinstance(links, list):
             raise BundleRefused("the attachment list is malformed")
         for link in links:
-            if (not isinstance(link, dict) or set(link) != _LINK_KEYS or not is_uuid(str(link["record"]))
-                    or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
-                    or not isinstance(link["original_name"], str) or len(link["original_name"]) > 255
-                    or not isinstance(link["media_type"], str) or len(link["media_type"]) > 255
-                    or type(link["size"]) is not int or not isinstance(link["added_at"], str)
-                    or not isinstance(link["device"], str)):
+            if (not isinstance(link, dict) or set(link) != _LINK_KEYS
+                    or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
+                                                                   "added_at", "device"))
+                    or not is_uuid(link["record"]) or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
+                    or not 0 < len(link["original_name"]) <= 255 or not 0 < len(link["media_type"]) <= 255
+                    or len(link["added_at"]) > 40 or type(link["size"]) is not int or link["size"] < 0
+                    or not (link["captured_at"] is None or (isinstance(link["captured_at"], str)
+                                                            and len(link["captured_at"]) <= 40))):
                 raise BundleRefused("the attachment list has a malformed entry")
+            if link["device"] != device:
+                raise BundleRefused("the attachment list names another device: a device vouches only for its own")
         return links
 
-    def _attachment(self, sha: str, size: int, inner: TarReader, digest: Any, staged: list[str]) -> None:
+    def _attachment(self, sha: str, size: int, inner: TarReader, staged: list[str]) -> str:
         class _Member:
             def read(self, n: int = -1) -> bytes:
-                data = inner.read(1 << 20 if n is None or n < 0 else n)
-                digest.update(data)
-                return data
+                return inner.read(1 << 20 if n is None or n < 0 else n)
 
         stored = self.blobs.put(_Member())  # type: ignore[arg-type]
         staged.append(stored.blob_id)
         if stored.sha256 != sha or stored.size != size:
             raise BundleRefused(f"attachment {sha[:12]} does not match its name")
         if self.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone():
-            return  # already here from another bundle or device; the staged copy is removed after commit
+            return stored.sha256  # already here from another bundle or device; the staged copy is removed after commit
         self.conn.execute(
             "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (sha, stored.blob_id, stored.key, size, "application/octet-stream", utc_now()))
+            (sha, stored.blob_id, stored.key, size, _UNKNOWN_TYPE, utc_now()))
         staged.remove(stored.blob_id)
+        return stored.sha256
 
     def _audit(self, inner: TarReader, digest: Any, device: str, leaves: list[bytes]) -> int:
         pending = b""
@@ -317,24 +335,27 @@ class Importer:
                      touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
         c = outer.comment
         for link in links:
+            # When two bundles link the same file to the same record (a restored laptop), the earliest link wins,
+            # whatever order the bundles arrive in; so does the media type (the smallest known one).
             self.conn.execute(
                 "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING",
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO UPDATE SET"
+                " original_name = excluded.original_name, captured_at = excluded.captured_at,"
+                " added_at = excluded.added_at, device = excluded.device"
+                " WHERE (excluded.added_at, excluded.device, excluded.original_name)"
+                "     < (attachment_links.added_at, attachment_links.device, attachment_links.original_name)",
                 (link["record"], link["sha256"], link["original_name"], link["captured_at"], link["added_at"],
                  link["device"]))
-            self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND media_type = ?",
-                              (link["media_type"], link["sha256"], "application/octet-stream"))
-        stored = dict(self.conn.execute("SELECT idx, leaf FROM device_leaves WHERE device = ? AND idx < ?",
-                                        (c.device, len(leaves))).fetchall())
-        log_fork = any(i in stored and bytes(stored[i]) != leaf for i, leaf in enumerate(leaves))
-        self.conn.executemany("INSERT OR IGNORE INTO device_leaves (device, idx, leaf) VALUES (?, ?, ?)",
-                              [(c.device, i, leaf) for i, leaf in enumerate(leaves) if i not in stored])
+            if link["media_type"] != _UNKNOWN_TYPE:
+                self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND (media_type = ?"
+                                  " OR media_type > ?)", (link["media_type"], link["sha256"], _UNKNOWN_TYPE,
+                                                          link["media_type"]))
         now = utc_now()
         self.conn.execute(
             "INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, previous_manifest_sha256, created_at,"
-            " imported_at, log_size, log_root, log_fork, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " imported_at, log_size, log_root, log_fork, counts, leaves) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
             (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
-             c.log_size, c.log_root, int(log_fork), json.dumps(counts)))
+             c.log_size, c.log_root, json.dumps(counts), outer.leaves))
         for record_id in sorted(touched):
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
@@ -360,10 +381,10 @@ class Importer:
 
 def device_status(conn: Any, device: str) -> dict[str, Any]:
     """Sequence bookkeeping of one device, derived from the set of imported bundles (so independent of their order)."""
-    rows = conn.execute("SELECT seq, manifest_sha256, previous_manifest_sha256, imported_at, log_fork FROM bundles"
-                        " WHERE device = ? ORDER BY seq, manifest_sha256", (device,)).fetchall()
+    rows = conn.execute("SELECT seq, manifest_sha256, previous_manifest_sha256, imported_at, log_fork, log_size, log_root,"
+                        " leaves FROM bundles WHERE device = ? ORDER BY seq, manifest_sha256", (device,)).fetchall()
     by_seq: dict[int, list[tuple[str, str | None]]] = {}
-    for seq, sha, prev, _, _ in rows:
+    for seq, sha, prev, *_ in rows:
         by_seq.setdefault(int(seq), []).append((str(sha), prev))
     last = max(by_seq) if by_seq else 0
     gaps = [s for s in range(1, last) if s not in by_seq]
@@ -379,6 +400,22 @@ def device_status(conn: Any, device: str) -> dict[str, Any]:
         "gaps": gaps,
         "forks": forks,
         "chain_breaks": sorted(chain_breaks),
-        "log_forks": sorted({int(r[0]) for r in rows if r[4]}),
+        "log_forks": _log_forks(rows),
         "last_seen": max((str(r[3]) for r in rows), default=None),
     }
+
+
+def _log_forks(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Numbers of bundles whose audit log is not an extension of another bundle's from the same device (or the
+    reverse): the log was rewritten, e.g. a laptop restored from a backup. Derived from all bundles, so the answer is
+    the same whatever order they were imported in."""
+    logs = sorted(((int(r[5]), bytes(r[6]), bytes(r[7]), int(r[0]), bool(r[4])) for r in rows), key=lambda x: x[:2])
+    forked = {seq for _, _, _, seq, legacy_flag in logs if legacy_flag}
+    for i, (small_size, small_root, _, small_seq, _) in enumerate(logs):
+        for big_size, _, big_leaves, big_seq, _ in logs[i + 1:]:
+            if len(big_leaves) != 32 * big_size:
+                continue  # imported before leaves were kept per bundle
+            prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
+            if not hmac.compare_digest(merkle.root(prefix), small_root):
+                forked.update((small_seq, big_seq))
+    return sorted(forked)

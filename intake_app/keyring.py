@@ -120,6 +120,7 @@ class Device:
     enrolled_at: str
     revoked_at: str | None
     revocation_reason: str | None
+    revoked_after_seq: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -189,7 +190,10 @@ class Keyring:
             self.audit.append("enrol_device", now, key.key_id_hex, {"fingerprint": key.fingerprint()})
         return True
 
-    def revoke(self, key_id: str, reason: str) -> Device:
+    def revoke(self, key_id: str, reason: str, accept_up_to: int | None = None) -> Device:
+        """Revoke a device: from now on only its bundles numbered up to ``accept_up_to`` (default: the highest HQ
+        has imported) and made before now are accepted. Bundles still on their way from before the revocation can be
+        let in by naming their last number; nothing the laptop signs later gets in, whatever its clock says."""
         reason = clean_text(reason).strip()
         if not reason:
             raise UsageError("give a reason for the revocation (--reason)")
@@ -198,8 +202,16 @@ class Keyring:
             raise RefusedError(f"device {device.key_id} was already revoked on {device.revoked_at}")
         now = utc_now()
         with Transaction(self.conn):
-            self.conn.execute("UPDATE devices SET revoked_at = ?, revocation_reason = ? WHERE key_id = ?",
-                              (now, reason[:500], device.key_id))
+            # Bundles are numbered by the device: everything numbered above what HQ holds now is refused, whatever
+            # time the (possibly stolen) laptop writes into it.
+            last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM bundles WHERE device = ?",
+                                     (device.key_id,)).fetchone()[0]
+            if accept_up_to is not None:
+                if accept_up_to < 0:
+                    raise UsageError("--accept-up-to is a bundle number (0 or more)")
+                last = accept_up_to
+            self.conn.execute("UPDATE devices SET revoked_at = ?, revocation_reason = ?, revoked_after_seq = ?"
+                              " WHERE key_id = ?", (now, reason[:500], int(last), device.key_id))
             self.audit.append("revoke_device", now, device.key_id, {})
         return self.device(key_id)
 
@@ -208,7 +220,8 @@ class Keyring:
         if not re.fullmatch(r"[0-9A-F]{16}", key_id):
             raise UsageError("a key id is 16 hexadecimal digits, as `intake keys list` shows")
         row = self.conn.execute(
-            "SELECT key_id, name, public_key, enrolled_at, revoked_at, revocation_reason FROM devices WHERE key_id = ?",
+            "SELECT key_id, name, public_key, enrolled_at, revoked_at, revocation_reason, revoked_after_seq"
+            " FROM devices WHERE key_id = ?",
             (key_id,)).fetchone()
         if row is None:
             raise UsageError(f"no enrolled device with key id {key_id}")
@@ -216,11 +229,12 @@ class Keyring:
 
     def devices(self) -> list[Device]:
         return [self._device(r) for r in self.conn.execute(
-            "SELECT key_id, name, public_key, enrolled_at, revoked_at, revocation_reason FROM devices"
+            "SELECT key_id, name, public_key, enrolled_at, revoked_at, revocation_reason, revoked_after_seq FROM devices"
             " ORDER BY enrolled_at, key_id")]
 
     @staticmethod
     def _device(row: tuple[Any, ...]) -> Device:
         key_id = str(row[0])
         return Device(key_id, str(row[1]), PublicKey(bytes.fromhex(key_id)[::-1], bytes(row[2])), str(row[3]),
-                      None if row[4] is None else str(row[4]), None if row[5] is None else str(row[5]))
+                      None if row[4] is None else str(row[4]), None if row[5] is None else str(row[5]),
+                      None if row[6] is None else int(row[6]))

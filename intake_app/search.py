@@ -30,6 +30,7 @@ RANK_ALL_LIMIT = 1000
 
 MAX_FIELDS = 256
 MAX_FIELD_CHARS = 4_000_000  # far above any spoken testimony; bounds the work one hostile record can cause
+MAX_QUERY_CHARS = 1000
 
 # Contentless FTS5 tables hold postings only; the text is kept once, in search_text. contentless_delete=1 deletes
 # a row by rowid without supplying the tokens it was indexed with, so a row indexed by an older normalisation can
@@ -88,6 +89,15 @@ def reference_scan(docs: Iterable[tuple[str, Mapping[str, str]]], query: str) ->
     if not needle:
         return set()
     return {doc_id for doc_id, fields in docs if any(needle in normalize(text) for text in fields.values())}
+
+
+def _needle(query: str) -> str:
+    """The normalised query, refusing one too long to be a search (it becomes one FTS5 term per character)."""
+    if not isinstance(query, str):
+        raise UsageError("A search query must be text.")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError("The search text is too long.")
+    return normalize(query)
 
 
 def _checked_fields(fields: Mapping[str, str]) -> dict[str, str]:
@@ -159,7 +169,7 @@ class SearchIndex:
 
     def count(self, query: str) -> int:
         """Number of documents matching ``query`` (0 for an empty query)."""
-        needle = normalize(query)
+        needle = _needle(query)
         if not needle:
             return 0
         table = _table_for(needle)
@@ -168,7 +178,7 @@ class SearchIndex:
 
     def matching_ids(self, query: str) -> set[str]:
         """Ids of all documents matching ``query``, unordered and without snippets (for combining with filters)."""
-        needle = normalize(query)
+        needle = _needle(query)
         if not needle:
             return set()
         return set(self._doc_ids(self._rowids(_table_for(needle), query_phrase(needle), None)).values())
@@ -183,7 +193,7 @@ class SearchIndex:
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise UsageError("Search offset and limit must not be negative.")
-        needle = normalize(query)
+        needle = _needle(query)
         if not needle or limit == 0:
             return []
         wanted = None if limit is None else offset + limit

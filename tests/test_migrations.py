@@ -23,7 +23,14 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
          "SELECT action FROM audit_log WHERE seq = 0", "create")],
     3: [("INSERT INTO devices (key_id, name, public_key, enrolled_at)"
          " VALUES ('0011223344556677', '노트북', zeroblob(32), 't')",
-         "SELECT name FROM devices", "노트북")],
+         "SELECT name FROM devices", "노트북"),
+        ("INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, created_at, imported_at, log_size, log_root,"
+         " counts) VALUES ('m', 'b', '0011223344556677', 1, 't', 't', 1, zeroblob(32), '{}')",
+         "SELECT seq FROM bundles", 1),
+        ("INSERT INTO device_leaves VALUES ('0011223344556677', 0, randomblob(32))",
+         "SELECT count(*) FROM device_leaves", 1)],
+    4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
+        ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
 }
 
 
@@ -58,3 +65,13 @@ def test_upgrade_from_every_version(tmp_path: Path, version: int) -> None:
 def test_every_version_has_sample_rows() -> None:
     # A new migration must come with rows that exercise it in the test above.
     assert set(SAMPLE_ROWS) == set(range(1, migrations.LATEST + 1))
+
+
+def test_v4_backfills_each_bundles_leaves_from_the_device_log(tmp_path: Path) -> None:
+    db = tmp_path / DB_FILE
+    _build_at(db, 3)
+    conn = open_encrypted(db, KEY)
+    leaf = conn.execute("SELECT leaf FROM device_leaves").fetchone()[0]
+    migrations.migrate(conn, db)
+    assert conn.execute("SELECT leaves FROM bundles").fetchone()[0] == leaf
+    conn.close()

@@ -37,6 +37,9 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p = ks.add_parser("revoke", help="HQ: refuse bundles a device signs from now on", parents=[common])
     p.add_argument("key_id")
     p.add_argument("--reason", required=True)
+    p.add_argument("--accept-up-to", type=int, metavar="N",
+                   help="still accept this device's bundles numbered up to N (in transit when it was revoked); "
+                        "default: the highest already imported")
     p.set_defaults(func=cmd_keys_revoke)
     p = ks.add_parser("export-identity", help="HQ: write the SECRET age identity for emergency decryption",
                       parents=[common])
@@ -156,9 +159,10 @@ def cmd_keys_list(ctx: Context) -> int:
 
 def cmd_keys_revoke(ctx: Context) -> int:
     with ctx.open_vault() as vault:
-        device = Keyring(vault).revoke(ctx.opt("key_id"), ctx.opt("reason"))
-    ctx.emit({"key_id": device.key_id, "revoked_at": device.revoked_at},
-             f"revoked {device.key_id} ({device.name}) at {device.revoked_at}; bundles it signs later are refused")
+        device = Keyring(vault).revoke(ctx.opt("key_id"), ctx.opt("reason"), ctx.opt("accept_up_to"))
+    ctx.emit({"key_id": device.key_id, "revoked_at": device.revoked_at, "accept_up_to": device.revoked_after_seq},
+             f"revoked {device.key_id} ({device.name}) at {device.revoked_at}; only its bundles up to number "
+             f"{device.revoked_after_seq} made before now are accepted")
     return 0
 
 
