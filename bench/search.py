@@ -252,6 +252,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query against the index")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/intake-search-bench"))
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--cache-mib", type=int, default=0, help="PRAGMA cache_size for the query phase (0: default)")
     args = parser.parse_args()
 
     args.cache.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -263,6 +264,9 @@ def main() -> int:
     else:
         print(f"build: reusing {path} (pass --rebuild to time the build)")
     conn = open_vault(path, key_hex)
+    if args.cache_mib:
+        conn.execute(f"PRAGMA cache_size = -{args.cache_mib * 1024}")
+    print("page cache:", conn.execute("PRAGMA cache_size").fetchone()[0], "(negative: KiB)")
     index = SearchIndex(conn)
     size = os.path.getsize(path)
     text_bytes, chars = conn.execute(

@@ -183,6 +183,8 @@ def test_hostile_fields_are_refused_cleanly(conn: Any) -> None:
     with pytest.raises(UsageError):
         index.upsert("x", {f"f{n}": "a" for n in range(search_module.MAX_FIELDS + 1)})
     assert index.count("a") == 0
+    with pytest.raises(UsageError):
+        index.search("가" * (search_module.MAX_QUERY_CHARS + 1))
 
 
 def test_snippet_is_clean_bounded_and_highlights_the_match() -> None:
