@@ -352,7 +352,7 @@ def test_random_bytes_only_raise_crypto_errors(data: bytes) -> None:
 
 def test_vectors_are_present_in_ci() -> None:
     """CI lays shared/ beside the clone: there, a missing vector set is a failure, not a reason to skip."""
-    import os  # noqa: PLC0415
+    import os
 
     if os.environ.get("CI") == "true":
         assert VECTORS, f"age test vectors not found at {VECTOR_DIR}"
