@@ -201,6 +201,15 @@ def verify_digest(pk: PublicKey, digest: bytes, sig_text: bytes | str) -> Verifi
     return Verified(parsed.trusted_comment, parsed.key_id)
 
 
+def verify_comment(pk: PublicKey, sig_text: bytes | str) -> Verified:
+    """Check a signature's key id and global signature (which binds the trusted comment to the signature) without the
+    signed file. It does NOT prove anything about the file: :func:`verify_digest` must follow before the file is
+    trusted. Lets a reader start on a large file's other checks while its hash is computed."""
+    parsed = _parse_signature(sig_text)
+    _check_key_and_comment(pk, parsed)
+    return Verified(parsed.trusted_comment, parsed.key_id)
+
+
 def signature_key_id(sig_text: bytes | str) -> bytes:
     """The key id a signature claims (unauthenticated), to pick which enrolled key to verify it with."""
     return _parse_signature(sig_text).key_id

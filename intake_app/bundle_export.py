@@ -14,7 +14,9 @@ import errno
 import hashlib
 import json
 import os
+import queue
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,21 +54,38 @@ class ExportResult:
 
 
 class _CountingWriter:
-    """File writer that counts and BLAKE2b-hashes what passes (the payload member, for its minisign signature)."""
+    """File writer that counts what passes and BLAKE2b-hashes it (the payload member, for its minisign signature) on a
+    second thread, so the hash overlaps the encryption; hashlib releases the GIL. The queue bounds memory (4 MiB)."""
 
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self.count = 0
-        self.prehash = minisign.Blake2bPrehasher()
+        self._prehash = minisign.Blake2bPrehasher()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._thread = threading.Thread(target=self._hash, name="payload-hash", daemon=True)
+        self._thread.start()
+
+    def _hash(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            self._prehash.update(chunk)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         self.out.write(data)
-        self.prehash.update(data)
+        self._queue.put(bytes(data))  # a copy: the writer reuses its buffer
         self.count += len(data)
         return len(data)
 
     def flush(self) -> None:
         self.out.flush()
+
+    def digest(self) -> bytes:
+        self.close()
+        return self._prehash.digest()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 def revision_file(row: tuple[Any, ...]) -> tuple[str, bytes]:
@@ -206,8 +225,12 @@ def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest:
         header_at = out.tell()
         out.write(member_header("payload.age", 0))  # patched below, once the size is known
         counting = _CountingWriter(out)
-        with age.encrypt_stream(counting, recipients) as enc:  # type: ignore[arg-type]
-            _write_inner(TarWriter(enc), key, manifest, manifest_bytes, manifest_sha, selection, blobs, progress, total)
+        try:
+            with age.encrypt_stream(counting, recipients) as enc:  # type: ignore[arg-type]
+                _write_inner(TarWriter(enc), key, manifest, manifest_bytes, manifest_sha, selection, blobs, progress,
+                             total)
+        finally:
+            counting.close()
         payload_size = counting.count
         out.write(padding(payload_size))
         end = out.tell()
@@ -218,7 +241,7 @@ def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest:
         comment = bf.OuterComment(manifest.bundle_id, manifest.device, manifest.seq, manifest_sha, manifest.log_size,
                                   manifest.log_root, manifest.created_at)
         outer.add_bytes("payload.age.minisig", minisign.sign_digest(
-            key, counting.prehash.digest(), comment.text(), bf.PAYLOAD_SIG_COMMENT).encode("ascii"))
+            key, counting.digest(), comment.text(), bf.PAYLOAD_SIG_COMMENT).encode("ascii"))
         cp = cp_mod.Checkpoint(cp_mod.device_origin(key.public_key), manifest.log_size, manifest.log_root)
         cp_text, cp_sig = cp_mod.sign_checkpoint(key, cp)
         outer.add_bytes("checkpoint", cp_text.encode("ascii"))

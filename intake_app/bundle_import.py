@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from intake_app import bundle_format as bf
 from intake_app import interchange, revisions
 from intake_app.audit import AuditLog
 from intake_app.blobstore import BlobStore
-from intake_app.bundle_verify import BundleRefused, OuterBundle, verify_outer
+from intake_app.bundle_verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.database import DatabaseError, Transaction
 from intake_app.errors import IntakeError, UsageError
 from intake_app.ids import is_uuid
@@ -87,6 +88,29 @@ class _KnownDigest:
         return self._hex
 
 
+class _Background:
+    """Run one function on a thread; ``result()`` waits and re-raises what it raised."""
+
+    def __init__(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, arg), name="payload-signature", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
+        try:
+            fn(arg)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+
+
 class Importer:
     def __init__(self, vault: Vault) -> None:
         if vault.role != "hq":
@@ -109,13 +133,14 @@ class Importer:
     def import_file(self, path: Path, progress: Progress | None = None) -> ImportOutcome:
         outcome = ImportOutcome(file=str(path), status="refused")
         try:
-            outer = verify_outer(path, self._resolve)
+            outer = verify_outer(path, self._resolve, check_payload=False)
             outcome.device, outcome.seq = outer.comment.device, outer.comment.seq
             outcome.bundle_id = outer.comment.bundle_id
             device = self.keyring.device(outer.comment.device)
             outcome.device_name = device.name
             if self.conn.execute("SELECT 1 FROM bundles WHERE manifest_sha256 = ?",
                                  (outer.comment.manifest_sha256,)).fetchone():
+                check_payload_signature(outer)  # a damaged copy of an imported bundle is reported as damaged
                 outcome.status = "already_imported"
                 return outcome
             if device.revoked_at and (outer.comment.seq > (device.revoked_after_seq or 0)
@@ -147,15 +172,20 @@ class Importer:
     # ---- stage 2
     def _import(self, outer: OuterBundle, progress: Progress | None) -> dict[str, int]:
         staged_blobs: list[str] = []
+        # The payload's signature over its bytes (a BLAKE2b pass over the whole payload) is checked on a second core
+        # while this thread decrypts and stages; nothing is committed unless it holds. hashlib releases the GIL.
+        payload_check = _Background(check_payload_signature, outer)
         try:
-            with outer.path.open("rb") as fh, Transaction(self.conn):  # commits only if _stage returns
+            with outer.path.open("rb") as fh, Transaction(self.conn):  # commits only if everything below returns
                 fh.seek(outer.payload_offset)
                 try:
                     plain = age.open_decrypt(_Bounded(fh, outer.payload_size), [self.identity], armor=False)  # type: ignore[arg-type]
                 except age.NoIdentityMatchError:
                     raise BundleRefused("the bundle was not encrypted for this HQ (another HQ key?)") from None
                 counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
+                payload_check.result()
         finally:
+            payload_check.wait()
             # On failure: everything staged. On success: only the duplicates of attachments HQ already had.
             for blob_id in staged_blobs:
                 with contextlib.suppress(Exception):

@@ -7,7 +7,6 @@ and the checkpoint name the same log size and root; and that the ``leaves`` hash
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,22 +29,6 @@ class BundleRefused(RefusedError):
     """A bundle failed verification; the message says why in plain words."""
 
 
-class _HashingReader:
-    """Reads from a file while hashing everything read (the bundle file's own sha256, for records of refusals)."""
-
-    def __init__(self, src: BinaryIO) -> None:
-        self.src = src
-        self.hash = hashlib.sha256()
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.src.read(n)
-        self.hash.update(data)
-        return data
-
-    def tell(self) -> int:
-        return self.src.tell()
-
-
 @dataclass(frozen=True)
 class OuterBundle:
     path: Path
@@ -55,7 +38,8 @@ class OuterBundle:
     leaves: bytes
     payload_offset: int
     payload_size: int
-    file_sha256: str
+    payload_signature: bytes
+    payload_checked: bool
 
 
 def pinned(key: PublicKey) -> KeyResolver:
@@ -85,33 +69,68 @@ def _expect_untrusted_comment(sig: bytes, comment: str) -> None:
         raise BundleRefused("a signature file in the bundle was altered (its first line is not the one bundles carry)")
 
 
-def verify_outer(path: Path, resolve_key: KeyResolver) -> OuterBundle:
-    """Verify everything an auditor can verify without a decryption key; raise BundleRefused with the reason."""
+def verify_outer(path: Path, resolve_key: KeyResolver, *, check_payload: bool = True) -> OuterBundle:
+    """Verify everything an auditor can verify without a decryption key; raise BundleRefused with the reason.
+
+    With ``check_payload=False`` everything but the payload's signature over its bytes is checked (the payload is
+    skipped, not hashed): the caller MUST then call :func:`check_payload_signature` before trusting anything from it —
+    HQ import does so in a second thread while it stages the import, and commits only if it passes.
+    """
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     with fh:
         try:
-            return _verify_outer(path, fh, resolve_key)
+            return _verify_outer(path, fh, resolve_key, check_payload)
         except CryptoError as exc:
             raise BundleRefused(str(exc)) from None
 
 
-def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver) -> OuterBundle:
-    src = _HashingReader(fh)
-    reader = TarReader(src, max_members=len(bf.OUTER_MEMBERS))  # type: ignore[arg-type]
+def _payload_digest(fh: BinaryIO, size: int) -> bytes:
+    prehasher = minisign.Blake2bPrehasher()
+    while size > 0:
+        chunk = fh.read(min(1 << 20, size))
+        if not chunk:
+            raise BundleRefused("the bundle is truncated")
+        prehasher.update(chunk)
+        size -= len(chunk)
+    return prehasher.digest()
+
+
+def check_payload_signature(outer: OuterBundle) -> None:
+    """The payload's own signature, over its bytes (BLAKE2b-512 prehash, minisign ED)."""
+    try:
+        with outer.path.open("rb") as fh:
+            fh.seek(outer.payload_offset)
+            minisign.verify_digest(outer.key, _payload_digest(fh, outer.payload_size), outer.payload_signature)
+    except CryptoError as exc:
+        raise BundleRefused(str(exc)) from None
+    except OSError as exc:
+        raise BundleRefused(f"the bundle could not be read again: {exc.strerror}") from None
+
+
+def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver, check_payload: bool) -> OuterBundle:
+    reader = TarReader(fh, max_members=len(bf.OUTER_MEMBERS))
     members = reader.members()
     payload_size = _expect_member(reader, members, "payload.age")
-    payload_offset = src.tell()
-    prehasher = minisign.Blake2bPrehasher()
-    while chunk := reader.read(1 << 20):
-        prehasher.update(chunk)
+    payload_offset = fh.tell()
+    digest = None
+    if check_payload:
+        digest = _payload_digest(fh, payload_size)
+    else:
+        if payload_offset + payload_size > path.stat().st_size:
+            raise BundleRefused("the bundle is truncated")
+        fh.seek(payload_size, 1)
+    reader.skip_consumed(payload_size)
     _expect_member(reader, members, "payload.age.minisig")
     payload_sig = reader.read_all(bf.MAX_SIGNATURE)
     _expect_untrusted_comment(payload_sig, bf.PAYLOAD_SIG_COMMENT)
     key = resolve_key(minisign.signature_key_id(payload_sig))
-    verified = minisign.verify_digest(key, prehasher.digest(), payload_sig)
+    if digest is not None:
+        verified = minisign.verify_digest(key, digest, payload_sig)
+    else:
+        verified = minisign.verify_comment(key, payload_sig)
     comment = bf.OuterComment.parse(verified.trusted_comment)
     if comment.device != key.key_id_hex:
         raise BundleRefused("the bundle's signed comment names another device than the key that signed it")
@@ -130,4 +149,5 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver) -> OuterBu
     if next(members, None) is not None:
         raise BundleRefused("the bundle has members after the leaves")
     reader.finish(allow_trailing_zeros=False)
-    return OuterBundle(path, comment, key, checkpoint, leaves, payload_offset, payload_size, src.hash.hexdigest())
+    return OuterBundle(path, comment, key, checkpoint, leaves, payload_offset, payload_size, payload_sig,
+                       digest is not None)

@@ -198,6 +198,12 @@ class TarReader:
         self._remaining -= len(data)
         return data
 
+    def skip_consumed(self, n: int) -> None:
+        """The caller read or seeked past ``n`` bytes of the current member's data on the underlying file itself."""
+        if n > self._remaining:
+            raise ValueError("skipped past the member's end")
+        self._remaining -= n
+
     def read_all(self, limit: int) -> bytes:
         if self._remaining > limit:
             raise MalformedError("archive: a member is larger than allowed")
