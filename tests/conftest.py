@@ -69,3 +69,25 @@ def tree_digest(path: Path) -> dict[str, str]:
 @pytest.fixture
 def vault_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "vault"
+
+
+def scan_for_marker(marker: str, roots: list[Path], *, newer_than: float | None = None,
+                    skip: Path | None = None) -> list[str]:
+    """Files under ``roots`` holding ``marker`` in UTF-8 or UTF-16 (either byte order): the plaintext canary check.
+    ``newer_than`` limits it to files modified since then (for shared places like the system temp dir)."""
+    needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
+    hits = []
+    for root in roots:
+        for dirpath, _, files in os.walk(root):
+            if skip is not None and Path(dirpath).is_relative_to(skip):
+                continue
+            for name in files:
+                p = Path(dirpath) / name
+                try:
+                    if p.is_symlink() or (newer_than is not None and p.stat().st_mtime < newer_than):
+                        continue
+                    data = p.read_bytes()
+                except OSError:
+                    continue
+                hits += [str(p) for n in needles if n in data]
+    return hits

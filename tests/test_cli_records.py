@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Runner, tree_digest
+from tests.conftest import REPO, Runner, scan_for_marker, tree_digest
 
 GOOD = REPO / "tests" / "data" / "interchange" / "good"
 BAD = REPO / "tests" / "data" / "interchange" / "bad"
@@ -112,17 +112,6 @@ def test_huge_narrative_is_refused(intake: Runner, vault: Path, tmp_path: Path) 
     assert tree_digest(vault) == before
 
 
-def _scan_for(marker: str, roots: list[Path]) -> list[str]:
-    needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    hits = []
-    for root in roots:
-        for p in root.rglob("*"):
-            if p.is_file() and not p.is_symlink():
-                data = p.read_bytes()
-                hits += [f"{p} ({n!r})" for n in needles if n in data]
-    return hits
-
-
 def test_plaintext_canary_never_reaches_disk(intake: Runner, tmp_path: Path) -> None:
     marker = "CANARY-" + os.urandom(6).hex() + "-증언표지"
     home, tmp, inputs = tmp_path / "home", tmp_path / "tmp", tmp_path / "inputs"
@@ -142,7 +131,7 @@ def test_plaintext_canary_never_reaches_disk(intake: Runner, tmp_path: Path) -> 
     shown = intake("testimony", "show", rid, env=env).stdout.replace(marker, marker + " edited")
     (inputs / "edit.json").write_text(shown, encoding="utf-8")
     assert intake("testimony", "add", str(inputs / "edit.json"), env=env).returncode == 0
-    assert _scan_for(marker, [home, tmp]) == []
+    assert scan_for_marker(marker, [home, tmp]) == []
 
 
 DRIVER = """

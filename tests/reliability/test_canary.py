@@ -8,20 +8,9 @@ import json
 import os
 from pathlib import Path
 
-from tests.conftest import REPO, Runner
+from tests.conftest import REPO, Runner, scan_for_marker
 
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "example.json"
-
-
-def scan(marker: str, roots: list[Path]) -> list[str]:
-    needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    hits = []
-    for root in roots:
-        for p in root.rglob("*"):
-            if p.is_file() and not p.is_symlink():
-                data = p.read_bytes()
-                hits += [f"{p}" for n in needles if n in data]
-    return hits
 
 
 def test_canary_through_a_whole_cycle(intake: Runner, tmp_path: Path) -> None:
@@ -59,4 +48,4 @@ def test_canary_through_a_whole_cycle(intake: Runner, tmp_path: Path) -> None:
     assert marker in ok(*hq, "testimony", "show", rid)
     assert json.loads(ok(*hq, "--json", "search", marker[-6:]))["results"][0]["record_id"] == rid
     # Only the inputs folder (the user's own plaintext source files) may hold the marker.
-    assert scan(marker, [home, tmp, usb]) == []
+    assert scan_for_marker(marker, [home, tmp, usb]) == []

@@ -12,27 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import scan_for_marker
 from tests.ui.test_interviewer_flow import WAIT_MS, _commit, _create_vault, _pages
 from ui.session import Session
-
-
-def _scan(marker: str, roots: list[Path], since: float, skip: Path) -> list[str]:
-    needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    hits = []
-    for root in roots:
-        for dirpath, _, files in os.walk(root):
-            if Path(dirpath).is_relative_to(skip):
-                continue
-            for name in files:
-                p = Path(dirpath) / name
-                try:
-                    if p.is_symlink() or p.stat().st_mtime < since:
-                        continue
-                    data = p.read_bytes()
-                except OSError:
-                    continue
-                hits += [str(p) for n in needles if n in data]
-    return hits
 
 
 def test_no_plaintext_after_a_gui_session(qtbot: QtBot, session: Session, tmp_path: Path) -> None:
@@ -65,4 +47,4 @@ def test_no_plaintext_after_a_gui_session(qtbot: QtBot, session: Session, tmp_pa
     assert not session.unlocked
     home = Path(os.environ["HOME"])
     roots = [tmp_path, home, Path(tempfile.gettempdir())]
-    assert _scan(marker, roots, started, inputs) == []
+    assert scan_for_marker(marker, roots, newer_than=started, skip=inputs) == []
