@@ -124,7 +124,8 @@ def main() -> None:
         our_rate = mb / results[f"ours {op}"]
         print(f"  {op}: stock age {stock_rate:8.1f} MB/s   crypto.age {our_rate:8.1f} MB/s   "
               f"ratio {our_rate / stock_rate:5.2f}x   (target >= 0.80x)   our peak RSS {peak[op] / 1024:.1f} MiB")
-        from bench._report import figure  # noqa: PLC0415 - the repo is on sys.path by now
+        sys.path.insert(0, str(REPO))
+        from bench._report import figure  # noqa: PLC0415
 
         figure(f"crypto.age {op}", our_rate, "MB/s", reference=f"stock age {op}", reference_value=stock_rate,
                target=">= 0.8x", ok=our_rate / stock_rate >= 0.8)

@@ -212,6 +212,15 @@ def main() -> int:
               f"{r['import_mbs'] / r['age_dec_mbs']:>6.2f} | {r['export_rss']:>6.0f}MB {r['import_rss']:>6.0f}MB "
               f"{r['baseline_rss']:>4.0f}MB {max(r['age_enc_rss'], r['age_dec_rss']):>3.0f}MB")
     print(json.dumps(rows))
+    from bench._report import figure  # noqa: PLC0415
+
+    for r in rows:
+        figure(f"bundle export, {r['mb']} MB", r["export_mbs"], "MB/s", reference="stock age -r",
+               reference_value=r["age_enc_mbs"], target=">= 0.8x", ok=r["export_mbs"] / r["age_enc_mbs"] >= 0.8)
+        figure(f"bundle import, {r['mb']} MB", r["import_mbs"], "MB/s", reference="stock age -d",
+               reference_value=r["age_dec_mbs"], target=">= 0.8x", ok=r["import_mbs"] / r["age_dec_mbs"] >= 0.8)
+        rss = max(r["export_rss"], r["import_rss"])
+        figure(f"bundle peak RSS, {r['mb']} MB", rss, "MB", target="< 150 MB", ok=rss < 150)
     return 0
 
 

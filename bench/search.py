@@ -303,6 +303,7 @@ def main() -> int:
     print(f"\n{'class / query':<26} {'matches':>8}")
     totals_index: list[float] = []
     totals_cpu: list[float] = []
+    all_sql: list[float] = []
     for label, queries in QUERIES.items():
         t_index: list[float] = []
         t_cpu: list[float] = []
@@ -338,6 +339,7 @@ def main() -> int:
             print(f"  {query:<24} {len(expected):>8}")
         totals_index.extend(t_index)
         totals_cpu.extend(t_cpu)
+        all_sql.extend(t_sql)
         print(_row(f"{label}: index search", t_index))
         print(_row(f"{label}: (its CPU time)", t_cpu))
         print(_row(f"{label}: index count", t_count))
@@ -348,6 +350,11 @@ def main() -> int:
             f" Python scan / index = {_pct(t_py, 0.95) / _pct(t_index, 0.95):.0f}x\n"
         )
     print(_row("ALL queries: index search", totals_index))
+    from bench._report import figure  # noqa: PLC0415 - the repo is on sys.path
+
+    p95 = _pct(totals_index, 0.95) * 1000
+    figure(f"search p95 at {args.docs} testimonies (limit 50)", p95, "ms", reference="SQL instr() scan p95",
+           reference_value=_pct(all_sql, 0.95) * 1000, target="<= 50 ms", ok=p95 <= 50)
     print(_row("ALL queries: (CPU time)", totals_cpu))
     print(f"load average during the run: {os.getloadavg()}")
     conn.close()

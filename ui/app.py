@@ -37,12 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is imported only now, after the umask is set.
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
+    from ui.db_worker import favour_the_gui_thread  # noqa: PLC0415
     from ui.fonts import install_application_font  # noqa: PLC0415
     from ui.i18n import resolve_language, set_language  # noqa: PLC0415
     from ui.session import Session  # noqa: PLC0415
     from ui.settings_store import default_settings_path, load_settings  # noqa: PLC0415
 
     existing = QApplication.instance()
+    favour_the_gui_thread()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(DESKTOP_FILE_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
