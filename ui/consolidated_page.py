@@ -121,7 +121,7 @@ class ConsolidatedPage(QWidget):
         self.devices_loaded.emit()
 
     def _set_names(self) -> None:
-        # The device column names the last editor: HQ itself after a conflict decision or an edit here.
+        # The device column names the laptop that recorded each testimony; HQ's own key appears for records made here.
         names = dict(self._devices)
         if self._own_key:
             names[self._own_key] = tr("Headquarters")

@@ -243,7 +243,8 @@ class TestimonyListModel(QAbstractTableModel):
         if column == Column.UPDATED:
             return str(row.get("updated_at") or "")[:16].replace("T", " ")
         if column == Column.DEVICE:
-            return str(row.get("device") or "")[:16]
+            # The laptop that recorded the testimony, as the device filter means it (not HQ after a decision).
+            return str(row.get("first_device") or row.get("device") or "")[:16]
         return str(row.get("interviewer") or "")
 
     def record_id(self, row: int) -> str | None:

@@ -184,8 +184,8 @@ def test_enrol_import_gap_conflict_consolidated(qtbot: QtBot, hq_session: Sessio
     # The consolidated list: both devices' testimonies, with device names; the device filter keeps one.
     pages.actions["all-testimonies"].trigger()
     qtbot.waitUntil(lambda: listing.model.total == 2 and listing.proxy.rowCount() == 2, timeout=WAIT_MS)
-    # The device column names the last editor: A for A's testimony, HQ for B's (the decision was made here).
-    qtbot.waitUntil(lambda: sorted(listing.column_texts(Column.DEVICE)) == ["Headquarters", "Laptop A"],
+    # The device column names the laptop that recorded each testimony, even after HQ decided B's conflict.
+    qtbot.waitUntil(lambda: sorted(listing.column_texts(Column.DEVICE)) == ["Laptop A", "Laptop B"],
                     timeout=WAIT_MS)
     assert sorted(listing.column_texts(Column.INTERVIEWEE)) == ["A-1", "B-1"]
     assert not listing.table.isColumnHidden(int(Column.DEVICE))
