@@ -7,6 +7,8 @@ A benchmark prints its own readable output and, for each headline figure, calls 
 from __future__ import annotations
 
 import json
+import resource
+from pathlib import Path
 
 
 def figure(name: str, value: float, unit: str, *, reference: str | None = None, reference_value: float | None = None,
@@ -16,3 +18,14 @@ def figure(name: str, value: float, unit: str, *, reference: str | None = None, 
                                  "reference_value": None if reference_value is None else round(reference_value, 3),
                                  "ratio": None if ratio is None else round(ratio, 3), "target": target, "ok": ok},
                                 ensure_ascii=False), flush=True)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set of this process in MB (VmHWM; ru_maxrss where /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6

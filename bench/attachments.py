@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,22 +35,12 @@ sys.path.insert(0, str(REPO_ROOT))
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305  # noqa: E402
 
+from bench._report import peak_rss_mb  # noqa: E402
 from intake_app.blobstore import BlobStore  # noqa: E402
 
 MB = 1_000_000  # throughput and RSS are reported in decimal MB
 MIB = 1 << 20
 PHASES = ("baseline", "copy", "put", "read", "verify", "extract")
-
-
-def _peak_rss_mb() -> float:
-    """Peak resident set of this process in MB (VmHWM; ru_maxrss where /proc is missing)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / MB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
 
 
 def _generate(path: Path, size: int) -> None:
@@ -95,7 +84,7 @@ def _run_phase(phase: str, work: Path) -> dict[str, float]:
         else:
             store.extract(meta["id"], key, work / "extracted.bin")
     result["seconds"] = time.perf_counter() - start
-    result["peak_rss_mb"] = _peak_rss_mb()
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -33,18 +32,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench._report import figure, peak_rss_mb  # noqa: E402
+
 MB = 1_000_000
 PASSPHRASE = "bench passphrase"
-
-
-def _vm_hwm_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / MB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
 
 
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
@@ -65,7 +57,7 @@ def worker(mode: str, vault_path: str, target: str) -> None:
             raise SystemExit(f"import: {outcome.status} {outcome.reason}")
     out["seconds"] = time.perf_counter() - start
     vault.lock()
-    out["vm_hwm_mb"] = _vm_hwm_mb()
+    out["vm_hwm_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
@@ -212,8 +204,6 @@ def main() -> int:
               f"{r['import_mbs'] / r['age_dec_mbs']:>6.2f} | {r['export_rss']:>6.0f}MB {r['import_rss']:>6.0f}MB "
               f"{r['baseline_rss']:>4.0f}MB {max(r['age_enc_rss'], r['age_dec_rss']):>3.0f}MB")
     print(json.dumps(rows))
-    from bench._report import figure  # noqa: PLC0415
-
     for r in rows:
         figure(f"bundle export, {r['mb']} MB", r["export_mbs"], "MB/s", reference="stock age -r",
                reference_value=r["age_enc_mbs"], target=">= 0.8x", ok=r["export_mbs"] / r["age_enc_mbs"] >= 0.8)
