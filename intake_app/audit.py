@@ -19,7 +19,6 @@ from typing import Any
 
 from crypto import merkle
 from intake_app.database import Connection
-from intake_app.errors import RefusedError
 
 ACTIONS = frozenset(
     {
@@ -117,7 +116,3 @@ class AuditLog:
                 problems.append(f"the first {size} entries no longer hash to the exported checkpoint: the log was rewritten")
         return AuditReport(builder.size, builder.root(), tuple(problems))
 
-
-def require_valid(report: AuditReport) -> None:
-    if not report.ok:
-        raise RefusedError("the audit log failed verification: " + "; ".join(report.problems[:5]))

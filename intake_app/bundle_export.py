@@ -8,7 +8,6 @@ folder, made durable, recorded in the vault, and only then renamed to its final 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import errno
 import hashlib
@@ -328,7 +327,3 @@ def finish_interrupted_exports(vault: Vault, directory: Path) -> list[Path]:
     if done:
         fsync_dir(directory)
     return done
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")

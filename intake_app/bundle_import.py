@@ -149,7 +149,7 @@ class Importer:
                                     f"only its bundles up to number {device.revoked_after_seq or 0} are accepted")
             outcome.counts = self._import(outer, progress)
             outcome.status = "imported"
-            outcome.warnings = self._warnings(outer.comment.device, outer.comment.seq)
+            outcome.warnings = self._warnings(outer.comment.device)
         except (IntakeError, CryptoError) as exc:
             if isinstance(exc, UsageError) and outcome.device is None and not path.is_file():
                 raise
@@ -390,23 +390,27 @@ class Importer:
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
-    def _warnings(self, device: str, seq: int) -> list[str]:
-        status = device_status(self.conn, device)
-        out = []
-        if status["gaps"]:
-            out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
-        if status["forks"]:
-            out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
-        if status["chain_breaks"]:
-            out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
-        if status["log_forks"]:
-            out.append("the device's audit log was rewritten (restored laptop?) in bundles "
-                       + ", ".join(map(str, status["log_forks"])))
+    def _warnings(self, device: str) -> list[str]:
+        out = _describe_status(device_status(self.conn, device))
         conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
         if conflicts:
             out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
-        del seq
         return out
+
+
+def _describe_status(status: dict[str, Any]) -> list[str]:
+    """What needs a coordinator's eye in a device's bundle sequence, one plain sentence per problem."""
+    out = []
+    if status["gaps"]:
+        out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
+    if status["forks"]:
+        out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
+    if status["chain_breaks"]:
+        out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
+    if status["log_forks"]:
+        out.append("the device's audit log was rewritten (restored laptop?) in bundles "
+                   + ", ".join(map(str, status["log_forks"])))
+    return out
 
 
 def device_status(conn: Any, device: str) -> dict[str, Any]:

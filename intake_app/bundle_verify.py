@@ -8,7 +8,7 @@ and the checkpoint name the same log size and root; and that the ``leaves`` hash
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +20,7 @@ from crypto.errors import CryptoError
 from crypto.signing import PublicKey
 from intake_app import bundle_format as bf
 from intake_app.errors import RefusedError, UsageError
-from intake_app.ustar import TarReader
+from intake_app.ustar import Member, TarReader
 
 KeyResolver = Callable[[bytes], PublicKey]
 
@@ -39,7 +39,6 @@ class OuterBundle:
     payload_offset: int
     payload_size: int
     payload_signature: bytes
-    payload_checked: bool
 
 
 def pinned(key: PublicKey) -> KeyResolver:
@@ -53,8 +52,8 @@ def pinned(key: PublicKey) -> KeyResolver:
     return resolve
 
 
-def _expect_member(reader: TarReader, members: object, name: str) -> int:
-    member = next(members, None)  # type: ignore[call-overload]
+def _expect_member(members: Iterator[Member], name: str) -> int:
+    member = next(members, None)
     if member is None:
         raise BundleRefused(f"the bundle is incomplete: {name} is missing")
     if member.name != name:
@@ -113,7 +112,7 @@ def check_payload_signature(outer: OuterBundle) -> None:
 def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver, check_payload: bool) -> OuterBundle:
     reader = TarReader(fh, max_members=len(bf.OUTER_MEMBERS))
     members = reader.members()
-    payload_size = _expect_member(reader, members, "payload.age")
+    payload_size = _expect_member(members, "payload.age")
     payload_offset = fh.tell()
     digest = None
     if check_payload:
@@ -123,7 +122,7 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver, check_payl
             raise BundleRefused("the bundle is truncated")
         fh.seek(payload_size, 1)
     reader.skip_consumed(payload_size)
-    _expect_member(reader, members, "payload.age.minisig")
+    _expect_member(members, "payload.age.minisig")
     payload_sig = reader.read_all(bf.MAX_SIGNATURE)
     _expect_untrusted_comment(payload_sig, bf.PAYLOAD_SIG_COMMENT)
     key = resolve_key(minisign.signature_key_id(payload_sig))
@@ -134,20 +133,19 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver, check_payl
     comment = bf.OuterComment.parse(verified.trusted_comment)
     if comment.device != key.key_id_hex:
         raise BundleRefused("the bundle's signed comment names another device than the key that signed it")
-    _expect_member(reader, members, "checkpoint")
+    _expect_member(members, "checkpoint")
     cp_text = reader.read_all(bf.MAX_CHECKPOINT)
-    _expect_member(reader, members, "checkpoint.minisig")
+    _expect_member(members, "checkpoint.minisig")
     cp_sig = reader.read_all(bf.MAX_SIGNATURE)
     _expect_untrusted_comment(cp_sig, bf.CHECKPOINT_SIG_COMMENT)
     checkpoint = cp_mod.verify_checkpoint(key, cp_text, cp_sig)
     if checkpoint.size != comment.log_size or not hmac.compare_digest(checkpoint.root, comment.log_root):
         raise BundleRefused("the checkpoint does not match the log named in the payload signature "
                             "(parts of two different bundles were combined)")
-    _expect_member(reader, members, "leaves")
+    _expect_member(members, "leaves")
     leaves = reader.read_all(bf.MAX_LEAVES)
     cp_mod.verify_leaves(checkpoint, leaves)
     if next(members, None) is not None:
         raise BundleRefused("the bundle has members after the leaves")
     reader.finish(allow_trailing_zeros=False)
-    return OuterBundle(path, comment, key, checkpoint, leaves, payload_offset, payload_size, payload_sig,
-                       digest is not None)
+    return OuterBundle(path, comment, key, checkpoint, leaves, payload_offset, payload_size, payload_sig)

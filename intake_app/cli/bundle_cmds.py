@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from crypto.atomic_file import write_atomic
+from crypto.signing import PublicKey
 from intake_app import conflicts as conflicts_mod
 from intake_app.auditor_state import AuditorState
 from intake_app.bundle_export import export_bundle, finish_interrupted_exports
@@ -182,7 +183,8 @@ def cmd_keys_export_identity(ctx: Context) -> int:
 def cmd_export(ctx: Context) -> int:
     directory = Path(ctx.opt("dir"))
     with ctx.open_vault() as vault:
-        finish_interrupted_exports(vault, directory) if directory.is_dir() else None
+        if directory.is_dir():
+            finish_interrupted_exports(vault, directory)
         result = export_bundle(vault, directory, everything=ctx.opt("all"))
     doc = dataclasses.asdict(result) | {"path": str(result.path)}
     ctx.emit(doc, f"{result.path}\n  bundle {result.seq}: {result.revisions} revisions, {result.attachments} attachments,"
@@ -194,7 +196,7 @@ def cmd_verify(ctx: Context) -> int:
     keys = [parse_device_key_file(read_key_file(Path(k))) for k in ctx.opt("key")]
     by_id = {k.key_id: k for k in keys}
 
-    def resolve(key_id: bytes) -> object:
+    def resolve(key_id: bytes) -> PublicKey:
         if key_id not in by_id:
             raise BundleRefused(f"the bundle is signed by key {key_id[::-1].hex().upper()}, which is not among the "
                                 "trusted device keys given with --key")
@@ -207,7 +209,7 @@ def cmd_verify(ctx: Context) -> int:
         if not path.is_file():
             raise UsageError(f"no such bundle file: {path}")
         try:
-            outer = verify_outer(path, resolve)  # type: ignore[arg-type]
+            outer = verify_outer(path, resolve)
             verified.append(outer)
         except BundleRefused as exc:
             results.append({"file": str(path), "valid": False, "reason": str(exc)})
