@@ -6,6 +6,7 @@ attach a file (progress) → export to a folder → the bundle verifies as an au
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -36,7 +37,8 @@ def _commit(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def _create_vault(qtbot: QtBot, session: Session) -> None:
+def _wizard_to_fingerprint(qtbot: QtBot, session: Session) -> Any:
+    """Role, passphrase, the recovery key shown and asked back: the wizard stops on its fingerprint step."""
     wizard = session.gate.wizard
     assert wizard is not None
     wizard.go_next()
@@ -51,7 +53,11 @@ def _create_vault(qtbot: QtBot, session: Session) -> None:
         edit.setText(groups[index])
     wizard.go_next()
     assert wizard.current() == FINGERPRINT
-    wizard.go_next()
+    return wizard
+
+
+def _create_vault(qtbot: QtBot, session: Session) -> None:
+    _wizard_to_fingerprint(qtbot, session).go_next()
     assert session.unlocked
 
 
@@ -177,21 +183,9 @@ def test_wizard_last_step_pins_the_hq_key_after_the_fingerprint_check(qtbot: QtB
     hq_file = tmp_path / "hq.pub"
     hq_file.write_text(Keyring(hq).export_public(), encoding="utf-8")
     hq.lock()
-    wizard = session.gate.wizard
-    assert wizard is not None
-    wizard.go_next()
-    wizard.passphrase_page.fields.first.setText(PASSPHRASE)
-    wizard.passphrase_page.fields.second.setText(PASSPHRASE)
-    wizard.go_next()
-    qtbot.waitUntil(lambda: wizard.current() == SHOW_KEY, timeout=WAIT_MS)
-    groups = [label.text() for label in wizard.show_key_page.group_labels]
-    wizard.show_key_page.written.setChecked(True)
-    wizard.go_next()
-    for edit, index in zip(wizard.check_key_page.fields, wizard.check_key_page.indices, strict=True):
-        edit.setText(groups[index])
-    wizard.go_next()
+    wizard = _wizard_to_fingerprint(qtbot, session)
     panel = wizard.fingerprint_page.pin_panel
-    assert wizard.current() == FINGERPRINT and panel.isVisibleTo(wizard)
+    assert panel.isVisibleTo(wizard)
     assert not panel.load_file(tmp_path / "missing.pub") and "cannot be used" in panel.message.text()
     assert panel.load_file(hq_file)
     panel.match_box.setChecked(True)
