@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-APT_PACKAGES := age minisign xvfb xauth fonts-noto-cjk libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libpulse0 desktop-file-utils
+APT_PACKAGES := age minisign xvfb xauth fonts-noto-cjk libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libpulse0 desktop-file-utils strace
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test lint unit system-deps bench screenshots package package-smoke clean

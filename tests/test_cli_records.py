@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Runner, scan_for_marker, tree_digest
+from tests.reliability.protocol import read_batch_round
 
 GOOD = REPO / "tests" / "data" / "interchange" / "good"
 BAD = REPO / "tests" / "data" / "interchange" / "bad"
@@ -139,6 +140,7 @@ import json, sys
 from pathlib import Path
 from intake_app.records import RecordStore
 from intake_app.vault import Vault
+from tests.reliability.protocol import emit
 doc = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
 store = RecordStore(Vault.open(Path(sys.argv[1]), "pw 비밀"))
 i = 0
@@ -146,7 +148,7 @@ while True:
     i += 1
     doc["narrative"] = f"batch add {i} 진술"
     result = store.save(__import__("intake_app.interchange", fromlist=["x"]).validate(doc))
-    print("ACK", result.record_id, i, flush=True)
+    emit("ACK", "add", result.record_id, i)
 """
 
 
@@ -160,14 +162,11 @@ def test_kill_during_batch_adds_loses_no_acknowledged_add(vault: Path, tmp_path:
     acked: dict[str, int] = {}
     for _ in range(8):
         proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(vault), str(src)], cwd=REPO,
-                                stdout=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE)
         time.sleep(rng.uniform(0.8, 2.0))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        for line in out.splitlines():
-            if line.startswith("ACK "):
-                _, rid, i = line.split()
-                acked[rid] = int(i)
+        acked.update(read_batch_round(out))
         with Vault.open(vault, PW["INTAKE_PASSPHRASE"]) as v:
             assert v.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             store = RecordStore(v)

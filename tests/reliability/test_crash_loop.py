@@ -1,8 +1,9 @@
 """kill -9 at random moments of writes — add, edit, attach, passwd at a field vault; import at HQ — then reopen:
 the database passes its integrity check and every change that was acknowledged is there.
 
-Each driver prints ``TRY …`` before an operation and ``ACK …`` after it returned; an operation killed in between may
-or may not have happened, anything acknowledged must have. 30 + 20 kills at the default scale
+Each driver writes ``TRY …`` before an operation and ``ACK …`` after it returned, each line with a single write(2)
+(tests/reliability/protocol.py); an operation killed in between may or may not have happened, anything acknowledged
+must have, and a line the kill cut short counts as not written. 30 + 20 kills at the default scale
 (``pytest tests/reliability --reliability-scale 10`` for 500)."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from intake_app.keyring import Keyring, parse_device_key_file, parse_hq_key_file
 from intake_app.records import RecordStore
 from intake_app.vault import Vault
 from tests.conftest import REPO
+from tests.reliability.protocol import order_of, read_field_round, read_import_round
 
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "example.json"
 
@@ -32,48 +34,47 @@ from intake_app import interchange
 from intake_app.attachments import AttachmentStore
 from intake_app.records import RecordStore
 from intake_app.vault import Vault
+from tests.reliability.protocol import emit
 path, passphrase, seed = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rng = random.Random(seed)
 doc = json.loads(Path(sys.argv[4]).read_text(encoding="utf-8")); doc.pop("id", None)
 vault = Vault.open(path, passphrase)
 store, files = RecordStore(vault), AttachmentStore(vault)
 ids = [s["id"] for s in store.summaries()]
-def say(*words): print(*words, flush=True)
 for n in range(10**6):
     op = rng.choice(["add", "edit", "edit", "attach", "passwd"] if ids else ["add"])
     if op == "add":
-        d = dict(doc, narrative=f"v{seed}-{n} 진술")
-        say("TRY add", d["narrative"])
+        order = f"v{seed}-{n}"; d = dict(doc, narrative=f"{order} 진술")
+        emit("TRY", "add", order)
         rid = store.save(interchange.validate(d)).record_id
-        ids.append(rid); say("ACK add", rid, d["narrative"])
+        ids.append(rid); emit("ACK", "add", rid, order)
     elif op == "edit":
-        rid = rng.choice(ids); d = store.show(rid); d["narrative"] = f"v{seed}-{n} 수정"
-        say("TRY edit", rid, d["narrative"])
-        store.save(interchange.validate(d)); say("ACK edit", rid, d["narrative"])
+        rid = rng.choice(ids); d = store.show(rid); order = f"v{seed}-{n}"; d["narrative"] = f"{order} 수정"
+        emit("TRY", "edit", rid, order)
+        store.save(interchange.validate(d)); emit("ACK", "edit", rid, order)
     elif op == "attach":
         rid = rng.choice(ids); data = rng.randbytes(rng.randint(1, 300_000))
         import hashlib; sha = hashlib.sha256(data).hexdigest()
-        say("TRY attach", rid, sha)
-        files.attach_stream(rid, io.BytesIO(data), "scan.bin"); say("ACK attach", rid, sha)
+        emit("TRY", "attach", rid, sha)
+        files.attach_stream(rid, io.BytesIO(data), "scan.bin"); emit("ACK", "attach", rid, sha)
     else:
         new = f"pass-{seed}-{n}"
-        say("TRY passwd", new)
-        vault.change_passphrase(new); say("ACK passwd", new)
+        emit("TRY", "passwd", new)
+        vault.change_passphrase(new); emit("ACK", "passwd", new)
 """
 
 
 def _order(narrative: str) -> tuple[int, int]:
-    seed, n = narrative.split(maxsplit=1)[0][1:].split("-")
-    return int(seed), int(n)
+    return order_of(narrative.split(maxsplit=1)[0])
 
 
-def _run_and_kill(args: list[str], rng: random.Random) -> list[list[str]]:
-    proc = subprocess.Popen([sys.executable, "-c", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+def _run_and_kill(args: list[str], rng: random.Random) -> bytes:
+    """Run a driver, kill it with SIGKILL at a random moment, and return its raw output (bytes: a cut line stays cut)."""
+    proc = subprocess.Popen([sys.executable, "-c", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     time.sleep(rng.uniform(0.4, 1.6))
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate()
-    return [line.split() for line in out.splitlines() if line.startswith(("TRY", "ACK"))]
+    return out
 
 
 def test_kill_during_field_writes(tmp_path: Path, scale: int) -> None:
@@ -86,18 +87,13 @@ def test_kill_during_field_writes(tmp_path: Path, scale: int) -> None:
     kills = 30 * scale
     for round_no in range(1, kills + 1):
         current = passphrases[-1]
-        lines = _run_and_kill([FIELD_DRIVER, str(path), current, str(round_no), str(EXAMPLE)], rng)
-        pending: str | None = None
-        for word in lines:
-            if word[:2] == ["TRY", "passwd"]:
-                pending = word[2]
-            elif word[:2] == ["ACK", "passwd"]:
-                passphrases.append(word[2])
-                pending = None
-            elif word[:2] in (["ACK", "add"], ["ACK", "edit"]):
-                narratives[word[2]] = _order(word[3])
-            elif word[:2] == ["ACK", "attach"]:
-                attachments.add((word[2], word[3]))
+        seen = read_field_round(_run_and_kill([FIELD_DRIVER, str(path), current, str(round_no), str(EXAMPLE)], rng))
+        if seen.passphrase is not None:
+            passphrases.append(seen.passphrase)
+        for rid, order in seen.narratives.items():
+            narratives[rid] = max(order, narratives.get(rid, order))
+        attachments |= seen.attachments
+        pending = seen.pending_passphrase
         vault = _open_either(path, [passphrases[-1]] + ([pending] if pending else []))
         if pending and vault[1] == pending:
             passphrases.append(pending)
@@ -127,12 +123,13 @@ import sys
 from pathlib import Path
 from intake_app.bundle_import import Importer
 from intake_app.vault import Vault
+from tests.reliability.protocol import emit
 vault = Vault.open(Path(sys.argv[1]), "hq")
 importer = Importer(vault)
 for name in sys.argv[2:]:
-    print("TRY", name, flush=True)
+    emit("TRY", "import", name)
     outcome = importer.import_file(Path(name))
-    print("ACK", name, outcome.status, flush=True)
+    emit("ACK", "import", name, outcome.status)
 """
 
 
@@ -168,10 +165,10 @@ def test_kill_during_import(tmp_path: Path, scale: int) -> None:
     kills = 20 * scale
     for _ in range(kills):
         remaining = [str(b) for b in bundles]
-        for word in _run_and_kill([IMPORT_DRIVER, str(hq_path), *remaining], rng):
-            if word[0] == "ACK":
-                assert word[2] in ("imported", "already_imported"), word
-                acked.add(word[1])
+        seen = read_import_round(_run_and_kill([IMPORT_DRIVER, str(hq_path), *remaining], rng))
+        for name, status in seen.acknowledged.items():
+            assert status in ("imported", "already_imported"), (name, status)
+            acked.add(name)
         with Vault.open(hq_path, "hq") as v:
             assert v.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             imported = {str(r[0]) for r in v.conn.execute("SELECT seq FROM bundles")}
