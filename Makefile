@@ -6,13 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-APT_PACKAGES := age minisign xvfb xauth fonts-noto-cjk libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libpulse0 desktop-file-utils strace
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint unit system-deps bench screenshots package package-smoke clean
+.PHONY: run test lint unit system-deps runtime-deps bench screenshots package package-smoke clean
 
-run: $(STAMP_RUN)
-	$(BIN)/intake-app
+# RUN_ARGS: extra arguments for the app, e.g. `make run RUN_ARGS=--self-test` (start, show the first window, exit).
+run: runtime-deps $(STAMP_RUN)
+	$(BIN)/intake-app $(RUN_ARGS)
 
 test: $(STAMP_DEV) system-deps
 	$(MAKE) --no-print-directory lint
@@ -25,7 +25,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check crypto intake_app ui tests bench
 	$(BIN)/mypy
 
-$(VENV)/bin/python:
+$(VENV)/bin/python: | runtime-deps
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -38,19 +38,14 @@ $(STAMP_DEV): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
-# The interop tests need stock age and minisign, the GUI checks need Xvfb and a CJK font. Installed only when missing and
-# only as root (CI runs as root); otherwise the tests that need them say so and skip.
+# The Debian packages: Qt's xcb libraries, a CJK font and python3-venv for `make run`; stock age and minisign, Xvfb and
+# the rest for `make test`. Installed only when missing and only as root (CI runs as root); otherwise they are named, and
+# the tests that need them say so and skip. The list is in packaging/debian-packages.sh.
+runtime-deps:
+	@sh packaging/debian-packages.sh runtime
+
 system-deps:
-	@missing=""; \
-	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "warning: missing Debian packages:$$missing (run as root or install them; dependent tests will skip)"; \
-	  fi; \
-	fi
+	@sh packaging/debian-packages.sh test
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m bench
