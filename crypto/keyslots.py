@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from crypto import kdf
-from crypto.atomic_file import write_atomic
+from crypto.atomic_file import replace_secret_file
 from crypto.errors import AuthenticationError, MalformedError
 
 FORMAT = "testimony-intake/keyslots"
@@ -271,4 +271,6 @@ def read_file(path: Path) -> KeySlotFile:
 
 
 def write_file(path: Path, slots: KeySlotFile) -> None:
-    write_atomic(path, slots.to_bytes())
+    """Replace the key-slot file crash-safely; the superseded version's bytes are overwritten once the new one is
+    durable (crypto.atomic_file.replace_secret_file)."""
+    replace_secret_file(path, slots.to_bytes())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import stat
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -13,6 +16,8 @@ from intake_app.errors import UsageError
 APP_NAME = "testimony-intake"
 VAULT_ENV = "INTAKE_VAULT"
 DIR_MODE = 0o700
+SECRET_ENV_VARS = ("INTAKE_PASSPHRASE", "INTAKE_NEW_PASSPHRASE", "INTAKE_RECOVERY_KEY")
+_PR_SET_DUMPABLE = 4
 
 
 def harden_process() -> None:
@@ -24,6 +29,28 @@ def harden_process() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
+    set_non_dumpable()
+
+
+def set_non_dumpable() -> bool:
+    """Linux: ``prctl(PR_SET_DUMPABLE, 0)``. No core dump even if the limit is raised again, and other processes of the
+    same user cannot ptrace this one or read its /proc/<pid>/mem and environ. Returns whether it took effect."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def take_secret_env(name: str) -> str | None:
+    """Read a secret from the environment and remove it there, so child processes and later readers of os.environ
+    do not get it. (The copy in the process's initial environment block, /proc/self/environ, cannot be removed from
+    Python; the process is non-dumpable, so other users' processes cannot read it.)"""
+    if name not in SECRET_ENV_VARS:
+        raise ValueError(f"{name} is not a secret variable")
+    return os.environ.pop(name, None)
 
 
 def default_vault_path() -> Path:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import secrets
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from crypto import kdf, keyslots, recovery
-from crypto.atomic_file import fsync_dir, overwrite_and_unlink
+from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, remove_leftovers, replace_secret_file
 from crypto.errors import CryptoError, MalformedError
 from crypto.signing import SigningKey
 from intake_app import migrations
@@ -32,9 +34,11 @@ from intake_app.audit import AuditLog
 from intake_app.blobstore import BlobStore
 from intake_app.database import Connection, Transaction, open_encrypted
 from intake_app.errors import RefusedError, UsageError
-from intake_app.private_fs import make_private_dir
+from intake_app.private_fs import DIR_MODE, make_private_dir
 
 KEYSLOTS_FILE = "keyslots.json"
+# Written by a data-key rotation before the database is re-keyed, promoted to keyslots.json after (see rotate_data_key).
+PENDING_KEYSLOTS_FILE = "keyslots.next.json"
 DB_FILE = "vault.db"
 BLOBS_DIR = "blobs"
 ROLES = ("field", "hq")
@@ -85,6 +89,9 @@ class Vault:
         self._conn: Connection | None = conn
         self._slots = slots
         self._dek = bytearray(dek)
+        # True when opening finished a data-key rotation that a crash had interrupted after the database was re-keyed:
+        # a recovery key made by that rotation may never have been shown.
+        self.finished_interrupted_rotation = False
 
     # ---- lifecycle
     @classmethod
@@ -97,7 +104,9 @@ class Vault:
             raise UsageError("the passphrase must not be empty")
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise UsageError(f"{path} already exists and is not empty; refusing to create a vault over it")
-        make_private_dir(path.parent)
+        # The parent may be a shared folder (/tmp, 1777): create it if missing, never change its mode. Only the vault
+        # folder itself (the staging folder renamed into place) is made private.
+        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         staging = path.parent / f".{path.name}.creating-{secrets.token_hex(6)}"
         make_private_dir(staging)
         vault_id = str(uuid.uuid4())
@@ -129,12 +138,7 @@ class Vault:
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Vault:
         """Unlock with the passphrase. A wrong passphrase raises RefusedError and writes nothing."""
-        slots = read_key_slots(path)
-        try:
-            dek = slots.unlock_with_passphrase(passphrase)
-        except CryptoError as exc:
-            raise _refuse(exc) from None
-        return cls._open_db(path, slots, dek)
+        return cls._unlock(path, lambda slots: slots.unlock_with_passphrase(passphrase))
 
     @classmethod
     def open_with_recovery_key(cls, path: Path, recovery_text: str) -> Vault:
@@ -143,17 +147,56 @@ class Vault:
             key = recovery.decode(recovery_text)
         except MalformedError as exc:
             raise UsageError(str(exc)) from None
-        slots = read_key_slots(path)
-        try:
-            dek = slots.unlock_with_recovery_key(key)
-        except CryptoError as exc:
-            raise _refuse(exc) from None
-        return cls._open_db(path, slots, dek)
+        return cls._unlock(path, lambda slots: slots.unlock_with_recovery_key(key))
 
     @classmethod
-    def _open_db(cls, path: Path, slots: keyslots.KeySlotFile, dek: bytes) -> Vault:
+    def _unlock(cls, path: Path, unlock: Callable[[keyslots.KeySlotFile], bytes]) -> Vault:
+        """Open with whichever key-slot file the secret opens and whose data key opens the database.
+
+        Normally that is keyslots.json. A data-key rotation killed midway leaves keyslots.next.json too: if the database
+        was not yet re-keyed, keyslots.json still opens it and the pending file is destroyed; if it was, the pending
+        file (the new passphrase or recovery key) opens it and is promoted to keyslots.json. Either way exactly one
+        generation of secrets works, as before or after the rotation."""
+        slots = read_key_slots(path)
+        pending = _read_pending(path)
+        try:
+            dek: bytes | None = unlock(slots)
+        except CryptoError as exc:
+            if pending is None:
+                raise _refuse(exc) from None
+            dek, first_error = None, exc
+        if dek is not None:
+            conn = _try_open_db(path, dek) if pending is not None else open_encrypted(path / DB_FILE, dek)
+            if conn is not None:
+                if pending is not None:  # the rotation never re-keyed the database: its new slots wrap nothing
+                    with contextlib.suppress(OSError):
+                        overwrite_and_unlink(path / PENDING_KEYSLOTS_FILE)
+                return cls._open_db(path, slots, dek, conn)
+            first_error = CryptoError("this secret belongs to the key slots a data-key rotation replaced: the "
+                                      "database was re-keyed; use the new passphrase (or recovery key) of that rotation")
+        assert pending is not None
+        try:
+            new_dek = unlock(pending)
+        except CryptoError:
+            raise _refuse(first_error) from None
+        conn = _try_open_db(path, new_dek)
+        if conn is None:
+            raise _refuse(first_error)
+        try:
+            # The database is keyed with the pending slots' key: the rotation committed; finish it.
+            commit_temp(path / PENDING_KEYSLOTS_FILE, path / KEYSLOTS_FILE, discard_on_failure=False)
+        except BaseException:
+            conn.close()
+            raise
+        vault = cls._open_db(path, pending, new_dek, conn)
+        vault.finished_interrupted_rotation = True
+        return vault
+
+    @classmethod
+    def _open_db(cls, path: Path, slots: keyslots.KeySlotFile, dek: bytes, conn: Connection | None = None) -> Vault:
         db_path = path / DB_FILE
-        conn = open_encrypted(db_path, dek)
+        if conn is None:
+            conn = open_encrypted(db_path, dek)
         try:
             migrations.migrate(conn, db_path)
             stored_id = _meta(conn, "vault_id")
@@ -203,16 +246,80 @@ class Vault:
         return self._conn
 
     # ---- secrets
-    def change_passphrase(self, new_passphrase: str, params: kdf.Argon2Params | None = None) -> None:
-        """Rewrap the data key under a new passphrase: one atomic rewrite of keyslots.json, the database untouched."""
+    def _new_slot_params(self, new_passphrase: str, params: kdf.Argon2Params | None) -> kdf.Argon2Params:
+        """The parameters of a new passphrase slot: never weaker than the current slot's, in any of m, t, p."""
         if not new_passphrase:
             raise UsageError("the passphrase must not be empty")
         if self.locked:
             raise RefusedError("the vault is locked")
-        new_slots = self._slots.with_new_passphrase(bytes(self._dek), new_passphrase,
-                                                    params or kdf.profile_for_new_slot())
+        chosen = params or kdf.profile_for_new_slot()
+        current = self._slots.kdf_params
+        if not chosen.at_least(current):
+            raise UsageError(
+                f"the new passphrase slot would be weaker than the current one (Argon2id m={chosen.memory_kib} KiB, "
+                f"t={chosen.time_cost}, p={chosen.parallelism} against m={current.memory_kib} KiB, t={current.time_cost},"
+                f" p={current.parallelism}); unset {kdf.FAST_PROFILE_ENV} — nothing was changed"
+            )
+        return chosen
+
+    def change_passphrase(self, new_passphrase: str, params: kdf.Argon2Params | None = None) -> None:
+        """Rewrap the data key under a new passphrase: one atomic rewrite of keyslots.json, the database untouched.
+        The superseded file's bytes are overwritten once the new one is durable."""
+        chosen = self._new_slot_params(new_passphrase, params)
+        new_slots = self._slots.with_new_passphrase(bytes(self._dek), new_passphrase, chosen)
         keyslots.write_file(self.path / KEYSLOTS_FILE, new_slots)
         self._slots = new_slots
+
+    def rotate_data_key(self, new_passphrase: str, params: kdf.Argon2Params | None = None,
+                        recovery_text: str | None = None) -> str | None:
+        """Replace the data key: re-key the database (SQLCipher ``PRAGMA rekey``) and wrap the new key under
+        ``new_passphrase`` and a recovery key, so any surviving copy of an older keyslots.json is worthless.
+
+        The attachment keys live in vault.db rows, so re-keying the database re-wraps them too (the blob files are not
+        re-encrypted). ``recovery_text`` keeps the existing recovery key (it must open the current slot); without it a
+        new one is made and returned, formatted to be written down (shown once), and the old one stops working.
+
+        Crash safety: (1) the new slots are written to keyslots.next.json (fsync, rename, fsync dir); (2) the database
+        is re-keyed in one WAL transaction, its commit the switch-over; (3) keyslots.next.json is renamed over
+        keyslots.json and the old file's bytes overwritten. A kill before (2) commits leaves the old secrets working
+        (open destroys the pending file); after, the new ones (open finishes step 3)."""
+        chosen = self._new_slot_params(new_passphrase, params)
+        if recovery_text is not None:
+            try:
+                recovery_key = recovery.decode(recovery_text)
+            except MalformedError as exc:
+                raise UsageError(str(exc)) from None
+            try:
+                same = self._slots.unlock_with_recovery_key(recovery_key)
+            except CryptoError as exc:
+                raise _refuse(exc) from None
+            if not hmac.compare_digest(same, bytes(self._dek)):
+                raise RefusedError("the recovery key does not belong to this vault's current key slots")
+            shown: str | None = None
+        else:
+            recovery_key = recovery.generate()
+            shown = recovery.encode(recovery_key)
+        new_dek = secrets.token_bytes(keyslots.DEK_LEN)
+        new_slots = keyslots.KeySlotFile.create(self.vault_id, new_dek, new_passphrase, recovery_key, chosen)
+        pending = self.path / PENDING_KEYSLOTS_FILE
+        replace_secret_file(pending, new_slots.to_bytes())
+        conn = self.conn
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute(f"PRAGMA rekey = \"x'{new_dek.hex()}'\"")
+        except BaseException:
+            # Nothing committed: the database still opens with the old key, so the pending slots are worthless.
+            with contextlib.suppress(OSError):
+                overwrite_and_unlink(pending)
+            raise
+        # Committed: from here on only the new key opens the database; never discard the pending slots.
+        for i in range(len(self._dek)):
+            self._dek[i] = new_dek[i]
+        # The checkpoint writes every re-keyed page over its old-key version in vault.db, then empties the WAL.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        commit_temp(pending, self.path / KEYSLOTS_FILE, discard_on_failure=False)
+        self._slots = new_slots
+        return shown
 
     # ---- identity
     @property
@@ -298,12 +405,43 @@ def _initialise(conn: Connection, vault_id: str, role: str) -> None:
             conn.execute("INSERT INTO age_identities (secret, created_at) VALUES (?, ?)", (secret, now))
 
 
+def _read_pending(path: Path) -> keyslots.KeySlotFile | None:
+    """The slots of an interrupted data-key rotation, if any (an unreadable one is ignored: it was never committed)."""
+    pending = path / PENDING_KEYSLOTS_FILE
+    if not pending.is_file():
+        return None
+    try:
+        return keyslots.read_file(pending)
+    except (OSError, CryptoError):
+        return None
+
+
+def _try_open_db(path: Path, dek: bytes) -> Connection | None:
+    """The database opened with ``dek``, or None when ``dek`` does not decrypt it."""
+    try:
+        return open_encrypted(path / DB_FILE, dek)
+    except RefusedError:
+        if not (path / DB_FILE).is_file():
+            raise
+        return None
+
+
 def _remove_interrupted_slot_writes(path: Path) -> None:
     """A passphrase change killed before its rename leaves a temp file wrapping the key under a passphrase the user was
-    never told had been set. It is removed once the vault is opened with a secret that works."""
-    for tmp in path.glob(f".{KEYSLOTS_FILE}.tmp-*"):
-        with contextlib.suppress(OSError):
-            overwrite_and_unlink(tmp)
+    never told had been set; one killed after leaves a hard link to the superseded file. Both are overwritten and
+    removed once the vault is opened with a secret that works (a link still naming the current file is only unlinked).
+    """
+    live = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE]
+    remove_leftovers(path / KEYSLOTS_FILE, live)
+    remove_leftovers(path / PENDING_KEYSLOTS_FILE, live)
+
+
+def _key_files(path: Path) -> list[Path]:
+    """Every file in a vault folder that may hold a copy of wrapped key material."""
+    found = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE]
+    for name in (KEYSLOTS_FILE, PENDING_KEYSLOTS_FILE):
+        found += sorted(path.glob(f".{name}.tmp-*")) + sorted(path.glob(f".{name}.old-*"))
+    return [p for p in found if p.is_file() and not p.is_symlink()]
 
 
 def change_passphrase_with_recovery_key(path: Path, recovery_text: str, new_passphrase: str) -> None:
@@ -321,13 +459,15 @@ def erase(path: Path) -> None:
     slot_path = path / KEYSLOTS_FILE
     if slot_path.exists():
         overwrite_and_unlink(slot_path)
+    # Then every other copy of wrapped key material a crash may have left: temp files, links to superseded files, the
+    # pending slots of an interrupted rotation. Each is overwritten in place before it is unlinked.
+    for key_file in _key_files(path):
+        with contextlib.suppress(OSError):
+            overwrite_and_unlink(key_file)
     for leftover in sorted(path.glob(f"{DB_FILE}*")):
         with contextlib.suppress(OSError):
             leftover.unlink()
     shutil.rmtree(path / BLOBS_DIR, ignore_errors=True)
-    for tmp in path.glob(f".{KEYSLOTS_FILE}.tmp-*"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
     with contextlib.suppress(OSError):
         path.rmdir()
     with contextlib.suppress(OSError):

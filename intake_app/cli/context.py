@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from intake_app.display import clean_text
 from intake_app.errors import UsageError
-from intake_app.private_fs import resolve_vault_path
+from intake_app.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
 from intake_app.vault import Vault
 
 MAX_SECRET_FILE = 4096
@@ -53,6 +53,7 @@ class Context:
     args: argparse.Namespace
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    _secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
     # ---- options
     def opt(self, name: str, default: Any = None) -> Any:
@@ -71,7 +72,7 @@ class Context:
         path = self.opt("passphrase_file")
         if path:
             return read_secret_file(path, "passphrase")
-        env = os.environ.get("INTAKE_PASSPHRASE")
+        env = self._env_secret("INTAKE_PASSPHRASE")
         if env is not None:
             return env
         return _prompt("Passphrase: ")
@@ -80,7 +81,7 @@ class Context:
         path = self.opt("new_passphrase_file")
         if path:
             value = read_secret_file(path, "new passphrase")
-        elif (env := os.environ.get("INTAKE_NEW_PASSPHRASE")) is not None:
+        elif (env := self._env_secret("INTAKE_NEW_PASSPHRASE")) is not None:
             value = env
         else:
             value = _prompt("New passphrase: ")
@@ -94,13 +95,34 @@ class Context:
         path = self.opt("recovery_key_file")
         if path:
             return read_secret_file(path, "recovery key")
-        env = os.environ.get("INTAKE_RECOVERY_KEY")
+        env = self._env_secret("INTAKE_RECOVERY_KEY")
         if env is not None:
             return env
         return _prompt("Recovery key: ")
 
+    def take_env_secrets(self) -> None:
+        """Move every secret variable out of os.environ into this context, before any command runs (issue 11)."""
+        for name in SECRET_ENV_VARS:
+            self._env_secret(name)
+
+    def has_env_secret(self, name: str) -> bool:
+        return name in self._secrets or name in os.environ
+
+    def _env_secret(self, name: str) -> str | None:
+        """A secret from the environment: removed from os.environ at the first read, remembered for this command."""
+        if name not in self._secrets:
+            value = take_secret_env(name)
+            if value is None:
+                return None
+            self._secrets[name] = value
+        return self._secrets[name]
+
     def open_vault(self) -> Vault:
-        return Vault.open(self.vault_path, self.passphrase())
+        vault = Vault.open(self.vault_path, self.passphrase())
+        if vault.finished_interrupted_rotation:
+            self.warn("an interrupted data-key rotation was completed on opening; if the new recovery key it made was "
+                      "never shown, make one with `intake vault passwd --rotate-data-key`")
+        return vault
 
     # ---- output
     def emit(self, doc: dict[str, Any], text: str) -> None:

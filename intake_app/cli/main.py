@@ -68,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context(args)
+    ctx.take_env_secrets()
     try:
         _check_environment()
         vault_cmds.kdf_warning(ctx)

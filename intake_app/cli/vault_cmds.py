@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
 import time
 
@@ -27,8 +26,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p = vsub.add_parser("info", help="role, id, fingerprint, schema, KDF profile, counts", parents=[common])
     p.set_defaults(func=cmd_info)
 
-    p = vsub.add_parser("passwd", help="change the passphrase (the database is untouched)", parents=[common])
+    p = vsub.add_parser("passwd", help="change the passphrase (the database is untouched unless --rotate-data-key)",
+                        parents=[common])
     p.add_argument("--new-passphrase-file", help="read the new passphrase from this file")
+    p.add_argument("--rotate-data-key", action="store_true",
+                   help="also replace the data key: re-key the database so copies of older key files are worthless; "
+                        "prints a new recovery key unless --recovery-key-file or $INTAKE_RECOVERY_KEY gives the current one")
+    p.add_argument("--recovery-key-file", help="with --rotate-data-key: keep this (current) recovery key")
     p.set_defaults(func=cmd_passwd)
 
     p = vsub.add_parser("recover", help="set a new passphrase using the recovery key", parents=[common])
@@ -45,7 +49,7 @@ def _new_vault_passphrase(ctx: Context) -> str:
     # `init` takes the passphrase of the new vault from the usual sources, asking twice when it prompts.
     if ctx.opt("new_passphrase_file") or ctx.opt("passphrase_file"):
         return ctx.new_passphrase() if ctx.opt("new_passphrase_file") else ctx.passphrase()
-    if os.environ.get("INTAKE_PASSPHRASE") is not None:
+    if ctx.has_env_secret("INTAKE_PASSPHRASE"):
         value = ctx.passphrase()
         if not value:
             raise UsageError("the passphrase is empty")
@@ -107,11 +111,31 @@ def cmd_info(ctx: Context) -> int:
 
 
 def cmd_passwd(ctx: Context) -> int:
+    if ctx.opt("recovery_key_file") and not ctx.opt("rotate_data_key"):
+        raise UsageError("--recovery-key-file goes with --rotate-data-key (a passphrase change keeps the recovery key)")
     vault = ctx.open_vault()
     with vault:
         new = ctx.new_passphrase()
-        vault.change_passphrase(new)
-    ctx.emit({"changed": True, "vault_id": vault.vault_id}, "Passphrase changed. The recovery key is unchanged.")
+        if not ctx.opt("rotate_data_key"):
+            vault.change_passphrase(new)
+            ctx.emit({"changed": True, "vault_id": vault.vault_id}, "Passphrase changed. The recovery key is unchanged.")
+            return 0
+        keep = ctx.recovery_key() if ctx.opt("recovery_key_file") or ctx.has_env_secret("INTAKE_RECOVERY_KEY") else None
+        started = time.perf_counter()
+        recovery_text = vault.rotate_data_key(new, recovery_text=keep)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+    doc: dict[str, object] = {"changed": True, "vault_id": vault.vault_id, "data_key_rotated": True,
+                              "elapsed_ms": round(elapsed_ms, 1)}
+    if recovery_text is None:
+        text = "Passphrase changed and data key replaced; the database is re-keyed. The recovery key is unchanged."
+    else:
+        doc["recovery_key"] = recovery_text
+        text = (
+            "Passphrase changed and data key replaced; the database is re-keyed.\n"
+            "NEW RECOVERY KEY (shown this once; the old one no longer opens this vault; write it on paper):\n"
+            f"    {recovery_text}\n"
+        )
+    ctx.emit(doc, text)
     return 0
 
 

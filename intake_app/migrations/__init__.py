@@ -2,7 +2,9 @@
 
 Each migration is a module ``mNNNN_<what>.py`` with ``upgrade(conn)``; they run in order, each in its own transaction
 together with the bump of ``PRAGMA user_version``, so a crash leaves the database at one version or the next. Before
-an existing vault is migrated its (encrypted) database file is copied beside it, so a failed upgrade can be undone.
+an existing vault is migrated its (encrypted) database file is copied beside it, so a failed upgrade can be undone; once
+every step has committed the copy is overwritten and removed (it is an older copy of the vault, readable with the data
+key of the moment, and such copies used to pile up).
 Tests build a vault at every earlier version, fill it, and migrate it to the latest (tests/test_migrations.py).
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from crypto.atomic_file import overwrite_and_unlink
 from intake_app.database import Connection, Transaction
 from intake_app.errors import RefusedError
 
@@ -49,12 +52,23 @@ def migrate(conn: Connection, db_path: Path | None, *, target: int = LATEST) -> 
         raise RefusedError(
             f"this vault was written by a newer version of the program (schema {before}; this one knows {LATEST})"
         )
+    backup: Path | None = None
     if before < target and before > 0 and db_path is not None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copyfile(db_path, db_path.with_name(f"{db_path.name}.pre-v{before + 1}.bak"))
+        backup = backup_path(db_path, before + 1)
+        shutil.copyfile(db_path, backup)
     for version, upgrade in MIGRATIONS:
         if before < version <= target:
             with Transaction(conn):
                 upgrade(conn)
                 conn.execute(f"PRAGMA user_version = {int(version)}")
+    if backup is not None:
+        # Every step committed (synchronous=FULL): the backup is no longer needed. A failed step raised above and
+        # left it in place for the undo.
+        overwrite_and_unlink(backup)
     return before
+
+
+def backup_path(db_path: Path, version: int) -> Path:
+    """Where the copy taken before migrating to ``version`` is kept while the migration runs."""
+    return db_path.with_name(f"{db_path.name}.pre-v{version}.bak")
