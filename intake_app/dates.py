@@ -448,7 +448,8 @@ def _interpret_lunar(text: str, said: _Said) -> Interpretation | None:
     parsed = parse_edtf(_span_edtf(*ends, _qualifier(said)))
     ko, en = _describe(replace(said, lunar=False, intercalary=False))
     leap_ko = "윤" if said.intercalary else ""
-    ko = f"음력 {leap_ko}{ko}".replace(f"음력 {leap_ko}{said.year}년 {said.month}월", f"음력 {said.year}년 {leap_ko}{said.month}월")
+    ko = f"음력 {leap_ko}{ko}".replace(f"음력 {leap_ko}{said.year}년 {said.month}월",
+                                     f"음력 {said.year}년 {leap_ko}{said.month}월")
     en = f"lunar {en}" + (" (intercalary month)" if said.intercalary else "")
     words_ko, words_en = _range_words(parsed.lower, parsed.upper)
     ko += f" = 양력 {words_ko}"
@@ -506,66 +507,86 @@ def anchor_bounds(anchor: date_phrases.Anchor, modifier: str, years: int = 0,
     return dt.date.min, start  # before
 
 
+@dataclass
+class _AnchorSaid:
+    rest: str
+    modifier: str = "during"
+    years: int = 0
+    approximate: bool = False
+    uncertain: bool = False
+
+
+def _anchor_modifier(rest: str) -> _AnchorSaid | None:
+    """The modifier said with an anchor ("직후", "2년 전", "right after"); None if words are left over."""
+    said = _AnchorSaid(rest)
+    while (m := _UNCERTAIN.search(said.rest)) is not None:
+        said.uncertain, said.rest = True, said.rest[: m.start()] + " " + said.rest[m.end():]
+    if (m := _N_YEARS.search(said.rest)) is not None:
+        count_word, direction = (m[1], m[2]) if m[1] else (m[3], m[4])
+        count = date_phrases.korean_number(count_word) if m[1] else date_phrases.english_number(count_word)
+        if count is None or direction in ("ago", "later"):
+            return None
+        said.years = count
+        said.modifier = "years_before" if direction in ("전", "이전", "before") else "years_after"
+        said.rest = said.rest[: m.start()] + " " + said.rest[m.end():]
+    else:
+        for name, pattern in _MODIFIERS:
+            if (m := pattern.search(said.rest)) is not None:
+                said.modifier, said.rest = name, said.rest[: m.start()] + " " + said.rest[m.end():]
+                break
+    for name, pattern in _MODIFIERS:  # "전쟁 때 무렵": a second word that agrees, or "때" after another, is allowed
+        if name in ("during", "around") and (m := pattern.search(said.rest)) is not None:
+            said.approximate = said.approximate or name == "around"
+            said.rest = said.rest[: m.start()] + " " + said.rest[m.end():]
+    if _ENDINGS.sub("", said.rest):
+        return None
+    said.approximate = said.approximate or said.modifier in (
+        "around", "right_after", "right_before", "years_before", "years_after")
+    return said
+
+
+def _anchor_edtf(anchor: date_phrases.Anchor, said: _AnchorSaid, lower: dt.date, upper: dt.date) -> str:
+    q = "%" if said.approximate and said.uncertain else "~" if said.approximate else "?" if said.uncertain else ""
+    if said.modifier == "during":
+        return "/".join(p + q for p in anchor.edtf.split("/"))
+    if upper == dt.date.max:
+        return f"{lower.isoformat()}{q}/.."
+    if lower == dt.date.min:
+        return f"../{upper.isoformat()}{q}"
+    return _span_edtf(lower, upper, q)
+
+
 def _interpret_anchor(text: str, ctx: _Context) -> Interpretation | None:
     found = date_phrases.find_anchor(date_phrases.normalise(text))
     if found is None:
         return None
     anchor, rest = found
-    approximate = uncertain = False
-    while (m := _UNCERTAIN.search(rest)) is not None:
-        uncertain, rest = True, rest[: m.start()] + " " + rest[m.end():]
-    years = 0
-    modifier: str | None = None
-    if (m := _N_YEARS.search(rest)) is not None:
-        count_word, direction = (m[1], m[2]) if m[1] else (m[3], m[4])
-        count = date_phrases.korean_number(count_word) if m[1] else date_phrases.english_number(count_word)
-        if count is None or direction in ("ago", "later"):
-            return None
-        years = count
-        modifier = "years_before" if direction in ("전", "이전", "before") else "years_after"
-        rest = rest[: m.start()] + " " + rest[m.end():]
-    else:
-        for name, pattern in _MODIFIERS:
-            if (m := pattern.search(rest)) is not None:
-                modifier, rest = name, rest[: m.start()] + " " + rest[m.end():]
-                break
-    for name, pattern in _MODIFIERS:  # "전쟁 때 무렵": a second word that agrees, or "때" after another, is allowed
-        if name in ("during", "around") and (m := pattern.search(rest)) is not None:
-            approximate = approximate or name == "around"
-            rest = rest[: m.start()] + " " + rest[m.end():]
-    modifier = modifier or "during"
-    if _ENDINGS.sub("", rest):
+    said = _anchor_modifier(rest)
+    if said is None:
         return None
     cap = ctx.reference if ctx.reference_is_interview else None
     try:
-        lower, upper = anchor_bounds(anchor, modifier, years, cap)
+        lower, upper = anchor_bounds(anchor, said.modifier, said.years, cap)
     except (ValueError, OverflowError):
         return None
-    approximate = approximate or modifier in ("around", "right_after", "right_before", "years_before", "years_after")
-    q = "%" if approximate and uncertain else "~" if approximate else "?" if uncertain else ""
-    if modifier == "during":
-        edtf = anchor.edtf + q if "/" not in anchor.edtf else "/".join(p + q for p in anchor.edtf.split("/"))
-    elif upper == dt.date.max:
-        edtf = f"{lower.isoformat()}{q}/.."
-    elif lower == dt.date.min:
-        edtf = f"../{upper.isoformat()}{q}"
-    else:
-        edtf = _span_edtf(lower, upper, q)
-    parsed = parse_edtf(edtf)
+    parsed = parse_edtf(_anchor_edtf(anchor, said, lower, upper))
     words_ko, words_en = _range_words(parsed.lower, parsed.upper)
-    span_ko, span_en = _range_words(*(lambda d: (d.lower, d.upper))(_anchor_span(anchor)))
-    if modifier in ("years_before", "years_after"):
-        word_ko = f"{years}년 {'전' if modifier == 'years_before' else '후'}"
-        word_en = f"{years} year{'s' if years != 1 else ''} {'before' if modifier == 'years_before' else 'after'}"
+    span = _anchor_span(anchor)
+    span_ko, span_en = _range_words(span.lower, span.upper)
+    if said.modifier in ("years_before", "years_after"):
+        before = said.modifier == "years_before"
+        word_ko = f"{said.years}년 {'전' if before else '후'}"
+        word_en = f"{said.years} year{'s' if said.years != 1 else ''} {'before' if before else 'after'}"
     else:
-        word_ko, word_en = _MODIFIER_WORDS[modifier]
+        word_ko, word_en = _MODIFIER_WORDS[said.modifier]
     ko = f"{anchor.ko}({span_ko}) {word_ko}: {words_ko}"
     en = f"{word_en} {anchor.en} ({span_en}): {words_en}"
-    if modifier == "after" and cap is not None:
+    if said.modifier == "after" and cap is not None:
         ko, en = ko + " (면담일까지)", en + " (until the interview)"
-    if uncertain or approximate:
-        ko += " (" + ", ".join(w for f, w in ((approximate, "대략"), (uncertain, "불확실")) if f) + ")"
-        en += " (" + ", ".join(w for f, w in ((approximate, "approximate"), (uncertain, "uncertain")) if f) + ")"
+    flags = ((said.approximate, "대략", "approximate"), (said.uncertain, "불확실", "uncertain"))
+    if said.uncertain or said.approximate:
+        ko += " (" + ", ".join(k for f, k, _ in flags if f) + ")"
+        en += " (" + ", ".join(e for f, _, e in flags if f) + ")"
     ko += f" [기준 사건 {anchor.code}, 출처는 docs/dates.md]"
     en += f" [anchor {anchor.code}, sourced in docs/dates.md]"
     return Interpretation(text, parsed.edtf, parsed, ko, en, anchor=anchor.code)
