@@ -52,6 +52,7 @@ class Act:
     id: str | None = None
     date: UncertainDate | None = None
     date_text: str | None = None
+    date_lunar: bool = False
     place: str | None = None
     place_code: str | None = None
     facility: str | None = None

@@ -110,6 +110,7 @@ OBJECTS: dict[str, dict[str, FieldSpec]] = {
         "type": _f("code", True, vocab="act_types"),
         "date": _f("edtf"),
         "date_text": _f("line"),
+        "date_lunar": _f("bool"),
         "place": _f("line"),
         "place_code": _f("code", vocab="places"),
         "facility": _f("line"),

@@ -217,20 +217,20 @@ def test_juche_year_is_recorded_and_explained() -> None:
     assert "Juche 87 = 1998" in result.explanation_en
 
 
-def test_lunar_birthday_is_flagged_not_converted() -> None:
+def test_lunar_birthday_is_converted_and_flagged() -> None:
     result = interpret("음력 1975년 3월 2일")
     assert result is not None
     assert result.lunar
-    assert result.edtf == "1975-03-02"  # the lunar date as said, not a converted solar date
-    assert "변환하지 않음" in result.explanation_ko
-    assert "not converted" in result.explanation_en
+    assert result.edtf == "1975-04-13"  # KASI: lunar 1975-03-02 = solar 1975-04-13
+    assert "양력" in result.explanation_ko
+    assert "solar" in result.explanation_en
     plain = interpret("1975년 3월 2일")
     assert plain is not None and not plain.lunar
 
 
 @pytest.mark.parametrize(
     "said",
-    ["어제", "", "   ", "1998년 봄 이후", "3월", "about 3월", "2011년 2월 30일", "경원", "sometime", "98년",
+    ["어제", "", "   ", "1998년 봄 이후", "3월", "about 3월", "2011년 2월 30일", "경원", "sometime", "98년 3년",
      "1998 and 2001", "x" * 500, "spring", "1990년대 3월"],
 )
 def test_unknown_text_gives_none(said: str) -> None:

@@ -288,7 +288,7 @@ _PERPETRATOR = st.builds(
             identification=_code("identification"), foreign_actor=_code("foreign_actors")))
 _ACT = st.builds(
     lambda t, extra: {"type": t, **extra}, _code("act_types"),
-    _object(date=_EDTF, date_text=_LINE, place=_LINE, place_code=_code("places"), facility=_LINE,
+    _object(date=_EDTF, date_text=_LINE, date_lunar=st.booleans(), place=_LINE, place_code=_code("places"), facility=_LINE,
             facility_code=_code("facilities"), facility_type=_code("facility_types"),
             whereabouts=_code("whereabouts_status"), source=_code("source_kinds"), source_note=_MULTI,
             perpetrators=st.lists(_PERPETRATOR, max_size=2), description=_MULTI))

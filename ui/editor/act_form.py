@@ -17,7 +17,7 @@ from ui.editor.form_texts import FormTexts
 from ui.editor.vocab_picker import VocabCombo, VocabPicker
 from ui.i18n import N_
 
-_ACT_KEYS = ("type", "date", "date_text", "place", "place_code", "facility", "description", "perpetrators")
+_ACT_KEYS = ("type", "date", "date_text", "date_lunar", "place", "place_code", "facility", "description", "perpetrators")
 _PERPETRATOR_KEYS = ("name", "organ", "unit", "rank")
 
 
@@ -160,7 +160,7 @@ class ActForm(QGroupBox):
     def dump(self) -> dict[str, Any]:
         out = {k: v for k, v in self._original.items() if k not in _ACT_KEYS}
         _put(out, "type", self.type.code())
-        self.date.dump_into(out, "date", "date_text")
+        self.date.dump_into(out, "date", "date_text", "date_lunar")
         _put(out, "place", self.place.text())
         _put(out, "place_code", self.place.code())
         _put(out, "facility", self.facility.text())

@@ -6,6 +6,8 @@ is what lists, filters and reports use. Text that is not understood is kept as s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -20,6 +22,8 @@ class UncertainDateField(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # What the date may be relative to (an act date: the victim's birth and the interview date), as EDTF or None.
+        self.context: Callable[[], dict[str, str | None]] | None = None
         self.edit = QLineEdit()
         self.understood = QLabel()
         self.understood.setWordWrap(True)
@@ -36,7 +40,14 @@ class UncertainDateField(QWidget):
         return self.edit.text().strip()
 
     def interpretation(self) -> dates.Interpretation | None:
-        return dates.interpret(self.text()) if self.text() else None
+        if not self.text():
+            return None
+        if self.context is not None:
+            try:
+                return dates.interpret(self.text(), **self.context())
+            except dates.DateError:
+                pass  # an interview date with an open end: understood without that context
+        return dates.interpret(self.text())
 
     def edtf(self) -> str | None:
         found = self.interpretation()
@@ -45,17 +56,30 @@ class UncertainDateField(QWidget):
     def set_value(self, edtf: str | None, said: str | None) -> None:
         self.edit.setText(said or edtf or "")
 
-    def dump_into(self, out: dict[str, object], date_key: str, text_key: str | None) -> None:
-        """Write ``date_key`` (EDTF) and, when the words differ from it, ``text_key`` (as said) into ``out``."""
-        edtf = self.edtf()
+    def dump_into(self, out: dict[str, object], date_key: str, text_key: str | None,
+                  lunar_key: str | None = None) -> None:
+        """Write ``date_key`` (EDTF), when the words differ from it ``text_key`` (as said), and ``lunar_key`` when
+        the date was said in the lunar calendar, into ``out``."""
+        found = self.interpretation()
+        edtf = found.edtf if found is not None else None
         if edtf is not None:
             out[date_key] = edtf
+        if lunar_key is not None and found is not None and found.lunar:
+            out[lunar_key] = True
         if text_key is not None and self.text() and self.text() != edtf:
             out[text_key] = self.text()
         elif text_key is None and edtf is None and self.text():
             out[date_key] = self.text()  # a required EDTF key: left as typed, so validation names it
 
+    def refresh(self) -> None:
+        """Show the explanation again (the context changed), without reporting an edit."""
+        self._show()
+
     def _update(self) -> None:
+        self._show()
+        self.changed.emit()
+
+    def _show(self) -> None:
         found = self.interpretation()
         if found is not None:
             explanation = found.explanation_ko if current_language() == "ko" else found.explanation_en
@@ -65,7 +89,6 @@ class UncertainDateField(QWidget):
         else:
             self.understood.setText(tr("e.g. 2011년 가을쯤, 주체87년, around 1998"))
         self.understood.setAccessibleName(self.understood.text())
-        self.changed.emit()
 
     def retranslate(self) -> None:
         self._update()

@@ -234,6 +234,7 @@ class TestimonyEditor(QWidget):
 
     def add_victim(self, data: dict[str, Any] | None = None) -> VictimForm:
         form = VictimForm()
+        form.interview_date_source = self.interview.date.edtf
         form.load(data or {})
         form.changed.connect(self._changed)
         form.remove_requested.connect(self._remove_victim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,7 +25,7 @@ from ui.editor.form_texts import FormTexts
 from ui.editor.vocab_picker import VocabCombo, _lang
 from ui.i18n import N_, tr
 
-_VICTIM_KEYS = ("names", "sex", "birth", "birth_text", "categories", "status", "acts", "notes")
+_VICTIM_KEYS = ("names", "sex", "birth", "birth_text", "birth_lunar", "categories", "status", "acts", "notes")
 _NAME_FIELDS = ("hangul", "hanja", "roman")
 
 
@@ -75,6 +76,8 @@ class NameRow(QWidget):
 class VictimForm(QGroupBox):
     changed = Signal()
     remove_requested = Signal(object)
+    # Gives the interview date (EDTF or None) that act dates such as "작년 겨울" count from; set by the editor page.
+    interview_date_source: Callable[[], str | None] | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +127,7 @@ class VictimForm(QGroupBox):
         self.texts.text(self.category_box, N_("Categories"))
         self.sex.currentIndexChanged.connect(self.changed)
         self.status.currentIndexChanged.connect(self.changed)
-        self.birth.changed.connect(self.changed)
+        self.birth.changed.connect(self._birth_changed)
         self.notes.textChanged.connect(self.changed)
         self.add_name_button.clicked.connect(lambda: self.add_name().edits["hangul"].setFocus())  # noqa: PLW0108
         self.add_act_button.clicked.connect(lambda: self.add_act().type.setFocus())  # noqa: PLW0108
@@ -148,8 +151,15 @@ class VictimForm(QGroupBox):
             row.deleteLater()
             self.changed.emit()
 
+    def _birth_changed(self) -> None:
+        for act in self.acts:  # "스무 살 때" depends on the birth date
+            act.date.refresh()
+        self.changed.emit()
+
     def add_act(self, data: dict[str, Any] | None = None) -> ActForm:
         act = ActForm()
+        act.date.context = lambda: {"birth": self.birth.edtf(), "interview_date": (
+            self.interview_date_source() if self.interview_date_source is not None else None)}
         if data:
             act.load(data)
         act.changed.connect(self.changed)
@@ -187,7 +197,7 @@ class VictimForm(QGroupBox):
             out["names"] = names
         if self.sex.code():
             out["sex"] = self.sex.code()
-        self.birth.dump_into(out, "birth", "birth_text")
+        self.birth.dump_into(out, "birth", "birth_text", "birth_lunar")
         if self.status.code():
             out["status"] = self.status.code()
         if self.notes.text().strip():
