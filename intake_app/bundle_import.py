@@ -143,10 +143,19 @@ class Importer:
                 check_payload_signature(outer)  # a damaged copy of an imported bundle is reported as damaged
                 outcome.status = "already_imported"
                 return outcome
-            if device.revoked_at and (outer.comment.seq > (device.revoked_after_seq or 0)
-                                      or outer.comment.created_at >= device.revoked_at):
-                raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason}); "
-                                    f"only its bundles up to number {device.revoked_after_seq or 0} are accepted")
+            if device.revoked_at:
+                # Decided by bundle numbers only: the created_at of a (possibly stolen) laptop is its holder's choice.
+                # A revoked device may still deliver a bundle it made before, numbered up to --accept-up-to and not
+                # yet here; a second bundle with a number HQ already holds is a forgery, not a bundle in transit.
+                limit = device.revoked_after_seq or 0
+                if outer.comment.seq > limit:
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" only its bundles up to number {limit} are accepted")
+                if self.conn.execute("SELECT 1 FROM bundles WHERE device = ? AND seq = ?",
+                                     (outer.comment.device, outer.comment.seq)).fetchone():
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" HQ already holds its bundle number {outer.comment.seq}, so this other"
+                                        " bundle with that number is refused")
             outcome.counts = self._import(outer, progress)
             outcome.status = "imported"
             outcome.warnings = self._warnings(outer.comment.device)

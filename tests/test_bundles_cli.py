@@ -197,6 +197,35 @@ def test_bundle_signed_after_revocation_with_clock_set_back_is_refused(intake: R
     assert results[0]["status"] == "refused"
 
 
+def test_revoked_device_forged_second_bundle_one_with_back_dated_clock_is_refused(
+        intake: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11, finding 2: laptop A sends bundle #1, HQ imports it and revokes A with --accept-up-to 1. A thief with
+    A's key (a copy of the laptop from before the export) makes another bundle #1 with the real export code and
+    back-dates its created_at. It must be refused outright (not merely flagged as a FORK), HQ unchanged, exit 1."""
+    hq, (laptop,), (device,) = setup(tmp_path)
+    with with_vault(laptop) as f:
+        add(f)
+        stolen = copy_vault(f, tmp_path / "stolen")  # the laptop as it was before bundle #1: same key, same counter
+    stolen.lock()
+    first = export_cli(intake, laptop, tmp_path / "u1")
+    assert [r["status"] for r in import_cli(intake, hq, first)[1]] == ["imported"]
+    cli_ok(intake, hq, "keys", "revoke", device, "--reason", "laptop seized", "--accept-up-to", "1")
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    monkeypatch.setattr(bundle_export, "utc_now", lambda: long_ago)  # the thief sets the clock back
+    with with_vault(tmp_path / "stolen") as f:
+        add(f, narrative="planted by the thief")
+        (tmp_path / "usb").mkdir()
+        forged = bundle_export.export_bundle(f, tmp_path / "usb").path
+    before = hq_digest(hq)
+    code, results = import_cli(intake, hq, forged)
+    assert code == 1 and results[0]["status"] == "refused" and "already holds" in results[0]["reason"], results
+    assert hq_digest(hq) == before
+    listed = cli_ok(intake, hq, "testimony", "list")
+    assert "planted by the thief" not in json.dumps(listed)
+    # The genuine bundle #1, delivered again, is still recognised as already imported.
+    assert [r["status"] for r in import_cli(intake, hq, first)[1]] == ["already_imported"]
+
+
 def _minisign_keypair(tmp: Path, name: str) -> tuple[Path, Path]:
     pub, sec = tmp / f"{name}.pub", tmp / f"{name}.key"
     subprocess.run(["minisign", "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True, capture_output=True)
