@@ -11,10 +11,13 @@ and removes staged blobs: the HQ state is as before, and the refusal is recorded
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,7 @@ from intake_app.bundle_verify import BundleRefused, OuterBundle, check_payload_s
 from intake_app.database import DatabaseError, Transaction
 from intake_app.errors import IntakeError, UsageError
 from intake_app.ids import is_uuid
+from intake_app.interchange_schema import FORBIDDEN_IN_LINE
 from intake_app.keyring import Keyring
 from intake_app.records import search_fields, summarise
 from intake_app.ustar import TarReader
@@ -76,6 +80,30 @@ class _Bounded:
 
 
 _UNKNOWN_TYPE = "application/octet-stream"
+# Every time a bundle carries is RFC 3339 in UTC as the exporter writes it (utc_now): bounded, no offsets, no spaces.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
+MAX_TIMESTAMP = 30
+_BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
+# RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+MAX_NAME = 255
+
+
+def is_timestamp(value: object) -> bool:
+    """An RFC 3339 UTC time of at most MAX_TIMESTAMP characters that names a real instant."""
+    if not isinstance(value, str) or len(value) > MAX_TIMESTAMP or not _TIMESTAMP.fullmatch(value):
+        return False
+    try:
+        dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def is_line(value: object, limit: int) -> bool:
+    """A non-empty single line by the interchange's text rules: NFC, no C0/C1 or bidi controls, at most limit chars."""
+    return (isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip())
+            and _BAD_IN_LINE.search(value) is None and unicodedata.is_normalized("NFC", value))
 
 
 class _KnownDigest:
@@ -284,6 +312,8 @@ class Importer:
                 or not all(isinstance(p, str) and len(p) == 64 for p in parents) or not isinstance(at, str)
                 or type(tomb) is not bool or env["id"] != rev_id or env["device"] != device):
             raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope or names another device")
+        if not is_timestamp(at):
+            raise BundleRefused(f"revision {rev_id[:12]} has a time that is not an RFC 3339 UTC timestamp")
         if tomb:
             if doc["content"] is not None:
                 raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")
@@ -315,11 +345,15 @@ class Importer:
                     or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
                                                                    "added_at", "device"))
                     or not is_uuid(link["record"]) or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
-                    or not 0 < len(link["original_name"]) <= 255 or not 0 < len(link["media_type"]) <= 255
-                    or len(link["added_at"]) > 40 or type(link["size"]) is not int or link["size"] < 0
-                    or not (link["captured_at"] is None or (isinstance(link["captured_at"], str)
-                                                            and len(link["captured_at"]) <= 40))):
+                    or type(link["size"]) is not int or link["size"] < 0):
                 raise BundleRefused("the attachment list has a malformed entry")
+            if not is_line(link["original_name"], MAX_NAME) or re.search(r"[\\/]", link["original_name"]):
+                raise BundleRefused("the attachment list has a file name with control characters, a path or too long")
+            if not _MEDIA_TYPE.fullmatch(link["media_type"]):
+                raise BundleRefused("the attachment list has a malformed media type")
+            if not is_timestamp(link["added_at"]) or not (link["captured_at"] is None
+                                                          or is_timestamp(link["captured_at"])):
+                raise BundleRefused("the attachment list has a time that is not an RFC 3339 UTC timestamp")
             if link["device"] != device:
                 raise BundleRefused("the attachment list names another device: a device vouches only for its own")
         return links

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from intake_app import bundle_export
+from intake_app import bundle_export, revisions
 from intake_app import bundle_format as bf
 from intake_app.bundle_import import Importer
-from intake_app.database import Connection
+from intake_app.database import Connection, Transaction
 from intake_app.keyring import Keyring, parse_device_key_file
 from intake_app.ustar import TarWriter
 from intake_app.vault import Vault
@@ -224,6 +224,46 @@ def test_revoked_device_forged_second_bundle_one_with_back_dated_clock_is_refuse
     assert "planted by the thief" not in json.dumps(listed)
     # The genuine bundle #1, delivered again, is still recognised as already imported.
     assert [r["status"] for r in import_cli(intake, hq, first)[1]] == ["already_imported"]
+
+
+def _forged_revision(vault: Vault, record_id: str, at: str) -> None:
+    """What the holder of a laptop can do: store a revision with any time in its own vault, for export to sign."""
+    row = vault.conn.execute("SELECT id FROM revisions WHERE record_id = ? ORDER BY local_seq DESC LIMIT 1",
+                             (record_id,)).fetchone()
+    old = revisions.load(vault.conn, str(row[0]))
+    assert old is not None
+    with Transaction(vault.conn):
+        revisions.insert_revision(vault.conn, revisions.Revision.make(record_id, [old.id], old.device, at,
+                                                                      old.content))
+
+
+@pytest.mark.parametrize("case", ["empty_at", "bidi_at", "no_zone_at", "bidi_name", "c1_name", "huge_name",
+                                  "bad_media_type", "bad_added_at", "bad_captured_at"])
+def test_hostile_strings_from_an_enrolled_device_are_refused(intake: Runner, tmp_path: Path, case: str) -> None:
+    """Issue 11, findings 3 and 7: times and attachment strings in a bundle follow RFC 3339 UTC and the interchange's
+    line rules, or the bundle is refused and HQ is unchanged. The bundle is made and signed by the real export code."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        rid = add(f)
+        attach(f, rid, b"photo bytes", "photo.jpg")
+        at = {"empty_at": "", "bidi_at": "2026-01-01T00:00:00Z\u202e", "no_zone_at": "2026-01-01T00:00:00"}.get(case)
+        if at is not None:
+            _forged_revision(f, rid, at)
+        column, value = {
+            "bidi_name": ("l.original_name", "gpj.\u202eexe"), "c1_name": ("l.original_name", "a\u009b31m.jpg"),
+            "huge_name": ("l.original_name", "a" * 10_000_000), "bad_media_type": ("a.media_type", "image/jpeg\u202e"),
+            "bad_added_at": ("l.added_at", "9999-99-99T99:99:99Z"),
+            "bad_captured_at": ("l.captured_at", "yesterday\x1b[2J"),
+        }.get(case, ("", ""))
+        if column:
+            table, col = ("attachment_links", column[2:]) if column.startswith("l.") else ("attachments", column[2:])
+            with Transaction(f.conn):
+                f.conn.execute(f"UPDATE {table} SET {col} = ?", (value,))
+    bundle = export_cli(intake, laptop, tmp_path / "u1")
+    before = hq_digest(hq)
+    code, results = import_cli(intake, hq, bundle)
+    assert code == 1 and results[0]["status"] == "refused", results
+    assert hq_digest(hq) == before
 
 
 def _minisign_keypair(tmp: Path, name: str) -> tuple[Path, Path]:
