@@ -87,6 +87,8 @@ _BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
 # RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
 MAX_NAME = 255
+# A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
+MAX_LOG_LEAVES = 1_000_000
 
 
 def is_timestamp(value: object) -> bool:
@@ -171,6 +173,9 @@ class Importer:
                 check_payload_signature(outer)  # a damaged copy of an imported bundle is reported as damaged
                 outcome.status = "already_imported"
                 return outcome
+            if outer.comment.log_size > MAX_LOG_LEAVES:
+                raise BundleRefused(f"the bundle's audit log has {outer.comment.log_size} entries, more than the"
+                                    f" {MAX_LOG_LEAVES} HQ accepts from one device")
             if device.revoked_at:
                 # Decided by bundle numbers only: the created_at of a (possibly stolen) laptop is its holder's choice.
                 # A revoked device may still deliver a bundle it made before, numbered up to --accept-up-to and not
@@ -488,11 +493,17 @@ def _log_forks(rows: list[tuple[Any, ...]]) -> list[int]:
     the same whatever order they were imported in."""
     logs = sorted(((int(r[5]), bytes(r[6]), bytes(r[7]), int(r[0]), bool(r[4])) for r in rows), key=lambda x: x[:2])
     forked = {seq for _, _, _, seq, legacy_flag in logs if legacy_flag}
-    for i, (small_size, small_root, _, small_seq, _) in enumerate(logs):
+    for i, (small_size, small_root, small_leaves, small_seq, _) in enumerate(logs):
         for big_size, _, big_leaves, big_seq, _ in logs[i + 1:]:
             if len(big_leaves) != 32 * big_size:
                 continue  # imported before leaves were kept per bundle
-            prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
-            if not hmac.compare_digest(merkle.root(prefix), small_root):
+            if len(small_leaves) == 32 * small_size:
+                # Both bundles' leaves were checked against their signed roots at import: equal leaf prefixes mean
+                # equal roots, and comparing bytes is linear where recomputing a Merkle root per pair was not.
+                consistent = big_leaves[: 32 * small_size] == small_leaves
+            else:
+                prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
+                consistent = hmac.compare_digest(merkle.root(prefix), small_root)
+            if not consistent:
                 forked.update((small_seq, big_seq))
     return sorted(forked)

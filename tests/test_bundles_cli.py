@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from intake_app import bundle_export, revisions
+from intake_app import bundle_export, bundle_import, revisions
 from intake_app import bundle_format as bf
 from intake_app.bundle_import import Importer
 from intake_app.database import Connection, Transaction
@@ -263,6 +263,22 @@ def test_hostile_strings_from_an_enrolled_device_are_refused(intake: Runner, tmp
     before = hq_digest(hq)
     code, results = import_cli(intake, hq, bundle)
     assert code == 1 and results[0]["status"] == "refused", results
+    assert hq_digest(hq) == before
+
+
+def test_bundle_with_a_log_beyond_the_leaf_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11, finding 6: HQ bounds the audit-log leaves a device may send (the limit lowered here so that a real
+    exported bundle exceeds it); the bundle is refused and HQ is unchanged."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        add(f)
+        (tmp_path / "usb").mkdir()
+        bundle = bundle_export.export_bundle(f, tmp_path / "usb").path
+    monkeypatch.setattr(bundle_import, "MAX_LOG_LEAVES", 2)
+    before = hq_digest(hq)
+    with with_vault(hq) as h:
+        outcome = Importer(h).import_file(bundle)
+    assert outcome.status == "refused" and "audit log" in (outcome.reason or ""), outcome
     assert hq_digest(hq) == before
 
 
