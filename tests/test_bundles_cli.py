@@ -282,6 +282,20 @@ def test_bundle_with_a_log_beyond_the_leaf_limit_is_refused(tmp_path: Path, monk
     assert hq_digest(hq) == before
 
 
+def test_json_output_escapes_control_and_bidi_characters(intake: Runner, tmp_path: Path) -> None:
+    """Issue 11, finding 7: every --json document goes through display.json_text, so a hostile name (here the bundle
+    file's own) reaches the terminal as \\u escapes, never as raw U+202E or U+009B, and still decodes to the same value."""
+    hq, _, _ = setup(tmp_path)
+    name = "photo\u202egpj.\u009b31m\u2066.bundle.tar"
+    hostile = tmp_path / name
+    hostile.write_bytes(b"not a bundle")
+    res = cli(intake, hq, "bundle", "import", str(hostile))
+    assert res.returncode == 1, res
+    assert not any(ch in res.stdout for ch in "\u202e\u009b\u2066"), res.stdout
+    assert "\\u202e" in res.stdout
+    assert json.loads(res.stdout)["results"][0]["file"] == str(hostile)
+
+
 def _minisign_keypair(tmp: Path, name: str) -> tuple[Path, Path]:
     pub, sec = tmp / f"{name}.pub", tmp / f"{name}.key"
     subprocess.run(["minisign", "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True, capture_output=True)
