@@ -443,6 +443,10 @@ class Importer:
         conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
         if conflicts:
             out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
+        orphans = self.conn.execute("SELECT count(DISTINCT p.child) FROM revision_parents p WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM revisions r WHERE r.id = p.parent)").fetchone()[0]
+        if orphans:
+            out.append(f"{orphans} revisions name earlier revisions HQ has not received (a missing bundle?)")
         return out
 
 

@@ -296,6 +296,20 @@ def test_json_output_escapes_control_and_bidi_characters(intake: Runner, tmp_pat
     assert json.loads(res.stdout)["results"][0]["file"] == str(hostile)
 
 
+def test_revision_with_unknown_parent_is_imported_with_a_warning(intake: Runner, tmp_path: Path) -> None:
+    """Issue 11, finding 7: a revision whose parent HQ never received is reported in the import warnings."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        rid = add(f)
+        old = revisions.load(f.conn, str(f.conn.execute("SELECT id FROM revisions").fetchone()[0]))
+        assert old is not None
+        with Transaction(f.conn):
+            revisions.insert_revision(f.conn, revisions.Revision.make(rid, ["ab" * 32], old.device, old.created_at,
+                                                                      old.content))
+    code, results = import_cli(intake, hq, export_cli(intake, laptop, tmp_path / "u1"))
+    assert code == 0 and any("not received" in w for w in results[0]["warnings"]), results
+
+
 def _minisign_keypair(tmp: Path, name: str) -> tuple[Path, Path]:
     pub, sec = tmp / f"{name}.pub", tmp / f"{name}.key"
     subprocess.run(["minisign", "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True, capture_output=True)
