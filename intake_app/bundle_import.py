@@ -11,10 +11,13 @@ and removes staged blobs: the HQ state is as before, and the refusal is recorded
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,7 @@ from intake_app.bundle_verify import BundleRefused, OuterBundle, check_payload_s
 from intake_app.database import DatabaseError, Transaction
 from intake_app.errors import IntakeError, UsageError
 from intake_app.ids import is_uuid
+from intake_app.interchange_schema import FORBIDDEN_IN_LINE
 from intake_app.keyring import Keyring
 from intake_app.records import search_fields, summarise
 from intake_app.ustar import TarReader
@@ -76,6 +80,32 @@ class _Bounded:
 
 
 _UNKNOWN_TYPE = "application/octet-stream"
+# Every time a bundle carries is RFC 3339 in UTC as the exporter writes it (utc_now): bounded, no offsets, no spaces.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
+MAX_TIMESTAMP = 30
+_BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
+# RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+MAX_NAME = 255
+# A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
+MAX_LOG_LEAVES = 1_000_000
+
+
+def is_timestamp(value: object) -> bool:
+    """An RFC 3339 UTC time of at most MAX_TIMESTAMP characters that names a real instant."""
+    if not isinstance(value, str) or len(value) > MAX_TIMESTAMP or not _TIMESTAMP.fullmatch(value):
+        return False
+    try:
+        dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def is_line(value: object, limit: int) -> bool:
+    """A non-empty single line by the interchange's text rules: NFC, no C0/C1 or bidi controls, at most limit chars."""
+    return (isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip())
+            and _BAD_IN_LINE.search(value) is None and unicodedata.is_normalized("NFC", value))
 
 
 class _KnownDigest:
@@ -143,10 +173,22 @@ class Importer:
                 check_payload_signature(outer)  # a damaged copy of an imported bundle is reported as damaged
                 outcome.status = "already_imported"
                 return outcome
-            if device.revoked_at and (outer.comment.seq > (device.revoked_after_seq or 0)
-                                      or outer.comment.created_at >= device.revoked_at):
-                raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason}); "
-                                    f"only its bundles up to number {device.revoked_after_seq or 0} are accepted")
+            if outer.comment.log_size > MAX_LOG_LEAVES:
+                raise BundleRefused(f"the bundle's audit log has {outer.comment.log_size} entries, more than the"
+                                    f" {MAX_LOG_LEAVES} HQ accepts from one device")
+            if device.revoked_at:
+                # Decided by bundle numbers only: the created_at of a (possibly stolen) laptop is its holder's choice.
+                # A revoked device may still deliver a bundle it made before, numbered up to --accept-up-to and not
+                # yet here; a second bundle with a number HQ already holds is a forgery, not a bundle in transit.
+                limit = device.revoked_after_seq or 0
+                if outer.comment.seq > limit:
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" only its bundles up to number {limit} are accepted")
+                if self.conn.execute("SELECT 1 FROM bundles WHERE device = ? AND seq = ?",
+                                     (outer.comment.device, outer.comment.seq)).fetchone():
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" HQ already holds its bundle number {outer.comment.seq}, so this other"
+                                        " bundle with that number is refused")
             outcome.counts = self._import(outer, progress)
             outcome.status = "imported"
             outcome.warnings = self._warnings(outer.comment.device)
@@ -275,6 +317,8 @@ class Importer:
                 or not all(isinstance(p, str) and len(p) == 64 for p in parents) or not isinstance(at, str)
                 or type(tomb) is not bool or env["id"] != rev_id or env["device"] != device):
             raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope or names another device")
+        if not is_timestamp(at):
+            raise BundleRefused(f"revision {rev_id[:12]} has a time that is not an RFC 3339 UTC timestamp")
         if tomb:
             if doc["content"] is not None:
                 raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")
@@ -306,11 +350,15 @@ class Importer:
                     or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
                                                                    "added_at", "device"))
                     or not is_uuid(link["record"]) or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
-                    or not 0 < len(link["original_name"]) <= 255 or not 0 < len(link["media_type"]) <= 255
-                    or len(link["added_at"]) > 40 or type(link["size"]) is not int or link["size"] < 0
-                    or not (link["captured_at"] is None or (isinstance(link["captured_at"], str)
-                                                            and len(link["captured_at"]) <= 40))):
+                    or type(link["size"]) is not int or link["size"] < 0):
                 raise BundleRefused("the attachment list has a malformed entry")
+            if not is_line(link["original_name"], MAX_NAME) or re.search(r"[\\/]", link["original_name"]):
+                raise BundleRefused("the attachment list has a file name with control characters, a path or too long")
+            if not _MEDIA_TYPE.fullmatch(link["media_type"]):
+                raise BundleRefused("the attachment list has a malformed media type")
+            if not is_timestamp(link["added_at"]) or not (link["captured_at"] is None
+                                                          or is_timestamp(link["captured_at"])):
+                raise BundleRefused("the attachment list has a time that is not an RFC 3339 UTC timestamp")
             if link["device"] != device:
                 raise BundleRefused("the attachment list names another device: a device vouches only for its own")
         return links
@@ -395,6 +443,10 @@ class Importer:
         conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
         if conflicts:
             out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
+        orphans = self.conn.execute("SELECT count(DISTINCT p.child) FROM revision_parents p WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM revisions r WHERE r.id = p.parent)").fetchone()[0]
+        if orphans:
+            out.append(f"{orphans} revisions name earlier revisions HQ has not received (a missing bundle?)")
         return out
 
 
@@ -445,11 +497,17 @@ def _log_forks(rows: list[tuple[Any, ...]]) -> list[int]:
     the same whatever order they were imported in."""
     logs = sorted(((int(r[5]), bytes(r[6]), bytes(r[7]), int(r[0]), bool(r[4])) for r in rows), key=lambda x: x[:2])
     forked = {seq for _, _, _, seq, legacy_flag in logs if legacy_flag}
-    for i, (small_size, small_root, _, small_seq, _) in enumerate(logs):
+    for i, (small_size, small_root, small_leaves, small_seq, _) in enumerate(logs):
         for big_size, _, big_leaves, big_seq, _ in logs[i + 1:]:
             if len(big_leaves) != 32 * big_size:
                 continue  # imported before leaves were kept per bundle
-            prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
-            if not hmac.compare_digest(merkle.root(prefix), small_root):
+            if len(small_leaves) == 32 * small_size:
+                # Both bundles' leaves were checked against their signed roots at import: equal leaf prefixes mean
+                # equal roots, and comparing bytes is linear where recomputing a Merkle root per pair was not.
+                consistent = big_leaves[: 32 * small_size] == small_leaves
+            else:
+                prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
+                consistent = hmac.compare_digest(merkle.root(prefix), small_root)
+            if not consistent:
                 forked.update((small_seq, big_seq))
     return sorted(forked)

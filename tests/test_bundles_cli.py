@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from intake_app import bundle_export
+from intake_app import bundle_export, bundle_import, revisions
 from intake_app import bundle_format as bf
 from intake_app.bundle_import import Importer
-from intake_app.database import Connection
+from intake_app.database import Connection, Transaction
 from intake_app.keyring import Keyring, parse_device_key_file
 from intake_app.ustar import TarWriter
 from intake_app.vault import Vault
@@ -195,6 +195,119 @@ def test_bundle_signed_after_revocation_with_clock_set_back_is_refused(intake: R
     _, results = import_cli(intake, hq, bundle)
     assert hq_digest(hq) == before
     assert results[0]["status"] == "refused"
+
+
+def test_revoked_device_forged_second_bundle_one_with_back_dated_clock_is_refused(
+        intake: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11, finding 2: laptop A sends bundle #1, HQ imports it and revokes A with --accept-up-to 1. A thief with
+    A's key (a copy of the laptop from before the export) makes another bundle #1 with the real export code and
+    back-dates its created_at. It must be refused outright (not merely flagged as a FORK), HQ unchanged, exit 1."""
+    hq, (laptop,), (device,) = setup(tmp_path)
+    with with_vault(laptop) as f:
+        add(f)
+        stolen = copy_vault(f, tmp_path / "stolen")  # the laptop as it was before bundle #1: same key, same counter
+    stolen.lock()
+    first = export_cli(intake, laptop, tmp_path / "u1")
+    assert [r["status"] for r in import_cli(intake, hq, first)[1]] == ["imported"]
+    cli_ok(intake, hq, "keys", "revoke", device, "--reason", "laptop seized", "--accept-up-to", "1")
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    monkeypatch.setattr(bundle_export, "utc_now", lambda: long_ago)  # the thief sets the clock back
+    with with_vault(tmp_path / "stolen") as f:
+        add(f, narrative="planted by the thief")
+        (tmp_path / "usb").mkdir()
+        forged = bundle_export.export_bundle(f, tmp_path / "usb").path
+    before = hq_digest(hq)
+    code, results = import_cli(intake, hq, forged)
+    assert code == 1 and results[0]["status"] == "refused" and "already holds" in results[0]["reason"], results
+    assert hq_digest(hq) == before
+    listed = cli_ok(intake, hq, "testimony", "list")
+    assert "planted by the thief" not in json.dumps(listed)
+    # The genuine bundle #1, delivered again, is still recognised as already imported.
+    assert [r["status"] for r in import_cli(intake, hq, first)[1]] == ["already_imported"]
+
+
+def _forged_revision(vault: Vault, record_id: str, at: str) -> None:
+    """What the holder of a laptop can do: store a revision with any time in its own vault, for export to sign."""
+    row = vault.conn.execute("SELECT id FROM revisions WHERE record_id = ? ORDER BY local_seq DESC LIMIT 1",
+                             (record_id,)).fetchone()
+    old = revisions.load(vault.conn, str(row[0]))
+    assert old is not None
+    with Transaction(vault.conn):
+        revisions.insert_revision(vault.conn, revisions.Revision.make(record_id, [old.id], old.device, at,
+                                                                      old.content))
+
+
+@pytest.mark.parametrize("case", ["empty_at", "bidi_at", "no_zone_at", "bidi_name", "c1_name", "huge_name",
+                                  "bad_media_type", "bad_added_at", "bad_captured_at"])
+def test_hostile_strings_from_an_enrolled_device_are_refused(intake: Runner, tmp_path: Path, case: str) -> None:
+    """Issue 11, findings 3 and 7: times and attachment strings in a bundle follow RFC 3339 UTC and the interchange's
+    line rules, or the bundle is refused and HQ is unchanged. The bundle is made and signed by the real export code."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        rid = add(f)
+        attach(f, rid, b"photo bytes", "photo.jpg")
+        at = {"empty_at": "", "bidi_at": "2026-01-01T00:00:00Z\u202e", "no_zone_at": "2026-01-01T00:00:00"}.get(case)
+        if at is not None:
+            _forged_revision(f, rid, at)
+        column, value = {
+            "bidi_name": ("l.original_name", "gpj.\u202eexe"), "c1_name": ("l.original_name", "a\u009b31m.jpg"),
+            "huge_name": ("l.original_name", "a" * 10_000_000), "bad_media_type": ("a.media_type", "image/jpeg\u202e"),
+            "bad_added_at": ("l.added_at", "9999-99-99T99:99:99Z"),
+            "bad_captured_at": ("l.captured_at", "yesterday\x1b[2J"),
+        }.get(case, ("", ""))
+        if column:
+            table, col = ("attachment_links", column[2:]) if column.startswith("l.") else ("attachments", column[2:])
+            with Transaction(f.conn):
+                f.conn.execute(f"UPDATE {table} SET {col} = ?", (value,))
+    bundle = export_cli(intake, laptop, tmp_path / "u1")
+    before = hq_digest(hq)
+    code, results = import_cli(intake, hq, bundle)
+    assert code == 1 and results[0]["status"] == "refused", results
+    assert hq_digest(hq) == before
+
+
+def test_bundle_with_a_log_beyond_the_leaf_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11, finding 6: HQ bounds the audit-log leaves a device may send (the limit lowered here so that a real
+    exported bundle exceeds it); the bundle is refused and HQ is unchanged."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        add(f)
+        (tmp_path / "usb").mkdir()
+        bundle = bundle_export.export_bundle(f, tmp_path / "usb").path
+    monkeypatch.setattr(bundle_import, "MAX_LOG_LEAVES", 2)
+    before = hq_digest(hq)
+    with with_vault(hq) as h:
+        outcome = Importer(h).import_file(bundle)
+    assert outcome.status == "refused" and "audit log" in (outcome.reason or ""), outcome
+    assert hq_digest(hq) == before
+
+
+def test_json_output_escapes_control_and_bidi_characters(intake: Runner, tmp_path: Path) -> None:
+    """Issue 11, finding 7: every --json document goes through display.json_text, so a hostile name (here the bundle
+    file's own) reaches the terminal as \\u escapes, never as raw U+202E or U+009B, and still decodes to the same value."""
+    hq, _, _ = setup(tmp_path)
+    name = "photo\u202egpj.\u009b31m\u2066.bundle.tar"
+    hostile = tmp_path / name
+    hostile.write_bytes(b"not a bundle")
+    res = cli(intake, hq, "bundle", "import", str(hostile))
+    assert res.returncode == 1, res
+    assert not any(ch in res.stdout for ch in "\u202e\u009b\u2066"), res.stdout
+    assert "\\u202e" in res.stdout
+    assert json.loads(res.stdout)["results"][0]["file"] == str(hostile)
+
+
+def test_revision_with_unknown_parent_is_imported_with_a_warning(intake: Runner, tmp_path: Path) -> None:
+    """Issue 11, finding 7: a revision whose parent HQ never received is reported in the import warnings."""
+    hq, (laptop,), _ = setup(tmp_path)
+    with with_vault(laptop) as f:
+        rid = add(f)
+        old = revisions.load(f.conn, str(f.conn.execute("SELECT id FROM revisions").fetchone()[0]))
+        assert old is not None
+        with Transaction(f.conn):
+            revisions.insert_revision(f.conn, revisions.Revision.make(rid, ["ab" * 32], old.device, old.created_at,
+                                                                      old.content))
+    code, results = import_cli(intake, hq, export_cli(intake, laptop, tmp_path / "u1"))
+    assert code == 0 and any("not received" in w for w in results[0]["warnings"]), results
 
 
 def _minisign_keypair(tmp: Path, name: str) -> tuple[Path, Path]:

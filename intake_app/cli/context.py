@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from intake_app.display import clean_text
+from intake_app.display import clean_text, json_text
 from intake_app.errors import UsageError
 from intake_app.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
 from intake_app.vault import Vault
@@ -128,8 +127,7 @@ class Context:
     def emit(self, doc: dict[str, Any], text: str) -> None:
         """Print one JSON document with --json, else the human-readable text (cleaned of control characters)."""
         if self.json:
-            json.dump(doc, self.out, ensure_ascii=False, indent=2, sort_keys=True)
-            self.out.write("\n")
+            self.out.write(json_text(doc) + "\n")
         else:
             self.out.write(clean_text(text, keep_newlines=True))
             if not text.endswith("\n"):

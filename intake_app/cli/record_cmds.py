@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from intake_app import interchange
 from intake_app.attachments import AttachmentStore
 from intake_app.audit import AuditLog
 from intake_app.cli.context import Context
+from intake_app.display import json_text
 from intake_app.errors import RefusedError, UsageError
 from intake_app.interchange_schema import MAX_DOCUMENT_BYTES
 from intake_app.records import RecordStore
@@ -101,7 +101,7 @@ def cmd_add(ctx: Context) -> int:
 def cmd_show(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         doc = RecordStore(vault).show(ctx.opt("id"))
-    ctx.out.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    ctx.out.write(json_text(doc) + "\n")
     return 0
 
 
