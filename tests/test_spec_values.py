@@ -1,0 +1,30 @@
+"""Values stated in docs/bundle-format.md are checked against the code, so the specification cannot drift."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from crypto.signing import PublicKey, fingerprint
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "bundle-format.md").read_text(encoding="utf-8")
+
+
+def test_fingerprint_worked_example_matches_the_code() -> None:
+    m = re.search(r"`pk = 20 21 … 3f` gives `([0-9 ]{47})`", DOC)
+    assert m is not None
+    assert fingerprint(PublicKey(bytes(range(8)), bytes(range(32, 64)))) == m[1]
+
+
+def test_audit_action_vocabulary_lists_every_action_the_code_writes() -> None:
+    section = DOC.split("**Audit `action` vocabulary**", 1)[1]
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    root = Path(__file__).resolve().parent.parent / "intake_app"
+    written: set[str] = set()
+    for path in root.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r"audit\.append\(\"([a-z_]+)\"", text))
+        written |= set(re.findall(r"_custody\(sha256, \"[a-z]+\", \"([a-z_]+)\"\)", text))
+        for pair in re.findall(r"action = \"([a-z_]+)\" if head_ids else \"([a-z_]+)\"", text):
+            written |= set(pair)
+    assert written and written <= documented, written - documented
