@@ -7,7 +7,8 @@ from pathlib import Path
 
 from crypto.signing import PublicKey, fingerprint
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "bundle-format.md").read_text(encoding="utf-8")
+DOC_DIR = Path(__file__).resolve().parent.parent / "docs"
+DOC = (DOC_DIR / "bundle-format.md").read_text(encoding="utf-8")
 
 
 def test_fingerprint_worked_example_matches_the_code() -> None:
@@ -28,3 +29,14 @@ def test_audit_action_vocabulary_lists_every_action_the_code_writes() -> None:
         for pair in re.findall(r"action = \"([a-z_]+)\" if head_ids else \"([a-z_]+)\"", text):
             written |= set(pair)
     assert written and written <= documented, written - documented
+
+
+def test_merkle_root_table_matches_the_code() -> None:
+    from crypto import merkle
+
+    doc = (DOC_DIR / "formats" / "minisign-and-checkpoint.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([1-8]) \| `([0-9a-f]{64})` \|$", doc, re.MULTILINE)
+    entries = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+    leaves = [merkle.leaf_hash(bytes.fromhex(e)) for e in entries]
+    assert [int(n) for n, _ in rows] == list(range(1, 9))
+    assert all(merkle.root(leaves[: int(n)]).hex() == value for n, value in rows)
