@@ -40,3 +40,11 @@ def test_merkle_root_table_matches_the_code() -> None:
     leaves = [merkle.leaf_hash(bytes.fromhex(e)) for e in entries]
     assert [int(n) for n, _ in rows] == list(range(1, 9))
     assert all(merkle.root(leaves[: int(n)]).hex() == value for n, value in rows)
+
+
+def test_manifest_example_is_exactly_canonical() -> None:
+    from intake_app import bundle_format as bf
+
+    example = DOC.split("<!-- canonical-manifest-example -->", 1)[1].split("```json\n", 1)[1].split("\n", 1)[0].strip()
+    data = example.encode("utf-8")
+    assert bf.parse_manifest(data).to_bytes() == data
