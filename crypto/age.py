@@ -355,9 +355,11 @@ class AgeReader(io.RawIOBase):
     returned before a failure was authentic but the file as a whole is not: callers must roll back what they built.
     """
 
-    def __init__(self, stream: StreamDecryptor) -> None:
+    def __init__(self, stream: StreamDecryptor, header: Header | None = None) -> None:
         super().__init__()
         self._stream = stream
+        #: The authenticated header, so a caller can check its stanzas against what it expects (bundle recipients).
+        self.header = header
         self._chunk = memoryview(b"")
         self._error: AgePayloadError | None = None
 
@@ -447,7 +449,7 @@ def open_decrypt(
     nonce = bytearray(PAYLOAD_NONCE_SIZE)
     if source.fill(memoryview(nonce)) != PAYLOAD_NONCE_SIZE:
         raise AgeHeaderError("the age file ends before its payload nonce")
-    return AgeReader(StreamDecryptor(source, payload_key(file_key, bytes(nonce))))
+    return AgeReader(StreamDecryptor(source, payload_key(file_key, bytes(nonce))), header)
 
 
 def decrypt_bytes(

@@ -149,6 +149,40 @@ def _hex64(value: Any, what: str) -> str:
     return value
 
 
+def _file_rank(path: str) -> int:
+    """Position class of an inner file: revisions, then attachments.json, then attachments, then audit.jsonl."""
+    if REVISION_RE.match(path):
+        return 0
+    if path == ATTACHMENT_LINKS:
+        return 1
+    return 2 if ATTACHMENT_RE.match(path) else 3
+
+
+def _parse_files(files: Any) -> list[FileEntry]:
+    """The file list: known paths, each once, in the order revisions, attachments.json, attachments, audit.jsonl."""
+    if not isinstance(files, list) or len(files) > 5_000_000:
+        raise MalformedError("manifest: bad file list")
+    entries = []
+    seen = set()
+    last_rank = 0
+    for f in files:
+        f = _expect(f, {"path", "size", "sha256"}, "a file entry")  # noqa: PLW2901
+        path = f["path"]
+        if not isinstance(path, str) or path in seen or not (
+            REVISION_RE.match(path) or ATTACHMENT_RE.match(path) or path in (ATTACHMENT_LINKS, AUDIT_ENTRIES)
+        ):
+            raise MalformedError("manifest: a file entry has a bad or repeated path")
+        rank = _file_rank(path)
+        if rank < last_rank:
+            raise MalformedError("manifest: files out of order (revisions, attachments.json, attachments, audit.jsonl)")
+        last_rank = rank
+        seen.add(path)
+        entries.append(FileEntry(path, _int(f["size"], "file size", 0, MAX_ATTACHMENT), _hex64(f["sha256"], "file hash")))
+    if ATTACHMENT_LINKS not in seen or AUDIT_ENTRIES not in seen:
+        raise MalformedError("manifest: attachments.json and audit.jsonl are required")
+    return entries
+
+
 def parse_manifest(data: bytes) -> Manifest:
     """Parse and check a manifest; it must be in canonical form (so its hash is well defined)."""
     try:
@@ -179,21 +213,11 @@ def parse_manifest(data: bytes) -> Manifest:
         raise MalformedError("manifest: bad checkpoint root") from None
     if len(root) != 32:
         raise MalformedError("manifest: bad checkpoint root")
-    files = doc["files"]
-    if not isinstance(files, list) or len(files) > 5_000_000:
-        raise MalformedError("manifest: bad file list")
-    entries = []
-    seen = set()
-    for f in files:
-        f = _expect(f, {"path", "size", "sha256"}, "a file entry")  # noqa: PLW2901
-        path = f["path"]
-        if not isinstance(path, str) or path in seen or not (
-            REVISION_RE.match(path) or ATTACHMENT_RE.match(path) or path in (ATTACHMENT_LINKS, AUDIT_ENTRIES)
-        ):
-            raise MalformedError("manifest: a file entry has a bad or repeated path")
-        seen.add(path)
-        entries.append(FileEntry(path, _int(f["size"], "file size", 0, MAX_ATTACHMENT), _hex64(f["sha256"], "file hash")))
-    return Manifest(doc["bundle_id"], doc["device"], _int(doc["sequence"], "sequence", 1), prev, doc["created_at"],
+    entries = _parse_files(doc["files"])
+    seq = _int(doc["sequence"], "sequence", 1)
+    if (seq == 1) != (prev is None):
+        raise MalformedError("manifest: previous_manifest_sha256 must be null for bundle 1 and only for bundle 1")
+    return Manifest(doc["bundle_id"], doc["device"], seq, prev, doc["created_at"],
                     tuple(recipients), _int(cp["size"], "checkpoint size"), root, tuple(entries))
 
 

@@ -224,6 +224,9 @@ class Importer:
                     plain = age.open_decrypt(_Bounded(fh, outer.payload_size), [self.identity], armor=False)  # type: ignore[arg-type]
                 except age.NoIdentityMatchError:
                     raise BundleRefused("the bundle was not encrypted for this HQ (another HQ key?)") from None
+                # One X25519 stanza per named recipient and nothing else: checked against the manifest in _manifest.
+                stanzas = plain.header.stanzas if plain.header is not None else ()
+                self._payload_stanzas = len(stanzas) if all(s.type == "X25519" for s in stanzas) else -1
                 counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
                 payload_check.result()
         finally:
@@ -300,6 +303,8 @@ class Importer:
             raise BundleRefused("the manifest and the outer signature disagree about the bundle")
         if self.own_recipient not in manifest.recipients:
             raise BundleRefused("this HQ is not among the bundle's named recipients (it was re-encrypted or forwarded)")
+        if getattr(self, "_payload_stanzas", len(manifest.recipients)) != len(manifest.recipients):
+            raise BundleRefused("the payload is encrypted to recipients its manifest does not name")
         return manifest
 
     def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
