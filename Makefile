@@ -22,7 +22,7 @@ unit: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check crypto intake_app ui tests bench
+	$(BIN)/ruff check crypto intake_app ui tests bench tools packaging
 	$(BIN)/mypy
 
 $(VENV)/bin/python: | runtime-deps
@@ -51,7 +51,7 @@ bench: $(STAMP_DEV)
 	$(BIN)/python -m bench
 
 screenshots: $(STAMP_DEV)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots screenshots/out
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots screenshots/out
 
 # dist/testimony-intake/: one onedir folder with intake-app and intake (docs/packaging.md). package-smoke runs the frozen
 # CLI's whole field-to-HQ cycle and the frozen GUI's --self-test against it (tests/packaging runs the same in make test).

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: E
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305  # noqa: E402
 
 from bench._report import peak_rss_mb  # noqa: E402
-from intake_app.blobstore import BlobStore  # noqa: E402
+from intake_app.vault.blobstore import BlobStore  # noqa: E402
 
 MB = 1_000_000  # throughput and RSS are reported in decimal MB
 MIB = 1 << 20

@@ -41,9 +41,9 @@ PASSPHRASE = "bench passphrase"
 
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
 def worker(mode: str, vault_path: str, target: str) -> None:
-    from intake_app.bundle_export import export_bundle  # noqa: PLC0415 (after sys.path is set)
-    from intake_app.bundle_import import Importer  # noqa: PLC0415
-    from intake_app.vault import Vault  # noqa: PLC0415
+    from intake_app.bundles.export import export_bundle  # noqa: PLC0415 (after sys.path is set)
+    from intake_app.bundles.importer import Importer  # noqa: PLC0415
+    from intake_app.vault.vault import Vault  # noqa: PLC0415
 
     vault = Vault.open(Path(vault_path), PASSPHRASE)
     out: dict[str, Any] = {}
@@ -107,10 +107,10 @@ def _random_file(path: Path, size: int) -> None:
 
 
 def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
-    from intake_app.attachments import AttachmentStore  # noqa: PLC0415
-    from intake_app.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: PLC0415
-    from intake_app.records import RecordStore  # noqa: PLC0415
-    from intake_app.vault import Vault  # noqa: PLC0415
+    from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: PLC0415
+    from intake_app.records.attachments import AttachmentStore  # noqa: PLC0415
+    from intake_app.records.store import RecordStore  # noqa: PLC0415
+    from intake_app.vault.vault import Vault  # noqa: PLC0415
 
     hq, _ = Vault.create(root / "hq", PASSPHRASE, "hq")
     field, _ = Vault.create(root / "field", PASSPHRASE, "field")

@@ -20,12 +20,12 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
 from bench._report import figure  # noqa: E402
-from intake_app import interchange  # noqa: E402
-from intake_app.bundle_export import export_bundle  # noqa: E402
-from intake_app.bundle_import import Importer  # noqa: E402
-from intake_app.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: E402
-from intake_app.records import RecordStore  # noqa: E402
-from intake_app.vault import Vault  # noqa: E402
+from intake_app.bundles.export import export_bundle  # noqa: E402
+from intake_app.bundles.importer import Importer  # noqa: E402
+from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: E402
+from intake_app.records import interchange  # noqa: E402
+from intake_app.records.store import RecordStore  # noqa: E402
+from intake_app.vault.vault import Vault  # noqa: E402
 
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "rich.json"
 

@@ -25,8 +25,8 @@ import sqlcipher3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake_app.search import SEARCH_SCHEMA, SearchIndex, reference_scan
-from intake_app.search_tokens import normalize
+from intake_app.search.index import SEARCH_SCHEMA, SearchIndex, reference_scan
+from intake_app.search.tokens import normalize
 
 SURNAMES = (
     "김이박최정강조윤장임한오서신권황안송류홍전고문양손배백허유남심노하곽성차주우구민"

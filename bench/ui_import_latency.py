@@ -27,9 +27,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from bench._report import figure
-from ui import demo_bundles as demo
-from ui.db_worker import DbWorker
-from ui.import_page import ImportPage
+from tools import demo_bundles as demo
+from ui.common.db_worker import DbWorker
+from ui.hq.import_page import ImportPage
 
 TICK_MS = 5
 TARGET_MS = 100.0

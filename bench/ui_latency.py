@@ -25,14 +25,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from intake_app.bundle_export import export_bundle
-from intake_app.keyring import Keyring, parse_hq_key_file
-from intake_app.records import RecordStore
-from intake_app.vault import Vault, vault_exists
-from ui.attachments_panel import AttachmentsPanel
-from ui.db_worker import DbWorker, JobContext, favour_the_gui_thread
-from ui.search_results import SearchController, SearchResultsModel
-from ui.tasks import start_task
+from intake_app.bundles.export import export_bundle
+from intake_app.bundles.keyring import Keyring, parse_hq_key_file
+from intake_app.records.store import RecordStore
+from intake_app.vault.vault import Vault, vault_exists
+from ui.common.db_worker import DbWorker, JobContext, favour_the_gui_thread
+from ui.common.search_results import SearchController, SearchResultsModel
+from ui.common.tasks import start_task
+from ui.field.attachments_panel import AttachmentsPanel
 
 PASSPHRASE = "bench passphrase for the ui latency vault"
 TARGET_MS = 100.0

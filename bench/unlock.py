@@ -22,8 +22,8 @@ import sqlcipher3
 
 from bench._report import figure
 from crypto import kdf
-from intake_app.database import open_encrypted
-from intake_app.vault import DB_FILE, Vault, read_key_slots
+from intake_app.vault.database import open_encrypted
+from intake_app.vault.vault import DB_FILE, Vault, read_key_slots
 
 
 def _median_ms(fn: object, repeat: int) -> float:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from intake_app.private_fs import harden_process, resolve_vault_path
+from intake_app.vault.private_fs import harden_process, resolve_vault_path
 
 APP_DISPLAY_NAME = "Testimony Intake"
 DESKTOP_FILE_NAME = "testimony-intake"
@@ -37,11 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is imported only now, after the umask is set.
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from ui.db_worker import favour_the_gui_thread  # noqa: PLC0415
-    from ui.fonts import install_application_font  # noqa: PLC0415
+    from ui.common.db_worker import favour_the_gui_thread  # noqa: PLC0415
+    from ui.common.fonts import install_application_font  # noqa: PLC0415
+    from ui.common.settings_store import default_settings_path, load_settings  # noqa: PLC0415
     from ui.i18n import resolve_language, set_language  # noqa: PLC0415
     from ui.session import Session  # noqa: PLC0415
-    from ui.settings_store import default_settings_path, load_settings  # noqa: PLC0415
 
     existing = QApplication.instance()
     favour_the_gui_thread()

@@ -11,12 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from intake_app.vault import vault_exists
-from ui.auditor_mode import AuditorMode
-from ui.first_run_wizard import FirstRunWizard
+from intake_app.vault.vault import vault_exists
+from ui.auditor.auditor_mode import AuditorMode
 from ui.i18n import language_combo_items, tr
-from ui.recovery_screen import RecoveryScreen
-from ui.unlock_screen import UnlockScreen
+from ui.start.first_run_wizard import FirstRunWizard
+from ui.start.recovery_screen import RecoveryScreen
+from ui.start.unlock_screen import UnlockScreen
 
 
 class GateWindow(QWidget):

@@ -18,19 +18,19 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from intake_app import vault as vault_module
-from intake_app.vault import Vault
-from ui.db_worker import DbWorker
-from ui.erase_dialog import HOLD_MS, EraseDialog
+from intake_app.vault import vault as vault_module
+from intake_app.vault.vault import Vault
+from ui.common.db_worker import DbWorker
+from ui.common.erase_dialog import HOLD_MS, EraseDialog
+from ui.common.idle_lock import IdleLock
+from ui.common.main_window import MainWindow
+from ui.common.settings_dialog import SettingsDialog
+from ui.common.settings_store import UiSettings, save_settings
+from ui.common.tasks import Task
+from ui.field.testimony_list_page import InterviewerPages
 from ui.gate_window import GateWindow
-from ui.hq_pages import HqPages, install_hq_pages
+from ui.hq.hq_pages import HqPages, install_hq_pages
 from ui.i18n import resolve_language, set_language
-from ui.idle_lock import IdleLock
-from ui.main_window import MainWindow
-from ui.settings_dialog import SettingsDialog
-from ui.settings_store import UiSettings, save_settings
-from ui.tasks import Task
-from ui.testimony_list_page import InterviewerPages
 
 
 def clear_clipboard() -> None:
@@ -80,7 +80,7 @@ class Session(QObject):
         self.main_window.settings_requested.connect(self.open_settings)
         self.main_window.erase_requested.connect(self.open_erase)
         self.main_window.quit_requested.connect(self.quit)
-        # One worker thread does all database work of this session (see ui/db_worker.py).
+        # One worker thread does all database work of this session (see ui/common/db_worker.py).
         self.db_worker = DbWorker(vault, self)
         if vault.role == "hq":
             self.hq_pages = install_hq_pages(self.main_window, self.db_worker)

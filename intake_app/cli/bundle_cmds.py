@@ -9,14 +9,20 @@ from pathlib import Path
 
 from crypto.atomic_file import write_atomic
 from crypto.signing import PublicKey
-from intake_app import conflicts as conflicts_mod
-from intake_app.auditor_state import AuditorState
-from intake_app.bundle_export import export_bundle, finish_interrupted_exports
-from intake_app.bundle_import import Importer, device_status
-from intake_app.bundle_verify import BundleRefused, pinned, verify_outer
+from intake_app.bundles.auditor_state import AuditorState
+from intake_app.bundles.export import export_bundle, finish_interrupted_exports
+from intake_app.bundles.importer import Importer, device_status
+from intake_app.bundles.keyring import (
+    Keyring,
+    parse_device_key_file,
+    parse_hq_key_file,
+    read_key_file,
+    recipient_fingerprint,
+)
+from intake_app.bundles.verify import BundleRefused, pinned, verify_outer
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
-from intake_app.keyring import Keyring, parse_device_key_file, parse_hq_key_file, read_key_file, recipient_fingerprint
+from intake_app.records import conflicts as conflicts_mod
 
 SubParsers = argparse._SubParsersAction
 

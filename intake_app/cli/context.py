@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from intake_app.display import clean_text, json_text
 from intake_app.errors import UsageError
-from intake_app.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
-from intake_app.vault import Vault
+from intake_app.vault.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
+from intake_app.vault.vault import Vault
 
 MAX_SECRET_FILE = 4096
 

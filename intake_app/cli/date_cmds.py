@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from intake_app import dates
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
+from intake_app.records import dates
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 

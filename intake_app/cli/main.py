@@ -16,10 +16,10 @@ from crypto.errors import CryptoError
 from intake_app import __version__
 from intake_app.cli import bundle_cmds, date_cmds, record_cmds, vault_cmds
 from intake_app.cli.context import Context
-from intake_app.database import DatabaseError
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError, UsageError
-from intake_app.private_fs import harden_process
+from intake_app.vault.database import DatabaseError
+from intake_app.vault.private_fs import harden_process
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 

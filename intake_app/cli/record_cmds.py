@@ -7,14 +7,14 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from intake_app import interchange
-from intake_app.attachments import AttachmentStore
-from intake_app.audit import AuditLog
 from intake_app.cli.context import Context
 from intake_app.display import json_text
 from intake_app.errors import RefusedError, UsageError
-from intake_app.interchange_schema import MAX_DOCUMENT_BYTES
-from intake_app.records import RecordStore
+from intake_app.records import interchange
+from intake_app.records.attachments import AttachmentStore
+from intake_app.records.interchange_schema import MAX_DOCUMENT_BYTES
+from intake_app.records.store import RecordStore
+from intake_app.vault.audit import AuditLog
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 

@@ -8,10 +8,10 @@ import sys
 import time
 
 from crypto import kdf
-from intake_app import vault as vault_mod
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
-from intake_app.vault import Vault
+from intake_app.vault import vault as vault_mod
+from intake_app.vault.vault import Vault
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

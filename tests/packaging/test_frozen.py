@@ -185,7 +185,7 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     """Wayland matches a window to its .desktop file by app id (QGuiApplication.desktopFileName), X11 by WM_CLASS
     (the application name): both must equal the file's name, or the dock shows a generic icon and no name."""
     from ui.app import DESKTOP_FILE_NAME
-    from ui.catalog_ko import KO
+    from ui.i18n.catalog_ko import KO
 
     path = REPO / "packaging" / f"{DESKTOP_FILE_NAME}.desktop"
     parser = configparser.ConfigParser(interpolation=None)

@@ -16,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-from intake_app.attachments import AttachmentStore
-from intake_app.bundle_export import export_bundle
+from intake_app.bundles.export import export_bundle
+from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file
 from intake_app.errors import RefusedError
-from intake_app.keyring import Keyring, parse_device_key_file, parse_hq_key_file
-from intake_app.records import RecordStore
-from intake_app.vault import Vault
+from intake_app.records.attachments import AttachmentStore
+from intake_app.records.store import RecordStore
+from intake_app.vault.vault import Vault
 from tests.conftest import REPO
 from tests.reliability.protocol import order_of, read_field_round, read_import_round
 
@@ -30,10 +30,10 @@ EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "example.json"
 FIELD_DRIVER = r"""
 import io, json, random, sys
 from pathlib import Path
-from intake_app import interchange
-from intake_app.attachments import AttachmentStore
-from intake_app.records import RecordStore
-from intake_app.vault import Vault
+from intake_app.records import interchange
+from intake_app.records.attachments import AttachmentStore
+from intake_app.records.store import RecordStore
+from intake_app.vault.vault import Vault
 from tests.reliability.protocol import emit
 path, passphrase, seed = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rng = random.Random(seed)
@@ -121,8 +121,8 @@ def _open_either(path: Path, candidates: list[str]) -> tuple[Vault, str]:
 IMPORT_DRIVER = r"""
 import sys
 from pathlib import Path
-from intake_app.bundle_import import Importer
-from intake_app.vault import Vault
+from intake_app.bundles.importer import Importer
+from intake_app.vault.vault import Vault
 from tests.reliability.protocol import emit
 vault = Vault.open(Path(sys.argv[1]), "hq")
 importer = Importer(vault)
@@ -146,7 +146,7 @@ def _bundles(tmp_path: Path, count: int) -> tuple[Path, list[Path]]:
     doc.pop("id")
     rng = random.Random(5)
     bundles = []
-    from intake_app import interchange
+    from intake_app.records import interchange
 
     for i in range(count):
         rid = store.save(interchange.validate(dict(doc, narrative=f"bundle {i}"))).record_id

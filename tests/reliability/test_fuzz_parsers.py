@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from crypto import keyslots, minisign
 from crypto.errors import CryptoError
-from intake_app import bundle_format, interchange, keyring
+from intake_app.bundles import format as bundle_format
+from intake_app.bundles import keyring
+from intake_app.bundles.ustar import TarReader, TarWriter
 from intake_app.errors import IntakeError
-from intake_app.ustar import TarReader, TarWriter
+from intake_app.records import interchange
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CLEAN = (CryptoError, IntakeError)

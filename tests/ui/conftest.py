@@ -17,11 +17,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from intake_app.vault import Vault
-from ui.fonts import install_application_font
+from intake_app.vault.vault import Vault
+from ui.common.fonts import install_application_font
+from ui.common.settings_store import UiSettings
 from ui.i18n import set_language
 from ui.session import Session
-from ui.settings_store import UiSettings
 
 PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"
 

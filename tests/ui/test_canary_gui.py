@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import scan_for_marker
-from tests.ui.test_interviewer_flow import WAIT_MS, _commit, _create_vault, _pages
+from tests.ui.field.test_interviewer_flow import WAIT_MS, _commit, _create_vault, _pages
 from ui.session import Session
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from intake_app.vault import vault_exists
+from intake_app.vault.vault import vault_exists
 from ui.app import main, parse_args
 from ui.i18n import current_language
 

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from crypto import recovery
-from intake_app.vault import Vault, vault_exists
-from ui.first_run_wizard import CHECK_KEY, FINGERPRINT, PASSPHRASE, SHOW_KEY, FirstRunWizard
-from ui.main_window import MainWindow
-from ui.recovery_key_pages import CHECKED_GROUPS
+from intake_app.vault.vault import Vault, vault_exists
+from ui.common.main_window import MainWindow
 from ui.session import Session
+from ui.start.first_run_wizard import CHECK_KEY, FINGERPRINT, PASSPHRASE, SHOW_KEY, FirstRunWizard
+from ui.start.recovery_key_pages import CHECKED_GROUPS
 
 WAIT_MS = 20_000
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
 from PySide6.QtWidgets import QApplication
 
-from ui.fonts import BUNDLED_FAMILY, FONT_FILES, register_bundled_fonts
+from ui.common.fonts import BUNDLED_FAMILY, FONT_FILES, register_bundled_fonts
 from ui.resources import resource_path
 
 HANGUL_SAMPLE = "잠금 해제 복구 키 암호 문구 보관함"

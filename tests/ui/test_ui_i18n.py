@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ui.catalog_ko import KO
 from ui.i18n import current_language, placeholders, set_language, tr
+from ui.i18n.catalog_ko import KO
 from ui.session import Session
 
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
@@ -18,7 +18,7 @@ def _marked_strings() -> tuple[dict[str, str], list[str]]:
     """(message → first place used) for every literal passed to tr()/N_(), and a list of suspicious calls."""
     found: dict[str, str] = {}
     problems: list[str] = []
-    for path in sorted(UI_DIR.rglob("*.py")):  # ui/editor/ is a package
+    for path in sorted(UI_DIR.rglob("*.py")):  # ui/field/editor/ is a package
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_")):
                 continue

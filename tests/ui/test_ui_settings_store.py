@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.settings_store import MAX_FILE_BYTES, UiSettings, default_settings_path, load_settings, save_settings
+from ui.common.settings_store import MAX_FILE_BYTES, UiSettings, default_settings_path, load_settings, save_settings
 
 
 def test_round_trip_is_private(tmp_path: Path) -> None:

@@ -1,0 +1,518 @@
+"""Import (HQ): verify a bundle completely, decrypt it as a stream, and commit it in one transaction — or not at all.
+
+Stage 1 is the auditor's check (:mod:`intake_app.bundles.verify`) with the signer looked up among enrolled devices.
+Stage 2 decrypts the payload straight from the bundle file into the inner archive reader: nothing decrypted is ever
+written to a file; attachments go into the encrypted blob store. The inner signature, the manifest (same device, same
+bundle, same log, this HQ among the recipients) and every file's size and hash are checked while the rows are staged
+inside one database transaction; only when all of it holds is the transaction committed. Any failure rolls it back
+and removes staged blobs: the HQ state is as before, and the refusal is recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from crypto import age, merkle, minisign
+from crypto.errors import CryptoError
+from crypto.signing import PublicKey
+from intake_app.bundles import format as bf
+from intake_app.bundles.keyring import Keyring
+from intake_app.bundles.ustar import TarReader
+from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
+from intake_app.errors import IntakeError, UsageError
+from intake_app.records import interchange, revisions
+from intake_app.records.ids import is_uuid
+from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE
+from intake_app.records.store import search_fields, summarise
+from intake_app.vault.audit import AuditLog
+from intake_app.vault.blobstore import BlobStore
+from intake_app.vault.database import DatabaseError, Transaction
+from intake_app.vault.vault import BLOBS_DIR, Vault, utc_now
+
+Progress = Callable[[int, int], None]
+_REVISION_KEYS = {"kind", "record", "parents", "device", "at", "content_sha256", "tombstone", "id"}
+_LINK_KEYS = {"record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device"}
+
+
+@dataclass
+class ImportOutcome:
+    file: str
+    status: str  # imported | already_imported | refused
+    reason: str | None = None
+    device: str | None = None
+    device_name: str | None = None
+    seq: int | None = None
+    bundle_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Bounded:
+    """The payload member's bytes, read straight from the bundle file."""
+
+    def __init__(self, src: BinaryIO, size: int) -> None:
+        self.src = src
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.src.read(n)
+        self.left -= len(data)
+        return data
+
+    def readinto(self, buf: memoryview | bytearray) -> int:
+        data = self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+
+_UNKNOWN_TYPE = "application/octet-stream"
+# Every time a bundle carries is RFC 3339 in UTC as the exporter writes it (utc_now): bounded, no offsets, no spaces.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
+MAX_TIMESTAMP = 30
+_BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
+# RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+MAX_NAME = 255
+# A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
+MAX_LOG_LEAVES = 1_000_000
+
+
+def is_timestamp(value: object) -> bool:
+    """An RFC 3339 UTC time of at most MAX_TIMESTAMP characters that names a real instant."""
+    if not isinstance(value, str) or len(value) > MAX_TIMESTAMP or not _TIMESTAMP.fullmatch(value):
+        return False
+    try:
+        dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def is_line(value: object, limit: int) -> bool:
+    """A non-empty single line by the interchange's text rules: NFC, no C0/C1 or bidi controls, at most limit chars."""
+    return (isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip())
+            and _BAD_IN_LINE.search(value) is None and unicodedata.is_normalized("NFC", value))
+
+
+class _KnownDigest:
+    """Stands in for a hashlib object when the hash was already computed while storing."""
+
+    def __init__(self, hexdigest: str) -> None:
+        self._hex = hexdigest
+
+    def hexdigest(self) -> str:
+        return self._hex
+
+
+class _Background:
+    """Run one function on a thread; ``result()`` waits and re-raises what it raised."""
+
+    def __init__(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, arg), name="payload-signature", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
+        try:
+            fn(arg)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+
+
+class Importer:
+    def __init__(self, vault: Vault) -> None:
+        if vault.role != "hq":
+            raise UsageError("bundles are imported into the HQ vault")
+        self.vault = vault
+        self.conn = vault.conn
+        self.keyring = Keyring(vault)
+        self.identity = self.keyring.identity()
+        self.own_recipient = str(self.identity.recipient)
+        self.blobs = BlobStore(vault.path / BLOBS_DIR)
+        self.audit = AuditLog(self.conn, self.keyring.signing_key.public_key.key_id_hex)
+
+    def _resolve(self, key_id: bytes) -> PublicKey:
+        hex_id = key_id[::-1].hex().upper()
+        row = self.conn.execute("SELECT public_key FROM devices WHERE key_id = ?", (hex_id,)).fetchone()
+        if row is None:
+            raise BundleRefused(f"the bundle is signed by an unknown device key {hex_id}: enrol the device first")
+        return PublicKey(key_id, bytes(row[0]))
+
+    def import_file(self, path: Path, progress: Progress | None = None) -> ImportOutcome:
+        outcome = ImportOutcome(file=str(path), status="refused")
+        try:
+            outer = verify_outer(path, self._resolve, check_payload=False)
+            outcome.device, outcome.seq = outer.comment.device, outer.comment.seq
+            outcome.bundle_id = outer.comment.bundle_id
+            device = self.keyring.device(outer.comment.device)
+            outcome.device_name = device.name
+            if self.conn.execute("SELECT 1 FROM bundles WHERE manifest_sha256 = ?",
+                                 (outer.comment.manifest_sha256,)).fetchone():
+                check_payload_signature(outer)  # a damaged copy of an imported bundle is reported as damaged
+                outcome.status = "already_imported"
+                return outcome
+            if outer.comment.log_size > MAX_LOG_LEAVES:
+                raise BundleRefused(f"the bundle's audit log has {outer.comment.log_size} entries, more than the"
+                                    f" {MAX_LOG_LEAVES} HQ accepts from one device")
+            if device.revoked_at:
+                # Decided by bundle numbers only: the created_at of a (possibly stolen) laptop is its holder's choice.
+                # A revoked device may still deliver a bundle it made before, numbered up to --accept-up-to and not
+                # yet here; a second bundle with a number HQ already holds is a forgery, not a bundle in transit.
+                limit = device.revoked_after_seq or 0
+                if outer.comment.seq > limit:
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" only its bundles up to number {limit} are accepted")
+                if self.conn.execute("SELECT 1 FROM bundles WHERE device = ? AND seq = ?",
+                                     (outer.comment.device, outer.comment.seq)).fetchone():
+                    raise BundleRefused(f"the device was revoked on {device.revoked_at} ({device.revocation_reason});"
+                                        f" HQ already holds its bundle number {outer.comment.seq}, so this other"
+                                        " bundle with that number is refused")
+            outcome.counts = self._import(outer, progress)
+            outcome.status = "imported"
+            outcome.warnings = self._warnings(outer.comment.device)
+        except (IntakeError, CryptoError) as exc:
+            if isinstance(exc, UsageError) and outcome.device is None and not path.is_file():
+                raise
+            outcome.reason = str(exc)
+            self._record_refusal(path, outcome)
+        except DatabaseError as exc:
+            outcome.reason = ("the disk holding the HQ vault is full; nothing was imported" if "full" in str(exc).lower()
+                              else "the HQ vault could not be written; nothing was imported")
+            self._record_refusal(path, outcome)
+        return outcome
+
+    def _record_refusal(self, path: Path, outcome: ImportOutcome) -> None:
+        now = utc_now()
+        with contextlib.suppress(DatabaseError), Transaction(self.conn):  # a full disk may refuse this too
+            self.conn.execute(
+                "INSERT INTO import_refusals (at, file_name, file_sha256, device, reason) VALUES (?, ?, ?, ?, ?)",
+                (now, path.name[:255], None, outcome.device, (outcome.reason or "")[:1000]))
+            self.audit.append("import_refused", now, outcome.bundle_id, {"device": outcome.device})
+
+    # ---- stage 2
+    def _import(self, outer: OuterBundle, progress: Progress | None) -> dict[str, int]:
+        staged_blobs: list[str] = []
+        # The payload's signature over its bytes (a BLAKE2b pass over the whole payload) is checked on a second core
+        # while this thread decrypts and stages; nothing is committed unless it holds. hashlib releases the GIL.
+        payload_check = _Background(check_payload_signature, outer)
+        try:
+            with outer.path.open("rb") as fh, Transaction(self.conn):  # commits only if everything below returns
+                fh.seek(outer.payload_offset)
+                try:
+                    plain = age.open_decrypt(_Bounded(fh, outer.payload_size), [self.identity], armor=False)  # type: ignore[arg-type]
+                except age.NoIdentityMatchError:
+                    raise BundleRefused("the bundle was not encrypted for this HQ (another HQ key?)") from None
+                # One X25519 stanza per named recipient and nothing else: checked against the manifest in _manifest.
+                stanzas = plain.header.stanzas if plain.header is not None else ()
+                self._payload_stanzas = len(stanzas) if all(s.type == "X25519" for s in stanzas) else -1
+                counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
+                payload_check.result()
+        finally:
+            payload_check.wait()
+            # On failure: everything staged. On success: only the duplicates of attachments HQ already had.
+            for blob_id in staged_blobs:
+                with contextlib.suppress(Exception):
+                    self.blobs.delete(blob_id)
+        return counts
+
+    def _stage(self, outer: OuterBundle, inner: TarReader, staged_blobs: list[str],
+               progress: Progress | None) -> dict[str, int]:
+        c = outer.comment
+        members = inner.members()
+
+        def expect(name: str, size: int | None = None) -> None:
+            member = next(members, None)
+            if member is None or member.name != name or (size is not None and member.size != size):
+                raise BundleRefused(f"the encrypted archive does not match its manifest at {name}")
+
+        manifest = self._manifest(outer, inner, expect)
+        total = sum(f.size for f in manifest.files)
+        done = 0
+        touched: set[str] = set()
+        links: list[dict[str, Any]] = []
+        counts = {"revisions": 0, "new_revisions": 0, "attachments": 0, "audit_entries": 0}
+        leaves = [outer.leaves[i : i + 32] for i in range(0, len(outer.leaves), 32)]
+        for entry in manifest.files:
+            expect(entry.path, entry.size)
+            digest: Any = hashlib.sha256()
+            if m := bf.REVISION_RE.match(entry.path):
+                data = inner.read_all(bf.MAX_REVISION_FILE)
+                digest.update(data)
+                new = self._revision(m[1], data, c.device, touched)
+                counts["revisions"] += 1
+                counts["new_revisions"] += int(new)
+            elif entry.path == bf.ATTACHMENT_LINKS:
+                data = inner.read_all(bf.MAX_LINKS_FILE)
+                digest.update(data)
+                links = self._links(data, c.device)
+            elif m := bf.ATTACHMENT_RE.match(entry.path):
+                # BlobStore.put hashes the plaintext as it stores it; that hash is checked against the manifest.
+                digest = _KnownDigest(self._attachment(m[1], entry.size, inner, staged_blobs))
+                counts["attachments"] += 1
+            else:  # audit.jsonl
+                counts["audit_entries"] = self._audit(inner, digest, c.device, leaves)
+            if not hmac.compare_digest(digest.hexdigest(), entry.sha256):
+                raise BundleRefused(f"{entry.path} does not match its hash in the manifest")
+            done += entry.size
+            if progress:
+                progress(done, total)
+        if next(members, None) is not None:
+            raise BundleRefused("the encrypted archive holds files its manifest does not name")
+        inner.finish(allow_trailing_zeros=False)  # reads the age stream to its authenticated end
+        self._commit_rows(outer, manifest, links, touched, leaves, counts)
+        return counts
+
+    def _manifest(self, outer: OuterBundle, inner: TarReader, expect: Callable[[str], None]) -> bf.Manifest:
+        """The inner manifest, checked against its signature, the outer signature and this HQ's recipient."""
+        c = outer.comment
+        expect(bf.MANIFEST)
+        manifest_bytes = inner.read_all(bf.MAX_MANIFEST)
+        expect(bf.MANIFEST_SIG)
+        sig = inner.read_all(bf.MAX_SIGNATURE)
+        verified = minisign.verify(outer.key, manifest_bytes, sig)
+        sha = hashlib.sha256(manifest_bytes).hexdigest()
+        if not hmac.compare_digest(sha, c.manifest_sha256):
+            raise BundleRefused("the manifest inside is not the one the outer signature names (payload swapped?)")
+        if verified.trusted_comment != bf.manifest_comment(c.bundle_id, c.seq, sha):
+            raise BundleRefused("the inner signature was made for another bundle")
+        manifest = bf.parse_manifest(manifest_bytes)
+        if (manifest.bundle_id, manifest.device, manifest.seq, manifest.created_at, manifest.log_size) != (
+                c.bundle_id, c.device, c.seq, c.created_at, c.log_size) or manifest.log_root != c.log_root:
+            raise BundleRefused("the manifest and the outer signature disagree about the bundle")
+        if self.own_recipient not in manifest.recipients:
+            raise BundleRefused("this HQ is not among the bundle's named recipients (it was re-encrypted or forwarded)")
+        if getattr(self, "_payload_stanzas", len(manifest.recipients)) != len(manifest.recipients):
+            raise BundleRefused("the payload is encrypted to recipients its manifest does not name")
+        return manifest
+
+    def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused(f"revision {rev_id[:12]} is not valid JSON") from None
+        if not isinstance(doc, dict) or set(doc) != {"revision", "content"}:
+            raise BundleRefused(f"revision {rev_id[:12]} is malformed")
+        env = doc["revision"]
+        if not isinstance(env, dict) or set(env) != _REVISION_KEYS or env["kind"] != revisions.KIND_TESTIMONY:
+            raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope")
+        record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
+        if (not isinstance(record, str) or not is_uuid(record) or not isinstance(parents, list)
+                or not all(isinstance(p, str) and len(p) == 64 for p in parents) or not isinstance(at, str)
+                or type(tomb) is not bool or env["id"] != rev_id or env["device"] != device):
+            raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope or names another device")
+        if not is_timestamp(at):
+            raise BundleRefused(f"revision {rev_id[:12]} has a time that is not an RFC 3339 UTC timestamp")
+        if tomb:
+            if doc["content"] is not None:
+                raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")
+            content = b""
+        else:
+            try:
+                testimony = interchange.validate(doc["content"])
+            except UsageError as exc:
+                raise BundleRefused(f"revision {rev_id[:12]} holds an invalid testimony: {exc}") from None
+            if testimony.id != record:
+                raise BundleRefused(f"revision {rev_id[:12]} holds another record's content")
+            content = interchange.dumps_canonical(testimony)
+        rev = revisions.Revision.make(record, parents, device, at, content, tombstone=tomb)
+        if rev.id != rev_id or rev.content_hash != env["content_sha256"]:
+            raise BundleRefused(f"revision {rev_id[:12]} does not match its id or content hash")
+        touched.add(record)
+        return revisions.insert_revision(self.conn, rev)
+
+    @staticmethod
+    def _links(data: bytes, device: str) -> list[dict[str, Any]]:
+        try:
+            links = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused("the attachment list is not valid JSON") from None
+        if not isinstance(links, list):
+            raise BundleRefused("the attachment list is malformed")
+        for link in links:
+            if (not isinstance(link, dict) or set(link) != _LINK_KEYS
+                    or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
+                                                                   "added_at", "device"))
+                    or not is_uuid(link["record"]) or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
+                    or type(link["size"]) is not int or link["size"] < 0):
+                raise BundleRefused("the attachment list has a malformed entry")
+            if not is_line(link["original_name"], MAX_NAME) or re.search(r"[\\/]", link["original_name"]):
+                raise BundleRefused("the attachment list has a file name with control characters, a path or too long")
+            if not _MEDIA_TYPE.fullmatch(link["media_type"]):
+                raise BundleRefused("the attachment list has a malformed media type")
+            if not is_timestamp(link["added_at"]) or not (link["captured_at"] is None
+                                                          or is_timestamp(link["captured_at"])):
+                raise BundleRefused("the attachment list has a time that is not an RFC 3339 UTC timestamp")
+            if link["device"] != device:
+                raise BundleRefused("the attachment list names another device: a device vouches only for its own")
+        return links
+
+    def _attachment(self, sha: str, size: int, inner: TarReader, staged: list[str]) -> str:
+        class _Member:
+            def read(self, n: int = -1) -> bytes:
+                return inner.read(1 << 20 if n is None or n < 0 else n)
+
+        stored = self.blobs.put(_Member())  # type: ignore[arg-type]
+        staged.append(stored.blob_id)
+        if stored.sha256 != sha or stored.size != size:
+            raise BundleRefused(f"attachment {sha[:12]} does not match its name")
+        if self.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone():
+            return stored.sha256  # already here from another bundle or device; the staged copy is removed after commit
+        self.conn.execute(
+            "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (sha, stored.blob_id, stored.key, size, _UNKNOWN_TYPE, utc_now()))
+        staged.remove(stored.blob_id)
+        return stored.sha256
+
+    def _audit(self, inner: TarReader, digest: Any, device: str, leaves: list[bytes]) -> int:
+        pending = b""
+        count = 0
+        while chunk := inner.read(1 << 20):
+            digest.update(chunk)
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                self._audit_line(line, device, leaves)
+                count += 1
+            if len(pending) > 1 << 16:
+                raise BundleRefused("an audit entry is too long")
+        if pending:
+            raise BundleRefused("the audit entries do not end with a newline")
+        return count
+
+    def _audit_line(self, line: bytes, device: str, leaves: list[bytes]) -> None:
+        try:
+            entry = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BundleRefused("an audit entry is not valid JSON") from None
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        if type(seq) is not int or not 0 <= seq < len(leaves) or entry.get("device") != device:
+            raise BundleRefused("an audit entry has a bad position or device")
+        if not hmac.compare_digest(merkle.leaf_hash(line), leaves[seq]):
+            raise BundleRefused(f"audit entry {seq} does not match the signed log")
+        self.conn.execute("INSERT OR IGNORE INTO device_audit (device, leaf, seq, entry) VALUES (?, ?, ?, ?)",
+                          (device, leaves[seq], seq, line))
+
+    def _commit_rows(self, outer: OuterBundle, manifest: bf.Manifest, links: list[dict[str, Any]],
+                     touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
+        c = outer.comment
+        for link in links:
+            # When two bundles link the same file to the same record (a restored laptop), the earliest link wins,
+            # whatever order the bundles arrive in; so does the media type (the smallest known one).
+            self.conn.execute(
+                "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO UPDATE SET"
+                " original_name = excluded.original_name, captured_at = excluded.captured_at,"
+                " added_at = excluded.added_at, device = excluded.device"
+                " WHERE (excluded.added_at, excluded.device, excluded.original_name)"
+                "     < (attachment_links.added_at, attachment_links.device, attachment_links.original_name)",
+                (link["record"], link["sha256"], link["original_name"], link["captured_at"], link["added_at"],
+                 link["device"]))
+            if link["media_type"] != _UNKNOWN_TYPE:
+                self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND (media_type = ?"
+                                  " OR media_type > ?)", (link["media_type"], link["sha256"], _UNKNOWN_TYPE,
+                                                          link["media_type"]))
+        now = utc_now()
+        self.conn.execute(
+            "INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, previous_manifest_sha256, created_at,"
+            " imported_at, log_size, log_root, log_fork, counts, leaves) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
+             c.log_size, c.log_root, json.dumps(counts), outer.leaves))
+        for record_id in sorted(touched):
+            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+        self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
+
+    def _warnings(self, device: str) -> list[str]:
+        out = _describe_status(device_status(self.conn, device))
+        conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
+        if conflicts:
+            out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
+        orphans = self.conn.execute("SELECT count(DISTINCT p.child) FROM revision_parents p WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM revisions r WHERE r.id = p.parent)").fetchone()[0]
+        if orphans:
+            out.append(f"{orphans} revisions name earlier revisions HQ has not received (a missing bundle?)")
+        return out
+
+
+def _describe_status(status: dict[str, Any]) -> list[str]:
+    """What needs a coordinator's eye in a device's bundle sequence, one plain sentence per problem."""
+    out = []
+    if status["gaps"]:
+        out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
+    if status["forks"]:
+        out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
+    if status["chain_breaks"]:
+        out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
+    if status["log_forks"]:
+        out.append("the device's audit log was rewritten (restored laptop?) in bundles "
+                   + ", ".join(map(str, status["log_forks"])))
+    return out
+
+
+def device_status(conn: Any, device: str) -> dict[str, Any]:
+    """Sequence bookkeeping of one device, derived from the set of imported bundles (so independent of their order)."""
+    rows = conn.execute("SELECT seq, manifest_sha256, previous_manifest_sha256, imported_at, log_fork, log_size, log_root,"
+                        " leaves FROM bundles WHERE device = ? ORDER BY seq, manifest_sha256", (device,)).fetchall()
+    by_seq: dict[int, list[tuple[str, str | None]]] = {}
+    for seq, sha, prev, *_ in rows:
+        by_seq.setdefault(int(seq), []).append((str(sha), prev))
+    last = max(by_seq) if by_seq else 0
+    gaps = [s for s in range(1, last) if s not in by_seq]
+    forks = [s for s, items in by_seq.items() if len(items) > 1]
+    chain_breaks = []
+    for s, items in by_seq.items():
+        before = {sha for sha, _ in by_seq.get(s - 1, [])}
+        if before and any(prev not in before for _, prev in items):
+            chain_breaks.append(s)
+    return {
+        "last_seq": last,
+        "bundles": len(rows),
+        "gaps": gaps,
+        "forks": forks,
+        "chain_breaks": sorted(chain_breaks),
+        "log_forks": _log_forks(rows),
+        "last_seen": max((str(r[3]) for r in rows), default=None),
+    }
+
+
+def _log_forks(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Numbers of bundles whose audit log is not an extension of another bundle's from the same device (or the
+    reverse): the log was rewritten, e.g. a laptop restored from a backup. Derived from all bundles, so the answer is
+    the same whatever order they were imported in."""
+    logs = sorted(((int(r[5]), bytes(r[6]), bytes(r[7]), int(r[0]), bool(r[4])) for r in rows), key=lambda x: x[:2])
+    forked = {seq for _, _, _, seq, legacy_flag in logs if legacy_flag}
+    for i, (small_size, small_root, small_leaves, small_seq, _) in enumerate(logs):
+        for big_size, _, big_leaves, big_seq, _ in logs[i + 1:]:
+            if len(big_leaves) != 32 * big_size:
+                continue  # imported before leaves were kept per bundle
+            if len(small_leaves) == 32 * small_size:
+                # Both bundles' leaves were checked against their signed roots at import: equal leaf prefixes mean
+                # equal roots, and comparing bytes is linear where recomputing a Merkle root per pair was not.
+                consistent = big_leaves[: 32 * small_size] == small_leaves
+            else:
+                prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
+                consistent = hmac.compare_digest(merkle.root(prefix), small_root)
+            if not consistent:
+                forked.update((small_seq, big_seq))
+    return sorted(forked)

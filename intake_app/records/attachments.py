@@ -1,0 +1,166 @@
+"""Attachments of a testimony: scans, audio, documents, stored encrypted in ``<vault>/blobs``.
+
+An attachment is identified by the SHA-256 of its content (the same scan attached twice is stored once); the blob file
+on disk has a random name and its own key, kept in vault.db. Every add, view and extraction is a custody event and an
+audit entry, so the chain of custody of a piece of evidence can be shown later.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from crypto.blob_cipher import BlobReader
+from intake_app.display import clean_text
+from intake_app.errors import UsageError
+from intake_app.vault.audit import AuditLog
+from intake_app.vault.blobstore import BlobStore
+from intake_app.vault.database import Transaction
+from intake_app.vault.vault import BLOBS_DIR, Vault, utc_now
+
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+MAX_NAME = 255
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    sha256: str
+    size: int
+    media_type: str
+    original_name: str
+    added_at: str
+    captured_at: str | None
+    device: str
+
+
+def clean_file_name(name: str) -> str:
+    """The base name only, without control or bidi characters, at most 255 characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    cleaned = clean_text(base).strip() or "attachment"
+    return cleaned[:MAX_NAME]
+
+
+def guess_media_type(name: str) -> str:
+    guessed, _ = mimetypes.guess_type(name, strict=False)
+    return guessed or "application/octet-stream"
+
+
+class AttachmentStore:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.conn = vault.conn
+        self.device = vault.signing_key().public_key.key_id_hex
+        self.audit = AuditLog(self.conn, self.device)
+        self.blobs = BlobStore(vault.path / BLOBS_DIR)
+
+    def _require_live_record(self, record_id: str) -> None:
+        row = self.conn.execute("SELECT deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no testimony with id {record_id}")
+        if row[0]:
+            raise UsageError(f"testimony {record_id} was deleted")
+
+    def attach_file(self, record_id: str, path: Path, *, progress: Callable[[int], None] | None = None,
+                    cancel: Callable[[], bool] | None = None) -> AttachmentInfo:
+        """Stream ``path`` into encrypted storage and link it to the record."""
+        self._require_live_record(record_id)
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        try:
+            src = path.open("rb")
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        with src:
+            return self.attach_stream(record_id, src, path.name, progress=progress, cancel=cancel)
+
+    def attach_stream(self, record_id: str, src: BinaryIO, original_name: str, *, captured_at: str | None = None,
+                      progress: Callable[[int], None] | None = None,
+                      cancel: Callable[[], bool] | None = None) -> AttachmentInfo:
+        self._require_live_record(record_id)
+        name = clean_file_name(original_name)
+        media_type = guess_media_type(name)
+        stored = self.blobs.put(src, progress=progress, cancel=cancel)
+        now = utc_now()
+        duplicate = False
+        try:
+            with Transaction(self.conn):
+                exists = self.conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (stored.sha256,)).fetchone()
+                duplicate = exists is not None
+                if not duplicate:
+                    self.conn.execute(
+                        "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (stored.sha256, stored.blob_id, stored.key, stored.size, media_type, now),
+                    )
+                self.conn.execute(
+                    "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING",
+                    (record_id, stored.sha256, name, captured_at, now, self.device),
+                )
+                self.conn.execute(
+                    "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'collected', ?, ?)",
+                    (stored.sha256, now, self.device, json.dumps({"record": record_id})),
+                )
+                self.audit.append("attach", now, record_id, {"sha256": stored.sha256, "size": stored.size})
+        except BaseException:
+            self.blobs.delete(stored.blob_id)
+            raise
+        if duplicate:
+            self.blobs.delete(stored.blob_id)
+        return AttachmentInfo(stored.sha256, stored.size, media_type, name, now, captured_at, self.device)
+
+    def list_for(self, record_id: str) -> list[AttachmentInfo]:
+        if self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
+            raise UsageError(f"no testimony with id {record_id}")
+        rows = self.conn.execute(
+            "SELECT a.sha256, a.size, a.media_type, l.original_name, l.added_at, l.captured_at, l.device"
+            " FROM attachment_links l JOIN attachments a USING (sha256) WHERE l.record_id = ? ORDER BY l.added_at",
+            (record_id,),
+        )
+        return [AttachmentInfo(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5], str(r[6])) for r in rows]
+
+    def _blob(self, sha256: str) -> tuple[str, bytes, int]:
+        if not _SHA_RE.match(sha256):
+            raise UsageError("an attachment is named by its SHA-256: 64 lower-case hex digits")
+        row = self.conn.execute("SELECT blob_id, blob_key, size FROM attachments WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise UsageError(f"no attachment {sha256}")
+        return str(row[0]), bytes(row[1]), int(row[2])
+
+    def _custody(self, sha256: str, action: str, audit_action: str) -> None:
+        now = utc_now()
+        with Transaction(self.conn):
+            self.conn.execute("INSERT INTO custody_events (sha256, at, action, device) VALUES (?, ?, ?, ?)",
+                              (sha256, now, action, self.device))
+            self.audit.append(audit_action, now, sha256)
+
+    def open(self, sha256: str) -> BlobReader:
+        """A seekable decrypting reader, for viewing inside the app; the view is recorded in the audit log."""
+        blob_id, key, _ = self._blob(sha256)
+        reader = self.blobs.open(blob_id, key)
+        self._custody(sha256, "viewed", "view_attachment")
+        return reader
+
+    def extract(self, sha256: str, dst: Path, *, overwrite: bool = False) -> None:
+        """Write a plaintext copy to ``dst`` (the user's explicit choice), verified against the recorded hash."""
+        blob_id, key, _ = self._blob(sha256)
+        self.blobs.extract(blob_id, key, dst, overwrite=overwrite)
+        self._custody(sha256, "extracted", "extract_attachment")
+
+    def verify(self, sha256: str) -> None:
+        blob_id, key, _ = self._blob(sha256)
+        self.blobs.verify(blob_id, key, sha256)
+
+    def custody(self, sha256: str) -> list[tuple[str, str, str]]:
+        self._blob(sha256)
+        return [(str(a), str(b), str(c)) for a, b, c in self.conn.execute(
+            "SELECT at, action, device FROM custody_events WHERE sha256 = ? ORDER BY id", (sha256,))]
+
+    def sweep_orphans(self) -> list[str]:
+        known = [str(r[0]) for r in self.conn.execute("SELECT blob_id FROM attachments")]
+        return self.blobs.sweep_orphans(known)

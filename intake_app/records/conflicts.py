@@ -1,0 +1,99 @@
+"""Conflicts: a record whose revision DAG has several heads (edited concurrently on two machines, or at HQ and in the
+field). Nothing is overwritten: every head is kept and shown side by side until a coordinator decides, and the decision
+is a merge revision whose parents are all the heads — itself in the history and the audit log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from intake_app.errors import RefusedError, UsageError
+from intake_app.records import interchange, revisions
+from intake_app.records.store import search_fields, summarise
+from intake_app.vault.audit import AuditLog
+from intake_app.vault.database import Transaction
+from intake_app.vault.vault import Vault, utc_now
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    revision: str
+    device: str
+    created_at: str
+    tombstone: bool
+    content: dict[str, Any] | None
+
+
+def list_conflicts(vault: Vault) -> list[dict[str, Any]]:
+    rows = vault.conn.execute("SELECT id, summary, updated_at FROM records WHERE conflicted = 1 ORDER BY updated_at, id")
+    out = []
+    for rid, summary, updated in rows:
+        heads = revisions.heads(vault.conn, str(rid))
+        out.append({"id": str(rid), "heads": len(heads), "updated_at": str(updated), "summary": json.loads(summary)})
+    return out
+
+
+def show_conflict(vault: Vault, record_id: str) -> list[ConflictSide]:
+    heads = revisions.heads(vault.conn, record_id)
+    if not heads:
+        raise UsageError(f"no testimony with id {record_id}")
+    if len(heads) < 2:
+        raise UsageError(f"testimony {record_id} has no conflict")
+    sides = []
+    for head in heads:
+        rev = revisions.load(vault.conn, head)
+        assert rev is not None
+        sides.append(ConflictSide(rev.id, rev.device, rev.created_at, rev.tombstone,
+                                  None if rev.tombstone else json.loads(rev.content)))
+    return sorted(sides, key=lambda s: (s.created_at, s.revision))
+
+
+def differences(a: Any, b: Any, path: str = "") -> list[str]:
+    """JSON paths where two versions differ (for the side-by-side view)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for key in sorted(set(a) | set(b)):
+            out += differences(a.get(key), b.get(key), f"{path}.{key}" if path else key)
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [path or "(whole record)"]
+
+
+def resolve(vault: Vault, record_id: str, *, take: str | None = None, merged: bytes | None = None) -> str:
+    """Create the merge revision: the content of head ``take`` (a prefix of its id is enough), or a merged
+    interchange document. Returns the new revision id."""
+    if (take is None) == (merged is None):
+        raise UsageError("give either --take REVISION or --file MERGED.json")
+    heads = revisions.heads(vault.conn, record_id)
+    if len(heads) < 2:
+        raise UsageError(f"testimony {record_id} has no conflict to resolve")
+    if take is not None:
+        chosen = [h for h in heads if h.startswith(take.lower())]
+        if len(chosen) != 1:
+            names = ", ".join(h[:12] for h in heads)
+            raise UsageError(f"{take!r} names none or several of the conflicting revisions: {names}")
+        rev = revisions.load(vault.conn, chosen[0])
+        assert rev is not None
+        content, tombstone = rev.content, rev.tombstone
+    else:
+        assert merged is not None
+        testimony = interchange.parse_testimony(merged)
+        if testimony.id not in (None, record_id):
+            raise UsageError("the merged file carries another testimony's id")
+        content = interchange.dumps_canonical(dataclasses.replace(testimony, id=record_id))
+        tombstone = False
+    device = vault.signing_key().public_key.key_id_hex
+    with Transaction(vault.conn):
+        if sorted(revisions.heads(vault.conn, record_id)) != sorted(heads):
+            raise RefusedError("the conflict changed meanwhile; look at it again")
+        now = utc_now()
+        merge = revisions.Revision.make(record_id, heads, device, now, content, tombstone=tombstone)
+        revisions.insert_revision(vault.conn, merge)
+        revisions.refresh_record(vault.conn, record_id, summarise, search_fields)
+        AuditLog(vault.conn, device).append("resolve_conflict", now, record_id,
+                                            {"revision": merge.id, "parents": list(merge.parents)})
+    return merge.id

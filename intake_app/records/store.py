@@ -1,0 +1,262 @@
+"""The testimony record store: add, show, list, history, delete, drafts and search, on an unlocked vault.
+
+Every save is a revision (see :mod:`intake_app.records.revisions`) and an audit entry, committed in one transaction with the
+record's derived row and its search-index entry: the acknowledgement a user sees means all of it is on disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake_app.errors import RefusedError, UsageError
+from intake_app.records import interchange, revisions
+from intake_app.records.ids import is_uuid, uuid7
+from intake_app.records.interchange import Testimony
+from intake_app.search.index import SearchIndex
+from intake_app.vault.audit import AuditLog
+from intake_app.vault.database import Transaction
+from intake_app.vault.vault import Vault, utc_now
+
+# Keys whose string values are codes or identifiers rather than words someone said: not searched.
+_UNSEARCHED_KEYS = frozenset({"id", "follows", "date", "birth", "language", "sex", "status", "type", "identification",
+                              "system", "foreign_actor", "relation_code", "categories", "anonymity", "mode"})
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    record_id: str
+    revision: str | None
+    created: bool
+    changed: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: str
+    parents: tuple[str, ...]
+    device: str
+    created_at: str
+    content_hash: str
+    tombstone: bool
+    is_head: bool
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    record_id: str
+    score: float
+    field: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    summary: dict[str, Any]
+
+
+def summarise(content: bytes) -> dict[str, Any]:
+    testimony = interchange.validate(json.loads(content))
+    summary = interchange.record_summary(testimony)
+    summary["statuses"] = sorted({v.status for v in testimony.victims if getattr(v, "status", None)})
+    summary["interviewer"] = testimony.interview.interviewer
+    return summary
+
+
+def search_fields(content: bytes) -> dict[str, str]:
+    """Free-text fields of a testimony, named by their JSON path (``victims[0].names[1].roman``)."""
+    fields: dict[str, str] = {}
+
+    def walk(value: Any, path: str, key: str) -> None:
+        if isinstance(value, dict):
+            if key == "consent":
+                return
+            for k, v in value.items():
+                walk(v, f"{path}.{k}" if path else k, k)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]", key)
+        elif isinstance(value, str) and key not in _UNSEARCHED_KEYS and value:
+            fields[path] = value
+
+    walk(json.loads(content), "", "")
+    return fields
+
+
+class RecordStore:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.conn = vault.conn
+        self.device = vault.signing_key().public_key.key_id_hex
+        self.audit = AuditLog(self.conn, self.device)
+
+    # ---- writing
+    def add_json(self, data: bytes) -> SaveResult:
+        """``intake testimony add``: validate an interchange file and save it as a new record or a new revision."""
+        return self.save(interchange.parse_testimony(data))
+
+    def save(self, testimony: Testimony) -> SaveResult:
+        record_id = testimony.id or uuid7()
+        if not is_uuid(record_id):
+            raise UsageError(f"id: {record_id!r} is not a UUID")
+        testimony = dataclasses.replace(testimony, id=record_id)
+        content = interchange.dumps_canonical(testimony)
+        with Transaction(self.conn):
+            head_ids = revisions.heads(self.conn, record_id)
+            if len(head_ids) > 1:
+                raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
+                                   "resolve it first (intake conflicts resolve)")
+            if head_ids:
+                head = revisions.load(self.conn, head_ids[0])
+                assert head is not None
+                if not head.tombstone and head.content == content:
+                    return SaveResult(record_id, head.id, created=False, changed=False)
+            now = utc_now()
+            rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
+            revisions.insert_revision(self.conn, rev)
+            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+            self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+            action = "edit" if head_ids else "create"
+            self.audit.append(action, now, record_id, {"revision": rev.id})
+        return SaveResult(record_id, rev.id, created=not head_ids, changed=True)
+
+    def delete(self, record_id: str) -> SaveResult:
+        """Append a tombstone revision; history is kept and the record leaves lists and search."""
+        self._require_record(record_id)
+        with Transaction(self.conn):
+            head_ids = revisions.heads(self.conn, record_id)
+            current = revisions.load(self.conn, revisions.pick_current(self.conn, head_ids))
+            if current is not None and current.tombstone and len(head_ids) == 1:
+                raise RefusedError(f"record {record_id} is already deleted")
+            now = utc_now()
+            rev = revisions.Revision.make(record_id, head_ids, self.device, now, b"", tombstone=True)
+            revisions.insert_revision(self.conn, rev)
+            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+            self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+            self.audit.append("delete", now, record_id, {"revision": rev.id})
+        return SaveResult(record_id, rev.id, created=False, changed=True)
+
+    # ---- drafts (autosave)
+    def save_draft(self, record_id: str, content: Mapping[str, Any], base_rev: str | None) -> None:
+        """Keep the editor's current state (not yet validated) so a crash loses at most a few seconds of typing."""
+        data = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        with Transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO drafts (record_id, base_rev, content, saved_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (record_id) DO UPDATE SET base_rev = excluded.base_rev, content = excluded.content,"
+                " saved_at = excluded.saved_at",
+                (record_id, base_rev, data, utc_now()),
+            )
+
+    def drafts(self) -> list[tuple[str, str | None, dict[str, Any], str]]:
+        rows = self.conn.execute("SELECT record_id, base_rev, content, saved_at FROM drafts ORDER BY saved_at")
+        return [(str(r[0]), r[1], json.loads(r[2]), str(r[3])) for r in rows]
+
+    def discard_draft(self, record_id: str) -> None:
+        with Transaction(self.conn):
+            self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+    # ---- reading
+    def _require_record(self, record_id: str) -> tuple[str, int, int]:
+        row = self.conn.execute("SELECT current_rev, deleted, conflicted FROM records WHERE id = ?",
+                                (record_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no testimony with id {record_id}")
+        return str(row[0]), int(row[1]), int(row[2])
+
+    def get(self, record_id: str) -> Testimony:
+        return interchange.validate(self.show(record_id))
+
+    def show(self, record_id: str) -> dict[str, Any]:
+        """The current revision in interchange form (``add`` of it changes nothing)."""
+        current, deleted, _ = self._require_record(record_id)
+        if deleted:
+            raise RefusedError(f"testimony {record_id} was deleted (its history remains: intake testimony history)")
+        rev = revisions.load(self.conn, current)
+        assert rev is not None
+        loaded: dict[str, Any] = json.loads(rev.content)
+        return loaded
+
+    def current_revision(self, record_id: str) -> str:
+        return self._require_record(record_id)[0]
+
+    def is_conflicted(self, record_id: str) -> bool:
+        return bool(self._require_record(record_id)[2])
+
+    def revision_content(self, rev_id: str) -> dict[str, Any] | None:
+        rev = revisions.load(self.conn, rev_id)
+        if rev is None:
+            raise UsageError(f"no revision {rev_id}")
+        return None if rev.tombstone else json.loads(rev.content)
+
+    def history(self, record_id: str) -> list[HistoryEntry]:
+        current = self._require_record(record_id)[0]
+        head_ids = set(revisions.heads(self.conn, record_id))
+        rows = self.conn.execute(
+            "SELECT id, parents, device, created_at, content_hash, tombstone FROM revisions WHERE record_id = ?"
+            " ORDER BY created_at, id", (record_id,))
+        return [HistoryEntry(str(r[0]), tuple(json.loads(r[1])), str(r[2]), str(r[3]), str(r[4]), bool(r[5]),
+                             r[0] in head_ids, r[0] == current) for r in rows]
+
+    def summaries(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
+             status: str | None = None, include_deleted: bool = False, limit: int | None = None, offset: int = 0,
+             order: str = "date", device: str | None = None) -> list[dict[str, Any]]:
+        """Summaries for the list view. ``since``/``until`` (ISO dates) keep interviews whose uncertain date can
+        fall in the range; ``category`` and ``status`` match any victim."""
+        where, params = self._filters(category, since, until, status, include_deleted, device)
+        order_sql = {"date": "date_lower DESC, id DESC", "id": "id", "updated": "updated_at DESC, id DESC"}.get(order)
+        if order_sql is None:
+            raise UsageError(f"unknown order {order!r}")
+        sql = f"SELECT summary, deleted, conflicted, updated_at FROM records {where} ORDER BY {order_sql}"  # noqa: S608
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        out = []
+        for summary, deleted, conflicted, updated_at in self.conn.execute(sql, params):
+            item: dict[str, Any] = json.loads(summary)
+            item.update(deleted=bool(deleted), conflicted=bool(conflicted), updated_at=updated_at)
+            out.append(item)
+        return out
+
+    def count(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
+              status: str | None = None, include_deleted: bool = False, device: str | None = None) -> int:
+        where, params = self._filters(category, since, until, status, include_deleted, device)
+        return int(self.conn.execute(f"SELECT count(*) FROM records {where}", params).fetchone()[0])  # noqa: S608
+
+    @staticmethod
+    def _filters(category: int | None, since: str | None, until: str | None, status: str | None,
+                 include_deleted: bool, device: str | None = None) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["kind = 'testimony'"]
+        params: list[Any] = []
+        if not include_deleted:
+            clauses.append("deleted = 0")
+        if category is not None:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(summary, '$.categories') WHERE value = ?)")
+            params.append(category)
+        if status is not None:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(summary, '$.statuses') WHERE value = ?)")
+            params.append(status)
+        if device is not None:
+            clauses.append("json_extract(summary, '$.first_device') = ?")
+            params.append(device)
+        if since is not None:
+            clauses.append("date_upper >= ?")
+            params.append(since)
+        if until is not None:
+            clauses.append("date_lower <= ?")
+            params.append(until)
+        return "WHERE " + " AND ".join(clauses), params
+
+    def search(self, query: str, *, limit: int | None = 50, offset: int = 0) -> list[SearchResult]:
+        hits = SearchIndex(self.conn).search(query, limit=limit, offset=offset)
+        if not hits:
+            return []
+        ids = [h.doc_id for h in hits]
+        rows = dict(self.conn.execute(
+            f"SELECT id, summary FROM records WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall())  # noqa: S608
+        return [SearchResult(h.doc_id, h.score, h.field, h.snippet, h.highlights, json.loads(rows.get(h.doc_id, "{}")))
+                for h in hits]
+
+    def search_count(self, query: str) -> int:
+        return SearchIndex(self.conn).count(query)

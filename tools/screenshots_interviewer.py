@@ -1,0 +1,119 @@
+"""Screenshots of the interviewer's screens (list, editor with Hangul text, export dialog), called by tools.screenshots.
+
+A throwaway field vault (fast key derivation) in a temporary directory, with a few sample testimonies written in
+Korean and a pinned throwaway HQ key; all of it is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from intake_app.bundles.keyring import Keyring, parse_hq_key_file
+from intake_app.records.store import RecordStore
+from intake_app.vault.vault import Vault
+from ui.common.settings_store import UiSettings
+from ui.field.export_dialog import ExportDialog
+from ui.session import Session
+
+Save = Callable[[QApplication, QWidget, Path], Path]
+PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
+SAMPLES = (
+    ("2024-05-02", "W-117", "류은별", "Ryu Un-byol", 6, "missing",
+     "언니는 2011년 가을쯤 연길에서 잡혀 북송되었습니다. 그 뒤 온성군 보위부 구류장에 있었다고 이웃에게 들었습니다. "
+     "2012년 봄에 15호 관리소로 이송되었다는 소문이 있었지만 확인하지 못했습니다."),
+    ("2024-04-18", "W-102", "김철민", "Kim Chol-min", 7, "seen_in_detention",
+     "아버지는 1998년(주체87년) 겨울 회령에서 보위부원 두 명에게 끌려갔습니다."),
+    ("2023-11-30", "W-088", "박영희", "Pak Yong-hui", 6, "released",
+     "동생은 2005년 무산에서 체포되었다가 2008년에 풀려났습니다."),
+)
+
+
+def _wait(app: QApplication, done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    if not done():
+        raise RuntimeError("the screen did not reach the expected state in time")
+
+
+def _prepare(root: Path) -> Path:
+    path = root / "vault"
+    vault, _ = Vault.create(path, PASSPHRASE, "field")
+    hq, _ = Vault.create(root / "hq", PASSPHRASE, "hq")
+    Keyring(vault).pin_recipient(parse_hq_key_file(Keyring(hq).export_public()), "HQ")
+    hq.lock()
+    store = RecordStore(vault)
+    for date, pseudonym, hangul, roman, category, status, narrative in SAMPLES:
+        store.add_json(json.dumps({
+            "interview": {"date": date, "language": "ko", "interviewer": "I-03", "place": "서울"},
+            "interviewee": {"pseudonym": pseudonym, "relation": "sister"},
+            "narrative": narrative,
+            "consent": {"recording": "granted", "storage": "granted", "reports": "conditional"},
+            "victims": [{"names": [{"hangul": hangul, "roman": roman}], "sex": "F", "categories": [category],
+                         "status": status,
+                         "acts": [{"type": "arrest", "date": "2011-23~", "date_text": "2011년 가을쯤",
+                                   "place": "연길", "place_code": "CN.yanji",
+                                   "perpetrators": [{"organ": "MSS_CITY_COUNTY", "unit": "온성군 보위부",
+                                                     "rank": "상위"}]}]}],
+        }, ensure_ascii=False).encode())
+    vault.lock()
+    return path
+
+
+def render_interviewer(app: QApplication, out_dir: Path, lang: str, save: Save) -> list[Path]:
+    """List, detail, editor (interview, narrative, victims) and export dialog in ``lang``."""
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        session = Session(_prepare(root), UiSettings(language=lang), root / "ui-settings.json")
+        session.start()
+        session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
+        session.gate.unlock_screen.start_unlock()
+        _wait(app, lambda: session.interviewer_pages is not None)
+        pages = session.interviewer_pages
+        window = session.main_window
+        assert pages is not None and window is not None
+        window.resize(1100, 700)
+        page = pages.list_page
+        _wait(app, lambda: page.model.rowCount() == len(SAMPLES))
+        page.table.selectRow(0)
+        _wait(app, page.detail.edit_button.isEnabled)
+        written.append(save(app, window, out_dir / f"{lang}-20-testimony-list.png"))
+        page.search_edit.setText("보위부")
+        _wait(app, lambda: page.views.currentWidget() is page.results and page.search_model.rowCount() > 0)
+        written.append(save(app, window, out_dir / f"{lang}-21-search.png"))
+        page.search_edit.clear()
+        record_id = page.model.record_id(0)
+        assert record_id is not None
+        pages.open_testimony(record_id)
+        editor = pages.editor
+        _wait(app, lambda: bool(editor.narrative.toPlainText()))
+        written.append(save(app, window, out_dir / f"{lang}-22-editor-interview.png"))
+        editor.tabs.setCurrentIndex(2)
+        written.append(save(app, window, out_dir / f"{lang}-23-editor-narrative.png"))
+        editor.tabs.setCurrentIndex(3)
+        written.append(save(app, window, out_dir / f"{lang}-24-editor-victims.png"))
+        editor.tabs.setCurrentIndex(1)
+        written.append(save(app, window, out_dir / f"{lang}-25-editor-consent.png"))
+        pages.show_list()
+        usb = root / "USB"
+        usb.mkdir()
+        pages.open_export()
+        dialog = pages.dialog
+        assert isinstance(dialog, ExportDialog)
+        dialog.folder_edit.setText(str(usb))
+        _wait(app, dialog.export_button.isEnabled)
+        written.append(save(app, dialog, out_dir / f"{lang}-26-export-ready.png"))
+        dialog.start_export()
+        _wait(app, lambda: dialog.result_info is not None)
+        written.append(save(app, dialog, out_dir / f"{lang}-27-export-done.png"))
+        dialog.reject()
+        session.shutdown()
+    return written

@@ -1,0 +1,326 @@
+"""The testimony editor page: tabs for the interview, consent, narrative, victims and attachments; Save; autosave.
+
+Opening a testimony that has a newer draft (autosaved, never saved as a revision — e.g. after a crash) shows a banner
+offering to restore it; nothing is restored silently. A new testimony gets its id at once, so its drafts have a
+record to belong to even before the first save.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.records import interchange
+from intake_app.records.ids import uuid7
+from intake_app.records.store import SaveResult
+from ui.common.db_worker import DbWorker, JobContext
+from ui.field.attachments_panel import AttachmentsPanel
+from ui.field.autosave import AUTOSAVE_MS, Autosaver
+from ui.field.editor.consent_checklist import ConsentChecklist
+from ui.field.editor.form_texts import FormTexts
+from ui.field.editor.interview_form import InterviewForm
+from ui.field.editor.victim_form import VictimForm
+from ui.i18n import N_, tr
+
+_TOP_KEYS = ("interview", "interviewee", "narrative", "consent", "victims")
+
+
+@dataclasses.dataclass
+class Opened:
+    """What the worker read for the editor: the record (None for a new one), its revision, and a draft if any."""
+
+    content: dict[str, Any] | None
+    base_rev: str | None
+    draft: dict[str, Any] | None
+    draft_saved_at: str | None
+
+
+class TestimonyEditor(QWidget):
+    __test__ = False
+    closed = Signal()
+    saved = Signal(str)
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None,  # noqa: PLR0915 - widget assembly
+                 autosave_ms: int = AUTOSAVE_MS) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self.record_id: str | None = None
+        self.base_rev: str | None = None
+        self._original: dict[str, Any] = {}
+        self._pending_draft: dict[str, Any] | None = None
+        self._loading = False
+        self.texts = FormTexts()
+        self.autosave = Autosaver(worker, self.dump, self, autosave_ms)
+
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.restore_button = QPushButton()
+        self.discard_button = QPushButton()
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(self.restore_button)
+        banner_layout.addWidget(self.discard_button)
+        self.banner.hide()
+
+        self.interview = InterviewForm()
+        self.consent = ConsentChecklist()
+        self.narrative = QPlainTextEdit()
+        self.narrative.setTabChangesFocus(True)
+        self.victims: list[VictimForm] = []
+        self.victim_box = QVBoxLayout()
+        self.add_victim_button = QPushButton()
+        victims_page = QWidget()
+        victims_layout = QVBoxLayout(victims_page)
+        victims_layout.addLayout(self.victim_box)
+        victims_layout.addWidget(self.add_victim_button, 0, Qt.AlignmentFlag.AlignLeft)
+        victims_layout.addStretch(1)
+        self.victim_scroll = QScrollArea()
+        self.victim_scroll.setWidgetResizable(True)
+        self.victim_scroll.setWidget(victims_page)
+        interview_scroll = QScrollArea()
+        interview_scroll.setWidgetResizable(True)
+        interview_scroll.setWidget(self.interview)
+        consent_scroll = QScrollArea()
+        consent_scroll.setWidgetResizable(True)
+        consent_scroll.setWidget(self.consent)
+        self.attachments = AttachmentsPanel(worker)
+
+        self.tabs = QTabWidget()
+        self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("&Victims"), N_("Attac&hments"))
+        for widget in (interview_scroll, consent_scroll, self.narrative, self.victim_scroll, self.attachments):
+            self.tabs.addTab(widget, "")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton()
+        self.close_button = QPushButton()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+        self.texts.text(self.restore_button, N_("&Restore draft"))
+        self.texts.text(self.discard_button, N_("Discard draft"))
+        self.texts.text(self.add_victim_button, N_("Add &victim"))
+        self.texts.text(self.save_button, N_("&Save"))
+        self.texts.text(self.close_button, N_("Close"))
+        self.texts.name(self.narrative, N_("Narrative"))
+        self.texts.name(self.status, N_("Editor status"))
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.close_editor)
+        self.restore_button.clicked.connect(self.restore_draft)
+        self.discard_button.clicked.connect(self.discard_draft)
+        self.add_victim_button.clicked.connect(self._add_victim_clicked)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.interview.changed.connect(self._changed)
+        self.consent.changed.connect(self._changed)
+        self.narrative.textChanged.connect(self._changed)
+        self.autosave.saved.connect(self._draft_saved)
+        self.autosave.failed.connect(lambda detail: self.status.setText(
+            tr("The draft could not be saved: {detail}", detail=detail)))
+        self.retranslate()
+
+    # ---- opening
+    def new_testimony(self) -> None:
+        """An empty testimony with one victim, ready to type; its id is fixed now so drafts can refer to it."""
+        self._open(uuid7(), Opened(None, None, None, None))
+
+    def open_record(self, record_id: str) -> None:
+        """Load ``record_id`` (and any draft of it) on the worker, then show it."""
+        self.status.setText(tr("Opening…"))
+
+        def job(ctx: JobContext) -> Opened:
+            draft = next(((c, at) for rid, _, c, at in ctx.records.drafts() if rid == record_id), None)
+            try:
+                content: dict[str, Any] | None = ctx.records.show(record_id)
+                base: str | None = ctx.records.current_revision(record_id)
+            except Exception:
+                if draft is None:
+                    raise
+                content, base = None, None
+            return Opened(content, base, draft[0] if draft else None, draft[1] if draft else None)
+
+        self._worker.submit(job, on_done=lambda opened: self._open(record_id, opened),
+                            on_error=lambda exc: self.status.setText(
+                                tr("This testimony cannot be opened: {detail}", detail=str(exc))))
+
+    def _open(self, record_id: str, opened: object) -> None:
+        assert isinstance(opened, Opened)
+        self.autosave.stop()
+        self.record_id, self.base_rev = record_id, opened.base_rev
+        self.load(opened.content or {"interview": {"language": "ko"}, "victims": [{}]})
+        self._pending_draft = opened.draft
+        if opened.draft is not None:
+            self.banner_label.setText(tr(
+                "An autosaved draft from {time} has changes that were not saved. Restore it?",
+                time=(opened.draft_saved_at or "")[:19].replace("T", " ")))
+            self.banner.show()
+            self.restore_button.setFocus()
+        else:
+            self.banner.hide()
+            self.interview.date.edit.setFocus()
+        self.attachments.set_record(record_id if opened.content is not None else None)
+        self.status.setText(tr("New testimony (not saved yet)") if opened.content is None else "")
+        self.autosave.start(record_id, opened.base_rev)
+        if opened.content is None and opened.draft is not None:
+            self.restore_draft()  # a never-saved testimony: its draft is all there is; the banner says so
+
+    def restore_draft(self) -> None:
+        if self._pending_draft is not None:
+            self.load(self._pending_draft)
+            self._pending_draft = None
+            self.status.setText(tr("Draft restored. Save to keep it as a revision."))
+            self.autosave.mark_dirty()
+        self.banner.hide()
+        self.narrative.setFocus()
+
+    def discard_draft(self) -> None:
+        record_id = self.record_id
+        self._pending_draft = None
+        self.banner.hide()
+        if record_id is not None:
+            self._worker.submit(lambda ctx: ctx.records.discard_draft(record_id))
+
+    # ---- form state
+    def load(self, content: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            self._original = dict(content)
+            self.interview.load(content)
+            self.consent.load(content.get("consent") or {})
+            self.narrative.setPlainText(str(content.get("narrative") or ""))
+            for victim in list(self.victims):
+                self._remove_victim(victim)
+            for victim_data in content.get("victims") or []:
+                self.add_victim(victim_data)
+        finally:
+            self._loading = False
+
+    def dump(self) -> dict[str, Any]:
+        """The editor's state in interchange form (possibly incomplete: drafts keep any state)."""
+        out = {k: v for k, v in self._original.items() if k not in _TOP_KEYS}
+        interview, interviewee = self.interview.dump()
+        out["interview"], out["interviewee"] = interview, interviewee
+        if self.narrative.toPlainText().strip():
+            out["narrative"] = self.narrative.toPlainText()
+        consent = self.consent.dump()
+        if consent:
+            out["consent"] = consent
+        victims = [v for v in (form.dump() for form in self.victims) if v]
+        if victims:
+            out["victims"] = victims
+        if self.record_id is not None:
+            out["id"] = self.record_id
+        return out
+
+    def add_victim(self, data: dict[str, Any] | None = None) -> VictimForm:
+        form = VictimForm()
+        form.interview_date_source = self.interview.date.edtf
+        form.load(data or {})
+        form.changed.connect(self._changed)
+        form.remove_requested.connect(self._remove_victim)
+        self.victims.append(form)
+        self.victim_box.addWidget(form)
+        self._number_victims()
+        self._changed()
+        return form
+
+    def _add_victim_clicked(self) -> None:
+        self.add_victim().names[0].edits["hangul"].setFocus()
+
+    def _remove_victim(self, form: object) -> None:
+        if isinstance(form, VictimForm) and form in self.victims:
+            self.victims.remove(form)
+            form.hide()
+            form.deleteLater()
+            self._number_victims()
+            self._changed()
+
+    def _number_victims(self) -> None:
+        for number, form in enumerate(self.victims, start=1):
+            form.set_number(number)
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self.autosave.mark_dirty()
+
+    def _draft_saved(self) -> None:
+        self.status.setText(tr("Draft saved automatically."))
+
+    # ---- saving and closing
+    def save(self) -> None:
+        """Validate and save a revision on the worker; on a problem, say which field."""
+        if self.record_id is None:
+            return
+        content = self.dump()
+        self.autosave.mark_clean()
+
+        def job(ctx: JobContext) -> SaveResult:
+            return ctx.records.save(interchange.validate(content))
+
+        self.status.setText(tr("Saving…"))
+        self._worker.submit(job, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self, result: object) -> None:
+        assert isinstance(result, SaveResult)
+        self.base_rev = result.revision
+        self.autosave.base_rev = result.revision
+        self.attachments.set_record(result.record_id)
+        self.status.setText(tr("Saved.") if result.changed else tr("No changes to save."))
+        self.saved.emit(result.record_id)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.autosave.mark_dirty()
+        # Interchange errors name the field by its JSON path (victims[0].acts[1].date) in the message itself.
+        self.status.setText(tr("Not saved: {detail}", detail=str(exc)))
+
+    def close_editor(self) -> None:
+        """Leave the editor; unsaved changes stay in the draft (flushed now)."""
+        self.autosave.flush()
+        self.autosave.stop()
+        self.closed.emit()
+
+    def clear_content(self) -> None:
+        """On lock: write the last draft, then drop everything shown."""
+        self.autosave.flush()
+        self.autosave.stop()
+        self._pending_draft = None
+        self.record_id = None
+        self.load({})
+        self.attachments.clear_content()
+        self.status.clear()
+
+    # ---- texts
+    def retranslate(self) -> None:
+        self.texts.apply()
+        for i, msgid in enumerate(self._tab_names):
+            self.tabs.setTabText(i, tr(self._tab_names[i]) if msgid else "")
+        self.interview.retranslate()
+        self.consent.retranslate()
+        for form in self.victims:
+            form.retranslate()
+        self._number_victims()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

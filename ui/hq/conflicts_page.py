@@ -1,0 +1,373 @@
+"""HQ: testimonies edited concurrently on two machines, side by side, and the coordinator's decision.
+
+The queue lists every record with several heads. Selecting one shows its versions in columns, one row per field (JSON
+path), with the fields that differ highlighted (paths from ``intake_app.conflicts.differences``). The coordinator keeps
+one version, or edits a merged version as JSON, checked against the interchange format before it can be saved. Either
+way the decision is a merge revision whose parents are all the heads: itself in the history and the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.display import clean_text
+from intake_app.errors import UsageError
+from intake_app.records import conflicts, interchange
+from intake_app.records.conflicts import ConflictSide
+from intake_app.records.interchange import InterchangeError
+from ui.common.db_worker import DbWorker, JobContext
+from ui.common.fonts import monospace_font
+from ui.common.page_heading import heading_label
+from ui.common.refusal_reasons import translate_reason
+from ui.i18n import tr
+
+_DIFF = QColor("#fff0b3")
+MAX_MERGED = 4 << 20  # the editor refuses more than an interchange document may hold
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    record_id: str
+    sides: list[ConflictSide]
+    device_names: dict[str, str]
+
+
+def flatten(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(JSON path, shown value) for every leaf, in document order; the paths match ``differences``."""
+    if isinstance(value, dict):
+        out: list[tuple[str, str]] = []
+        for key, item in value.items():
+            out += flatten(item, f"{path}.{key}" if path else key)
+        return out
+    if isinstance(value, list) and value:
+        return [row for i, item in enumerate(value) for row in flatten(item, f"{path}[{i}]")]
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return [(path or "(whole record)", clean_text(shown, keep_newlines=True))]
+
+
+def differing(path: str, diffs: set[str]) -> bool:
+    """Whether ``path`` is, or lies inside, one of the differing paths."""
+    return any(path == d or path.startswith((d + ".", d + "[")) for d in diffs) or "(whole record)" in diffs
+
+
+def load_queue(ctx: JobContext) -> list[dict[str, Any]]:
+    return conflicts.list_conflicts(ctx.vault)
+
+
+def load_conflict(ctx: JobContext, record_id: str) -> ConflictView:
+    names = {d.key_id: d.name for d in ctx.keyring.devices()}
+    return ConflictView(record_id, conflicts.show_conflict(ctx.vault, record_id), names)
+
+
+class MergeDialog(QDialog):
+    """Edit a merged version as interchange JSON; Save is possible only after it validates."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.editor = QPlainTextEdit()
+        self.editor.setFont(monospace_font(11))
+        self.editor.setPlainText(text)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.check_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.check_button.clicked.connect(self.validate)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        self.editor.textChanged.connect(lambda: self.save_button.setEnabled(False))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.buttons)
+        self.resize(760, 560)
+        self.retranslate()
+        self.validate()
+
+    def merged_bytes(self) -> bytes:
+        return self.editor.toPlainText().encode("utf-8")
+
+    def validate(self) -> bool:
+        """Check the text against the interchange format; say where it is wrong."""
+        data = self.merged_bytes()
+        try:
+            if len(data) > MAX_MERGED:
+                raise UsageError("the merged version is too large")
+            interchange.parse_testimony(data)
+        except InterchangeError as exc:
+            self.verdict.setText(tr("Not valid at {path}: {problem}", path=exc.path or tr("(whole record)"),
+                                    problem=exc.problem))
+            self.verdict.setStyleSheet("color: #b00020;")
+            self.save_button.setEnabled(False)
+            return False
+        except UsageError as exc:
+            self.verdict.setText(str(exc))
+            self.verdict.setStyleSheet("color: #b00020;")
+            self.save_button.setEnabled(False)
+            return False
+        self.verdict.setText(tr("The merged version is valid."))
+        self.verdict.setStyleSheet("color: #1b6e20;")
+        self.save_button.setEnabled(True)
+        return True
+
+    def _accept_if_valid(self) -> None:
+        if self.validate():
+            self.accept()
+
+    def clear(self) -> None:
+        self.editor.clear()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Merged version"))
+        self.explain.setText(tr("Edit the testimony into the version that should stand, in the interchange format "
+                                "(JSON). Check it, then save: the saved version becomes the testimony's next "
+                                "revision, with both conflicting versions as its parents."))
+        self.check_button.setText(tr("C&heck"))
+        self.save_button.setText(tr("&Save merged version"))
+        self.cancel_button.setText(tr("Cancel"))
+
+
+class ConflictsPage(QWidget):
+    """The conflict queue and the side-by-side view. ``resolved`` after each decision."""
+
+    resolved = Signal()
+    loaded = Signal()
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.queue: list[dict[str, Any]] = []
+        self.view: ConflictView | None = None
+        self.merge_dialog: MergeDialog | None = None
+        self.keep_buttons: list[QPushButton] = []
+        self.heading = heading_label()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.queue_list = QListWidget()
+        self.queue_list.currentRowChanged.connect(self._select)
+        self.table = QTableWidget(0, 1)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel()
+        self.keep_row = QHBoxLayout()
+        self.merge_button = QPushButton()
+        self.merge_button.clicked.connect(self.start_merge)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.table, 1)
+        decision = QHBoxLayout()
+        decision.addLayout(self.keep_row)
+        decision.addStretch(1)
+        decision.addWidget(self.merge_button)
+        right_layout.addLayout(decision)
+        splitter = QSplitter()
+        splitter.addWidget(self.queue_list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([220, 680])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        self.retranslate()
+
+    # ---- queue
+    def refresh(self) -> None:
+        self.worker.submit(load_queue, self._show_queue, self._show_error)
+
+    def _show_queue(self, queue: list[dict[str, Any]]) -> None:
+        keep = self.view.record_id if self.view is not None else None
+        self.queue = queue
+        self.queue_list.blockSignals(True)
+        self.queue_list.clear()
+        for item in queue:
+            self.queue_list.addItem(QListWidgetItem(self._queue_text(item)))
+        self.queue_list.blockSignals(False)
+        ids = [item["id"] for item in queue]
+        self._update_empty()
+        if keep in ids:
+            self.queue_list.setCurrentRow(ids.index(keep))
+        elif ids:
+            self.queue_list.setCurrentRow(0)
+        else:
+            self._clear_view()
+            self.loaded.emit()
+
+    def _queue_text(self, item: dict[str, Any]) -> str:
+        summary = item.get("summary") or {}
+        victims = ", ".join(v or tr("(unnamed)") for v in summary.get("victims") or [])
+        return clean_text(tr("{date} · {interviewee} · {victims} ({heads} versions)",
+                             date=summary.get("interview_date") or "?", interviewee=summary.get("interviewee") or "—",
+                             victims=victims or "—", heads=item.get("heads", 2)))
+
+    def _update_empty(self) -> None:
+        self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
+                                 else tr("{count} testimonies need a decision.", count=len(self.queue)))
+
+    # ---- one conflict
+    def _select(self, row: int) -> None:
+        if 0 <= row < len(self.queue):
+            self.worker.submit(partial(load_conflict, record_id=self.queue[row]["id"]), self._show_view,
+                               self._show_error)
+
+    def _show_view(self, view: ConflictView) -> None:
+        self.view = view
+        self._fill_table()
+        self.loaded.emit()
+
+    def _side_title(self, index: int, side: ConflictSide) -> str:
+        device = self.view.device_names.get(side.device, side.device) if self.view else side.device
+        return tr("Version {n}: {device}, {when}", n=index + 1, device=clean_text(device),
+                  when=side.created_at[:16].replace("T", " "))
+
+    def diff_paths(self) -> set[str]:
+        """Every path where some version differs from the first."""
+        if self.view is None:
+            return set()
+        first = self.view.sides[0].content
+        out: set[str] = set()
+        for side in self.view.sides[1:]:
+            out.update(conflicts.differences(first, side.content))
+        return out
+
+    def _fill_table(self) -> None:
+        view = self.view
+        self._clear_keep_buttons()
+        if view is None:
+            self.table.setRowCount(0)
+            return
+        flat = [dict(flatten(s.content)) if s.content is not None else {} for s in view.sides]
+        paths: list[str] = []
+        for side in flat:
+            paths += [p for p in side if p not in paths]
+        diffs = self.diff_paths()
+        self.table.setColumnCount(1 + len(view.sides))
+        self.table.setHorizontalHeaderLabels([tr("Field")] + [self._side_title(i, s) for i, s in enumerate(view.sides)])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setRowCount(len(paths))
+        for r, path in enumerate(paths):
+            changed = differing(path, diffs)
+            cells = [path] + [tr("(deleted)") if s.tombstone else flat[i].get(path, "—")
+                              for i, s in enumerate(view.sides)]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if changed:
+                    item.setBackground(QBrush(_DIFF))
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        for i, head in enumerate(view.sides):
+            button = QPushButton(tr("Keep version {n}", n=i + 1))
+            button.clicked.connect(partial(self.keep, head.revision))
+            self.keep_row.addWidget(button)
+            self.keep_buttons.append(button)
+        self.merge_button.setEnabled(any(s.content is not None for s in view.sides))
+
+    def _clear_keep_buttons(self) -> None:
+        for button in self.keep_buttons:
+            self.keep_row.removeWidget(button)
+            button.deleteLater()
+        self.keep_buttons = []
+
+    def _clear_view(self) -> None:
+        self.view = None
+        self._clear_keep_buttons()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(1)
+        self.merge_button.setEnabled(False)
+
+    # ---- decisions
+    def keep(self, revision: str) -> None:
+        """Resolve the shown conflict by keeping the version ``revision``."""
+        if self.view is None:
+            return
+        record_id = self.view.record_id
+        self.worker.submit(lambda ctx: conflicts.resolve(ctx.vault, record_id, take=revision), self._resolved,
+                           self._show_error)
+
+    def start_merge(self) -> None:
+        if self.view is None:
+            return
+        base = next(s.content for s in self.view.sides if s.content is not None)
+        self.merge_dialog = MergeDialog(json.dumps(base, ensure_ascii=False, indent=2), self)
+        self.merge_dialog.accepted.connect(self._merge_accepted)
+        self.merge_dialog.open()
+
+    def _merge_accepted(self) -> None:
+        dialog, view = self.merge_dialog, self.view
+        if dialog is None or view is None:
+            return
+        merged, record_id = dialog.merged_bytes(), view.record_id
+        dialog.clear()
+        self.worker.submit(lambda ctx: conflicts.resolve(ctx.vault, record_id, merged=merged), self._resolved,
+                           self._show_error)
+
+    def _resolved(self, _revision: object) -> None:
+        self.message.setText(tr("Decision saved as a new revision."))
+        self.view = None
+        self.resolved.emit()
+        self.refresh()
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.message.setText(translate_reason(str(exc)))
+
+    # ---- look
+    def clear_content(self) -> None:
+        if self.merge_dialog is not None:
+            self.merge_dialog.clear()
+            self.merge_dialog.reject()
+        self.queue = []
+        self.queue_list.clear()
+        self._clear_view()
+        self.message.clear()
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Conflicts"))
+        self.intro.setText(tr("Testimonies edited on two machines at once. Nothing was overwritten: compare the "
+                              "versions (differences are highlighted), then keep one or save a merged version."))
+        self.merge_button.setText(tr("Edit a &merged version…"))
+        for row, item in enumerate(self.queue):
+            list_item = self.queue_list.item(row)
+            if list_item is not None:
+                list_item.setText(self._queue_text(item))
+        self._update_empty()
+        self._fill_table()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,91 @@
+"""The coordinator's pages in the main window of an HQ vault: menu, toolbar and how the pages refresh each other.
+
+A field vault never gets these pages; an HQ vault gets them next to the shell's own. After an import the devices,
+conflicts and consolidated list reload (new bundles change gaps, conflicts and rows); after a conflict is resolved the
+list reloads too. Every page does its database work through the session's one DB worker.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ui.common.db_worker import DbWorker
+from ui.common.main_window import MainWindow
+from ui.hq.conflicts_page import ConflictsPage
+from ui.hq.consolidated_page import ConsolidatedPage
+from ui.hq.devices_page import DevicesPage
+from ui.hq.hq_setup import HqSetupPage
+from ui.hq.import_page import ImportPage
+from ui.i18n import N_, tr
+
+# Page name in the main window → (menu text, shortcut).
+PAGES: dict[str, tuple[str, str]] = {
+    "all-testimonies": (N_("&All testimonies"), "Ctrl+1"),
+    "import": (N_("&Import bundles"), "Ctrl+I"),
+    "conflicts": (N_("&Conflicts"), "Ctrl+3"),
+    "devices": (N_("&Devices"), "Ctrl+4"),
+    "hq-keys": (N_("HQ &keys"), "Ctrl+5"),
+}
+
+
+class HqPages(QObject):
+    """The coordinator's pages of one unlocked session, and their menu."""
+
+    def __init__(self, window: MainWindow, worker: DbWorker) -> None:
+        super().__init__(window)
+        self.window = window
+        self.consolidated = ConsolidatedPage(worker)
+        self.importer = ImportPage(worker)
+        self.conflicts = ConflictsPage(worker)
+        self.devices = DevicesPage(worker)
+        self.keys = HqSetupPage(worker)
+        pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
+                 "devices": self.devices, "hq-keys": self.keys}
+        self.menu = QMenu(window)
+        self.actions: dict[str, QAction] = {}
+        for name, page in pages.items():
+            window.add_page(name, page)
+            action = QAction(window)
+            action.setShortcut(QKeySequence(PAGES[name][1]))
+            action.triggered.connect(lambda _checked=False, n=name: self.show(n))
+            self.menu.addAction(action)
+            self.actions[name] = action
+        window.menuBar().addMenu(self.menu)
+        window.toolbar.addSeparator()
+        for name in ("all-testimonies", "import", "conflicts", "devices"):
+            window.toolbar.addAction(self.actions[name])
+        self.importer.imported.connect(self.refresh_all)
+        self.conflicts.resolved.connect(self.consolidated.refresh)
+        self.devices.changed.connect(self.consolidated.refresh_devices)
+        # The menu is not a page: follow language switches through the window's events.
+        window.installEventFilter(self)
+        self.retranslate()
+        self.refresh_all()
+        self.show("all-testimonies")
+
+    def show(self, name: str) -> None:
+        self.window.show_page(name)
+
+    def refresh_all(self) -> None:
+        self.devices.refresh()
+        self.conflicts.refresh()
+        self.keys.refresh()
+        self.consolidated.refresh()
+        self.consolidated.refresh_devices()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return super().eventFilter(watched, event)
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(tr("&Coordinator"))
+        for name, action in self.actions.items():
+            action.setText(tr(PAGES[name][0]))
+
+
+def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:
+    """Add the coordinator's pages and menu to ``window`` (an HQ vault's main window)."""
+    return HqPages(window, worker)

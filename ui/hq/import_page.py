@@ -1,0 +1,266 @@
+"""HQ: import bundles from a USB stick — several files or a whole folder — each verified and imported on the DB worker.
+
+Bundles are imported one after another (the worker runs jobs in order), with a progress bar per bundle and one for the
+set. The result table says per bundle: imported (with what it brought), already imported (a replay changes nothing),
+or refused with the reason in plain words; the core's warnings (missing bundles, forks, conflicts to resolve) follow.
+The GUI thread only receives results and rate-limited progress, so a set of large bundles never freezes the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.bundles.importer import Importer, ImportOutcome
+from intake_app.display import clean_text
+from ui.auditor.auditor_mode import bundles_in_folder
+from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.page_heading import heading_label
+from ui.common.refusal_reasons import translate_reason
+from ui.i18n import N_, tr
+
+COLUMNS = (N_("File"), N_("Device"), N_("Bundle"), N_("Result"), N_("Details"))
+STATUS_TEXT = {"imported": N_("Imported"), "already_imported": N_("Already imported"), "refused": N_("Refused")}
+_COLOURS = {"imported": QColor("#1b6e20"), "already_imported": QColor("#555555"), "refused": QColor("#b00020")}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What the table shows for one bundle (the outcome, or the failure of a file that could not be read)."""
+
+    file: str
+    outcome: ImportOutcome
+
+
+def import_one(ctx: JobContext, path: Path) -> ImportOutcome:
+    """Verify and import one bundle (runs on the DB worker); refusals come back as outcomes, not exceptions."""
+    return Importer(ctx.vault).import_file(path, progress=ctx.progress)
+
+
+class ImportPage(QWidget):
+    """``imported`` after a set is done (devices, conflicts and the list refresh); ``finished`` for tests."""
+
+    imported = Signal()
+    finished = Signal()
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.pending: list[Path] = []
+        self.rows: list[ImportRow] = []
+        self._jobs: list[Job] = []
+        self._done = 0
+        self._total = 0
+        self.heading = heading_label()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.pending_list = QListWidget()
+        self.pending_list.setMaximumHeight(110)
+        self.add_files_button = QPushButton()
+        self.add_files_button.clicked.connect(self._choose_files)
+        self.add_folder_button = QPushButton()
+        self.add_folder_button.clicked.connect(self._choose_folder)
+        self.clear_button = QPushButton()
+        self.clear_button.clicked.connect(self.clear_pending)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.start_import)
+        self.status = QLabel()
+        self.bundle_progress = QProgressBar()
+        self.set_progress = QProgressBar()
+        for bar in (self.bundle_progress, self.set_progress):
+            bar.setVisible(False)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self._lay_out()
+        self.retranslate()
+        self._update_buttons()
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_files_button)
+        buttons.addWidget(self.add_folder_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        progress = QHBoxLayout()
+        progress.addWidget(self.status, 1)
+        progress.addWidget(self.bundle_progress)
+        progress.addWidget(self.set_progress)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.pending_list)
+        layout.addLayout(buttons)
+        layout.addLayout(progress)
+        layout.addWidget(self.table, 1)
+
+    # ---- choosing
+    def add_files(self, paths: list[Path]) -> None:
+        for path in paths:
+            if path not in self.pending:
+                self.pending.append(path)
+                self.pending_list.addItem(clean_text(path.name))
+        self._update_buttons()
+
+    def clear_pending(self) -> None:
+        self.pending.clear()
+        self.pending_list.clear()
+        self._update_buttons()
+
+    def _choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Choose bundle files"), "",
+                                                tr("Bundles (*.bundle.tar);;All files (*)"))
+        self.add_files([Path(f) for f in files])
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder of bundles"))
+        if folder:
+            self.add_files(bundles_in_folder(Path(folder)))
+
+    # ---- importing
+    def is_busy(self) -> bool:
+        return bool(self._jobs)
+
+    def start_import(self) -> None:
+        """Queue every chosen bundle on the DB worker, in the order chosen (the merged state does not depend on it)."""
+        if self.is_busy() or not self.pending:
+            return
+        paths, self.pending = list(self.pending), []
+        self.pending_list.clear()
+        self.rows = []
+        self.table.setRowCount(0)
+        self._done = 0
+        self.set_progress.setRange(0, len(paths))
+        self.set_progress.setValue(0)
+        self.bundle_progress.setRange(0, 0)
+        for bar in (self.bundle_progress, self.set_progress):
+            bar.setVisible(True)
+        self._total = len(paths)
+        self._show_status()
+        for path in paths:
+            self._jobs.append(self.worker.submit(partial(import_one, path=path), partial(self._one_done, path),
+                                                 partial(self._one_failed, path), self._on_progress))
+        self._update_buttons()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        # Byte counts can exceed a C int: show per mille.
+        self.bundle_progress.setRange(0, 1000)
+        self.bundle_progress.setValue(int(done * 1000 / total) if total else 0)
+
+    def _one_done(self, path: Path, outcome: object) -> None:
+        assert isinstance(outcome, ImportOutcome)
+        self._add_row(ImportRow(clean_text(path.name), outcome))
+
+    def _one_failed(self, path: Path, exc: BaseException) -> None:
+        self._add_row(ImportRow(clean_text(path.name), ImportOutcome(str(path), "refused", reason=str(exc))))
+
+    def _add_row(self, row: ImportRow) -> None:
+        self.rows.append(row)
+        self._fill_row(len(self.rows) - 1)
+        self._done += 1
+        self.set_progress.setValue(self._done)
+        self.bundle_progress.setRange(0, 0)
+        self._show_status()
+        if self._done >= self._total:
+            self._jobs = []
+            for bar in (self.bundle_progress, self.set_progress):
+                bar.setVisible(False)
+            self._update_buttons()
+            self.imported.emit()
+            self.finished.emit()
+
+    def _show_status(self) -> None:
+        if self.is_busy() and self._done < self._total:
+            self.status.setText(tr("Importing bundle {n} of {total}…", n=self._done + 1, total=self._total))
+            return
+        counts = {status: sum(r.outcome.status == status for r in self.rows) for status in STATUS_TEXT}
+        self.status.setText(tr("{imported} imported, {already} already imported, {refused} refused.",
+                               imported=counts["imported"], already=counts["already_imported"],
+                               refused=counts["refused"]))
+
+    def details(self, outcome: ImportOutcome) -> str:
+        """The last column: what an import brought, or why it was refused, then the warnings — all translated."""
+        if outcome.status == "refused":
+            lines = [translate_reason(outcome.reason or "")]
+        elif outcome.status == "already_imported":
+            lines = [tr("Nothing new: this bundle was imported before.")]
+        else:
+            lines = [tr("{revisions} new revisions, {attachments} attachments.",
+                        revisions=outcome.counts.get("new_revisions", 0),
+                        attachments=outcome.counts.get("attachments", 0))]
+        lines += [translate_reason(w) for w in outcome.warnings]
+        return "\n".join(lines)
+
+    def _fill_row(self, index: int) -> None:
+        if self.table.rowCount() <= index:
+            self.table.setRowCount(index + 1)
+        row = self.rows[index]
+        o = row.outcome
+        device = o.device_name or o.device or "—"
+        cells = [row.file, clean_text(device), str(o.seq) if o.seq is not None else "—",
+                 tr(STATUS_TEXT[o.status]), self.details(o)]
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c == 3:
+                item.setForeground(QBrush(_COLOURS[o.status]))
+            self.table.setItem(index, c, item)
+        self.table.resizeRowToContents(index)
+
+    # ---- look
+    def _update_buttons(self) -> None:
+        busy = self.is_busy()
+        self.import_button.setEnabled(bool(self.pending) and not busy)
+        for button in (self.add_files_button, self.add_folder_button, self.clear_button):
+            button.setEnabled(not busy)
+
+    def clear_content(self) -> None:
+        for job in self._jobs:
+            job.cancel()
+        self._jobs = []
+        self.rows = []
+        self.table.setRowCount(0)
+        self.clear_pending()
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Import bundles"))
+        self.intro.setText(tr("Choose the bundle files from the USB stick, or its whole folder. Each bundle is "
+                              "verified completely before anything is imported; a bundle that fails changes "
+                              "nothing."))
+        self.add_files_button.setText(tr("Add &bundles…"))
+        self.add_folder_button.setText(tr("Add a &folder…"))
+        self.clear_button.setText(tr("C&lear"))
+        self.import_button.setText(tr("&Import"))
+        self.table.setHorizontalHeaderLabels([tr(COLUMNS[i]) for i in range(len(COLUMNS))])
+        for index in range(len(self.rows)):
+            self._fill_row(index)
+        if self.rows or self.is_busy():
+            self._show_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
