@@ -275,16 +275,18 @@ class AuditorMode(QWidget):
         valid = sum(r.valid for r in report.results)
         self.summary.setText(tr("{valid} of {total} bundles valid", valid=valid, total=len(report.results)))
         for result in report.results:
-            item = QTreeWidgetItem([tr("VALID") if result.valid else tr("INVALID"), result.file,
-                                    result_explanation(result)])
+            # Device names, times and messages come from the bundle (a hostile device signs what it likes): cleaned.
+            item = QTreeWidgetItem([tr("VALID") if result.valid else tr("INVALID"), clean_text(result.file),
+                                    clean_text(result_explanation(result))])
             item.setForeground(0, QBrush(_GOOD if result.valid else _BAD))
             item.setToolTip(2, item.text(2))
             bold = QFont(item.font(0))
             bold.setBold(True)
             item.setFont(0, bold)
             if result.device is not None:
-                QTreeWidgetItem(item, [tr("Device"), result.device, tr("bundle {seq}, made {when}",
-                                                                       seq=result.seq, when=result.created_at)])
+                QTreeWidgetItem(item, [tr("Device"), clean_text(result.device),
+                                       tr("bundle {seq}, made {when}", seq=result.seq,
+                                          when=clean_text(result.created_at or ""))])
             for step in STEPS:
                 status = result.steps.get(step, "")
                 child = QTreeWidgetItem(item, [tr(STEP_LABELS[step]), step_status_text(status), ""])

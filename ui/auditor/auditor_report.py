@@ -178,11 +178,12 @@ def report_text(report: AuditReport) -> str:
              tr("Trusted device keys:")]
     lines += [f"  {k.key_id}  {k.fingerprint}  ({k.file})" for k in report.trusted_keys]
     for r in report.results:
-        lines += ["", f"{tr('VALID') if r.valid else tr('INVALID')}  {r.file}"]
+        lines += ["", f"{tr('VALID') if r.valid else tr('INVALID')}  {clean_text(r.file)}"]
         if r.device is not None:
             lines.append("  " + tr("Device {device}, bundle {seq}, made {when}, audit log of {size} entries",
-                                   device=r.device, seq=r.seq, when=r.created_at, size=r.log_size))
+                                   device=clean_text(r.device), seq=r.seq, when=clean_text(r.created_at or ""),
+                                   size=r.log_size))
         for step in STEPS:
             lines.append(f"  {tr(STEP_LABELS[step])}: {step_status_text(r.steps.get(step, NOT_CHECKED))}")
-        lines.append("  " + result_explanation(r))
+        lines.append("  " + clean_text(result_explanation(r)))
     return "\n".join(lines) + "\n"

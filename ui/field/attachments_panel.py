@@ -84,7 +84,8 @@ class AttachmentsPanel(QWidget):
         self.infos = result
         self.list.clear()
         for info in self.infos:
-            item = QListWidgetItem(f"{clean_text(info.original_name)} — {info.media_type}, {_size_text(info.size)}")
+            name, media_type = clean_text(info.original_name), clean_text(info.media_type)
+            item = QListWidgetItem(f"{name} — {media_type}, {_size_text(info.size)}")
             self.list.addItem(item)
         self.view_button.setEnabled(bool(self.infos))
         if self.infos:

@@ -252,7 +252,7 @@ class ConflictsPage(QWidget):
     def _side_title(self, index: int, side: ConflictSide) -> str:
         device = self.view.device_names.get(side.device, side.device) if self.view else side.device
         return tr("Version {n}: {device}, {when}", n=index + 1, device=clean_text(device),
-                  when=side.created_at[:16].replace("T", " "))
+                  when=clean_text(side.created_at[:16].replace("T", " ")))
 
     def diff_paths(self) -> set[str]:
         """Every path where some version differs from the first."""
