@@ -87,14 +87,27 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         self._recipients = 0
+        self._new_items = 0  # testimony versions and files not yet in a bundle; audit entries alone are no reason
         self.retranslate()
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        """Count again what the next bundle would carry (on open, and after every export)."""
+        self._new_items = 0
         self.summary.setText(tr("Counting what will go…"))
-        worker.submit(pending_summary, on_done=self._summarised,
-                      on_error=lambda exc: self.summary.setText(str(exc)))
+        self._update()
+        self._worker.submit(pending_summary, on_done=self._summarised,
+                            on_error=lambda exc: self.summary.setText(str(exc)))
 
     def _summarised(self, result: object) -> None:
         assert isinstance(result, dict)
         self._recipients = len(result["recipients"])
+        self._new_items = int(result["revisions"]) + int(result["attachments"])
+        if self._new_items == 0:
+            self.summary.setText(tr("Nothing new to send: every testimony version and attached file is already in a "
+                                    "bundle."))
+            self._update()
+            return
         lines = [tr("This bundle will carry {revisions} new or changed testimony versions, {attachments} attached "
                     "files and {audit} audit-log entries (the vault holds {records} testimonies).",
                     revisions=result["revisions"], attachments=result["attachments"], audit=result["audit"],
@@ -116,10 +129,12 @@ class ExportDialog(QDialog):
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()
-        self.export_button.setEnabled(self._job is None and self._recipients > 0 and bool(folder)
-                                      and Path(folder).is_dir())
+        self.export_button.setEnabled(self._job is None and self._recipients > 0 and self._new_items > 0
+                                      and bool(folder) and Path(folder).is_dir())
 
     def start_export(self) -> None:
+        if not self.export_button.isEnabled():  # a shortcut or a second press must not get past the checks
+            return
         folder = Path(self.folder_edit.text().strip())
         self.progress.setValue(0)
         self.progress.show()
@@ -148,7 +163,7 @@ class ExportDialog(QDialog):
         self.fingerprint_label.setText(result.fingerprint)
         self.fingerprint_label.setAccessibleName(tr("Signing key fingerprint"))
         self.close_button.setFocus()
-        self._update()
+        self.refresh_summary()  # what was just sent is no longer pending: the old summary would invite an empty bundle
 
     def _failed(self, exc: BaseException) -> None:
         self._job = None

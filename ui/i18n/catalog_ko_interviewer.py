@@ -84,6 +84,8 @@ KO_INTERVIEWER: dict[str, str] = {
             '이 번들에는 새로 만들거나 바뀐 증언 판 {revisions}개, 첨부 파일 {attachments}개, 감사 기록 항목 '
             '{audit}개가 들어갑니다(보관함의 증언은 {records}건입니다).'
         ),
+    'Nothing new to send: every testimony version and attached file is already in a bundle.':
+        '보낼 새 내용이 없습니다. 모든 증언 판과 첨부 파일이 이미 번들에 들어 있습니다.',
     'Choose the folder (e.g. the USB stick)': '폴더 선택(예: USB 메모리)',
     'Writing the bundle…': '번들을 쓰는 중…',
     "Bundle written: {name}\nSequence number: {seq}\nSize: {size} bytes. Fingerprint of this laptop's key:":

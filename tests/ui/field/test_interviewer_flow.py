@@ -174,6 +174,14 @@ def test_create_write_korean_autosave_lock_unlock_attach_export(qtbot: QtBot, se
     outer = verify_outer(result.path, lambda key_id: device_key)
     assert outer.comment.seq == 1
     assert minisign.parse_public_key_file(Keyring(session.vault).export_public()).key_id_hex == device_key.key_id_hex
+    # After the export the summary is counted again: nothing new, so nothing is offered (it once wrote an empty #2).
+    qtbot.waitUntil(lambda: "Nothing new to send" in dialog.summary.text(), timeout=WAIT_MS)
+    assert not dialog.export_button.isEnabled()
+    QTest.keyClick(dialog.export_button, Qt.Key.Key_Space)
+    dialog.start_export()
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=WAIT_MS)
+    assert [p.name for p in out.iterdir()] == [result.path.name]
+    assert result.path.name in dialog.result_label.text()  # the result of the export stays on screen
     dialog.reject()
 
 
