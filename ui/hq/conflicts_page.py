@@ -192,7 +192,7 @@ class ConflictsPage(QWidget):
         decision.addStretch(1)
         decision.addWidget(self.merge_button)
         right_layout.addLayout(decision)
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(self.queue_list)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
@@ -237,6 +237,8 @@ class ConflictsPage(QWidget):
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
                                  else tr("{count} testimonies need a decision.", count=len(self.queue)))
+        # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
+        self.splitter.setVisible(bool(self.queue))
 
     # ---- one conflict
     def _select(self, row: int) -> None:
@@ -307,7 +309,7 @@ class ConflictsPage(QWidget):
         self.view = None
         self._clear_keep_buttons()
         self.table.setRowCount(0)
-        self.table.setColumnCount(1)
+        self.table.setColumnCount(0)
         self.merge_button.setEnabled(False)
 
     # ---- decisions

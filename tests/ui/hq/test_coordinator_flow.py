@@ -180,6 +180,8 @@ def test_enrol_import_gap_conflict_consolidated(qtbot: QtBot, hq_session: Sessio
         QTest.mouseClick(conflicts.keep_buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not conflicts.queue, timeout=WAIT_MS)
     assert conflicts.empty_label.text() == "No conflicts: every testimony has one current version."
+    # Nothing to compare: no empty queue and no table whose only header reads "1".
+    assert not conflicts.splitter.isVisibleTo(conflicts) and conflicts.table.columnCount() == 0
 
     # The consolidated list: both devices' testimonies, with device names; the device filter keeps one.
     pages.actions["all-testimonies"].trigger()
