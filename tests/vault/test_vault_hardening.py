@@ -241,7 +241,7 @@ def test_cli_removes_secrets_from_its_environment_and_is_not_dumpable(intake: Ru
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux")
 def test_gui_start_makes_the_process_non_dumpable() -> None:
-    probe = ("import ctypes; import ui.app; from intake_app import private_fs as p; p.harden_process();"
+    probe = ("import ctypes; import ui.app; from intake_app.vault import private_fs as p; p.harden_process();"
              "print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"
