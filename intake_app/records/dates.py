@@ -1,194 +1,24 @@
-"""Uncertain dates: a subset of EDTF (ISO 8601-2) and the interpretation of dates as people say them.
+"""Dates as people say them: the words of a testimony ("주체87년 봄", "2011년 가을쯤", "음력 3월", "고난의 행군 때")
+turned into an EDTF value with bounds and an explanation in Korean and English.
 
-Testimony dates are rarely exact ("주체87년 봄", "2011년 가을쯤", "197X"). A date is stored as the words said, an EDTF
-value, and inclusive lower/upper bounds derived from the EDTF value for sorting and filtering.
-
-Supported EDTF: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; unspecified digits ``197X``, ``19XX``, ``1985-XX``,
-``1985-04-XX``; seasons ``YYYY-21..24`` (spring Mar–May, summer Jun–Aug, autumn Sep–Nov, winter Dec–Feb of the next
-year); one qualifier on a whole date: ``?`` uncertain, ``~`` approximate, ``%`` both; intervals ``A/B`` with open
-(``..``) or unknown (empty) ends. Bounds are the literal extent of the value: a qualifier does not widen them (a search
-UI may widen them itself). Years run from 1 to 9999.
+A date is stored as the words said, an EDTF value (:mod:`intake_app.records.edtf`, which parses and bounds it), and
+inclusive lower/upper bounds derived from the EDTF value for sorting and filtering.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
 from intake_app.records import date_phrases, lunar
+from intake_app.records import date_words as words
+from intake_app.records.edtf import SEASON_MONTHS, DateError, UncertainDate, last_day, parse_edtf, season_bounds
 
-SEASON_MONTHS: dict[int, tuple[int, int]] = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
-_MAX_LEN = 64
-_SINGLE = re.compile(r"(?P<year>[0-9X]{1,16})(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?(?P<q>[?~%]?)")
-
-
-class DateError(ValueError):
-    """A date value is not valid EDTF of the supported subset; the message says what is wrong."""
-
-
-@dataclass(frozen=True)
-class UncertainDate:
-    """A parsed EDTF value with inclusive bounds.
-
-    ``edtf`` is the canonical text; ``lower``/``upper`` are inclusive bounds (``date.min``/``date.max`` for open or
-    unknown interval ends); ``approximate`` (``~`` or ``%``) and ``uncertain`` (``?`` or ``%``) apply if any part of
-    the value carries the qualifier.
-    """
-
-    edtf: str
-    lower: dt.date
-    upper: dt.date
-    approximate: bool = False
-    uncertain: bool = False
-
-    @property
-    def is_interval(self) -> bool:
-        """True for ``A/B`` values."""
-        return "/" in self.edtf
-
-    def __str__(self) -> str:
-        return self.edtf
-
-
-def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def _year_bounds(text: str) -> tuple[int, int]:
-    if len(text) != 4:
-        raise DateError("year must have exactly four digits (years 1 to 9999)")
-    if text[0] == "X" or "X" in text.rstrip("X"):
-        raise DateError("only trailing year digits may be unspecified (X), as in 197X or 19XX")
-    low, high = int(text.replace("X", "0")), int(text.replace("X", "9"))
-    low = max(low, 1)  # 00XX: the years 1-99
-    if high < 1:
-        raise DateError("year 0 is not supported")
-    return low, high
-
-
-def _season_bounds(year: int, season: int) -> tuple[dt.date, dt.date]:
-    first, last = SEASON_MONTHS[season]
-    end_year = year + 1 if last < first else year
-    if end_year > 9999:
-        raise DateError("winter 9999 ends after year 9999")
-    return dt.date(year, first, 1), dt.date(end_year, last, _last_day(end_year, last))
-
-
-def _month_day_bounds(y_low: int, y_high: int, month_text: str, day_text: str | None) -> tuple[dt.date, dt.date]:
-    if "X" in month_text:
-        raise DateError("a month must be two digits or XX")
-    month = int(month_text)
-    if not 1 <= month <= 12:
-        raise DateError(f"month {month} does not exist (use 01-12, or 21-24 for seasons)")
-    if day_text is None or day_text == "XX":
-        return dt.date(y_low, month, 1), dt.date(y_high, month, _last_day(y_high, month))
-    if "X" in day_text:
-        raise DateError("a day must be two digits or XX")
-    if y_low != y_high:
-        raise DateError("a full day needs a fully specified year")
-    day = int(day_text)
-    if not 1 <= day <= _last_day(y_low, month):
-        raise DateError(f"day {day} does not exist in month {month} of year {y_low}")
-    return dt.date(y_low, month, day), dt.date(y_low, month, day)
-
-
-def _single(text: str) -> UncertainDate:
-    match = _SINGLE.fullmatch(text)
-    if match is None:
-        raise DateError("not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (with optional ?, ~ or %)")
-    year_text, month_text, day_text, qualifier = match["year"], match["month"], match["day"], match["q"]
-    y_low, y_high = _year_bounds(year_text)
-    if month_text is None:
-        lower, upper = dt.date(y_low, 1, 1), dt.date(y_high, 12, 31)
-    elif month_text.isdigit() and 21 <= int(month_text) <= 24:
-        if day_text is not None:
-            raise DateError("a season (21-24) cannot have a day")
-        if "X" in year_text:
-            raise DateError("a season needs a fully specified year")
-        lower, upper = _season_bounds(y_low, int(month_text))
-    elif month_text == "XX":
-        if day_text not in (None, "XX"):
-            raise DateError("a day cannot be given when the month is unspecified (XX)")
-        lower, upper = dt.date(y_low, 1, 1), dt.date(y_high, 12, 31)
-    else:
-        lower, upper = _month_day_bounds(y_low, y_high, month_text, day_text)
-    return UncertainDate(text, lower, upper, qualifier in ("~", "%"), qualifier in ("?", "%"))
-
-
-def parse_edtf(value: str) -> UncertainDate:
-    """Parse an EDTF value of the supported subset; raise :class:`DateError` naming the problem.
-
-    Lower-case ``x`` is accepted and canonicalised to ``X``; nothing else is rewritten, so ``.edtf`` of a parsed
-    value reparses to the same bounds.
-    """
-    if not isinstance(value, str):
-        raise DateError("a date must be text")
-    if len(value) > _MAX_LEN:
-        raise DateError("date value is too long")
-    text = value.replace("x", "X")
-    if not text:
-        raise DateError("date value is empty")
-    if text.startswith(("-", "Y")):
-        raise DateError("years before 1 or after 9999 are not supported")
-    if text.count("/") > 1:
-        raise DateError("an interval has exactly one '/'")
-    if "/" not in text:
-        return _single(text)
-    start_text, end_text = text.split("/")
-    if start_text in ("", "..") and end_text in ("", ".."):
-        raise DateError("an interval needs at least one known end")
-    start = None if start_text in ("", "..") else _single(start_text)
-    end = None if end_text in ("", "..") else _single(end_text)
-    lower = start.lower if start is not None else dt.date.min
-    upper = end.upper if end is not None else dt.date.max
-    if start is not None and end is not None and start.lower > end.upper:
-        raise DateError("the interval starts after it ends")
-    parts = [p for p in (start, end) if p is not None]
-    return UncertainDate(
-        text, lower, upper, any(p.approximate for p in parts), any(p.uncertain for p in parts)
-    )
-
+# The value types are part of this module's interface too (callers interpret and parse through one import).
+__all__ = ["DateError", "Interpretation", "UncertainDate", "anchor_bounds", "interpret", "mentions_age", "parse_edtf"]
 
 # --- Interpreting what people say -------------------------------------------------------------------------------
-
-JUCHE_OFFSET = 1911  # Juche 1 = 1912
-
-_SEASONS = {"봄": 21, "여름": 22, "가을": 23, "겨울": 24, "spring": 21, "summer": 22, "autumn": 23, "fall": 23,
-            "winter": 24}
-_SEASON_NAMES = {21: ("봄", "spring"), 22: ("여름", "summer"), 23: ("가을", "autumn"), 24: ("겨울", "winter")}
-# Fixed English names: calendar.month_name follows the process locale, which a Korean desktop may have set.
-MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")
-_MONTHS_EN = {name.lower(): i for i, name in enumerate(MONTH_NAMES_EN, 1)} | {
-    name[:3].lower(): i for i, name in enumerate(MONTH_NAMES_EN, 1)} | {"sept": 9}
-_PART_NAMES = {"early": ("초", "early"), "mid": ("중반", "mid"), "late": ("말", "late")}
-
-_APPROX = re.compile(
-    r"쯤|경|무렵|즈음|정도|대략|약|approximately|approx\.?|around|about|circa|roughly|\bca\.|\bc\.|~")
-_UNCERTAIN = re.compile(r"\?|아마도?|\bprobably\b|\bmaybe\b|\bperhaps\b|\bpossibly\b")
-_LUNAR = re.compile(r"음력|\blunar(?: calendar)?\b")
-_JUCHE = re.compile(r"주체\s*(\d{1,3})\s*년?|\bjuche\s*(?:year\s*)?(\d{1,3})\b")
-_ISO = re.compile(r"\b(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?\b")
-_DECADE = re.compile(r"(\d{3})0\s*년대|\b(?:the\s+)?(\d{3})0'?s\b")
-_YEAR = re.compile(r"(\d{4})\s*년?도?")
-_YEAR2 = re.compile(r"(?<![\d\w'])(\d{2})\s*년도?(?!\s*대)|(?<!\w)'(\d{2})\b|\bin\s+(\d{2})$")
-_DECADE2 = re.compile(r"(?<!\d)(\d)0\s*년대|\b(?:the\s+)?'?(\d)0'?s\b")
-_RELATIVE_YEAR = re.compile(r"재작년|그러께|작년|지난해|올해|금년|\bthe year before last\b|\blast year\b|\bthis year\b")
-_RELATIVE_OFFSETS = {"재작년": -2, "그러께": -2, "작년": -1, "지난해": -1, "올해": 0, "금년": 0, "the year before last": -2,
-                     "last year": -1, "this year": 0}
-_LAST_SEASON = re.compile(r"지난\s*(봄|여름|가을|겨울)|\blast\s+(spring|summer|autumn|fall|winter)\b")
-_INTERCALARY = re.compile(r"윤\s*달?\s*(\d{1,2})\s*월|(\d{1,2})\s*월\s*윤달|윤달")
-_MONTH_KO = re.compile(r"(\d{1,2})\s*월")
-_DAY_KO = re.compile(r"(\d{1,2})\s*일")
-_MONTH_EN = re.compile(r"\b(" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\b\.?")
-_DAY_EN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
-_SEASON = re.compile(r"봄|여름|가을|겨울|\bspring\b|\bsummer\b|\bautumn\b|\bfall\b|\bwinter\b")
-_PART = re.compile(
-    r"초순|초반|초기|초|중순|중반|중엽|하순|후반|말기|말|\bearly\b|\bmid(?:dle)?\b(?:\s+of\b)?-?|\blate\b|\bend\s+of\b")
-_FILLER = re.compile(r"[\s,.\-/]|년|\bof\b|\bin\b|\bthe\b|\bon\b|\bsometime\b|\byear\b|에|께")
-
 
 @dataclass(frozen=True)
 class Interpretation:
@@ -256,35 +86,35 @@ def _pivot(two_digits: int, reference: dt.date) -> int:
 
 def _take_year(said: _Said, ctx: _Context | None = None) -> bool:
     """Find the year (Juche, ISO, decade or plain); False if the text names an impossible month."""
-    if (m := said.take(_JUCHE)) is not None:
+    if (m := said.take(words.JUCHE)) is not None:
         said.juche = int(m[1] or m[2])
-        said.year = said.juche + JUCHE_OFFSET
-    if said.year is None and (m := said.take(_ISO)) is not None:
+        said.year = said.juche + words.JUCHE_OFFSET
+    if said.year is None and (m := said.take(words.ISO)) is not None:
         said.year, said.month = int(m[1]), int(m[2])
         said.day = int(m[3]) if m[3] else None
         if said.day is None and said.month in SEASON_MONTHS:
             said.season, said.month = said.month, None  # EDTF season written as 1998-21
         elif not 1 <= said.month <= 12:
             return False
-    if said.year is None and (m := said.take(_DECADE)) is not None:
+    if said.year is None and (m := said.take(words.DECADE)) is not None:
         said.decade = int(m[1] or m[2])
-    if said.year is None and said.decade is None and (m := said.take(_YEAR)) is not None:
+    if said.year is None and said.decade is None and (m := said.take(words.YEAR)) is not None:
         said.year = int(m[1])
     if ctx is None:
         return True
-    if said.year is None and said.decade is None and (m := said.take(_RELATIVE_YEAR)) is not None:
-        said.year = ctx.reference.year + _RELATIVE_OFFSETS[m[0]]
+    if said.year is None and said.decade is None and (m := said.take(words.RELATIVE_YEAR)) is not None:
+        said.year = ctx.reference.year + words.RELATIVE_OFFSETS[m[0]]
         said.relative = m[0]
-    if said.year is None and said.decade is None and (m := said.take(_LAST_SEASON)) is not None:
-        season = _SEASONS[m[1] or m[2]]
+    if said.year is None and said.decade is None and (m := said.take(words.LAST_SEASON)) is not None:
+        season = words.SEASONS[m[1] or m[2]]
         year = ctx.reference.year
-        while _season_bounds(year, season)[1] >= ctx.reference:
+        while season_bounds(year, season)[1] >= ctx.reference:
             year -= 1
         said.year, said.season, said.relative = year, season, m[0]
-    if said.year is None and said.decade is None and (m := said.take(_DECADE2)) is not None:
+    if said.year is None and said.decade is None and (m := said.take(words.DECADE2)) is not None:
         said.decade = _pivot(int(m[1] or m[2]) * 10, ctx.reference) // 10
         said.two_digit = m[0].strip()
-    if said.year is None and said.decade is None and (m := said.take(_YEAR2)) is not None:
+    if said.year is None and said.decade is None and (m := said.take(words.YEAR2)) is not None:
         said.year = _pivot(int(m[1] or m[2] or m[3]), ctx.reference)
         said.two_digit = (m[1] or m[2] or m[3])
     return True
@@ -292,29 +122,29 @@ def _take_year(said: _Said, ctx: _Context | None = None) -> bool:
 
 def _extract(text: str, ctx: _Context | None = None) -> _Said | None:
     said = _Said(text.casefold())
-    said.lunar = said.take(_LUNAR) is not None
+    said.lunar = said.take(words.LUNAR) is not None
     said.rest = said.rest.replace("양력", " ")
-    while said.take(_UNCERTAIN):
+    while said.take(words.UNCERTAIN):
         said.uncertain = True
     if not _take_year(said, ctx):
         return None
-    if ctx is not None and (m := said.take(_INTERCALARY)) is not None:
+    if ctx is not None and (m := said.take(words.INTERCALARY)) is not None:
         said.lunar = said.intercalary = True
         if m[1] or m[2]:
             said.month = int(m[1] or m[2])
-            if (d := said.take(_DAY_KO)) is not None:
+            if (d := said.take(words.DAY_KO)) is not None:
                 said.day = int(d[1])
-    if said.month is None and (m := said.take(_MONTH_KO) or said.take(_MONTH_EN)) is not None:
-        said.month = int(m[1]) if m[1].isdigit() else _MONTHS_EN[m[1]]
-        if said.day is None and (d := said.take(_DAY_KO) or said.take(_DAY_EN)) is not None:
+    if said.month is None and (m := said.take(words.MONTH_KO) or said.take(words.MONTH_EN)) is not None:
+        said.month = int(m[1]) if m[1].isdigit() else words.MONTHS_EN[m[1]]
+        if said.day is None and (d := said.take(words.DAY_KO) or said.take(words.DAY_EN)) is not None:
             said.day = int(d[1])
-    if (m := said.take(_SEASON)) is not None:
-        said.season = _SEASONS[m[0]]
-    if (m := said.take(_PART)) is not None:
+    if (m := said.take(words.SEASON)) is not None:
+        said.season = words.SEASONS[m[0]]
+    if (m := said.take(words.PART)) is not None:
         said.part = _part_code(m[0])
-    while said.take(_APPROX):
+    while said.take(words.APPROX):
         said.approximate = True
-    if _FILLER.sub("", said.rest):
+    if words.FILLER.sub("", said.rest):
         return None
     return said
 
@@ -334,7 +164,7 @@ def _part_interval(said: _Said) -> tuple[str, str] | None:
     if said.year is None:
         return None
     if said.month is not None:
-        days = {"early": (1, 10), "mid": (11, 20), "late": (21, _last_day(said.year, said.month))}[part or "early"]
+        days = {"early": (1, 10), "mid": (11, 20), "late": (21, last_day(said.year, said.month))}[part or "early"]
         return tuple(f"{said.year:04d}-{said.month:02d}-{d:02d}" for d in days)  # type: ignore[return-value]
     first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part or "early"]
     return f"{said.year:04d}-{first:02d}", f"{said.year:04d}-{last:02d}"
@@ -373,16 +203,17 @@ def _describe(said: _Said) -> tuple[str, str]:
         ko, en = f"{said.year}년", f"{said.year}"
     if said.month is not None:
         ko += f" {said.month}월"
-        en = f"{MONTH_NAMES_EN[said.month - 1]} {en}"
+        en = f"{words.MONTH_NAMES_EN[said.month - 1]} {en}"
         if said.day is not None:
             ko += f" {said.day}일"
             en = f"{said.day} {en}"
     if said.season is not None:
-        ko += f" {_SEASON_NAMES[said.season][0]}"
-        en = f"{_SEASON_NAMES[said.season][1]} {en}"
+        ko += f" {words.SEASON_NAMES[said.season][0]}"
+        en = f"{words.SEASON_NAMES[said.season][1]} {en}"
     if said.part is not None:
-        ko += f" {_PART_NAMES[said.part][0]}"
-        en = en.replace("the ", f"the {_PART_NAMES[said.part][1]} ") if said.decade else f"{_PART_NAMES[said.part][1]} {en}"
+        ko += f" {words.PART_NAMES[said.part][0]}"
+        part_en = words.PART_NAMES[said.part][1]
+        en = en.replace("the ", f"the {part_en} ") if said.decade else f"{part_en} {en}"
     quals_ko = [w for flag, w in ((said.approximate, "대략"), (said.uncertain, "불확실")) if flag]
     quals_en = [w for flag, w in ((said.approximate, "approximate"), (said.uncertain, "uncertain")) if flag]
     if said.juche is not None:
@@ -519,7 +350,7 @@ class _AnchorSaid:
 def _anchor_modifier(rest: str) -> _AnchorSaid | None:
     """The modifier said with an anchor ("직후", "2년 전", "right after"); None if words are left over."""
     said = _AnchorSaid(rest)
-    while (m := _UNCERTAIN.search(said.rest)) is not None:
+    while (m := words.UNCERTAIN.search(said.rest)) is not None:
         said.uncertain, said.rest = True, said.rest[: m.start()] + " " + said.rest[m.end():]
     if (m := _N_YEARS.search(said.rest)) is not None:
         count_word, direction = (m[1], m[2]) if m[1] else (m[3], m[4])
@@ -639,7 +470,7 @@ def _interpret_age(text: str, ctx: _Context) -> Interpretation | None:
     age = date_phrases.korean_number(m[2]) if m[2] else date_phrases.english_number(m[3])
     rest = folded[: m.start()] + " " + folded[m.end():]
     approximate = False
-    if (a := _APPROX.search(rest)) is not None:
+    if (a := words.APPROX.search(rest)) is not None:
         approximate, rest = True, rest[: a.start()] + " " + rest[a.end():]
     if age is None or age > 130 or _AGE_FILLER.sub("", rest).replace("age", ""):
         return None
@@ -674,7 +505,7 @@ def _interpret_ago(text: str, ctx: _Context) -> Interpretation | None:
         return None
     count = date_phrases.korean_number(m[1]) if m[1] else date_phrases.english_number(m[2])
     rest = folded[: m.start()] + " " + folded[m.end():]
-    rest = _APPROX.sub("", rest)
+    rest = words.APPROX.sub("", rest)
     if count is None or _AGE_FILLER.sub("", rest):
         return None
     try:

@@ -2,7 +2,7 @@
 
 ``parse_testimony(bytes)`` treats its input as hostile: size caps before decoding, strict UTF-8, duplicate keys,
 NaN/Infinity and over-deep nesting refused, every key and type checked against :mod:`intake_app.records.interchange_schema`,
-codes against the vocabularies, dates with :mod:`intake_app.records.dates`. Errors are :class:`InterchangeError` with the
+codes against the vocabularies, dates with :mod:`intake_app.records.edtf`. Errors are :class:`InterchangeError` with the
 key path first (``victims[0].acts[1].perpetrators[0].rank: expected a string, got 3``); messages never repeat text
 from the input, only key names, types, small numbers and code-like values.
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from intake_app.errors import UsageError
 from intake_app.records import vocabularies
-from intake_app.records.dates import DateError, UncertainDate, parse_edtf
+from intake_app.records.edtf import DateError, UncertainDate, parse_edtf
 from intake_app.records.interchange_model import (
     Act,
     ConsentDecision,

@@ -1,7 +1,7 @@
 """Frozen dataclasses for one testimony as the interchange format carries it.
 
 Attribute names equal the JSON keys (see :mod:`intake_app.records.interchange_schema`). Optional values are ``None``,
-optional lists are empty tuples. Dates are :class:`~intake_app.records.dates.UncertainDate` values, so their derived bounds
+optional lists are empty tuples. Dates are :class:`~intake_app.records.edtf.UncertainDate` values, so their derived bounds
 are at hand (``act.date.lower``); the EDTF text and the words as said (``date_text``) are both kept.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake_app.records.dates import UncertainDate
+from intake_app.records.edtf import UncertainDate
 
 
 @dataclass(frozen=True, kw_only=True)
