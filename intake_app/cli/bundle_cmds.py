@@ -23,6 +23,7 @@ from intake_app.bundles.verify import BundleRefused, pinned, verify_outer
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
 from intake_app.records import conflicts as conflicts_mod
+from intake_app.updates.hq import update_status
 
 SubParsers = argparse._SubParsersAction
 
@@ -278,7 +279,8 @@ def cmd_status(ctx: Context) -> int:
         for device in ring.devices():
             st = device_status(vault.conn, device.key_id)
             devices.append({"key_id": device.key_id, "name": device.name, "revoked_at": device.revoked_at,
-                            "revocation_reason": device.revocation_reason, **st})
+                            "revocation_reason": device.revocation_reason, **st,
+                            **update_status(vault.conn, device.key_id)})
         refusals = [dict(zip(("at", "file", "device", "reason"), r, strict=True)) for r in vault.conn.execute(
             "SELECT at, file_name, device, reason FROM import_refusals ORDER BY id DESC LIMIT 20")]
     lines = []
@@ -294,7 +296,11 @@ def cmd_status(ctx: Context) -> int:
             flags.append("log rewritten in " + ",".join(map(str, d["log_forks"])))
         if d["revoked_at"]:
             flags.append(f"REVOKED {d['revoked_at']}")
+        sent = d["last_update_sent"]
         lines.append(f"{d['key_id']}  {d['name']:<20} last bundle {d['last_seq']:>4}  last seen {d['last_seen'] or '-'}"
+                     + (f"\n  last update sent {sent['seq']} ({sent['created_at']}), acknowledging "
+                        f"{d['bundles_acknowledged']} bundles up to {d['highest_bundle_acknowledged']}" if sent
+                        else "\n  no update sent yet")
                      + (f"\n  {'; '.join(flags)}" if flags else ""))
     if refusals:
         lines.append("recent refusals:")
