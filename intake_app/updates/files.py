@@ -76,4 +76,7 @@ def split_archive(data: bytes) -> tuple[bytes, bytes]:
         raise
     except MalformedError as exc:
         raise uf.UpdateMalformed(f"the update file is not a valid archive ({exc})") from None
+    # minisign does not sign the first line; it is fixed, so that no byte of an update can change unnoticed.
+    if not parts[1].startswith(f"untrusted comment: {uf.DOC_SIG_COMMENT}\n".encode("ascii")):
+        raise uf.UpdateMalformed("the update's signature file does not start with its fixed first line")
     return parts[0], parts[1]

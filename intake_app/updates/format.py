@@ -244,7 +244,8 @@ def parse_key_change(raw: Any) -> SignedKeyChange:
     if change.signing_key is not None and change.signing_key.same_as(change.previous_signing_key):
         raise UpdateMalformed("update: a key change replaces a signing key by itself")
     signature = item["signature"]
-    if not isinstance(signature, str) or len(signature.encode("utf-8")) > MAX_SIGNATURE:
+    if (not isinstance(signature, str) or len(signature.encode("utf-8")) > MAX_SIGNATURE
+            or not signature.startswith(f"untrusted comment: {KEY_CHANGE_SIG_COMMENT}\n")):
         raise UpdateMalformed("update: bad key change signature")
     return SignedKeyChange(change, change.to_bytes(), signature)
 
