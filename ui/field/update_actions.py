@@ -1,0 +1,59 @@
+"""The interviewer's menu actions for what comes back from headquarters: import an update, remove what HQ received.
+
+``InterviewerPages`` creates one ``FieldUpdateActions`` and adds its actions to the Testimonies menu; after an import
+(which may have purged, when the setting says so) or a removal the testimony list is refreshed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
+
+from ui.common.db_worker import DbWorker
+from ui.field.purge_dialog import PurgeDialog
+from ui.field.update_dialog import UpdateImportDialog
+from ui.i18n import tr
+
+
+class FieldUpdateActions:
+    def __init__(self, window: QWidget, worker: DbWorker, role: str, refresh: Callable[[], None]) -> None:
+        self.window = window
+        self.worker = worker
+        self.refresh = refresh
+        self.dialog: QDialog | None = None
+        self.import_action = QAction(window)
+        self.import_action.triggered.connect(self.open_import)
+        self.purge_action = QAction(window)
+        self.purge_action.triggered.connect(self.open_purge)
+        for action in (self.import_action, self.purge_action):
+            action.setEnabled(role == "field")
+
+    def add_to(self, menu: QMenu) -> None:
+        menu.addAction(self.import_action)
+        menu.addAction(self.purge_action)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.import_action.setText(tr("&Import update from headquarters…"))
+        self.purge_action.setText(tr("&Remove what headquarters has received…"))
+
+    def open_import(self) -> UpdateImportDialog:
+        dialog = UpdateImportDialog(self.worker, self.window)
+        dialog.imported.connect(lambda _: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_purge(self) -> PurgeDialog:
+        dialog = PurgeDialog(self.worker, self.window)
+        dialog.purged.connect(lambda _: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def clear_content(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
