@@ -51,3 +51,10 @@ KO_UPDATES: dict[str, str] = {
     '&Import update from headquarters…': '본부 업데이트 가져오기(&I)…',
     '&Remove what headquarters has received…': '본부가 받은 증언 삭제(&R)…',
 }
+KO_UPDATES.update({
+    # ---- HQ: devices page (ui/hq/devices_page.py)
+    'Last update sent': '마지막으로 보낸 업데이트',
+    'Bundles acknowledged': '수령 확인한 번들',
+    '{seq} on {when}': '{seq}번 ({when})',
+    '{count} (up to {seq})': '{count}개 ({seq}번까지)',
+})
