@@ -12,7 +12,6 @@ and policy minimums. Everything is cumulative, so a lost update is made good by 
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -247,7 +246,14 @@ def parse_key_change(raw: Any) -> SignedKeyChange:
     if (not isinstance(signature, str) or len(signature.encode("utf-8")) > MAX_SIGNATURE
             or not signature.startswith(f"untrusted comment: {KEY_CHANGE_SIG_COMMENT}\n")):
         raise UpdateMalformed("update: bad key change signature")
-    return SignedKeyChange(change, change.to_bytes(), signature)
+    data = change.to_bytes()
+    try:
+        same = canonical(doc) == data
+    except (ValueError, RecursionError):
+        same = False
+    if not same:  # the signature covers exactly these bytes: the object must be their canonical spelling
+        raise UpdateMalformed("update: a key change is not in canonical form")
+    return SignedKeyChange(change, data, signature)
 
 
 def parse_vocabulary_addition(raw: Any) -> VocabularyAddition:
@@ -262,6 +268,53 @@ def parse_vocabulary_addition(raw: Any) -> VocabularyAddition:
     return VocabularyAddition(name, entry)
 
 
+def _receipts(raw: Any) -> tuple[Receipt, ...]:
+    receipts = []
+    for r in _list(raw, MAX_RECEIPTS, "receipt"):
+        r = _obj(r, {"sequence", "manifest_sha256"}, "a receipt")  # noqa: PLW2901
+        receipts.append(Receipt(_int(r["sequence"], "receipt number", 1, 2**63 - 1),
+                                _str(r["manifest_sha256"], _HEX64, "receipt manifest hash")))
+    if receipts != sorted(set(receipts), key=lambda x: (x.seq, x.manifest_sha256)):
+        raise UpdateMalformed("update: receipts are not sorted and unique")
+    return tuple(receipts)
+
+
+def _key_changes(raw: Any) -> tuple[SignedKeyChange, ...]:
+    changes = tuple(parse_key_change(k) for k in _list(raw, MAX_KEY_CHANGES, "key change"))
+    first = changes[0].change.index if changes else 1
+    if [k.change.index for k in changes] != list(range(first, first + len(changes))):
+        raise UpdateMalformed("update: key changes are not numbered consecutively")
+    return changes
+
+
+def _revocations(raw: Any) -> tuple[Revocation, ...]:
+    revocations = []
+    for r in _list(raw, MAX_REVOCATIONS, "revocation"):
+        r = _obj(r, {"device", "public_key", "revoked_at", "accept_up_to"}, "a revocation")  # noqa: PLW2901
+        key = _signing_key(r["public_key"], "revoked device key")
+        device = _str(r["device"], _KEYID, "revoked device")
+        if key.key_id_hex != device:
+            raise UpdateMalformed("update: a revocation names a key of another device")
+        revocations.append(Revocation(device, r["public_key"], _str(r["revoked_at"], _TIME, "revocation time"),
+                                      _int(r["accept_up_to"], "revocation bundle number", 0, 2**63 - 1)))
+    if [r.device for r in revocations] != sorted({r.device for r in revocations}):
+        raise UpdateMalformed("update: revocations are not sorted and unique")
+    return tuple(revocations)
+
+
+def _vocabulary(raw: Any) -> tuple[VocabularyAddition, ...]:
+    vocab = [parse_vocabulary_addition(v) for v in _list(raw, MAX_VOCABULARY, "vocabulary")]
+    if [(v.vocabulary, v.code) for v in vocab] != sorted({(v.vocabulary, v.code) for v in vocab}):
+        raise UpdateMalformed("update: vocabulary additions are not sorted and unique")
+    return tuple(vocab)
+
+
+def _policy(raw: Any) -> dict[str, int | None]:
+    policy = _obj(raw, set(POLICY_RANGES), "policy")
+    return {name: None if policy[name] is None else _int(policy[name], f"policy {name}", low, high)
+            for name, (low, high) in POLICY_RANGES.items()}
+
+
 def parse_doc(data: bytes) -> UpdateDoc:
     """Parse and check ``update.json``; it must be canonical, so its hash is well defined. Signature not checked."""
     if len(data) > MAX_DOC:
@@ -274,41 +327,14 @@ def parse_doc(data: bytes) -> UpdateDoc:
                      "key_changes", "revocations", "vocabulary", "policy"}, "update.json")
     if doc["format"] != FORMAT or doc["version"] != VERSION:
         raise UpdateMalformed("update: not a version 1 Testimony Intake HQ update")
-    if canonical(doc) != data:
+    try:
+        canonical_bytes = canonical(doc)
+    except (ValueError, RecursionError):  # NaN or Infinity, which json.loads accepts and canonical JSON has not
+        raise UpdateMalformed("update: update.json is not in canonical form") from None
+    if canonical_bytes != data:
         raise UpdateMalformed("update: update.json is not in canonical form")
-    receipts = []
-    for r in _list(doc["receipts"], MAX_RECEIPTS, "receipt"):
-        r = _obj(r, {"sequence", "manifest_sha256"}, "a receipt")  # noqa: PLW2901
-        receipts.append(Receipt(_int(r["sequence"], "receipt number", 1, 2**63 - 1),
-                                _str(r["manifest_sha256"], _HEX64, "receipt manifest hash")))
-    if receipts != sorted(set(receipts), key=lambda x: (x.seq, x.manifest_sha256)):
-        raise UpdateMalformed("update: receipts are not sorted and unique")
-    changes = tuple(parse_key_change(k) for k in _list(doc["key_changes"], MAX_KEY_CHANGES, "key change"))
-    if [k.change.index for k in changes] != list(range(changes[0].change.index, changes[0].change.index + len(changes))
-                                                  if changes else []):
-        raise UpdateMalformed("update: key changes are not numbered consecutively")
-    revocations = []
-    for r in _list(doc["revocations"], MAX_REVOCATIONS, "revocation"):
-        r = _obj(r, {"device", "public_key", "revoked_at", "accept_up_to"}, "a revocation")  # noqa: PLW2901
-        key = _signing_key(r["public_key"], "revoked device key")
-        device = _str(r["device"], _KEYID, "revoked device")
-        if key.key_id_hex != device:
-            raise UpdateMalformed("update: a revocation names a key of another device")
-        revocations.append(Revocation(device, r["public_key"], _str(r["revoked_at"], _TIME, "revocation time"),
-                                      _int(r["accept_up_to"], "revocation bundle number", 0, 2**63 - 1)))
-    if [r.device for r in revocations] != sorted({r.device for r in revocations}):
-        raise UpdateMalformed("update: revocations are not sorted and unique")
-    vocab = [parse_vocabulary_addition(v) for v in _list(doc["vocabulary"], MAX_VOCABULARY, "vocabulary")]
-    if [(v.vocabulary, v.code) for v in vocab] != sorted({(v.vocabulary, v.code) for v in vocab}):
-        raise UpdateMalformed("update: vocabulary additions are not sorted and unique")
-    policy = _obj(doc["policy"], set(POLICY_RANGES), "policy")
-    checked: dict[str, int | None] = {}
-    for name, (low, high) in POLICY_RANGES.items():
-        checked[name] = None if policy[name] is None else _int(policy[name], f"policy {name}", low, high)
     return UpdateDoc(_str(doc["device"], _KEYID, "device"), _int(doc["sequence"], "sequence", 1, 2**63 - 1),
                      _str(doc["created_at"], _TIME, "created_at"), _signing_key(doc["hq_signing_key"], "HQ signing key"),
-                     tuple(receipts), changes, tuple(revocations), tuple(vocab), checked)
+                     _receipts(doc["receipts"]), _key_changes(doc["key_changes"]), _revocations(doc["revocations"]),
+                     _vocabulary(doc["vocabulary"]), _policy(doc["policy"]))
 
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
