@@ -232,6 +232,7 @@ def cmd_verify(ctx: Context) -> int:
             if check.ok:
                 state.record(outer)
         results.append(item)
+    _warn_revoked(ctx, results)
     ok = all(r["valid"] for r in results)
     lines = []
     for r in results:
@@ -244,6 +245,24 @@ def cmd_verify(ctx: Context) -> int:
     if not ok:
         raise RefusedError(f"{sum(not r['valid'] for r in results)} of {len(results)} bundles failed verification")
     return 0
+
+
+def _warn_revoked(ctx: Context, results: list[dict[str, object]]) -> None:
+    """With an explicit --vault (a field laptop that imported HQ updates): name bundles of devices HQ revoked."""
+    if not ctx.opt("vault") or not any(r.get("device") for r in results):
+        return
+    from intake_app.updates.field import revoked  # noqa: PLC0415 - only when a vault is given
+
+    with ctx.open_vault() as vault:
+        if vault.role != "field":
+            return
+        for r in results:
+            info = revoked(vault.conn, str(r["device"])) if r.get("device") else None
+            if info is not None:
+                r["revoked"] = info
+                r["note"] = (f"{r.get('note') or ''} HQ revoked device {info['key_id']} on {info['revoked_at']} "
+                             f"(its bundles after number {info['accept_up_to']} are not trusted)").strip()
+                ctx.warn(f"bundle {r['file']} is from device {info['key_id']}, which HQ revoked on {info['revoked_at']}")
 
 
 def cmd_import(ctx: Context) -> int:

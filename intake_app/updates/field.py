@@ -5,6 +5,7 @@ is not pinned and not reached by a valid chain — refuses the whole file before
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -253,6 +254,22 @@ def field_policy(conn: Connection) -> dict[str, int | None]:
     return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_RANGES}
 
 
+def days_since_export(conn: Connection, now: dt.datetime | None = None) -> int:
+    """Whole days since the last bundle export (or, before the first, since the vault was made)."""
+    row = conn.execute("SELECT max(created_at) FROM exports").fetchone()
+    since = row[0] if row and row[0] else conn.execute(
+        "SELECT value FROM vault_meta WHERE key = 'created_at'").fetchone()[0]
+    then = dt.datetime.strptime(str(since), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    return max(0, ((now or dt.datetime.now(dt.UTC)) - then).days)
+
+
+def export_due(conn: Connection, now: dt.datetime | None = None) -> int | None:
+    """Days since the last export when HQ's policy says a reminder is due (more than its maximum), else None."""
+    limit = field_policy(conn)["max_days_between_exports"]
+    days = days_since_export(conn, now)
+    return days if limit is not None and days > limit else None
+
+
 def revoked(conn: Connection, key_id: str) -> dict[str, Any] | None:
     """HQ's revocation of ``key_id`` as announced in an update, or None: to warn when handed that device's files."""
     row = conn.execute("SELECT revoked_at, accept_up_to FROM known_revocations WHERE key_id = ?",
@@ -270,5 +287,7 @@ def status(conn: Connection) -> dict[str, Any]:
         "revocations": [str(r[0]) for r in conn.execute("SELECT key_id FROM known_revocations ORDER BY key_id")],
         "auto_purge": auto_purge_enabled(conn),
         "purgeable": len(purge.purgeable(conn)),
+        "days_since_export": days_since_export(conn),
+        "export_due": export_due(conn) is not None,
         "signing_key_fingerprints": [k.fingerprint() for k in pinned_signing_keys(conn)],
     }

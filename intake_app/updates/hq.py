@@ -115,7 +115,8 @@ def add_vocabulary(vault: Vault, data: bytes) -> list[tuple[str, str]]:
                 raise UsageError(f"entries[{i}] is not a vocabulary entry") from None
             verdict = vocab_mod.classify(vault.conn, item.vocabulary, item.entry)
             if verdict != "new":
-                raise RefusedError(f"entries[{i}] ({item.code}): {verdict}; nothing was added")
+                why = "already there" if verdict == "same" else verdict
+                raise RefusedError(f"entries[{i}] ({item.code}): {why}; nothing was added")
             vault.conn.execute("INSERT INTO vocabulary_additions (vocabulary, code, entry, added_at)"
                                " VALUES (?, ?, ?, ?)", (item.vocabulary, item.code,
                                                         json.dumps(item.entry, ensure_ascii=False, sort_keys=True),

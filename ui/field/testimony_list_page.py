@@ -311,6 +311,7 @@ class InterviewerPages:
     def open_export(self) -> None:
         self.editor.autosave.flush()
         dialog = ExportDialog(self.worker, self.window)
+        dialog.finished.connect(lambda _: self.updates.policy.refresh())  # an export clears the reminder
         self.dialog = dialog
         dialog.open()
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu
 
 from ui.common.db_worker import DbWorker
+from ui.field.policy_banner import PolicyWatcher
 from ui.field.purge_dialog import PurgeDialog
 from ui.field.update_dialog import UpdateImportDialog
 from ui.i18n import tr
 
 
 class FieldUpdateActions:
-    def __init__(self, window: QWidget, worker: DbWorker, role: str, refresh: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, worker: DbWorker, role: str, refresh: Callable[[], None]) -> None:
         self.window = window
         self.worker = worker
         self.refresh = refresh
+        self.policy = PolicyWatcher(window, worker)
         self.dialog: QDialog | None = None
         self.import_action = QAction(window)
         self.import_action.triggered.connect(self.open_import)
@@ -34,17 +36,23 @@ class FieldUpdateActions:
         menu.addAction(self.import_action)
         menu.addAction(self.purge_action)
         self.retranslate()
+        self.policy.refresh()
 
     def retranslate(self) -> None:
         self.import_action.setText(tr("&Import update from headquarters…"))
         self.purge_action.setText(tr("&Remove what headquarters has received…"))
+        self.policy.retranslate()
 
     def open_import(self) -> UpdateImportDialog:
         dialog = UpdateImportDialog(self.worker, self.window)
-        dialog.imported.connect(lambda _: self.refresh())
+        dialog.imported.connect(self._imported)
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _imported(self, _result: object) -> None:
+        self.refresh()
+        self.policy.refresh()  # the update may have brought a new policy
 
     def open_purge(self) -> PurgeDialog:
         dialog = PurgeDialog(self.worker, self.window)

@@ -58,3 +58,8 @@ KO_UPDATES.update({
     '{seq} on {when}': '{seq}번 ({when})',
     '{count} (up to {seq})': '{count}개 ({seq}번까지)',
 })
+KO_UPDATES.update({
+    # ---- field: HQ policy (ui/field/policy_banner.py)
+    'No bundle exported for {days} days: headquarters asks for one at least every {limit} days.':
+        '{days}일 동안 번들을 내보내지 않았습니다. 본부는 적어도 {limit}일마다 한 번 내보내기를 요청합니다.',
+})

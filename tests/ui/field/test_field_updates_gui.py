@@ -4,6 +4,7 @@ and the testimony list shrinks; with the setting on, the next import removes wha
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from intake_app.bundles.export import export_bundle
 from intake_app.bundles.importer import Importer
-from intake_app.updates.hq import export_updates
+from intake_app.updates.hq import export_updates, set_policy
 from tests.bundles.test_merge_properties import PASSPHRASE
 from tests.updates.helpers import add_marked, opened, setup_pair
 from ui.common.settings_store import UiSettings
@@ -41,8 +42,12 @@ def test_import_update_through_the_file_dialog_then_remove_what_hq_received(qtbo
         add_marked(f, "B", with_attachment=False)
         bundle = export_bundle(f, usb).path
         kept = add_marked(f, "C", with_attachment=False)
+        # As if that bundle was made ten days ago: HQ's policy below asks for one at least every seven days.
+        ten_days_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        f.conn.execute("UPDATE exports SET created_at = ?", (ten_days_ago,))
     with opened(hq_path) as hq:
         assert Importer(hq).import_file(bundle).status == "imported"
+        set_policy(hq, {"auto_lock_minutes": 2, "max_days_between_exports": 7})
         (sent,) = export_updates(hq, usb, device)
 
     session = Session(laptop, UiSettings(), settings_path)
@@ -57,6 +62,7 @@ def test_import_update_through_the_file_dialog_then_remove_what_hq_received(qtbo
         assert pages is not None
         model = pages.list_page.model
         qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)
+        assert session.idle.timeout_ms() == 5 * 60_000 and pages.updates.policy.reminder.isHidden()
 
         dialog = pages.updates.open_import()
         qtbot.waitUntil(dialog.auto_purge.isEnabled, timeout=WAIT_MS)
@@ -70,6 +76,11 @@ def test_import_update_through_the_file_dialog_then_remove_what_hq_received(qtbo
         assert dialog.result_info.acknowledged_bundles == [1]
         assert "Bundles headquarters has received intact: 1" in dialog.result_label.text()
         qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)  # the setting is off: nothing removed yet
+        # HQ's policy is in force: the app locks after 2 idle minutes (not the 5 chosen), and reminds to export.
+        qtbot.waitUntil(lambda: session.idle.timeout_ms() == 2 * 60_000, timeout=WAIT_MS)
+        reminder = pages.updates.policy.reminder
+        qtbot.waitUntil(lambda: not reminder.isHidden(), timeout=WAIT_MS)
+        assert "10 days" in reminder.text() and "every 7 days" in reminder.text()
         # The same file again is a replay: refused, the reason shown, nothing changed.
         dialog.result_info = None
         QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -96,6 +107,8 @@ def test_import_update_through_the_file_dialog_then_remove_what_hq_received(qtbo
         done: list[object] = []
         worker.submit(lambda ctx: export_bundle(ctx.vault, usb), on_done=done.append)
         qtbot.waitUntil(lambda: bool(done), timeout=WAIT_MS)
+        pages.updates.policy.refresh()  # as the export dialog does when it closes
+        qtbot.waitUntil(reminder.isHidden, timeout=WAIT_MS)
         with opened(hq_path) as hq:
             assert Importer(hq).import_file(done[0].path).status == "imported"  # type: ignore[attr-defined]
             later = tmp_path / "later"
