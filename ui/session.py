@@ -57,6 +57,7 @@ class Session(QObject):
         self.interviewer_pages: InterviewerPages | None = None
         self.erase_hold_ms = HOLD_MS
         self.idle = IdleLock(settings.auto_lock_minutes * 60_000, self)
+        self.lock_policy_minutes: int | None = None  # HQ's auto-lock limit, once a field vault has told it
         self.idle.idle.connect(self.lock)
         self.gate = GateWindow(vault_path, settings.language)
         self.gate.unlocked.connect(self._on_unlocked)
@@ -86,6 +87,7 @@ class Session(QObject):
             self.hq_pages = install_hq_pages(self.main_window, self.db_worker)
         else:
             self.interviewer_pages = InterviewerPages(self.main_window, self.db_worker, vault.role)
+            self.interviewer_pages.updates.policy.lock_limit_minutes.connect(self._apply_lock_policy)
             self.interviewer_pages.install()
         self.main_window.show()
         self.main_window.activateWindow()
@@ -159,10 +161,19 @@ class Session(QObject):
         """Use the new settings now (language, idle timeout) and store them."""
         self.settings = settings
         set_language(resolve_language(settings.language))
-        self.idle.set_timeout_ms(settings.auto_lock_minutes * 60_000)
+        self.idle.set_timeout_ms(self._lock_minutes() * 60_000)
         # A read-only or full config directory must not stop the app: the settings then last for this run only.
         with contextlib.suppress(OSError):
             save_settings(self.settings_path, settings)
+
+    def _apply_lock_policy(self, minutes: int) -> None:
+        """HQ's policy (from an update): lock after at most ``minutes``; the interviewer may choose fewer."""
+        self.lock_policy_minutes = minutes
+        self.idle.set_timeout_ms(self._lock_minutes() * 60_000)
+
+    def _lock_minutes(self) -> int:
+        limit = self.lock_policy_minutes
+        return self.settings.auto_lock_minutes if limit is None else min(self.settings.auto_lock_minutes, limit)
 
     def _on_language_chosen(self, choice: str) -> None:
         self.apply_settings(UiSettings(language=choice, auto_lock_minutes=self.settings.auto_lock_minutes))

@@ -23,6 +23,7 @@ from intake_app.bundles.verify import BundleRefused, pinned, verify_outer
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
 from intake_app.records import conflicts as conflicts_mod
+from intake_app.updates.hq import update_status
 
 SubParsers = argparse._SubParsersAction
 
@@ -231,6 +232,7 @@ def cmd_verify(ctx: Context) -> int:
             if check.ok:
                 state.record(outer)
         results.append(item)
+    _warn_revoked(ctx, results)
     ok = all(r["valid"] for r in results)
     lines = []
     for r in results:
@@ -243,6 +245,24 @@ def cmd_verify(ctx: Context) -> int:
     if not ok:
         raise RefusedError(f"{sum(not r['valid'] for r in results)} of {len(results)} bundles failed verification")
     return 0
+
+
+def _warn_revoked(ctx: Context, results: list[dict[str, object]]) -> None:
+    """With an explicit --vault (a field laptop that imported HQ updates): name bundles of devices HQ revoked."""
+    if not ctx.opt("vault") or not any(r.get("device") for r in results):
+        return
+    from intake_app.updates.field import revoked  # noqa: PLC0415 - only when a vault is given
+
+    with ctx.open_vault() as vault:
+        if vault.role != "field":
+            return
+        for r in results:
+            info = revoked(vault.conn, str(r["device"])) if r.get("device") else None
+            if info is not None:
+                r["revoked"] = info
+                r["note"] = (f"{r.get('note') or ''} HQ revoked device {info['key_id']} on {info['revoked_at']} "
+                             f"(its bundles after number {info['accept_up_to']} are not trusted)").strip()
+                ctx.warn(f"bundle {r['file']} is from device {info['key_id']}, which HQ revoked on {info['revoked_at']}")
 
 
 def cmd_import(ctx: Context) -> int:
@@ -278,7 +298,8 @@ def cmd_status(ctx: Context) -> int:
         for device in ring.devices():
             st = device_status(vault.conn, device.key_id)
             devices.append({"key_id": device.key_id, "name": device.name, "revoked_at": device.revoked_at,
-                            "revocation_reason": device.revocation_reason, **st})
+                            "revocation_reason": device.revocation_reason, **st,
+                            **update_status(vault.conn, device.key_id)})
         refusals = [dict(zip(("at", "file", "device", "reason"), r, strict=True)) for r in vault.conn.execute(
             "SELECT at, file_name, device, reason FROM import_refusals ORDER BY id DESC LIMIT 20")]
     lines = []
@@ -294,7 +315,11 @@ def cmd_status(ctx: Context) -> int:
             flags.append("log rewritten in " + ",".join(map(str, d["log_forks"])))
         if d["revoked_at"]:
             flags.append(f"REVOKED {d['revoked_at']}")
+        sent = d["last_update_sent"]
         lines.append(f"{d['key_id']}  {d['name']:<20} last bundle {d['last_seq']:>4}  last seen {d['last_seen'] or '-'}"
+                     + (f"\n  last update sent {sent['seq']} ({sent['created_at']}), acknowledging "
+                        f"{d['bundles_acknowledged']} bundles up to {d['highest_bundle_acknowledged']}" if sent
+                        else "\n  no update sent yet")
                      + (f"\n  {'; '.join(flags)}" if flags else ""))
     if refusals:
         lines.append("recent refusals:")

@@ -42,6 +42,13 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p.add_argument("id")
     p.set_defaults(func=cmd_delete)
 
+    p = tsub.add_parser("purge", help="field: remove beyond recovery what HQ acknowledged receiving",
+                        parents=[common])
+    p.add_argument("--acknowledged", action="store_true", required=True,
+                   help="every testimony whose revisions are all in bundles HQ acknowledged, not edited since")
+    p.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    p.set_defaults(func=cmd_purge)
+
     p = sub.add_parser("search", help="ranked full-text search (Korean and English)", parents=[common])
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
@@ -137,6 +144,21 @@ def cmd_delete(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         result = RecordStore(vault).delete(ctx.opt("id"))
     ctx.emit(dataclasses.asdict(result), f"deleted {result.record_id} (revision {result.revision})")
+    return 0
+
+
+def cmd_purge(ctx: Context) -> int:
+    from intake_app.records.purge import purge_acknowledged  # noqa: PLC0415 - only this command needs it
+
+    with ctx.open_vault() as vault:
+        result = purge_acknowledged(vault, dry_run=ctx.opt("dry_run"))
+    doc = {"dry_run": result.dry_run, "testimonies": result.count, "revisions": result.revisions,
+           "attachments": result.attachments, "acknowledged_bundles": list(result.acknowledged_bundles),
+           "records": list(result.records)}
+    verb = "would remove" if result.dry_run else "removed"
+    acked = ", ".join(map(str, result.acknowledged_bundles)) or "none"
+    ctx.emit(doc, f"{verb} {result.count} testimonies ({result.revisions} revisions, {result.attachments} "
+                  f"attachments) that HQ acknowledged; bundles acknowledged: {acked}")
     return 0
 
 

@@ -165,6 +165,14 @@ class SearchIndex:
         self._conn.execute("DELETE FROM search_text WHERE id = ?", (row[0],))
         self._conn.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
 
+    def merge_segments(self) -> None:
+        """Rewrite every FTS5 index as one segment ('optimize'), which drops the postings of removed documents: a
+        contentless delete only records a tombstone, and the deleted document's tokens stay in the old segments until
+        they are merged (the purge needs them gone). Runs in the caller's transaction; with secure_delete the freed
+        pages are zeroed."""
+        for table in _FTS_TABLES:
+            self._conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+
     # ------------------------------------------------------------------------------------------- reading
 
     def count(self, query: str) -> int:

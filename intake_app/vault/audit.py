@@ -24,7 +24,7 @@ ACTIONS = frozenset(
     {
         "vault_created", "create", "edit", "delete", "merge", "resolve_conflict", "attach", "view_attachment",
         "extract_attachment", "export", "import", "import_refused", "enrol_device", "revoke_device", "pin_recipient",
-        "passphrase_changed",
+        "passphrase_changed", "update_export", "update_import", "hq_key_change", "purge",
     }
 )
 

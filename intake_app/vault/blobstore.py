@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
+from crypto.atomic_file import overwrite_and_unlink
 from crypto.blob_cipher import DEFAULT_CHUNK_LOG2, KEY_LEN, BlobReader, BlobWriter
 from crypto.errors import CryptoError
 from intake_app.errors import RefusedError, UsageError
@@ -305,6 +306,20 @@ class BlobStore:
         except OSError as exc:
             raise RefusedError(f"could not delete the attachment: {exc.strerror}") from exc
         _fsync_dir(self.root)
+        return True
+
+    def destroy(self, blob_id: str) -> bool:
+        """Overwrite the blob's file in place with random bytes, fsync, unlink it and fsync the folder; False if it
+        was not there. Used by the purge: the key row is already gone, and the ciphertext goes too."""
+        path = self._path(blob_id)
+        if not path.is_file() or path.is_symlink():
+            return False
+        try:
+            overwrite_and_unlink(path)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise RefusedError(f"could not destroy the attachment: {exc.strerror}") from exc
         return True
 
     def iter_ids(self) -> Iterator[str]:

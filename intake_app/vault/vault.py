@@ -218,7 +218,15 @@ class Vault:
         if "attachments" not in tables:
             return []
         known = [str(r[0]) for r in self.conn.execute("SELECT blob_id FROM attachments")]
-        return BlobStore(self.path / BLOBS_DIR).sweep_orphans(known, min_age_seconds=3600)
+        store = BlobStore(self.path / BLOBS_DIR)
+        if "purge_pending_blobs" in tables:
+            # A purge committed but was cut off before overwriting these blobs: overwrite them now, before a plain
+            # unlink by the sweep could leave their ciphertext in free blocks.
+            for (blob_id,) in self.conn.execute("SELECT blob_id FROM purge_pending_blobs").fetchall():
+                store.destroy(str(blob_id))
+                with Transaction(self.conn):
+                    self.conn.execute("DELETE FROM purge_pending_blobs WHERE blob_id = ?", (blob_id,))
+        return store.sweep_orphans(known, min_age_seconds=3600)
 
     def lock(self) -> None:
         """Close the database and overwrite the in-memory copy of the data key (best effort in Python)."""

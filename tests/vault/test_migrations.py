@@ -33,6 +33,15 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
         ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
 }
 
+# Issue 17's schema (updates and purge), by module rather than by number: the integrator renumbers at merge.
+UPDATES_VERSION = next(v for v, up in migrations.MIGRATIONS if up.__module__.endswith("_updates_and_purge"))
+SAMPLE_ROWS[UPDATES_VERSION] = [
+    ("INSERT INTO acknowledged_bundles VALUES (1, 'm', 1, 't')", "SELECT update_seq FROM acknowledged_bundles", 1),
+    ("INSERT INTO purged_revisions VALUES ('rev', 'r-1', 'h', 1, 't')", "SELECT exported_in FROM purged_revisions", 1),
+    ("INSERT INTO updates_sent VALUES ('0011223344556677', 1, 's', 't', 'f', 2, 2)",
+     "SELECT receipts FROM updates_sent", 2),
+]
+
 
 def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)
@@ -72,4 +81,18 @@ def test_v4_backfills_each_bundles_leaves_from_the_device_log(tmp_path: Path) ->
     leaf = conn.execute("SELECT leaf FROM device_leaves").fetchone()[0]
     migrations.migrate(conn, db)
     assert conn.execute("SELECT leaves FROM bundles").fetchone()[0] == leaf
+    conn.close()
+
+
+def test_updates_schema_adds_empty_tables_and_keeps_the_audit_triggers(tmp_path: Path) -> None:
+    db = tmp_path / DB_FILE
+    _build_at(db, UPDATES_VERSION - 1)
+    conn = open_encrypted(db, KEY)
+    migrations.migrate(conn, db)
+    for table in ("updates_sent", "hq_key_changes", "update_policy", "vocabulary_additions", "updates_received",
+                  "acknowledged_bundles", "known_revocations", "hq_chain_applied", "purged_revisions",
+                  "purge_pending_blobs"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    with pytest.raises(Exception, match="append-only"):
+        conn.execute("DELETE FROM audit_log")
     conn.close()

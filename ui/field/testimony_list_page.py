@@ -36,6 +36,7 @@ from ui.common.testimony_list_model import Column, TestimonyListModel, default_h
 from ui.field.editor import TestimonyEditor
 from ui.field.export_dialog import ExportDialog
 from ui.field.history_view import HistoryDialog
+from ui.field.update_actions import FieldUpdateActions
 from ui.i18n import current_language, tr
 from ui.start.hq_pin_page import HqPinDialog
 
@@ -260,6 +261,7 @@ class InterviewerPages:
         self.pin_action = QAction(window)
         self.pin_action.triggered.connect(self.open_pin)
         self.pin_action.setEnabled(role == "field")
+        self.updates = FieldUpdateActions(window, worker, role, self.list_page.refresh)
         self.menu = QMenu(window)
 
     def install(self) -> None:
@@ -272,6 +274,8 @@ class InterviewerPages:
         self.menu.addAction(self.export_action)
         self.menu.addSeparator()
         self.menu.addAction(self.pin_action)
+        self.menu.addSeparator()
+        self.updates.add_to(self.menu)
         window.menuBar().addMenu(self.menu)
         toolbar = window.toolbar
         toolbar.addAction(self.new_action)
@@ -284,6 +288,7 @@ class InterviewerPages:
         self.new_action.setText(tr("&New testimony"))
         self.export_action.setText(tr("E&xport bundle…"))
         self.pin_action.setText(tr("Add &headquarters key…"))
+        self.updates.retranslate()
 
     def show_list(self) -> None:
         self.window.show_page("testimonies-list")
@@ -306,6 +311,7 @@ class InterviewerPages:
     def open_export(self) -> None:
         self.editor.autosave.flush()
         dialog = ExportDialog(self.worker, self.window)
+        dialog.finished.connect(lambda _: self.updates.policy.refresh())  # an export clears the reminder
         self.dialog = dialog
         dialog.open()
 
@@ -318,6 +324,7 @@ class InterviewerPages:
         """On lock: drafts are flushed, every model and view emptied, dialogs closed."""
         self.editor.clear_content()
         self.list_page.clear_content()
+        self.updates.clear_content()
         if self.dialog is not None:
             reject = getattr(self.dialog, "reject", None)
             if callable(reject):

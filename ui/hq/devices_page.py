@@ -39,6 +39,7 @@ from intake_app.bundles.importer import device_status
 from intake_app.bundles.keyring import Device, parse_device_key_file, read_key_file
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError
+from intake_app.updates.hq import update_status
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import fingerprint_digits, heading_label
@@ -46,7 +47,7 @@ from ui.common.refusal_reasons import translate_reason
 from ui.i18n import N_, tr
 
 COLUMNS = (N_("Name"), N_("Key id"), N_("Fingerprint"), N_("Enrolled"), N_("State"), N_("Last bundle"),
-           N_("Missing bundles"), N_("Forks"), N_("Last seen"))
+           N_("Missing bundles"), N_("Forks"), N_("Last seen"), N_("Last update sent"), N_("Bundles acknowledged"))
 _WARN = QColor("#b00020")
 
 
@@ -58,11 +59,28 @@ class DeviceRow:
 
 def load_devices(ctx: JobContext) -> list[DeviceRow]:
     """Every enrolled device with its bundle bookkeeping (runs on the DB worker)."""
-    return [DeviceRow(d, device_status(ctx.vault.conn, d.key_id)) for d in ctx.keyring.devices()]
+    conn = ctx.vault.conn
+    return [DeviceRow(d, device_status(conn, d.key_id) | update_status(conn, d.key_id)) for d in ctx.keyring.devices()]
 
 
 def _numbers(values: list[int]) -> str:
     return ", ".join(str(v) for v in values)
+
+
+def _update_sent(status: dict[str, Any]) -> str:
+    sent = status.get("last_update_sent")
+    if not sent:
+        return tr("none yet")
+    return tr("{seq} on {when}", seq=sent["seq"], when=str(sent["created_at"])[:16].replace("T", " "))
+
+
+def _acknowledged(status: dict[str, Any]) -> str:
+    """What the last update told the laptop HQ holds: how many bundles, up to which number."""
+    if not status.get("last_update_sent"):
+        return "—"
+    if not status["bundles_acknowledged"]:
+        return tr("none")
+    return tr("{count} (up to {seq})", count=status["bundles_acknowledged"], seq=status["highest_bundle_acknowledged"])
 
 
 class EnrolDialog(QDialog):
@@ -245,7 +263,8 @@ class DevicesPage(QWidget):
             cells = [d.name, d.key_id, d.fingerprint, d.enrolled_at[:16].replace("T", " "), state,
                      str(s["last_seq"]) if s["last_seq"] else tr("none yet"),
                      _numbers(s["gaps"]) or "—", _numbers(sorted(set(s["forks"]) | set(s["log_forks"]))) or "—",
-                     (s["last_seen"] or "")[:16].replace("T", " ") or tr("never")]
+                     (s["last_seen"] or "")[:16].replace("T", " ") or tr("never"), _update_sent(s),
+                     _acknowledged(s)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(clean_text(text))
                 if (c == 6 and s["gaps"]) or (c == 7 and (s["forks"] or s["log_forks"])) or (

@@ -1,0 +1,1 @@
+"""HQ → field updates: receipts, HQ key changes, revocations, vocabulary additions and policy (issue 17)."""
