@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import dominant_frequency, sine_pcm, vault_with_testimony, wav_info
+from rec_helpers import dominant_frequency, sine_pcm, vault_with_testimony, wav_info
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.recording import capture, journal, wav
@@ -273,3 +273,20 @@ def test_custody_detail_is_json_without_notes(tmp_path: Path) -> None:
     last = json.loads(entries[-1])
     assert last["action"] == "attach" and last["detail"]["recorded"] is True and last["detail"]["markers"] == 1
     assert shutil.which("sox")
+
+
+def test_the_bundle_manifest_lists_the_recording_by_its_sha256(tmp_path: Path) -> None:
+    from intake_app.bundles.export import _plan, _Selection
+
+    vault, rid = vault_with_testimony(tmp_path / "v")
+    service = RecordingService(vault)
+    recording_id, session = service.begin(rid, input_name="mic")
+    session.feed(sine_pcm(440, 1.0))
+    session.stop()
+    result = service.finish(recording_id)
+    assert result is not None
+    files, _ = _plan(_Selection(vault, everything=True))
+    entry = next(f for f in files if f.path == f"attachments/{result.sha256}")
+    assert (entry.sha256, entry.size) == (result.sha256, result.size)
+    links = _Selection(vault, everything=True).links()
+    assert [(link["media_type"], link["original_name"]) for link in links] == [("audio/wav", result.original_name)]
