@@ -128,3 +128,35 @@ def test_a_whole_recording_in_the_window(tmp_path: Path, pulse_env: dict[str, st
     assert 1500 <= seen["result"]["duration_ms"] <= 4500
     actions = [a for _, a, _ in AttachmentStore(vault).custody(seen["result"]["sha256"])]
     assert actions == ["recorded", "viewed", "viewed"]
+
+
+def test_unlocking_the_app_recovers_an_interrupted_recording(qtbot: QtBot, tmp_path: Path) -> None:
+    from rec_helpers import sine_pcm
+
+    from intake_app.recording import capture
+    from ui.common.settings_store import UiSettings
+    from ui.session import Session
+
+    vault_path = tmp_path / "vault"
+    vault, rid = vault_with_testimony(vault_path)
+    _, session = RecordingService(vault).begin(rid, input_name="mic")
+    session.feed(sine_pcm(440, capture.COMMIT_SECONDS))
+    session.abandon()  # what a kill leaves
+    vault.lock()
+
+    app_session = Session(vault_path, UiSettings(), tmp_path / "ui-settings.json")
+    qtbot.addWidget(app_session.gate)
+    app_session.start()
+    try:
+        app_session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
+        app_session.gate.unlock_screen.start_unlock()
+        qtbot.waitUntil(lambda: app_session.db_worker is not None, timeout=30_000)
+        worker = app_session.db_worker
+        assert worker is not None
+        qtbot.waitUntil(lambda: worker.pending() == 0, timeout=30_000)
+        infos: list[Any] = []
+        worker.submit(lambda ctx: ctx.attachments.list_for(rid), on_done=infos.extend)
+        qtbot.waitUntil(lambda: bool(infos), timeout=30_000)
+        assert infos[0].original_name.endswith("-interrupted.wav") and infos[0].media_type == "audio/wav"
+    finally:
+        app_session.shutdown()
