@@ -295,10 +295,12 @@ class RecorderDialog(QDialog):
             return
         self.state = "storing"
         self._update()
+        # Runs even if the vault is locking (closing the recorder mid-recording): the recording is stored before
+        # the database closes, instead of waiting for the next unlock.
         self._worker.submit(lambda ctx: RecordingService(ctx.vault).finish(recording_id), on_done=self._stored,
                             on_error=lambda exc: self.status.setText(
                                 tr("The recording could not be stored now; it will be at the next unlock: {detail}",
-                                   detail=str(exc))))
+                                   detail=str(exc))), finish_on_shutdown=True)
 
     def _stored(self, result: object) -> None:
         self.result = result if isinstance(result, RecordingResult) else None
