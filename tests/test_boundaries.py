@@ -51,6 +51,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "intake_app.bundles": ("intake_app.consolidation", "intake_app.exports", "intake_app.cli"),
     "intake_app.consolidation": ("intake_app.bundles", "intake_app.exports", "intake_app.cli"),
     "intake_app.exports": ("intake_app.cli",),
+    "intake_app.recording": ("intake_app.bundles", "intake_app.consolidation", "intake_app.exports", "intake_app.cli"),
     "intake_app.errors": ("intake_app.cli",), "intake_app.display": ("intake_app.cli",),
     "intake_app.resources": ("intake_app.cli",),
     "ui.common": ("ui.start", "ui.field", "ui.hq", "ui.auditor"),

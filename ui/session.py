@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from intake_app.recording.service import RecordingService
 from intake_app.vault import vault as vault_module
 from intake_app.vault.vault import Vault
 from ui.common.db_worker import DbWorker
@@ -89,6 +90,8 @@ class Session(QObject):
             self.interviewer_pages = InterviewerPages(self.main_window, self.db_worker, vault.role)
             self.interviewer_pages.updates.policy.lock_limit_minutes.connect(self._apply_lock_policy)
             self.interviewer_pages.install()
+            # A recording cut off by a crash or power loss becomes an attachment marked interrupted (issue 18).
+            self.db_worker.submit(lambda ctx: RecordingService(ctx.vault).recover_interrupted())
         self.main_window.show()
         self.main_window.activateWindow()
         self.gate.hide()

@@ -35,6 +35,9 @@ from intake_app.errors import RefusedError, UsageError
 BLOB_ID_HEX_LEN: Final = 32
 _BLOB_ID_RE: Final = re.compile(r"[0-9a-f]{32}")
 TEMP_PREFIX: Final = ".tmp-"
+# Append-only journals of recordings in progress (intake_app.recording.journal): ciphertext only, named by a random id
+# the vault database holds with the journal's key. sweep_orphans leaves them alone; recovery decides their fate.
+JOURNAL_PREFIX: Final = ".rec-"
 # One read from the source per 16 chunks: few Python round trips, still a small, constant amount of memory.
 _IO_BLOCK: Final = 16 << DEFAULT_CHUNK_LOG2
 _NO_SPACE_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
@@ -293,6 +296,72 @@ class BlobStore:
             tmp.rename(dst)
             return
         tmp.unlink()
+
+    # -- recording journals ----------------------------------------------------------------------------------------
+
+    def create_journal(self, journal_id: str) -> int:
+        """Create ``.rec-<journal_id>`` (0600, exclusive, no symlink) for appending; returns the open descriptor.
+
+        The directory entry is made durable at once, so a journal whose first chunk was committed is found after a
+        power cut. The caller owns the descriptor.
+        """
+        path = self._journal_path(journal_id)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        flags |= getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(path, flags, _FILE_MODE)
+            os.fchmod(fd, _FILE_MODE)
+        except OSError as exc:
+            raise _no_space_or(exc, "start the recording") from exc
+        try:
+            _fsync_dir(self.root)
+        except OSError as exc:
+            os.close(fd)
+            _unlink_quietly(path)
+            raise _no_space_or(exc, "start the recording") from exc
+        return fd
+
+    def open_journal(self, journal_id: str) -> int | None:
+        """Open a journal read-only (never following a symlink); None if it does not exist."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            return os.open(self._journal_path(journal_id), flags)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise RefusedError(f"could not open the recording's journal: {exc.strerror}") from exc
+
+    def delete_journal(self, journal_id: str) -> bool:
+        """Unlink a journal (after its audio became a blob, or once it is known to hold nothing); False if absent."""
+        try:
+            self._journal_path(journal_id).unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise RefusedError(f"could not delete the recording's journal: {exc.strerror}") from exc
+        _fsync_dir(self.root)
+        return True
+
+    def iter_journal_ids(self) -> Iterator[str]:
+        """Ids of the journals present (regular files ``.rec-<32 hex>``)."""
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                name = entry.name
+                if (name.startswith(JOURNAL_PREFIX) and _BLOB_ID_RE.fullmatch(name[len(JOURNAL_PREFIX):])
+                        and entry.is_file(follow_symlinks=False)):
+                    yield name[len(JOURNAL_PREFIX):]
+
+    def journal_size(self, journal_id: str) -> int:
+        """Bytes on disk of a journal (0 if absent), for the recorder's disk-space estimate."""
+        try:
+            return self._journal_path(journal_id).lstat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def _journal_path(self, journal_id: str) -> Path:
+        if not _BLOB_ID_RE.fullmatch(journal_id):
+            raise RefusedError("invalid recording id")
+        return self.root / (JOURNAL_PREFIX + journal_id)
 
     # -- housekeeping ----------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import pytest
 
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
+from intake_app.vault.migrations import m0005_recordings as m_recordings
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -32,6 +33,15 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
     4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
         ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
 }
+# Recordings (issue 18); the integrator renumbers migrations at merge, so the version is read from the module's name.
+SAMPLE_ROWS[int(m_recordings.__name__.rsplit(".", 1)[1][1:5])] = [
+    ("INSERT INTO recordings (id, record_id, journal_key, state, started_at, device, input_name, sample_rate,"
+     " channels, bits, consent) VALUES ('0123456789abcdef0123456789abcdef', 'r-1', zeroblob(32), 'recording', 't',"
+     " '0011223344556677', '내장 마이크', 48000, 1, 16, 'granted')",
+     "SELECT input_name FROM recordings WHERE state = 'recording'", "내장 마이크"),
+    ("INSERT INTO recording_markers VALUES ('0123456789abcdef0123456789abcdef', 1500, '중요', 't')",
+     "SELECT note FROM recording_markers WHERE at_ms = 1500", "중요"),
+]
 
 # Issue 17's schema (updates and purge), by module rather than by number: the integrator renumbers at merge.
 UPDATES_VERSION = next(v for v, up in migrations.MIGRATIONS if up.__module__.endswith("_updates_and_purge"))

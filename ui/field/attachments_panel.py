@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from intake_app.display import clean_text
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.field.attachments_viewer import AttachmentViewer
+from ui.field.recorder_dialog import RecorderDialog
 from ui.i18n import tr
 
 
@@ -36,6 +37,8 @@ def _size_text(size: int) -> str:
 
 
 class AttachmentsPanel(QWidget):
+    recorder_closed = Signal()  # a recording may have been stored: the narrative tab refreshes its markers
+
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
@@ -47,6 +50,8 @@ class AttachmentsPanel(QWidget):
         self.note.setWordWrap(True)
         self.list = QListWidget()
         self.add_button = QPushButton()
+        self.record_button = QPushButton()  # issue 18: the recorder (ui/field/recorder_dialog.py)
+        self.recorder: QWidget | None = None
         self.view_button = QPushButton()
         self.cancel_button = QPushButton()
         self.progress = QProgressBar()
@@ -54,7 +59,7 @@ class AttachmentsPanel(QWidget):
         self.cancel_button.hide()
         self.status = QLabel()
         buttons = QHBoxLayout()
-        for widget in (self.add_button, self.view_button, self.progress, self.cancel_button):
+        for widget in (self.add_button, self.record_button, self.view_button, self.progress, self.cancel_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -63,6 +68,7 @@ class AttachmentsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.add_button.clicked.connect(self.choose_file)
+        self.record_button.clicked.connect(self.open_recorder)
         self.view_button.clicked.connect(self.view_selected)
         self.cancel_button.clicked.connect(self.cancel)
         self.list.itemActivated.connect(lambda _: self.view_selected())
@@ -74,6 +80,7 @@ class AttachmentsPanel(QWidget):
         self.list.clear()
         self.infos = []
         self.add_button.setEnabled(record_id is not None)
+        self.record_button.setEnabled(record_id is not None)
         self.view_button.setEnabled(False)
         self.retranslate()
         if record_id is not None:
@@ -163,7 +170,18 @@ class AttachmentsPanel(QWidget):
         self.viewer = AttachmentViewer(reader, info.original_name, info.media_type, self)  # type: ignore[arg-type]
         self.viewer.open()
 
+    def open_recorder(self) -> None:
+        if self.record_id is None:
+            return
+        recorder = RecorderDialog(self._worker, self.record_id, self)
+        recorder.finished.connect(lambda _: (self.set_record(self.record_id), self.recorder_closed.emit()))
+        self.recorder = recorder
+        recorder.open()
+
     def clear_content(self) -> None:
+        if self.recorder is not None:  # stops a recording in progress; what was recorded is kept
+            self.recorder.close()
+            self.recorder = None
         if self.viewer is not None:
             self.viewer.reject()
             self.viewer = None
@@ -172,6 +190,7 @@ class AttachmentsPanel(QWidget):
 
     def retranslate(self) -> None:
         self.add_button.setText(tr("&Add file…"))
+        self.record_button.setText(tr("Record &audio…"))
         self.view_button.setText(tr("&Open"))
         self.cancel_button.setText(tr("Cancel"))
         self.list.setAccessibleName(tr("Attachments"))

@@ -8,6 +8,7 @@ fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사�
 
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
 from ui.i18n.catalog_ko_updates import KO_UPDATES
+from ui.i18n.catalog_ko_recording import KO_RECORDING
 
 KO: dict[str, str] = {
     'Testimony Intake':
@@ -701,3 +702,4 @@ KO: dict[str, str] = {
 
 KO.update(KO_INTERVIEWER)
 KO.update(KO_UPDATES)
+KO.update(KO_RECORDING)

@@ -34,6 +34,7 @@ from ui.field.editor.consent_checklist import ConsentChecklist
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.interview_form import InterviewForm
 from ui.field.editor.victim_form import VictimForm
+from ui.field.recorder_markers import RecordingMarkersView
 from ui.i18n import N_, tr
 
 _TOP_KEYS = ("interview", "interviewee", "narrative", "consent", "victims")
@@ -100,10 +101,17 @@ class TestimonyEditor(QWidget):
         consent_scroll.setWidgetResizable(True)
         consent_scroll.setWidget(self.consent)
         self.attachments = AttachmentsPanel(worker)
+        self.recording_markers = RecordingMarkersView(worker)  # issue 18: markers set while recording
+        narrative_page = QWidget()
+        narrative_layout = QVBoxLayout(narrative_page)
+        narrative_layout.setContentsMargins(0, 0, 0, 0)
+        narrative_layout.addWidget(self.narrative, 1)
+        narrative_layout.addWidget(self.recording_markers)
+        self.attachments.recorder_closed.connect(lambda: self.recording_markers.set_record(self.record_id))
 
         self.tabs = QTabWidget()
         self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("&Victims"), N_("Attac&hments"))
-        for widget in (interview_scroll, consent_scroll, self.narrative, self.victim_scroll, self.attachments):
+        for widget in (interview_scroll, consent_scroll, narrative_page, self.victim_scroll, self.attachments):
             self.tabs.addTab(widget, "")
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -179,6 +187,7 @@ class TestimonyEditor(QWidget):
             self.banner.hide()
             self.interview.date.edit.setFocus()
         self.attachments.set_record(record_id if opened.content is not None else None)
+        self.recording_markers.set_record(record_id if opened.content is not None else None)
         self.status.setText(tr("New testimony (not saved yet)") if opened.content is None else "")
         self.autosave.start(record_id, opened.base_rev)
         if opened.content is None and opened.draft is not None:
@@ -307,6 +316,7 @@ class TestimonyEditor(QWidget):
         self.record_id = None
         self.load({})
         self.attachments.clear_content()
+        self.recording_markers.set_record(None)
         self.status.clear()
 
     # ---- texts
