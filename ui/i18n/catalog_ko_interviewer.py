@@ -174,7 +174,6 @@ KO_INTERVIEWER: dict[str, str] = {
     '&Save': '저장(&S)',
     'Editor status': '편집기 상태',
     'Opening…': '여는 중…',
-    'Draft saved automatically.': '초안을 자동으로 저장했습니다.',
     'Saving…': '저장하는 중…',
     'Not saved: {detail}': '저장하지 못했습니다: {detail}',
     'An autosaved draft from {time} has changes that were not saved. Restore it?':

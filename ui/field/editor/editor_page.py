@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_app.display import clean_text
 from intake_app.records import interchange
 from intake_app.records.ids import uuid7
 from intake_app.records.store import SaveResult
@@ -33,6 +34,7 @@ from ui.field.autosave import AUTOSAVE_MS, Autosaver
 from ui.field.editor.consent_checklist import ConsentChecklist
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.interview_form import InterviewForm
+from ui.field.editor.save_problems import Problem, problems_for
 from ui.field.editor.victim_form import VictimForm
 from ui.i18n import N_, tr
 
@@ -105,8 +107,21 @@ class TestimonyEditor(QWidget):
         self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("&Victims"), N_("Attac&hments"))
         for widget in (interview_scroll, consent_scroll, self.narrative, self.victim_scroll, self.attachments):
             self.tabs.addTab(widget, "")
+        # Three separate lines, so no message can overwrite another: what the last save did (status), what is in
+        # the way of saving (problems: stays until fixed), and the autosave's own note (autosave_status).
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.problems: list[Problem] = []
+        self.problems_box = QFrame()
+        self.problems_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.problems_box.setStyleSheet("QFrame { border: 2px solid #b00020; } QLabel { border: none; }")
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        QVBoxLayout(self.problems_box).addWidget(self.problems_label)
+        self.problems_box.hide()
+        self.autosave_status = QLabel()
+        self.autosave_status.setWordWrap(True)
         self.save_button = QPushButton()
         self.close_button = QPushButton()
         bottom = QHBoxLayout()
@@ -116,7 +131,9 @@ class TestimonyEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problems_box)
         layout.addLayout(bottom)
+        layout.addWidget(self.autosave_status)
 
         self.texts.text(self.restore_button, N_("&Restore draft"))
         self.texts.text(self.discard_button, N_("Discard draft"))
@@ -125,6 +142,8 @@ class TestimonyEditor(QWidget):
         self.texts.text(self.close_button, N_("Close"))
         self.texts.name(self.narrative, N_("Narrative"))
         self.texts.name(self.status, N_("Editor status"))
+        self.texts.name(self.problems_label, N_("Problems preventing the save"))
+        self.texts.name(self.autosave_status, N_("Autosave status"))
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close_editor)
         self.restore_button.clicked.connect(self.restore_draft)
@@ -135,7 +154,7 @@ class TestimonyEditor(QWidget):
         self.consent.changed.connect(self._changed)
         self.narrative.textChanged.connect(self._changed)
         self.autosave.saved.connect(self._draft_saved)
-        self.autosave.failed.connect(lambda detail: self.status.setText(
+        self.autosave.failed.connect(lambda detail: self.autosave_status.setText(
             tr("The draft could not be saved: {detail}", detail=detail)))
         self.retranslate()
 
@@ -179,6 +198,8 @@ class TestimonyEditor(QWidget):
             self.banner.hide()
             self.interview.date.edit.setFocus()
         self.attachments.set_record(record_id if opened.content is not None else None)
+        self._set_problems([])
+        self.autosave_status.clear()
         self.status.setText(tr("New testimony (not saved yet)") if opened.content is None else "")
         self.autosave.start(record_id, opened.base_rev)
         if opened.content is None and opened.draft is not None:
@@ -262,9 +283,30 @@ class TestimonyEditor(QWidget):
     def _changed(self) -> None:
         if not self._loading:
             self.autosave.mark_dirty()
+            if self.problems:  # the list shrinks as fields are fixed, and goes when nothing is left
+                self._set_problems(problems_for(self, interchange.validation_problems(self.dump())))
 
     def _draft_saved(self) -> None:
-        self.status.setText(tr("Draft saved automatically."))
+        self.autosave_status.setText(tr("Draft saved automatically at {time} (not yet a saved revision).",
+                                        time=QTime.currentTime().toString("HH:mm:ss")))
+
+    def _set_problems(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        if problems:
+            lines = [tr("Not saved. Fix these fields, then save again:")]
+            lines += [f"• {problem.text}" for problem in problems]
+            self.problems_label.setText("\n".join(lines))
+        else:
+            self.problems_label.clear()
+        self.problems_box.setVisible(bool(problems))
+
+    def _go_to(self, problem: Problem) -> None:
+        self.tabs.setCurrentIndex(problem.tab)
+        widget = problem.widget
+        if widget is not None:
+            if self.victim_scroll.isAncestorOf(widget):
+                self.victim_scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- saving and closing
     def save(self) -> None:
@@ -272,6 +314,14 @@ class TestimonyEditor(QWidget):
         if self.record_id is None:
             return
         content = self.dump()
+        # Checked here first, all at once: the user sees every field to fix, and the cursor goes to the first.
+        problems = problems_for(self, interchange.validation_problems(content))
+        self._set_problems(problems)
+        if problems:
+            self.autosave.mark_dirty()
+            self.status.setText(_not_saved(len(problems)))
+            self._go_to(problems[0])
+            return
         self.autosave.mark_clean()
 
         def job(ctx: JobContext) -> SaveResult:
@@ -285,13 +335,20 @@ class TestimonyEditor(QWidget):
         self.base_rev = result.revision
         self.autosave.base_rev = result.revision
         self.attachments.set_record(result.record_id)
+        self._set_problems([])
+        self.autosave_status.clear()
         self.status.setText(tr("Saved.") if result.changed else tr("No changes to save."))
         self.saved.emit(result.record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.autosave.mark_dirty()
-        # Interchange errors name the field by its JSON path (victims[0].acts[1].date) in the message itself.
-        self.status.setText(tr("Not saved: {detail}", detail=str(exc)))
+        if isinstance(exc, interchange.InterchangeError):
+            problems = problems_for(self, [exc])
+            self._set_problems(problems)
+            self.status.setText(_not_saved(1))
+            self._go_to(problems[0])
+        else:  # the vault refused (disk full, locked): not the user's typing; stays until the next save
+            self.status.setText(tr("Not saved: {detail}", detail=clean_text(str(exc))))
 
     def close_editor(self) -> None:
         """Leave the editor; unsaved changes stay in the draft (flushed now)."""
@@ -308,6 +365,8 @@ class TestimonyEditor(QWidget):
         self.load({})
         self.attachments.clear_content()
         self.status.clear()
+        self._set_problems([])
+        self.autosave_status.clear()
 
     # ---- texts
     def retranslate(self) -> None:
@@ -319,8 +378,16 @@ class TestimonyEditor(QWidget):
         for form in self.victims:
             form.retranslate()
         self._number_victims()
+        if self.problems:
+            self._set_problems(problems_for(self, interchange.validation_problems(self.dump())))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _not_saved(count: int) -> str:
+    if count == 1:
+        return tr("Not saved: one field needs fixing (listed above).")
+    return tr("Not saved: {count} fields need fixing (listed above).", count=count)
