@@ -34,6 +34,7 @@ from ui.common.search_results import RecordIdRole, SearchController, SearchResul
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel, default_hidden_columns
 from ui.field.editor import TestimonyEditor
+from ui.field.editor.editor_page import EditorPlace
 from ui.field.export_dialog import ExportDialog
 from ui.field.history_view import HistoryDialog
 from ui.i18n import current_language, tr
@@ -224,8 +225,12 @@ class TestimonyListPage(QWidget):
                 data: object = int(entry.code) if vocab == "victim_categories" else entry.code
                 combo.addItem(entry.label(lang), data)
             combo.setCurrentIndex(max(0, combo.findData(current)))
-        self.drafts_label.setText(tr("{count} unsaved drafts were found (autosaved before the app closed).",
-                                     count=len(self._drafts)))
+        # Drafts exist after a crash and after a lock alike: the line says what they are, not where they came from.
+        if len(self._drafts) == 1:
+            self.drafts_label.setText(tr("1 unsaved draft: changes autosaved but not yet saved as a revision."))
+        else:
+            self.drafts_label.setText(tr("{count} unsaved drafts: changes autosaved but not yet saved as a revision.",
+                                         count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
         self._update_count()
 
@@ -313,6 +318,17 @@ class InterviewerPages:
         dialog = HqPinDialog(self.worker, self.window)
         self.dialog = dialog
         dialog.open()
+
+    def capture(self) -> tuple[EditorPlace | None, list[str]]:
+        """Before a lock: where the editor is (None on the list), and the titles of dialogs the lock will close."""
+        place = self.editor.place() if self.window.pages.currentWidget() is self.editor else None
+        lost = [self.dialog.windowTitle()] if self.dialog is not None and self.dialog.isVisible() else []
+        return place, lost
+
+    def resume(self, place: EditorPlace) -> None:
+        """After an unlock: the same testimony, tab, field and cursor (the draft written on lock holds the text)."""
+        self.editor.open_record(place.record_id, place)
+        self.window.show_page("editor")
 
     def clear_content(self) -> None:
         """On lock: drafts are flushed, every model and view emptied, dialogs closed."""

@@ -24,8 +24,6 @@ KO_INTERVIEWER: dict[str, str] = {
     'Interviews from (YYYY-MM-DD)': '면담 시작일(YYYY-MM-DD)',
     'Interviews until (YYYY-MM-DD)': '면담 종료일(YYYY-MM-DD)',
     'Search results': '검색 결과',
-    '{count} unsaved drafts were found (autosaved before the app closed).':
-        '저장되지 않은 초안 {count}개를 찾았습니다(앱이 닫히기 전에 자동 저장됨).',
     '&Open draft': '초안 열기(&O)',
     '&Testimonies': '증언(&T)',
     'E&xport bundle…': '번들 내보내기(&X)…',

@@ -33,4 +33,25 @@ KO_USABLE: dict[str, str] = {
     'Not saved: one field needs fixing (listed above).': '저장하지 않았습니다: 고칠 항목이 1개 있습니다(위 목록).',
     'Not saved: {count} fields need fixing (listed above).':
         '저장하지 않았습니다: 고칠 항목이 {count}개 있습니다(위 목록).',
+    # ---- auto-lock (ui/common/idle_lock.py, lock_warning.py, ui/session.py, unlock_screen, main_window)
+    'About to lock': '곧 잠급니다',
+    'Locking in 1 second.': '1초 뒤에 잠급니다.',
+    'Locking in {seconds} seconds.': '{seconds}초 뒤에 잠급니다.',
+    'There was no activity for a while. Unsaved changes are kept as an encrypted draft.':
+        '한동안 아무 입력이 없었습니다. 저장하지 않은 변경은 암호화된 초안으로 남습니다.',
+    '&Stay unlocked': '잠그지 않고 계속(&S)',
+    'Locked after 1 minute without activity.': '1분 동안 입력이 없어 잠갔습니다.',
+    'Locked after {minutes} minutes without activity.': '{minutes}분 동안 입력이 없어 잠갔습니다.',
+    'Closed by the lock: {dialog}. Open it again after unlocking.':
+        '잠그면서 닫은 창: {dialog}. 잠금을 해제한 뒤 다시 여십시오.',
+    'The Settings dialog will open again with your unsaved choices.':
+        '설정 창은 저장하지 않은 선택 그대로 다시 열립니다.',
+    'Back where you were before the lock; unsaved changes came back from the draft.':
+        '잠그기 전 자리로 돌아왔습니다. 저장하지 않은 변경은 초안에서 되살렸습니다.',
+    'Emergency erase (Ctrl+Shift+Delete): asks you to hold a button for 3 seconds':
+        '긴급 삭제(Ctrl+Shift+Delete): 버튼을 3초 동안 누르고 있어야 합니다',
+    '1 unsaved draft: changes autosaved but not yet saved as a revision.':
+        '저장하지 않은 초안 1개: 자동 저장되었지만 아직 판으로 저장하지 않은 변경입니다.',
+    '{count} unsaved drafts: changes autosaved but not yet saved as a revision.':
+        '저장하지 않은 초안 {count}개: 자동 저장되었지만 아직 판으로 저장하지 않은 변경입니다.',
 }

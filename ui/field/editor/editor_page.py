@@ -13,9 +13,13 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,6 +36,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.field.attachments_panel import AttachmentsPanel
 from ui.field.autosave import AUTOSAVE_MS, Autosaver
 from ui.field.editor.consent_checklist import ConsentChecklist
+from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.interview_form import InterviewForm
 from ui.field.editor.save_problems import Problem, problems_for
@@ -51,6 +56,17 @@ class Opened:
     draft_saved_at: str | None
 
 
+@dataclasses.dataclass(frozen=True)
+class EditorPlace:
+    """Where the user was in the editor when the vault locked: which record, tab, field and cursor position. Held in
+    memory only while locked (an id and three numbers, no content); the text itself comes back from the draft."""
+
+    record_id: str
+    tab: int
+    field: str | None  # a fixed field's name ("narrative", "interview.place"), else "#<index in _fields()>"
+    cursor: int
+
+
 class TestimonyEditor(QWidget):
     __test__ = False
     closed = Signal()
@@ -64,6 +80,12 @@ class TestimonyEditor(QWidget):
         self.base_rev: str | None = None
         self._original: dict[str, Any] = {}
         self._pending_draft: dict[str, Any] | None = None
+        self._resume_place: EditorPlace | None = None
+        # The editor's own last focused field: a dialog open at lock time holds the application's focus.
+        self._last_focus: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         self._loading = False
         self.texts = FormTexts()
         self.autosave = Autosaver(worker, self.dump, self, autosave_ms)
@@ -163,9 +185,11 @@ class TestimonyEditor(QWidget):
         """An empty testimony with one victim, ready to type; its id is fixed now so drafts can refer to it."""
         self._open(uuid7(), Opened(None, None, None, None))
 
-    def open_record(self, record_id: str) -> None:
-        """Load ``record_id`` (and any draft of it) on the worker, then show it."""
+    def open_record(self, record_id: str, place: EditorPlace | None = None) -> None:
+        """Load ``record_id`` (and any draft of it) on the worker, then show it; with ``place`` (after an unlock),
+        take the draft back without asking and return to the same tab, field and cursor."""
         self.status.setText(tr("Opening…"))
+        self._resume_place = place
 
         def job(ctx: JobContext) -> Opened:
             draft = next(((c, at) for rid, _, c, at in ctx.records.drafts() if rid == record_id), None)
@@ -178,9 +202,14 @@ class TestimonyEditor(QWidget):
                 content, base = None, None
             return Opened(content, base, draft[0] if draft else None, draft[1] if draft else None)
 
-        self._worker.submit(job, on_done=lambda opened: self._open(record_id, opened),
-                            on_error=lambda exc: self.status.setText(
-                                tr("This testimony cannot be opened: {detail}", detail=str(exc))))
+        self._worker.submit(job, on_done=lambda opened: self._open(record_id, opened), on_error=self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        if self._resume_place is not None:  # a new testimony left untouched before the lock: nothing to restore
+            self._resume_place = None
+            self.new_testimony()
+            return
+        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=clean_text(str(exc))))
 
     def _open(self, record_id: str, opened: object) -> None:
         assert isinstance(opened, Opened)
@@ -202,8 +231,75 @@ class TestimonyEditor(QWidget):
         self.autosave_status.clear()
         self.status.setText(tr("New testimony (not saved yet)") if opened.content is None else "")
         self.autosave.start(record_id, opened.base_rev)
-        if opened.content is None and opened.draft is not None:
-            self.restore_draft()  # a never-saved testimony: its draft is all there is; the banner says so
+        place, self._resume_place = self._resume_place, None
+        if opened.draft is not None and (opened.content is None or place is not None):
+            # A never-saved testimony: its draft is all there is. After a lock: the draft is what was on screen.
+            self.restore_draft()
+        if place is not None:
+            self._return_to(place)
+
+    # ---- returning after a lock
+    def _fields(self) -> list[QWidget]:
+        """The editable widgets in creation order: the same list for the same content, so an index finds a field."""
+        kinds = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton)
+        live = set(self.victims)
+
+        def removed(widget: QWidget) -> bool:  # a victim form removed by load() lingers until deleteLater runs
+            parent = widget.parentWidget()
+            while parent is not None and parent is not self:
+                if isinstance(parent, VictimForm) and parent not in live:
+                    return True
+                parent = parent.parentWidget()
+            return False
+
+        return [w for w in self.findChildren(QWidget) if isinstance(w, kinds) and not removed(w)]
+
+    def place(self) -> EditorPlace | None:
+        """Where the user is now (None when no testimony is open)."""
+        if self.record_id is None:
+            return None
+        focus = self._last_focus
+        fields = self._fields()
+        cursor = 0
+        if isinstance(focus, QLineEdit):
+            cursor = focus.cursorPosition()
+        elif isinstance(focus, QPlainTextEdit):
+            cursor = focus.textCursor().position()
+        key = next((name for name, widget in self._named_fields().items()
+                    if focus is not None and (widget is focus or widget.isAncestorOf(focus))), None)
+        if key is None and focus in fields:
+            key = f"#{fields.index(focus)}"  # inside a victim: the same content gives the same widget order
+        return EditorPlace(self.record_id, self.tabs.currentIndex(), key, cursor)
+
+    def _named_fields(self) -> dict[str, QWidget]:
+        named: dict[str, QWidget] = {path: entry[1] for path, entry in self.interview.fields.items()}
+        named["narrative"] = self.narrative
+        return named
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.isAncestorOf(new):
+            self._last_focus = new
+
+    def _return_to(self, place: EditorPlace) -> None:
+        self.tabs.setCurrentIndex(place.tab)
+        fields = self._fields()
+        widget: QWidget | None = self._named_fields().get(place.field or "")
+        if widget is None and place.field is not None and place.field.startswith("#"):
+            index = int(place.field[1:])
+            widget = fields[index] if index < len(fields) else None
+        if widget is not None:
+            if isinstance(widget, UncertainDateField):
+                widget = widget.edit
+            if self.victim_scroll.isAncestorOf(widget):
+                self.victim_scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(place.cursor)
+            elif isinstance(widget, QPlainTextEdit):
+                text_cursor = widget.textCursor()
+                text_cursor.setPosition(min(place.cursor, len(widget.toPlainText())))
+                widget.setTextCursor(text_cursor)
+        self.status.setText(tr("Back where you were before the lock; unsaved changes came back from the draft."))
 
     def restore_draft(self) -> None:
         if self._pending_draft is not None:
