@@ -42,11 +42,9 @@ KO_INTERVIEWER: dict[str, str] = {
     # ---- history
     'History': '변경 기록',
     'Revisions': '판',
-    'Revision content': '판 내용',
     'Close': '닫기',
     'current': '현재',
     'deleted': '삭제됨',
-    '{time} · device {device} {marks}': '{time} · 기기 {device} {marks}',
     # ---- attachments
     'Attach a file': '파일 첨부',
     'Adding the file…': '파일을 추가하는 중…',

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from intake_app.display import clean_text
 from intake_app.records.interchange import InterchangeError
+from ui.common.revision_diff import plain_label
 from ui.i18n import N_, tr
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class Problem:
 
 def _label(entry: tuple[str, QWidget]) -> str:
     """The form's label of a (label message id, widget) entry, without mnemonic and colon."""
-    return tr(entry[0]).replace("&", "").rstrip(":").strip()
+    return plain_label(tr(entry[0]))
 
 
 def _sentence(error: InterchangeError, last_key: str) -> str:
