@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
+from ui.common.plural import counted
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel, default_hidden_columns
@@ -172,7 +173,7 @@ class TestimonyListPage(QWidget):
     def _search_done(self, total: int) -> None:
         if self.search.query():
             self.views.setCurrentWidget(self.results)
-            self.count_label.setText(tr("{count} testimonies match.", count=total))
+            self.count_label.setText(tr("{testimonies} match.", testimonies=counted("testimonies", total)))
 
     def _filters_changed(self) -> None:
         since = self.since.text().strip()
@@ -183,7 +184,7 @@ class TestimonyListPage(QWidget):
 
     def _update_count(self) -> None:
         if not self.search.query():
-            self.count_label.setText(tr("{count} testimonies.", count=self.model.total))
+            self.count_label.setText(counted("testimonies", self.model.total) + ".")
 
     def _row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)

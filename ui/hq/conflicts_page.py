@@ -37,6 +37,7 @@ from intake_app.records.interchange import InterchangeError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label
+from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
 from ui.common.revision_diff import RevisionDiffView
 from ui.i18n import tr
@@ -211,7 +212,8 @@ class ConflictsPage(QWidget):
 
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
-                                 else tr("{count} testimonies need a decision.", count=len(self.queue)))
+                                 else tr("{testimonies} need a decision.",
+                                           testimonies=counted("testimonies", len(self.queue))))
         # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
         self.splitter.setVisible(bool(self.queue))
 

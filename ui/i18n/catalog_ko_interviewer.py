@@ -28,8 +28,6 @@ KO_INTERVIEWER: dict[str, str] = {
     '&Testimonies': '증언(&T)',
     'E&xport bundle…': '번들 내보내기(&X)…',
     'Add &headquarters key…': '본부 키 추가(&H)…',
-    '{count} testimonies match.': '증언 {count}건이 일치합니다.',
-    '{count} testimonies.': '증언 {count}건.',
     'Any': '전체',
     'The search failed: {detail}': '검색하지 못했습니다: {detail}',
     'Place': '장소',
@@ -72,14 +70,6 @@ KO_INTERVIEWER: dict[str, str] = {
     # ---- export
     'Export bundle': '번들 내보내기',
     'Counting what will go…': '내보낼 항목을 세는 중…',
-    (
-        'This bundle will carry {revisions} new or changed testimony versions, {attachments} attached files and '
-        '{audit} audit-log entries (the vault holds {records} testimonies).'
-    ):
-        (
-            '이 번들에는 새로 만들거나 바뀐 증언 판 {revisions}개, 첨부 파일 {attachments}개, 감사 기록 항목 '
-            '{audit}개가 들어갑니다(보관함의 증언은 {records}건입니다).'
-        ),
     'Nothing new to send: every testimony version and attached file is already in a bundle.':
         '보낼 새 내용이 없습니다. 모든 증언 판과 첨부 파일이 이미 번들에 들어 있습니다.',
     'Choose the folder (e.g. the USB stick)': '폴더 선택(예: USB 메모리)',

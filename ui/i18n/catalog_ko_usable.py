@@ -93,4 +93,26 @@ KO_USABLE: dict[str, str] = {
     'What this revision changed, compared with the one it was made from.':
         '이 판이 바꾼 내용입니다(바로 앞 판과 비교).',
     'The first revision: everything in it is new.': '첫 판입니다. 모든 내용이 새로 들어왔습니다.',
+    # ---- counted phrases (ui/common/plural.py)
+    '{count} testimony': '증언 {count}건',
+    '{count} testimonies': '증언 {count}건',
+    '{count} new or changed testimony version': '새로 만들거나 바뀐 증언 판 {count}개',
+    '{count} new or changed testimony versions': '새로 만들거나 바뀐 증언 판 {count}개',
+    '{count} attached file': '첨부 파일 {count}개',
+    '{count} attached files': '첨부 파일 {count}개',
+    '{count} audit-log entry': '감사 기록 항목 {count}개',
+    '{count} audit-log entries': '감사 기록 항목 {count}개',
+    '{count} new revision': '새 판 {count}개',
+    '{count} new revisions': '새 판 {count}개',
+    '{count} attachment': '첨부 {count}개',
+    '{count} attachments': '첨부 {count}개',
+    '{testimonies} match.': '{testimonies}이 일치합니다.',
+    '{testimonies} need a decision.': '{testimonies}에 결정이 필요합니다.',
+    'This bundle will carry {versions}, {files} and {audit} (the vault holds {testimonies}).':
+        '이 번들에는 {versions}, {files}, {audit}이(가) 들어갑니다(보관함에는 {testimonies}이 있습니다).',
+    # ---- recovery key check-back (ui/start/recovery_key_pages.py)
+    'Group {number} does not match the recovery key.': '{number}번 그룹이 복구 키와 일치하지 않습니다.',
+    'Groups {numbers} do not match the recovery key.': '{numbers}번 그룹이 복구 키와 일치하지 않습니다.',
+    'Compare your paper with the key (go back to see it again) and type it once more.':
+        '종이에 적은 내용을 키와 비교한 다음(뒤로 가면 키를 다시 볼 수 있습니다) 다시 입력하십시오.',
 }
