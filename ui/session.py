@@ -26,6 +26,7 @@ from ui.common.global_keys import GlobalKeys
 from ui.common.idle_lock import IdleLock
 from ui.common.lock_warning import LockWarning
 from ui.common.main_window import MainWindow
+from ui.common.qt_fallbacks import install_qt_fallbacks
 from ui.common.settings_dialog import SettingsDialog
 from ui.common.settings_store import UiSettings, save_settings
 from ui.common.tasks import Task
@@ -50,6 +51,7 @@ class Session(QObject):
     def __init__(self, vault_path: Path, settings: UiSettings, settings_path: Path,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        install_qt_fallbacks()  # Korean for the strings of Qt's file dialog that qtbase_ko.qm lacks
         self.vault_path = vault_path
         self.settings = settings
         self.settings_path = settings_path
