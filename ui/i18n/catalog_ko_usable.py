@@ -115,4 +115,9 @@ KO_USABLE: dict[str, str] = {
     'Groups {numbers} do not match the recovery key.': '{numbers}번 그룹이 복구 키와 일치하지 않습니다.',
     'Compare your paper with the key (go back to see it again) and type it once more.':
         '종이에 적은 내용을 키와 비교한 다음(뒤로 가면 키를 다시 볼 수 있습니다) 다시 입력하십시오.',
+    # ---- auditor mode (ui/auditor/)
+    '{name}  (in {folder})': '{name}  ({folder} 안)',
+    '{file} in {folder}': '{folder} 안의 {file}',
+    'Folder': '폴더',
+    'Folder: {folder}': '폴더: {folder}',
 }
