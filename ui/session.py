@@ -15,7 +15,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from intake_app.recording.service import RecordingService
@@ -23,15 +23,19 @@ from intake_app.vault import vault as vault_module
 from intake_app.vault.vault import Vault
 from ui.common.db_worker import DbWorker
 from ui.common.erase_dialog import HOLD_MS, EraseDialog
+from ui.common.global_keys import GlobalKeys
 from ui.common.idle_lock import IdleLock
+from ui.common.lock_warning import LockWarning
 from ui.common.main_window import MainWindow
+from ui.common.qt_fallbacks import install_qt_fallbacks
 from ui.common.settings_dialog import SettingsDialog
 from ui.common.settings_store import UiSettings, save_settings
 from ui.common.tasks import Task
+from ui.field.editor.editor_page import EditorPlace
 from ui.field.testimony_list_page import InterviewerPages
 from ui.gate_window import GateWindow
 from ui.hq.hq_pages import HqPages, install_hq_pages
-from ui.i18n import resolve_language, set_language
+from ui.i18n import resolve_language, set_language, tr
 
 
 def clear_clipboard() -> None:
@@ -48,6 +52,7 @@ class Session(QObject):
     def __init__(self, vault_path: Path, settings: UiSettings, settings_path: Path,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        install_qt_fallbacks()  # Korean for the strings of Qt's file dialog that qtbase_ko.qm lacks
         self.vault_path = vault_path
         self.settings = settings
         self.settings_path = settings_path
@@ -60,6 +65,17 @@ class Session(QObject):
         self.idle = IdleLock(settings.auto_lock_minutes * 60_000, self)
         self.lock_policy_minutes: int | None = None  # HQ's auto-lock limit, once a field vault has told it
         self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self._idle_lock)
+        self.lock_warning = LockWarning()
+        self.idle.warning.connect(lambda seconds: self.lock_warning.show_seconds(seconds, self.main_window))
+        self.idle.warning_cleared.connect(self.lock_warning.hide)
+        self.lock_warning.stay_requested.connect(self.idle.restart)
+        # Between a lock and the next unlock: where the editor was (vault id, place) and Settings' unsaved choices.
+        self._resume: tuple[str, EditorPlace] | None = None
+        self._pending_settings: UiSettings | None = None
+        self.global_keys = GlobalKeys(self)
+        self.global_keys.add(QKeySequence("Ctrl+L"), self.lock)
+        self.global_keys.add(QKeySequence("Ctrl+Shift+Delete"), self.open_erase)
         self.gate = GateWindow(vault_path, settings.language)
         self.gate.unlocked.connect(self._on_unlocked)
         self.gate.language_chosen.connect(self._on_language_chosen)
@@ -92,14 +108,41 @@ class Session(QObject):
             self.interviewer_pages.install()
             # A recording cut off by a crash or power loss becomes an attachment marked interrupted (issue 18).
             self.db_worker.submit(lambda ctx: RecordingService(ctx.vault).recover_interrupted())
+            resume, self._resume = self._resume, None
+            if resume is not None and resume[0] == vault.vault_id:
+                self.interviewer_pages.resume(resume[1])
         self.main_window.show()
         self.main_window.activateWindow()
         self.gate.hide()
+        self.gate.unlock_screen.set_reason("")
         self.idle.arm()
+        self.global_keys.install()
+        pending, self._pending_settings = self._pending_settings, None
+        if pending is not None:
+            self.open_settings(pending)
 
-    def lock(self) -> None:
-        """Lock now: see the module docstring for what that clears."""
+    def _idle_lock(self) -> None:
+        minutes = max(1, round(self.idle.timeout_ms() / 60_000))
+        if minutes == 1:
+            self.lock(tr("Locked after 1 minute without activity."))
+        else:
+            self.lock(tr("Locked after {minutes} minutes without activity.", minutes=minutes))
+
+    def lock(self, reason: str = "") -> None:
+        """Lock now: see the module docstring for what that clears. ``reason`` is shown on the unlock screen, with
+        the dialogs the lock closed; the editor's place and Settings' choices come back after the unlock."""
         self.idle.disarm()
+        self.global_keys.remove()
+        self.lock_warning.detach()
+        lost: list[str] = []
+        if self.settings_dialog is not None and self.settings_dialog.isVisible() and self.vault is not None:
+            self._pending_settings = self.settings_dialog.result_settings()
+        if self.erase_dialog is not None and self.erase_dialog.isVisible():
+            lost.append(self.erase_dialog.windowTitle())
+        if self.interviewer_pages is not None and self.vault is not None:
+            place, closed = self.interviewer_pages.capture()
+            lost += closed
+            self._resume = (self.vault.vault_id, place) if place is not None else None
         self._close_dialogs()
         if self.interviewer_pages is not None:
             # Before the worker stops: the editor's last draft is queued (it runs even during shutdown).
@@ -116,6 +159,11 @@ class Session(QObject):
             vault.lock()
         clear_clipboard()
         self.gate.show_start()
+        notes = [reason] if reason else []
+        notes += [tr("Closed by the lock: {dialog}. Open it again after unlocking.", dialog=title) for title in lost]
+        if self._pending_settings is not None:
+            notes.append(tr("The Settings dialog will open again with your unsaved choices."))
+        self.gate.unlock_screen.set_reason("\n".join(notes))
         self.gate.show()
         self.gate.activateWindow()
 
@@ -147,12 +195,13 @@ class Session(QObject):
             self.vault.lock()
             self.vault = None
         vault_module.erase(self.vault_path)
+        self._resume, self._pending_settings = None, None
         self.lock()
 
     # ---- settings
-    def open_settings(self) -> None:
+    def open_settings(self, choices: UiSettings | None = None) -> None:
         parent = self.main_window if self.main_window is not None else self.gate
-        self.settings_dialog = SettingsDialog(self.settings, parent)
+        self.settings_dialog = SettingsDialog(choices or self.settings, parent)
         self.settings_dialog.accepted.connect(self._settings_accepted)
         self.settings_dialog.open()
 
@@ -201,6 +250,7 @@ class Session(QObject):
             task.wait()
         self.gate.hide()
         self.gate.deleteLater()
+        self.lock_warning.deleteLater()
 
     def quit(self) -> None:
         """Lock first, so the key is zeroed and the clipboard cleared, then leave the event loop."""

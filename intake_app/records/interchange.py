@@ -54,7 +54,7 @@ from intake_app.records.interchange_schema import (
 
 __all__ = [
     "InterchangeError", "Testimony", "canonical_sha256", "dumps_canonical", "parse_testimony", "record_summary",
-    "to_json", "validate",
+    "to_json", "validate", "validation_problems",
 ]
 
 _CLASSES: dict[str, type[Any]] = {
@@ -393,6 +393,50 @@ def validate(obj: Any) -> Testimony:
     testimony: Testimony = _build("", obj, "testimony")
     _check_links(testimony)
     return testimony
+
+
+def validation_problems(obj: Any) -> list[InterchangeError]:
+    """Every problem :func:`validate` would find one at a time, listed at once (an empty list: ``validate`` accepts).
+
+    Used by the editor to name every field to fix in one go. Keys are checked independently; the links between acts
+    (ids, ``follows``) are checked only when the rest is well formed, as they depend on it.
+    """
+    problems: list[InterchangeError] = []
+    _collect("", obj, "testimony", problems)
+    if not problems:
+        try:
+            validate(obj)
+        except InterchangeError as exc:
+            problems.append(exc)
+    return problems
+
+
+def _collect(path: str, value: Any, name: str, problems: list[InterchangeError]) -> None:
+    try:
+        obj = _mapping(path, value)
+    except InterchangeError as exc:
+        problems.append(exc)
+        return
+    fields = OBJECTS[name]
+    problems += [InterchangeError(_key(path, key), "unknown key") for key in obj if key not in fields]
+    for key, spec in fields.items():
+        here = _key(path, key)
+        if obj.get(key) is None:
+            if spec.required:
+                problems.append(InterchangeError(here, "required key is missing"))
+            continue
+        try:
+            if spec.kind == "object" and spec.target is not None:
+                _collect(here, obj[key], spec.target, problems)
+            elif spec.kind == "objects" and spec.target is not None:
+                for i, item in enumerate(_array(here, obj[key], spec)):
+                    _collect(f"{here}[{i}]", item, spec.target, problems)
+            else:
+                _value(here, obj[key], spec)
+        except InterchangeError as exc:
+            problems.append(exc)
+    if name in AT_LEAST_ONE and not any(obj.get(k) is not None for k in AT_LEAST_ONE[name]):
+        problems.append(InterchangeError(path, f"needs at least one of {', '.join(AT_LEAST_ONE[name])}"))
 
 
 def _field_json(value: Any, spec: FieldSpec) -> Any:

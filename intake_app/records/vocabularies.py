@@ -11,6 +11,7 @@ all find the Ministry of State Security.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,6 +63,14 @@ class Entry:
         return dict(self.attrs).get(name)
 
 
+# How people separate a province from its city ("함경북도 회령", "Hoeryong, North Hamgyong", "함북/회령").
+_SEPARATORS = re.compile(r"[\s,/·]+")
+# Administrative suffixes said after a place name; longest first. Korean: city, county, district, town, village,
+# workers' district; romanised and English forms.
+_PLACE_SUFFIXES = ("로동자구", "노동자구", "구역", "시", "군", "구", "읍", "면", "리", "-si", "-gun", "-guyok", " city",
+                   " county", " province", "-do")
+
+
 def fold(text: str) -> str:
     """The comparison form of a label: NFC, case-folded, inner whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
@@ -92,8 +101,43 @@ class Vocabulary:
             raise VocabularyError(f"{self.name}: no entry with that code") from None
 
     def lookup(self, text: str) -> Entry | None:
-        """The entry whose code, label, alias or former name matches ``text`` (case-insensitive, NFC), or None."""
-        return self._by_label.get(fold(text))
+        """The entry whose code, label, alias or former name matches ``text`` (case-insensitive, NFC), or None.
+
+        Places are also found the way people say them: with the province first or after a comma ("함경북도 회령",
+        "함북 회령시", "Hoeryong, North Hamgyong") and with an administrative suffix the list does not carry
+        ("혜산시", "Musan-gun"). A named outer place must really contain the inner one: "양강도 회령" matches nothing.
+        """
+        folded = fold(text)
+        found = self._one(folded)
+        if found is not None:
+            return found
+        parts = [p for p in _SEPARATORS.split(folded) if p]
+        for i in range(1, len(parts)):
+            first, rest = " ".join(parts[:i]), " ".join(parts[i:])
+            for outer_text, inner_text in ((first, rest), (rest, first)):
+                outer, inner = self._one(outer_text), self._one(inner_text)
+                if outer is not None and inner is not None and outer is not inner and self._within(inner, outer):
+                    return inner
+        return None
+
+    def _one(self, folded: str) -> Entry | None:
+        found = self._by_label.get(folded)
+        if found is None and self.name == "places":
+            for suffix in _PLACE_SUFFIXES:
+                if folded.endswith(suffix) and len(folded) > len(suffix):
+                    found = self._by_label.get(folded[: -len(suffix)].rstrip(" -"))
+                    if found is not None:
+                        break
+        return found
+
+    def _within(self, inner: Entry, outer: Entry) -> bool:
+        """Whether ``outer`` is ``inner``'s parent, grandparent, ... (the trees are a few levels deep)."""
+        parent, steps = inner.parent, 0
+        while parent is not None and steps < 16:
+            if parent == outer.code:
+                return True
+            parent, steps = self._by_code[parent].parent, steps + 1
+        return False
 
     def children(self, code: str) -> tuple[Entry, ...]:
         """Entries whose parent is ``code``."""

@@ -171,3 +171,23 @@ def test_data_path_from_source_and_frozen(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_data_path_refuses_escapes(part: str) -> None:
     with pytest.raises(ValueError, match="plain relative"):
         resources.data_path("vocabularies", part)
+
+
+def test_places_are_found_with_their_province_and_suffixes_as_people_say_them() -> None:
+    """Issue 13.11: "함경북도 회령" was not recognised while "회령" was."""
+    places = vocabularies.load("places")
+    hoeryong = places.lookup("회령")
+    assert hoeryong is not None and hoeryong.parent is not None
+    province = places.get(hoeryong.parent)
+    short = next(a for a in province.aliases if len(a) == 2)  # 함북
+    for said in (f"{province.ko} {hoeryong.ko}", f"{short} {hoeryong.ko}", f"{province.ko} {hoeryong.ko}시",
+                 f"{hoeryong.en}, {province.en}", f"{province.ko}/{hoeryong.ko}"):
+        assert places.lookup(said) is hoeryong, said
+    hyesan = places.lookup("Hyesan")
+    assert hyesan is not None and places.lookup(f"{hyesan.ko}시") is hyesan
+    other_province = places.lookup("양강도")
+    assert other_province is not None and other_province.code != hoeryong.parent
+    assert places.lookup(f"양강도 {hoeryong.ko}") is None  # a province that does not hold the city: no guess
+    assert places.lookup(f"{province.ko} 어딘가") is None
+    # Suffixes are for places only: other vocabularies match exactly as before.
+    assert vocabularies.load("act_types").lookup("Arrest시") is None

@@ -90,7 +90,18 @@ def run_wizard(qtbot: QtBot, wizard: FirstRunWizard, passphrase: str) -> str:
     for edit, text in zip(check.fields, (first + second[0], second[1:], third), strict=True):
         _type(qtbot, edit, text, enter=True)
     assert wizard.current() == CHECK_KEY
+    # Issue 13.11: the message names the wrong groups, and only their fields are emptied.
+    wrong_numbers = f"{check.indices[0] + 1}, {check.indices[1] + 1}"
+    assert f"Groups {wrong_numbers} do not match" in check.error_label.text()
+    assert [edit.text() for edit in check.fields] == ["", "", third]
+    assert QApplication.focusWidget() is check.fields[0]
+    _type(qtbot, check.fields[0], first, enter=True)
+    _type(qtbot, check.fields[1], _wrong(second), enter=True)
+    _type(qtbot, check.fields[2], "", enter=True)
+    assert f"Group {check.indices[1] + 1} does not match" in check.error_label.text()
+    assert [edit.text() for edit in check.fields] == [first, "", third]
     for edit, index in zip(check.fields, check.indices, strict=True):
+        edit.clear()
         _type(qtbot, edit, groups[index].lower(), enter=True)
     assert wizard.current() == FINGERPRINT
     # The key is gone from the widgets once checked.

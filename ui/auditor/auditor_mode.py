@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -45,6 +45,7 @@ from ui.common.tasks import Task, start_task
 from ui.i18n import tr
 
 BUNDLE_SUFFIX = ".bundle.tar"
+MIN_WIDTH = 1040
 _GOOD = QColor("#1b6e20")
 _BAD = QColor("#b00020")
 
@@ -55,6 +56,29 @@ def bundles_in_folder(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.name.endswith(BUNDLE_SUFFIX) and p.is_file())
     except OSError:
         return []
+
+
+def wrap_to_width(text: str, metrics: QFontMetrics, width: int) -> str:
+    """Greedy word wrap by pixel width; a word wider than the line (a long path, Hangul without spaces) is cut by
+    characters rather than elided."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if metrics.horizontalAdvance(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for ch in word:
+                if metrics.horizontalAdvance(line + ch) > width and line:
+                    lines.append(line)
+                    line = ""
+                line += ch
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class _ProgressRelay(QObject):
@@ -117,9 +141,15 @@ class AuditorMode(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.results = QTreeWidget()
-        self.results.setColumnCount(3)
+        # Result, file name, details, folder. Nothing is elided: the details are wrapped to the column's width (and
+        # re-wrapped when it changes), and every row's tooltip holds the full reason and the full path.
+        self.results.setColumnCount(4)
         self.results.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.results.header().setStretchLastSection(False)
+        self.results.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.results.header().sectionResized.connect(self._rewrap)
         self.save_text_button = QPushButton()
         self.save_text_button.clicked.connect(lambda: self._choose_save("text"))
         self.save_json_button = QPushButton()
@@ -170,14 +200,18 @@ class AuditorMode(QWidget):
         for path in paths:
             if path not in self.bundles:
                 self.bundles.append(path)
-                self.bundle_list.addItem(clean_text(path.name))
+                self.bundle_list.addItem(tr("{name}  (in {folder})", name=clean_text(path.name),
+                                            folder=clean_text(str(path.parent))))
+                self.bundle_list.item(self.bundle_list.count() - 1).setToolTip(clean_text(str(path)))
         self._inputs_changed()
 
     def add_keys(self, paths: list[Path]) -> None:
         for path in paths:
             if path not in self.keys:
                 self.keys.append(path)
-                self.key_list.addItem(clean_text(path.name))
+                self.key_list.addItem(tr("{name}  (in {folder})", name=clean_text(path.name),
+                                         folder=clean_text(str(path.parent))))
+                self.key_list.item(self.key_list.count() - 1).setToolTip(clean_text(str(path)))
         self._inputs_changed()
 
     def set_state_folder(self, folder: Path | None) -> None:
@@ -276,10 +310,15 @@ class AuditorMode(QWidget):
         self.summary.setText(tr("{valid} of {total} bundles valid", valid=valid, total=len(report.results)))
         for result in report.results:
             # Device names, times and messages come from the bundle (a hostile device signs what it likes): cleaned.
+            explanation = clean_text(result_explanation(result))
             item = QTreeWidgetItem([tr("VALID") if result.valid else tr("INVALID"), clean_text(result.file),
-                                    clean_text(result_explanation(result))])
+                                    explanation, result.folder])
+            item.setData(2, Qt.ItemDataRole.UserRole, explanation)
+            item.setData(3, Qt.ItemDataRole.UserRole, result.folder)
             item.setForeground(0, QBrush(_GOOD if result.valid else _BAD))
-            item.setToolTip(2, item.text(2))
+            tip = tr("{file} in {folder}", file=clean_text(result.file), folder=result.folder) + "\n\n" + explanation
+            for column in range(4):
+                item.setToolTip(column, tip)
             bold = QFont(item.font(0))
             bold.setBold(True)
             item.setFont(0, bold)
@@ -296,6 +335,30 @@ class AuditorMode(QWidget):
             item.setExpanded(not result.valid)
         self.results.resizeColumnToContents(0)
         self.results.resizeColumnToContents(1)
+        # A fifth of the width for the folder (wrapped, like the details, rather than elided).
+        self.results.setColumnWidth(3, max(140, self.results.viewport().width() // 5))
+        self._rewrap()
+
+    def _rewrap(self, *_: object) -> None:
+        """Break each row's details into lines that fit the Details column, so nothing ends in "…"."""
+        metrics = QFontMetrics(self.results.font())
+        for column in (2, 3):
+            width = max(60, self.results.columnWidth(column) - 12)
+            for i in range(self.results.topLevelItemCount()):
+                item = self.results.topLevelItem(i)
+                full = item.data(column, Qt.ItemDataRole.UserRole)
+                if isinstance(full, str):
+                    wrapped = wrap_to_width(full, metrics, width)
+                    if item.text(column) != wrapped:
+                        item.setText(column, wrapped)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The report needs room for file names, folders and reasons side by side: the start window (720 wide) grows
+        # to MIN_WIDTH while auditing, so nothing has to be cut off at its default size.
+        window = self.window()
+        if window is not self and window.width() < MIN_WIDTH:
+            window.resize(MIN_WIDTH, window.height())
+        super().showEvent(event)
 
     # ---- saving
     def save_report(self, path: Path, kind: str) -> None:
@@ -345,7 +408,7 @@ class AuditorMode(QWidget):
             self.state_label.setText(tr("State folder: {folder}", folder=clean_text(str(self.state_dir))))
         self.state_button.setText(tr("&State folder…"))
         self.verify_button.setText(tr("&Verify"))
-        self.results.setHeaderLabels([tr("Result"), tr("File"), tr("Details")])
+        self.results.setHeaderLabels([tr("Result"), tr("File"), tr("Details"), tr("Folder")])
         self.save_text_button.setText(tr("Save as &text…"))
         self.save_json_button.setText(tr("Save as &JSON…"))
         self.back_button.setText(tr("< &Back"))

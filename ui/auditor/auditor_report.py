@@ -67,6 +67,8 @@ class BundleResult:
     log_size: int | None = None
     manifest_sha256: str | None = None
     fingerprint: str | None = None
+    # The folder the file was read from: a good and a tampered copy of the same name are told apart by it.
+    folder: str = ""
 
 
 @dataclass
@@ -126,7 +128,7 @@ def verify_bundles(bundles: list[Path], key_files: list[Path], state_dir: Path |
         except IntakeError as exc:
             message = str(exc)
             report.results.append(BundleResult(clean_text(path.name), False, _steps_until(_failed_step(message)),
-                                               reason=message))
+                                               reason=message, folder=clean_text(str(path.parent))))
         if progress is not None:
             progress(done + 1, len(bundles))
     # The sequence check wants each device's bundles in order, whatever order they were picked in.
@@ -148,7 +150,8 @@ def _sequence_result(outer: OuterBundle, state: AuditorState) -> BundleResult:
     return BundleResult(
         clean_text(outer.path.name), check.ok, steps, reason=None if check.ok else check.message,
         sequence=check.kind, note=check.message, device=c.device, seq=c.seq, bundle_id=c.bundle_id, created_at=c.created_at,
-        log_size=c.log_size, manifest_sha256=c.manifest_sha256, fingerprint=outer.key.fingerprint())
+        log_size=c.log_size, manifest_sha256=c.manifest_sha256, fingerprint=outer.key.fingerprint(),
+        folder=clean_text(str(outer.path.parent)))
 
 
 def report_json(report: AuditReport) -> str:
@@ -178,7 +181,8 @@ def report_text(report: AuditReport) -> str:
              tr("Trusted device keys:")]
     lines += [f"  {k.key_id}  {k.fingerprint}  ({k.file})" for k in report.trusted_keys]
     for r in report.results:
-        lines += ["", f"{tr('VALID') if r.valid else tr('INVALID')}  {clean_text(r.file)}"]
+        lines += ["", f"{tr('VALID') if r.valid else tr('INVALID')}  {clean_text(r.file)}",
+                  "  " + tr("Folder: {folder}", folder=r.folder)]
         if r.device is not None:
             lines.append("  " + tr("Device {device}, bundle {seq}, made {when}, audit log of {size} entries",
                                    device=clean_text(r.device), seq=r.seq, when=clean_text(r.created_at or ""),

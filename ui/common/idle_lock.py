@@ -1,7 +1,10 @@
 """Auto-lock after a period without keyboard or mouse input (default five minutes).
 
 An application-wide event filter watches input events for every window and restarts a single-shot timer; when it
-fires, ``idle`` is emitted and the session locks. This mitigates an unlocked, unattended laptop; it does not protect
+fires, ``idle`` is emitted and the session locks. ``WARN_MS`` (30 s) before that, ``warning(seconds_left)`` starts and
+repeats every second, so the session can show a countdown with "Stay unlocked"; any input (or ``restart()``) ends it
+with ``warning_cleared``. The countdown is computed from the lock timer's remaining time, never kept separately, so
+the two cannot disagree. This mitigates an unlocked, unattended laptop; it does not protect
 against malware on an unlocked one (see the threat model).
 """
 
@@ -15,12 +18,16 @@ _INPUT_EVENTS = frozenset({
     QEvent.Type.TabletPress, QEvent.Type.ShortcutOverride,
 })
 DEFAULT_MINUTES = 5
+WARN_MS = 30_000
+_TICK_MS = 1000
 
 
 class IdleLock(QObject):
     """Emits ``idle`` after ``timeout_ms`` without user input, while armed."""
 
     idle = Signal()
+    warning = Signal(int)
+    warning_cleared = Signal()
 
     def __init__(self, timeout_ms: int = DEFAULT_MINUTES * 60_000, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -28,7 +35,15 @@ class IdleLock(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(self._fire)
+        self._warn_timer = QTimer(self)
+        self._warn_timer.setSingleShot(True)
+        self._warn_timer.timeout.connect(self._warn)
+        self._tick = QTimer(self)
+        self._tick.setInterval(_TICK_MS)
+        self._tick.timeout.connect(self._emit_warning)
         self._armed = False
+        self._warning = False
+        self._warn_timer.setInterval(self._warn_at(timeout_ms))
 
     @property
     def armed(self) -> bool:
@@ -41,8 +56,47 @@ class IdleLock(QObject):
         if timeout_ms <= 0:
             raise ValueError("the idle timeout must be positive")
         self._timer.setInterval(timeout_ms)
+        self._warn_timer.setInterval(self._warn_at(timeout_ms))
         if self._armed:
-            self._timer.start()
+            self.restart()
+
+    @staticmethod
+    def _warn_at(timeout_ms: int) -> int:
+        """When the warning starts: WARN_MS before the lock, or halfway for timeouts shorter than a minute."""
+        return timeout_ms - WARN_MS if timeout_ms >= 2 * WARN_MS else timeout_ms // 2
+
+    @property
+    def warning_shown(self) -> bool:
+        return self._warning
+
+    def seconds_left(self) -> int:
+        """Whole seconds until the lock (rounded up), 0 when not armed."""
+        remaining = self._timer.remainingTime() if self._timer.isActive() else 0
+        return max(0, -(-remaining // 1000))
+
+    def restart(self) -> None:
+        """Input happened (or the user chose "Stay unlocked"): the full timeout again, and no warning."""
+        if not self._armed:
+            return
+        self._timer.start()
+        self._warn_timer.start()
+        self._end_warning()
+
+    def _end_warning(self) -> None:
+        self._tick.stop()
+        if self._warning:
+            self._warning = False
+            self.warning_cleared.emit()
+
+    def _warn(self) -> None:
+        if self._armed:
+            self._warning = True
+            self._tick.start()
+            self._emit_warning()
+
+    def _emit_warning(self) -> None:
+        if self._warning:
+            self.warning.emit(self.seconds_left())
 
     def arm(self) -> None:
         """Start watching input (called when a vault is unlocked)."""
@@ -50,7 +104,7 @@ class IdleLock(QObject):
         if app is not None and not self._armed:
             app.installEventFilter(self)
         self._armed = True
-        self._timer.start()
+        self.restart()
 
     def disarm(self) -> None:
         """Stop watching (called on lock)."""
@@ -59,10 +113,12 @@ class IdleLock(QObject):
             app.removeEventFilter(self)
         self._armed = False
         self._timer.stop()
+        self._warn_timer.stop()
+        self._end_warning()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._armed and event.type() in _INPUT_EVENTS:
-            self._timer.start()
+            self.restart()
         return False
 
     def _fire(self) -> None:

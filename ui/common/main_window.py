@@ -71,12 +71,15 @@ class MainWindow(QMainWindow):
 
         self.lock_action = QAction(self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        # In dialogs too: ui/common/global_keys.py (the session installs it) catches Ctrl+L in every window.
         self.lock_action.triggered.connect(self.lock_requested)
         self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.settings_requested)
         self.erase_action = QAction(self)
         self.erase_action.triggered.connect(self.erase_requested)
+        # Reachable without the menu (toolbar, Ctrl+Shift+Delete in every window); the dialog still asks for the hold.
+        self.erase_action.setShortcut(QKeySequence("Ctrl+Shift+Delete"))
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.quit_requested)
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.addAction(self.lock_action)
         self.toolbar.addAction(self.settings_action)
+        self.toolbar.addAction(self.erase_action)
         self.addToolBar(self.toolbar)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -123,6 +127,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setToolTip(tr("Lock the vault now (Ctrl+L)"))
         self.settings_action.setText(tr("&Settings…"))
         self.erase_action.setText(tr("&Emergency erase…"))
+        self.erase_action.setToolTip(tr("Emergency erase (Ctrl+Shift+Delete): asks you to hold a button for 3 seconds"))
         self.quit_action.setText(tr("&Quit"))
         self.toolbar.setWindowTitle(tr("Toolbar"))
         role = tr("HQ vault") if self._info.role == "hq" else tr("Field vault")

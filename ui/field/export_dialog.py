@@ -27,6 +27,7 @@ from intake_app.bundles.export import ExportResult, export_bundle
 from intake_app.bundles.keyring import recipient_fingerprint
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.fonts import monospace_font
+from ui.common.plural import counted
 from ui.i18n import tr
 
 
@@ -108,10 +109,11 @@ class ExportDialog(QDialog):
                                     "bundle."))
             self._update()
             return
-        lines = [tr("This bundle will carry {revisions} new or changed testimony versions, {attachments} attached "
-                    "files and {audit} audit-log entries (the vault holds {records} testimonies).",
-                    revisions=result["revisions"], attachments=result["attachments"], audit=result["audit"],
-                    records=result["records"])]
+        lines = [tr("This bundle will carry {versions}, {files} and {audit} (the vault holds {testimonies}).",
+                    versions=counted("versions", int(result["revisions"])),
+                    files=counted("attached_files", int(result["attachments"])),
+                    audit=counted("audit_entries", int(result["audit"])),
+                    testimonies=counted("testimonies", int(result["records"])))]
         if result["recipients"]:
             lines.append(tr("Encrypted to: {names}", names=", ".join(
                 f"{name} ({fp})" for name, fp in result["recipients"])))

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
+from ui.common.plural import counted
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel, default_hidden_columns
 from ui.field.editor import TestimonyEditor
+from ui.field.editor.editor_page import EditorPlace
 from ui.field.export_dialog import ExportDialog
 from ui.field.history_view import HistoryDialog
 from ui.field.update_actions import FieldUpdateActions
@@ -172,7 +174,7 @@ class TestimonyListPage(QWidget):
     def _search_done(self, total: int) -> None:
         if self.search.query():
             self.views.setCurrentWidget(self.results)
-            self.count_label.setText(tr("{count} testimonies match.", count=total))
+            self.count_label.setText(tr("{testimonies} match.", testimonies=counted("testimonies", total)))
 
     def _filters_changed(self) -> None:
         since = self.since.text().strip()
@@ -183,7 +185,7 @@ class TestimonyListPage(QWidget):
 
     def _update_count(self) -> None:
         if not self.search.query():
-            self.count_label.setText(tr("{count} testimonies.", count=self.model.total))
+            self.count_label.setText(counted("testimonies", self.model.total) + ".")
 
     def _row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
@@ -225,8 +227,12 @@ class TestimonyListPage(QWidget):
                 data: object = int(entry.code) if vocab == "victim_categories" else entry.code
                 combo.addItem(entry.label(lang), data)
             combo.setCurrentIndex(max(0, combo.findData(current)))
-        self.drafts_label.setText(tr("{count} unsaved drafts were found (autosaved before the app closed).",
-                                     count=len(self._drafts)))
+        # Drafts exist after a crash and after a lock alike: the line says what they are, not where they came from.
+        if len(self._drafts) == 1:
+            self.drafts_label.setText(tr("1 unsaved draft: changes autosaved but not yet saved as a revision."))
+        else:
+            self.drafts_label.setText(tr("{count} unsaved drafts: changes autosaved but not yet saved as a revision.",
+                                         count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
         self._update_count()
 
@@ -319,6 +325,17 @@ class InterviewerPages:
         dialog = HqPinDialog(self.worker, self.window)
         self.dialog = dialog
         dialog.open()
+
+    def capture(self) -> tuple[EditorPlace | None, list[str]]:
+        """Before a lock: where the editor is (None on the list), and the titles of dialogs the lock will close."""
+        place = self.editor.place() if self.window.pages.currentWidget() is self.editor else None
+        lost = [self.dialog.windowTitle()] if self.dialog is not None and self.dialog.isVisible() else []
+        return place, lost
+
+    def resume(self, place: EditorPlace) -> None:
+        """After an unlock: the same testimony, tab, field and cursor (the draft written on lock holds the text)."""
+        self.editor.open_record(place.record_id, place)
+        self.window.show_page("editor")
 
     def clear_content(self) -> None:
         """On lock: drafts are flushed, every model and view emptied, dialogs closed."""

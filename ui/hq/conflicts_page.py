@@ -1,7 +1,8 @@
 """HQ: testimonies edited concurrently on two machines, side by side, and the coordinator's decision.
 
-The queue lists every record with several heads. Selecting one shows its versions in columns, one row per field (JSON
-path), with the fields that differ highlighted (paths from ``intake_app.conflicts.differences``). The coordinator keeps
+The queue lists every record with several heads. Selecting one shows its versions in columns in the shared comparison
+(``ui/common/revision_diff.py``): one row per field by its form label, codes as labels, dates as understood, the
+fields that differ highlighted. The coordinator keeps
 one version, or edits a merged version as JSON, checked against the interchange format before it can be saved. Either
 way the decision is a merge revision whose parents are all the heads: itself in the history and the audit log.
 """
@@ -14,21 +15,16 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -41,10 +37,11 @@ from intake_app.records.interchange import InterchangeError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label
+from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
+from ui.common.revision_diff import RevisionDiffView
 from ui.i18n import tr
 
-_DIFF = QColor("#fff0b3")
 MAX_MERGED = 4 << 20  # the editor refuses more than an interchange document may hold
 
 
@@ -53,24 +50,6 @@ class ConflictView:
     record_id: str
     sides: list[ConflictSide]
     device_names: dict[str, str]
-
-
-def flatten(value: Any, path: str = "") -> list[tuple[str, str]]:
-    """(JSON path, shown value) for every leaf, in document order; the paths match ``differences``."""
-    if isinstance(value, dict):
-        out: list[tuple[str, str]] = []
-        for key, item in value.items():
-            out += flatten(item, f"{path}.{key}" if path else key)
-        return out
-    if isinstance(value, list) and value:
-        return [row for i, item in enumerate(value) for row in flatten(item, f"{path}[{i}]")]
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return [(path or "(whole record)", clean_text(shown, keep_newlines=True))]
-
-
-def differing(path: str, diffs: set[str]) -> bool:
-    """Whether ``path`` is, or lies inside, one of the differing paths."""
-    return any(path == d or path.startswith((d + ".", d + "[")) for d in diffs) or "(whole record)" in diffs
 
 
 def load_queue(ctx: JobContext) -> list[dict[str, Any]]:
@@ -172,11 +151,8 @@ class ConflictsPage(QWidget):
         self.intro.setWordWrap(True)
         self.queue_list = QListWidget()
         self.queue_list.currentRowChanged.connect(self._select)
-        self.table = QTableWidget(0, 1)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The same comparison as the interviewer's history: form labels, vocabulary labels, dates as understood.
+        self.comparison = RevisionDiffView()
         self.empty_label = QLabel()
         self.keep_row = QHBoxLayout()
         self.merge_button = QPushButton()
@@ -186,7 +162,7 @@ class ConflictsPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.comparison, 1)
         decision = QHBoxLayout()
         decision.addLayout(self.keep_row)
         decision.addStretch(1)
@@ -236,7 +212,8 @@ class ConflictsPage(QWidget):
 
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
-                                 else tr("{count} testimonies need a decision.", count=len(self.queue)))
+                                 else tr("{testimonies} need a decision.",
+                                           testimonies=counted("testimonies", len(self.queue))))
         # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
         self.splitter.setVisible(bool(self.queue))
 
@@ -257,41 +234,18 @@ class ConflictsPage(QWidget):
                   when=clean_text(side.created_at[:16].replace("T", " ")))
 
     def diff_paths(self) -> set[str]:
-        """Every path where some version differs from the first."""
-        if self.view is None:
-            return set()
-        first = self.view.sides[0].content
-        out: set[str] = set()
-        for side in self.view.sides[1:]:
-            out.update(conflicts.differences(first, side.content))
-        return out
+        """Every field path where the versions differ."""
+        return {row.leaf.path for row in self.comparison.model.rows if row.changed}
 
     def _fill_table(self) -> None:
         view = self.view
         self._clear_keep_buttons()
         if view is None:
-            self.table.setRowCount(0)
+            self.comparison.clear()
             return
-        flat = [dict(flatten(s.content)) if s.content is not None else {} for s in view.sides]
-        paths: list[str] = []
-        for side in flat:
-            paths += [p for p in side if p not in paths]
-        diffs = self.diff_paths()
-        self.table.setColumnCount(1 + len(view.sides))
-        self.table.setHorizontalHeaderLabels([tr("Field")] + [self._side_title(i, s) for i, s in enumerate(view.sides)])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setRowCount(len(paths))
-        for r, path in enumerate(paths):
-            changed = differing(path, diffs)
-            cells = [path] + [tr("(deleted)") if s.tombstone else flat[i].get(path, "—")
-                              for i, s in enumerate(view.sides)]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if changed:
-                    item.setBackground(QBrush(_DIFF))
-                self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
+        titles = [self._side_title(i, s) + (" — " + tr("(deleted)") if s.tombstone else "")
+                  for i, s in enumerate(view.sides)]
+        self.comparison.set_versions(titles, [s.content for s in view.sides])
         for i, head in enumerate(view.sides):
             button = QPushButton(tr("Keep version {n}", n=i + 1))
             button.clicked.connect(partial(self.keep, head.revision))
@@ -308,8 +262,7 @@ class ConflictsPage(QWidget):
     def _clear_view(self) -> None:
         self.view = None
         self._clear_keep_buttons()
-        self.table.setRowCount(0)
-        self.table.setColumnCount(0)
+        self.comparison.clear()
         self.merge_button.setEnabled(False)
 
     # ---- decisions
@@ -367,6 +320,7 @@ class ConflictsPage(QWidget):
             if list_item is not None:
                 list_item.setText(self._queue_text(item))
         self._update_empty()
+        self.comparison.retranslate()
         self._fill_table()
 
     def changeEvent(self, event: QEvent) -> None:

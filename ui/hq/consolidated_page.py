@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from intake_app.display import clean_text
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.plural import counted
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel
 from ui.i18n import tr
@@ -147,7 +148,7 @@ class ConsolidatedPage(QWidget):
         self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{count} testimonies", count=self.model.total))
+        self.count_label.setText(counted("testimonies", self.model.total))
         self.table.resizeColumnsToContents()
 
     def column_texts(self, column: Column) -> list[str]:

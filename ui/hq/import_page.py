@@ -34,6 +34,7 @@ from intake_app.display import clean_text
 from ui.auditor.auditor_mode import bundles_in_folder
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import N_, tr
 
@@ -209,9 +210,8 @@ class ImportPage(QWidget):
         elif outcome.status == "already_imported":
             lines = [tr("Nothing new: this bundle was imported before.")]
         else:
-            lines = [tr("{revisions} new revisions, {attachments} attachments.",
-                        revisions=outcome.counts.get("new_revisions", 0),
-                        attachments=outcome.counts.get("attachments", 0))]
+            lines = [counted("new_revisions", int(outcome.counts.get("new_revisions", 0))) + ", "
+                     + counted("attachments", int(outcome.counts.get("attachments", 0))) + "."]
         lines += [translate_reason(w) for w in outcome.warnings]
         return "\n".join(lines)
 

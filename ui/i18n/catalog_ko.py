@@ -9,6 +9,7 @@ fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사�
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
 from ui.i18n.catalog_ko_updates import KO_UPDATES
 from ui.i18n.catalog_ko_recording import KO_RECORDING
+from ui.i18n.catalog_ko_usable import KO_USABLE
 
 KO: dict[str, str] = {
     'Testimony Intake':
@@ -149,14 +150,6 @@ KO: dict[str, str] = {
         '적은 내용을 확인합니다',
     'Type these groups from your paper, to be sure the key was copied correctly.':
         '키를 올바르게 옮겨 적었는지 확인하기 위해, 종이에 적은 다음 그룹을 입력하십시오.',
-    (
-        'These groups do not match the recovery key. Compare your paper with the key (go back to see it again) and '
-        'type them once more.'
-    ):
-        (
-            '입력한 그룹이 복구 키와 일치하지 않습니다. 종이에 적은 내용을 키와 비교한 다음(뒤로 가면 키를 다시 볼 '
-            '수 있습니다) 다시 입력하십시오.'
-        ),
     'The vault is ready':
         '보관함이 준비되었습니다',
     'Your vault has been created and is unlocked.':
@@ -483,8 +476,6 @@ KO: dict[str, str] = {
         '병합한 버전 편집(&M)…',
     'No conflicts: every testimony has one current version.':
         '충돌이 없습니다. 모든 증언에 현재 버전이 하나씩 있습니다.',
-    '{count} testimonies need a decision.':
-        '증언 {count}건에 결정이 필요합니다.',
     'Keep version {n}':
         '버전 {n} 남기기',
     'Not valid at {path}: {problem}':
@@ -497,8 +488,6 @@ KO: dict[str, str] = {
         '(기록 전체)',
     'All devices':
         '모든 기기',
-    '{count} testimonies':
-        '증언 {count}건',
     'All testimonies':
         '모든 증언',
     '&Device:':
@@ -684,8 +673,6 @@ KO: dict[str, str] = {
         '번들 {total}개 중 {n}번째를 가져오는 중…',
     'Nothing new: this bundle was imported before.':
         '새로운 것이 없습니다. 이 번들은 이미 가져왔습니다.',
-    '{revisions} new revisions, {attachments} attachments.':
-        '새 개정판 {revisions}개, 첨부 파일 {attachments}개.',
     'Bundles missing from this device: {numbers}.':
         '이 기기에서 누락된 번들: {numbers}.',
     'FORK: bundles with the same number but different content: {numbers} (a restored or cloned laptop?).':
@@ -703,3 +690,4 @@ KO: dict[str, str] = {
 KO.update(KO_INTERVIEWER)
 KO.update(KO_UPDATES)
 KO.update(KO_RECORDING)
+KO.update(KO_USABLE)

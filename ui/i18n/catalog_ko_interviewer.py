@@ -24,14 +24,10 @@ KO_INTERVIEWER: dict[str, str] = {
     'Interviews from (YYYY-MM-DD)': '면담 시작일(YYYY-MM-DD)',
     'Interviews until (YYYY-MM-DD)': '면담 종료일(YYYY-MM-DD)',
     'Search results': '검색 결과',
-    '{count} unsaved drafts were found (autosaved before the app closed).':
-        '저장되지 않은 초안 {count}개를 찾았습니다(앱이 닫히기 전에 자동 저장됨).',
     '&Open draft': '초안 열기(&O)',
     '&Testimonies': '증언(&T)',
     'E&xport bundle…': '번들 내보내기(&X)…',
     'Add &headquarters key…': '본부 키 추가(&H)…',
-    '{count} testimonies match.': '증언 {count}건이 일치합니다.',
-    '{count} testimonies.': '증언 {count}건.',
     'Any': '전체',
     'The search failed: {detail}': '검색하지 못했습니다: {detail}',
     'Place': '장소',
@@ -44,11 +40,9 @@ KO_INTERVIEWER: dict[str, str] = {
     # ---- history
     'History': '변경 기록',
     'Revisions': '판',
-    'Revision content': '판 내용',
     'Close': '닫기',
     'current': '현재',
     'deleted': '삭제됨',
-    '{time} · device {device} {marks}': '{time} · 기기 {device} {marks}',
     # ---- attachments
     'Attach a file': '파일 첨부',
     'Adding the file…': '파일을 추가하는 중…',
@@ -76,14 +70,6 @@ KO_INTERVIEWER: dict[str, str] = {
     # ---- export
     'Export bundle': '번들 내보내기',
     'Counting what will go…': '내보낼 항목을 세는 중…',
-    (
-        'This bundle will carry {revisions} new or changed testimony versions, {attachments} attached files and '
-        '{audit} audit-log entries (the vault holds {records} testimonies).'
-    ):
-        (
-            '이 번들에는 새로 만들거나 바뀐 증언 판 {revisions}개, 첨부 파일 {attachments}개, 감사 기록 항목 '
-            '{audit}개가 들어갑니다(보관함의 증언은 {records}건입니다).'
-        ),
     'Nothing new to send: every testimony version and attached file is already in a bundle.':
         '보낼 새 내용이 없습니다. 모든 증언 판과 첨부 파일이 이미 번들에 들어 있습니다.',
     'Choose the folder (e.g. the USB stick)': '폴더 선택(예: USB 메모리)',
@@ -174,7 +160,6 @@ KO_INTERVIEWER: dict[str, str] = {
     '&Save': '저장(&S)',
     'Editor status': '편집기 상태',
     'Opening…': '여는 중…',
-    'Draft saved automatically.': '초안을 자동으로 저장했습니다.',
     'Saving…': '저장하는 중…',
     'Not saved: {detail}': '저장하지 못했습니다: {detail}',
     'An autosaved draft from {time} has changes that were not saved. Restore it?':

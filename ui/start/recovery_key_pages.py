@@ -150,19 +150,32 @@ class CheckRecoveryKeyPage(WizardPage):
         self.retranslate()
 
     def verify(self) -> bool:
-        """True when every asked group matches; a mismatch shows a message and clears the fields."""
-        # A separator keeps "ABCDE" + "FGH" from passing for "ABCD" + "EFGH".
-        typed = "|".join(normalise_group(edit.text()) for edit in self.fields)
-        wanted = "|".join(self._expected[i] for i in self.indices) if self._expected else "\0"
-        if hmac.compare_digest(typed.encode("utf-8"), wanted.encode("utf-8")):
+        """True when every asked group matches. A mismatch names the wrong groups, clears only those fields and puts
+        the cursor in the first of them; the groups typed right stay."""
+        if not self._expected:
+            return False
+        wrong: list[int] = []
+        for edit, index in zip(self.fields, self.indices, strict=True):
+            # Each group compared in constant time; which group is wrong is told on purpose, so the user can fix it.
+            if not hmac.compare_digest(normalise_group(edit.text()).encode("utf-8"),
+                                       self._expected[index].encode("utf-8")):
+                wrong.append(index)
+        if not wrong:
             return True
-        self.error_label.setText(tr(
-            "These groups do not match the recovery key. Compare your paper with the key "
-            "(go back to see it again) and type them once more."
-        ))
-        for edit in self.fields:
-            edit.clear()
-        self.fields[0].setFocus()
+        numbers = ", ".join(str(i + 1) for i in wrong)
+        if len(wrong) == 1:
+            message = tr("Group {number} does not match the recovery key.", number=numbers)
+        else:
+            message = tr("Groups {numbers} do not match the recovery key.", numbers=numbers)
+        self.error_label.setText(message + " " + tr(
+            "Compare your paper with the key (go back to see it again) and type it once more."))
+        first = None
+        for edit, index in zip(self.fields, self.indices, strict=True):
+            if index in wrong:
+                edit.clear()
+                first = first or edit
+        if first is not None:
+            first.setFocus()
         return False
 
     def clear(self) -> None:

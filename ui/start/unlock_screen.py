@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -33,7 +33,7 @@ class UnlockScreen(QWidget):
     unlocked = Signal(object)
     forgot_requested = Signal()
 
-    def __init__(self, vault_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, vault_path: Path, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - widget assembly
         super().__init__(parent)
         self.vault_path = vault_path
         self._task: Task | None = None
@@ -44,6 +44,12 @@ class UnlockScreen(QWidget):
         self.heading.setFont(font)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        # Why the vault is locked (after an auto-lock: how long without activity, and which dialogs were closed).
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason_label.setStyleSheet("QLabel { background: #fff4d6; color: #3d2c00; padding: 6px; }")
+        self.reason_label.hide()
         self.passphrase = secret_line_edit("")
         self.passphrase_label = QLabel()
         self.passphrase_label.setBuddy(self.passphrase)
@@ -66,6 +72,7 @@ class UnlockScreen(QWidget):
         panel.setMaximumWidth(PANEL_WIDTH)
         column = QVBoxLayout(panel)
         column.addWidget(self.heading)
+        column.addWidget(self.reason_label)
         column.addWidget(self.intro)
         column.addLayout(form)
         column.addLayout(buttons)
@@ -91,6 +98,12 @@ class UnlockScreen(QWidget):
         self.passphrase.clear()
         self.error_label.clear()
         self.passphrase.setFocus()
+
+    def set_reason(self, text: str) -> None:
+        """Say why the vault locked (empty: hide the line)."""
+        self.reason_label.setText(text)
+        self.reason_label.setAccessibleName(text)
+        self.reason_label.setVisible(bool(text))
 
     def is_busy(self) -> bool:
         return self._task is not None

@@ -169,19 +169,22 @@ def test_enrol_import_gap_conflict_consolidated(qtbot: QtBot, hq_session: Sessio
     qtbot.waitUntil(only_b_conflicted, timeout=WAIT_MS)
     assert len(conflicts.queue) == 1 and conflicts.view is not None and len(conflicts.view.sides) == 2
     assert "narrative" in conflicts.diff_paths()
-    rows = {conflicts.table.item(r, 0).text(): r for r in range(conflicts.table.rowCount())}  # type: ignore[union-attr]
-    narrative = [conflicts.table.item(rows["narrative"], c).text() for c in (1, 2)]  # type: ignore[union-attr]
+    model = conflicts.comparison.model  # field labels as the form shows them, not JSON paths
+    rows = {model.text(r, 0): r for r in range(model.rowCount())}
+    assert "narrative" not in rows and "interviewee.pseudonym" not in rows
+    narrative = [model.text(rows["Narrative"], c) for c in (2, 3)]
     assert sorted(narrative) == ["told on the laptop", "told on the restored laptop"]
-    highlighted = conflicts.table.item(rows["narrative"], 1).background().color()  # type: ignore[union-attr]
-    plain = conflicts.table.item(rows["interviewee.pseudonym"], 1).background().color()  # type: ignore[union-attr]
-    assert highlighted != plain
+    assert model.text(rows["Narrative"], 1) == "changed"
+    highlighted = model.data(model.index(rows["Narrative"], 2), Qt.ItemDataRole.BackgroundRole)
+    plain = model.data(model.index(rows["Interviewee pseudonym"], 2), Qt.ItemDataRole.BackgroundRole)
+    assert highlighted is not None and plain is None
     kept = narrative[0]
     with qtbot.waitSignal(conflicts.resolved, timeout=WAIT_MS):
         QTest.mouseClick(conflicts.keep_buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not conflicts.queue, timeout=WAIT_MS)
     assert conflicts.empty_label.text() == "No conflicts: every testimony has one current version."
     # Nothing to compare: no empty queue and no table whose only header reads "1".
-    assert not conflicts.splitter.isVisibleTo(conflicts) and conflicts.table.columnCount() == 0
+    assert not conflicts.splitter.isVisibleTo(conflicts) and conflicts.comparison.model.columnCount() == 0
 
     # The consolidated list: both devices' testimonies, with device names; the device filter keeps one.
     pages.actions["all-testimonies"].trigger()

@@ -104,10 +104,15 @@ class ActForm(QGroupBox):
         self.add_perpetrator_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
-        for msgid, widget in ((N_("What &happened:"), self.type), (N_("&When (as said):"), self.date),
-                              (N_("Wh&ere:"), self.place), (N_("&Facility:"), self.facility),
-                              (N_("&Details:"), self.description)):
-            form.addRow(self.texts.label(msgid, widget), widget)
+        rows: tuple[tuple[str, QWidget], ...] = (
+            (N_("What &happened:"), self.type), (N_("&When (as said):"), self.date), (N_("Wh&ere:"), self.place),
+            (N_("&Facility:"), self.facility), (N_("&Details:"), self.description))
+        for msgid, widget in rows:
+            form.addRow(self.texts.label(msgid, widget, required=widget is self.type), widget)
+        # interchange key → (label, widget), for naming a refused field (ui/field/editor/save_problems.py)
+        self.fields: dict[str, tuple[str, QWidget]] = {
+            "type": rows[0], "date": rows[1], "date_text": rows[1], "place": rows[2], "place_code": rows[2],
+            "facility": rows[3], "description": rows[4]}
         self.texts.name(self.date.edit, N_("When (as said)"))
         self.texts.name(self.place.edit, N_("Where"))
         layout = QVBoxLayout(self)

@@ -10,12 +10,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake_app.display import clean_text
 from intake_app.records import interchange
 from intake_app.records.ids import uuid7
 from intake_app.records.store import SaveResult
@@ -31,8 +36,10 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.field.attachments_panel import AttachmentsPanel
 from ui.field.autosave import AUTOSAVE_MS, Autosaver
 from ui.field.editor.consent_checklist import ConsentChecklist
+from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.interview_form import InterviewForm
+from ui.field.editor.save_problems import Problem, problems_for
 from ui.field.editor.victim_form import VictimForm
 from ui.field.recorder_markers import RecordingMarkersView
 from ui.i18n import N_, tr
@@ -50,6 +57,17 @@ class Opened:
     draft_saved_at: str | None
 
 
+@dataclasses.dataclass(frozen=True)
+class EditorPlace:
+    """Where the user was in the editor when the vault locked: which record, tab, field and cursor position. Held in
+    memory only while locked (an id and three numbers, no content); the text itself comes back from the draft."""
+
+    record_id: str
+    tab: int
+    field: str | None  # a fixed field's name ("narrative", "interview.place"), else "#<index in _fields()>"
+    cursor: int
+
+
 class TestimonyEditor(QWidget):
     __test__ = False
     closed = Signal()
@@ -63,6 +81,12 @@ class TestimonyEditor(QWidget):
         self.base_rev: str | None = None
         self._original: dict[str, Any] = {}
         self._pending_draft: dict[str, Any] | None = None
+        self._resume_place: EditorPlace | None = None
+        # The editor's own last focused field: a dialog open at lock time holds the application's focus.
+        self._last_focus: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         self._loading = False
         self.texts = FormTexts()
         self.autosave = Autosaver(worker, self.dump, self, autosave_ms)
@@ -113,8 +137,21 @@ class TestimonyEditor(QWidget):
         self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("&Victims"), N_("Attac&hments"))
         for widget in (interview_scroll, consent_scroll, narrative_page, self.victim_scroll, self.attachments):
             self.tabs.addTab(widget, "")
+        # Three separate lines, so no message can overwrite another: what the last save did (status), what is in
+        # the way of saving (problems: stays until fixed), and the autosave's own note (autosave_status).
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.problems: list[Problem] = []
+        self.problems_box = QFrame()
+        self.problems_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.problems_box.setStyleSheet("QFrame { border: 2px solid #b00020; } QLabel { border: none; }")
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        QVBoxLayout(self.problems_box).addWidget(self.problems_label)
+        self.problems_box.hide()
+        self.autosave_status = QLabel()
+        self.autosave_status.setWordWrap(True)
         self.save_button = QPushButton()
         self.close_button = QPushButton()
         bottom = QHBoxLayout()
@@ -124,7 +161,9 @@ class TestimonyEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problems_box)
         layout.addLayout(bottom)
+        layout.addWidget(self.autosave_status)
 
         self.texts.text(self.restore_button, N_("&Restore draft"))
         self.texts.text(self.discard_button, N_("Discard draft"))
@@ -133,6 +172,8 @@ class TestimonyEditor(QWidget):
         self.texts.text(self.close_button, N_("Close"))
         self.texts.name(self.narrative, N_("Narrative"))
         self.texts.name(self.status, N_("Editor status"))
+        self.texts.name(self.problems_label, N_("Problems preventing the save"))
+        self.texts.name(self.autosave_status, N_("Autosave status"))
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close_editor)
         self.restore_button.clicked.connect(self.restore_draft)
@@ -143,7 +184,7 @@ class TestimonyEditor(QWidget):
         self.consent.changed.connect(self._changed)
         self.narrative.textChanged.connect(self._changed)
         self.autosave.saved.connect(self._draft_saved)
-        self.autosave.failed.connect(lambda detail: self.status.setText(
+        self.autosave.failed.connect(lambda detail: self.autosave_status.setText(
             tr("The draft could not be saved: {detail}", detail=detail)))
         self.retranslate()
 
@@ -152,9 +193,11 @@ class TestimonyEditor(QWidget):
         """An empty testimony with one victim, ready to type; its id is fixed now so drafts can refer to it."""
         self._open(uuid7(), Opened(None, None, None, None))
 
-    def open_record(self, record_id: str) -> None:
-        """Load ``record_id`` (and any draft of it) on the worker, then show it."""
+    def open_record(self, record_id: str, place: EditorPlace | None = None) -> None:
+        """Load ``record_id`` (and any draft of it) on the worker, then show it; with ``place`` (after an unlock),
+        take the draft back without asking and return to the same tab, field and cursor."""
         self.status.setText(tr("Opening…"))
+        self._resume_place = place
 
         def job(ctx: JobContext) -> Opened:
             draft = next(((c, at) for rid, _, c, at in ctx.records.drafts() if rid == record_id), None)
@@ -167,9 +210,14 @@ class TestimonyEditor(QWidget):
                 content, base = None, None
             return Opened(content, base, draft[0] if draft else None, draft[1] if draft else None)
 
-        self._worker.submit(job, on_done=lambda opened: self._open(record_id, opened),
-                            on_error=lambda exc: self.status.setText(
-                                tr("This testimony cannot be opened: {detail}", detail=str(exc))))
+        self._worker.submit(job, on_done=lambda opened: self._open(record_id, opened), on_error=self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        if self._resume_place is not None:  # a new testimony left untouched before the lock: nothing to restore
+            self._resume_place = None
+            self.new_testimony()
+            return
+        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=clean_text(str(exc))))
 
     def _open(self, record_id: str, opened: object) -> None:
         assert isinstance(opened, Opened)
@@ -188,10 +236,79 @@ class TestimonyEditor(QWidget):
             self.interview.date.edit.setFocus()
         self.attachments.set_record(record_id if opened.content is not None else None)
         self.recording_markers.set_record(record_id if opened.content is not None else None)
+        self._set_problems([])
+        self.autosave_status.clear()
         self.status.setText(tr("New testimony (not saved yet)") if opened.content is None else "")
         self.autosave.start(record_id, opened.base_rev)
-        if opened.content is None and opened.draft is not None:
-            self.restore_draft()  # a never-saved testimony: its draft is all there is; the banner says so
+        place, self._resume_place = self._resume_place, None
+        if opened.draft is not None and (opened.content is None or place is not None):
+            # A never-saved testimony: its draft is all there is. After a lock: the draft is what was on screen.
+            self.restore_draft()
+        if place is not None:
+            self._return_to(place)
+
+    # ---- returning after a lock
+    def _fields(self) -> list[QWidget]:
+        """The editable widgets in creation order: the same list for the same content, so an index finds a field."""
+        kinds = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton)
+        live = set(self.victims)
+
+        def removed(widget: QWidget) -> bool:  # a victim form removed by load() lingers until deleteLater runs
+            parent = widget.parentWidget()
+            while parent is not None and parent is not self:
+                if isinstance(parent, VictimForm) and parent not in live:
+                    return True
+                parent = parent.parentWidget()
+            return False
+
+        return [w for w in self.findChildren(QWidget) if isinstance(w, kinds) and not removed(w)]
+
+    def place(self) -> EditorPlace | None:
+        """Where the user is now (None when no testimony is open)."""
+        if self.record_id is None:
+            return None
+        focus = self._last_focus
+        fields = self._fields()
+        cursor = 0
+        if isinstance(focus, QLineEdit):
+            cursor = focus.cursorPosition()
+        elif isinstance(focus, QPlainTextEdit):
+            cursor = focus.textCursor().position()
+        key = next((name for name, widget in self._named_fields().items()
+                    if focus is not None and (widget is focus or widget.isAncestorOf(focus))), None)
+        if key is None and focus in fields:
+            key = f"#{fields.index(focus)}"  # inside a victim: the same content gives the same widget order
+        return EditorPlace(self.record_id, self.tabs.currentIndex(), key, cursor)
+
+    def _named_fields(self) -> dict[str, QWidget]:
+        named: dict[str, QWidget] = {path: entry[1] for path, entry in self.interview.fields.items()}
+        named["narrative"] = self.narrative
+        return named
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.isAncestorOf(new):
+            self._last_focus = new
+
+    def _return_to(self, place: EditorPlace) -> None:
+        self.tabs.setCurrentIndex(place.tab)
+        fields = self._fields()
+        widget: QWidget | None = self._named_fields().get(place.field or "")
+        if widget is None and place.field is not None and place.field.startswith("#"):
+            index = int(place.field[1:])
+            widget = fields[index] if index < len(fields) else None
+        if widget is not None:
+            if isinstance(widget, UncertainDateField):
+                widget = widget.edit
+            if self.victim_scroll.isAncestorOf(widget):
+                self.victim_scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(place.cursor)
+            elif isinstance(widget, QPlainTextEdit):
+                text_cursor = widget.textCursor()
+                text_cursor.setPosition(min(place.cursor, len(widget.toPlainText())))
+                widget.setTextCursor(text_cursor)
+        self.status.setText(tr("Back where you were before the lock; unsaved changes came back from the draft."))
 
     def restore_draft(self) -> None:
         if self._pending_draft is not None:
@@ -271,9 +388,30 @@ class TestimonyEditor(QWidget):
     def _changed(self) -> None:
         if not self._loading:
             self.autosave.mark_dirty()
+            if self.problems:  # the list shrinks as fields are fixed, and goes when nothing is left
+                self._set_problems(problems_for(self, interchange.validation_problems(self.dump())))
 
     def _draft_saved(self) -> None:
-        self.status.setText(tr("Draft saved automatically."))
+        self.autosave_status.setText(tr("Draft saved automatically at {time} (not yet a saved revision).",
+                                        time=QTime.currentTime().toString("HH:mm:ss")))
+
+    def _set_problems(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        if problems:
+            lines = [tr("Not saved. Fix these fields, then save again:")]
+            lines += [f"• {problem.text}" for problem in problems]
+            self.problems_label.setText("\n".join(lines))
+        else:
+            self.problems_label.clear()
+        self.problems_box.setVisible(bool(problems))
+
+    def _go_to(self, problem: Problem) -> None:
+        self.tabs.setCurrentIndex(problem.tab)
+        widget = problem.widget
+        if widget is not None:
+            if self.victim_scroll.isAncestorOf(widget):
+                self.victim_scroll.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- saving and closing
     def save(self) -> None:
@@ -281,6 +419,14 @@ class TestimonyEditor(QWidget):
         if self.record_id is None:
             return
         content = self.dump()
+        # Checked here first, all at once: the user sees every field to fix, and the cursor goes to the first.
+        problems = problems_for(self, interchange.validation_problems(content))
+        self._set_problems(problems)
+        if problems:
+            self.autosave.mark_dirty()
+            self.status.setText(_not_saved(len(problems)))
+            self._go_to(problems[0])
+            return
         self.autosave.mark_clean()
 
         def job(ctx: JobContext) -> SaveResult:
@@ -294,13 +440,20 @@ class TestimonyEditor(QWidget):
         self.base_rev = result.revision
         self.autosave.base_rev = result.revision
         self.attachments.set_record(result.record_id)
+        self._set_problems([])
+        self.autosave_status.clear()
         self.status.setText(tr("Saved.") if result.changed else tr("No changes to save."))
         self.saved.emit(result.record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.autosave.mark_dirty()
-        # Interchange errors name the field by its JSON path (victims[0].acts[1].date) in the message itself.
-        self.status.setText(tr("Not saved: {detail}", detail=str(exc)))
+        if isinstance(exc, interchange.InterchangeError):
+            problems = problems_for(self, [exc])
+            self._set_problems(problems)
+            self.status.setText(_not_saved(1))
+            self._go_to(problems[0])
+        else:  # the vault refused (disk full, locked): not the user's typing; stays until the next save
+            self.status.setText(tr("Not saved: {detail}", detail=clean_text(str(exc))))
 
     def close_editor(self) -> None:
         """Leave the editor; unsaved changes stay in the draft (flushed now)."""
@@ -318,6 +471,8 @@ class TestimonyEditor(QWidget):
         self.attachments.clear_content()
         self.recording_markers.set_record(None)
         self.status.clear()
+        self._set_problems([])
+        self.autosave_status.clear()
 
     # ---- texts
     def retranslate(self) -> None:
@@ -329,8 +484,16 @@ class TestimonyEditor(QWidget):
         for form in self.victims:
             form.retranslate()
         self._number_victims()
+        if self.problems:
+            self._set_problems(problems_for(self, interchange.validation_problems(self.dump())))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def _not_saved(count: int) -> str:
+    if count == 1:
+        return tr("Not saved: one field needs fixing (listed above).")
+    return tr("Not saved: {count} fields need fixing (listed above).", count=count)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.vocab_picker import VocabCombo
-from ui.i18n import N_
+from ui.i18n import N_, tr
 
-LANGUAGES = ("ko", "en")
+# Interview languages, each named in its own language (as the language chooser does), so the field never shows a
+# bare code. A testimony in another language keeps its code as loaded.
+LANGUAGES = (("ko", "한국어"), ("en", "English"), ("ja", "日本語"))
+REQUIRED = ("interview.date", "interview.language", "interview.interviewer", "interviewee.pseudonym")
 
 
 class InterviewForm(QWidget):
@@ -23,8 +26,9 @@ class InterviewForm(QWidget):
         self.texts = FormTexts()
         self.date = UncertainDateField()
         self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(list(LANGUAGES))
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        self.legend = QLabel()
         self.interviewer = QLineEdit()
         self.place = QLineEdit()
         self.interpreter = QLineEdit()
@@ -32,26 +36,32 @@ class InterviewForm(QWidget):
         self.pseudonym = QLineEdit()
         self.relation = VocabCombo("relations")
         form = QFormLayout(self)
-        rows: list[tuple[str, QWidget]] = [
-            (N_("Interview &date:"), self.date), (N_("&Language:"), self.language),
-            (N_("&Interviewer:"), self.interviewer), (N_("&Place:"), self.place),
-            (N_("Inte&rpreter:"), self.interpreter), (N_("&Mode:"), self.mode),
-            (N_("Interviewee &pseudonym:"), self.pseudonym), (N_("&Relation to the victim:"), self.relation),
-        ]
-        for pair in rows:
-            form.addRow(self.texts.label(pair[0], pair[1]), pair[1])
+        form.addRow(self.legend)
+        # interchange path → (label, widget): save_problems names a refused field by this label.
+        self.fields: dict[str, tuple[str, QWidget]] = {
+            "interview.date": (N_("Interview &date:"), self.date),
+            "interview.language": (N_("&Language:"), self.language),
+            "interview.interviewer": (N_("&Interviewer:"), self.interviewer),
+            "interview.place": (N_("&Place:"), self.place),
+            "interview.interpreter": (N_("Inte&rpreter:"), self.interpreter),
+            "interview.mode": (N_("&Mode:"), self.mode),
+            "interviewee.pseudonym": (N_("Interviewee &pseudonym:"), self.pseudonym),
+            "interviewee.relation": (N_("&Relation to the victim:"), self.relation),
+        }
+        for path, (msgid, widget) in self.fields.items():
+            form.addRow(self.texts.label(msgid, widget, required=path in REQUIRED), widget)
         self.texts.name(self.date.edit, N_("Interview date"))
         for edit in (self.interviewer, self.place, self.interpreter, self.pseudonym):
             edit.textChanged.connect(self.changed)
         for combo in (self.language, self.mode, self.relation):
-            combo.currentTextChanged.connect(self.changed)
+            combo.currentIndexChanged.connect(self.changed)
         self.date.changed.connect(self.changed)
         self.retranslate()
 
     def load(self, content: dict[str, Any]) -> None:
         interview = content.get("interview") or {}
         self.date.set_value(interview.get("date"), None)
-        self.language.setCurrentText(str(interview.get("language") or "ko"))
+        self.set_language_code(str(interview.get("language") or "ko"))
         self.interviewer.setText(str(interview.get("interviewer") or ""))
         self.place.setText(str(interview.get("place") or ""))
         self.interpreter.setText(str(interview.get("interpreter") or ""))
@@ -64,7 +74,7 @@ class InterviewForm(QWidget):
         """(interview, interviewee) with empty fields left out."""
         interview: dict[str, Any] = {}
         self.date.dump_into(interview, "date", None)
-        for key, value in (("language", self.language.currentText()), ("interviewer", self.interviewer.text()),
+        for key, value in (("language", self.language.currentData()), ("interviewer", self.interviewer.text()),
                            ("place", self.place.text()), ("interpreter", self.interpreter.text()),
                            ("mode", self.mode.code())):
             if value and value.strip():
@@ -76,8 +86,16 @@ class InterviewForm(QWidget):
             interviewee["relation"] = self.relation.code()
         return interview, interviewee
 
+    def set_language_code(self, code: str) -> None:
+        index = self.language.findData(code)
+        if index < 0:  # a language this form does not list: shown by its code, kept as it was
+            self.language.addItem(code, code)
+            index = self.language.count() - 1
+        self.language.setCurrentIndex(index)
+
     def retranslate(self) -> None:
         self.texts.apply()
+        self.legend.setText(tr("Fields marked * are required."))
         self.mode.retranslate()
         self.relation.retranslate()
         self.date.retranslate()

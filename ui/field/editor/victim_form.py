@@ -79,7 +79,7 @@ class VictimForm(QGroupBox):
     # Gives the interview date (EDTF or None) that act dates such as "작년 겨울" count from; set by the editor page.
     interview_date_source: Callable[[], str | None] | None = None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - widget assembly
         super().__init__(parent)
         self.texts = FormTexts()
         self._original: dict[str, Any] = {}
@@ -103,9 +103,14 @@ class VictimForm(QGroupBox):
         self.add_act_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
-        for msgid, widget in ((N_("&Sex:"), self.sex), (N_("&Born (as said):"), self.birth),
-                              (N_("S&tatus now:"), self.status), (N_("N&otes:"), self.notes)):
+        rows: tuple[tuple[str, QWidget], ...] = ((N_("&Sex:"), self.sex), (N_("&Born (as said):"), self.birth),
+                                                 (N_("S&tatus now:"), self.status), (N_("N&otes:"), self.notes))
+        for msgid, widget in rows:
             form.addRow(self.texts.label(msgid, widget), widget)
+        # interchange key → (label, widget), for naming a refused field (ui/field/editor/save_problems.py)
+        self.fields: dict[str, tuple[str, QWidget]] = {
+            "sex": rows[0], "birth": rows[1], "birth_text": rows[1], "status": rows[2], "notes": rows[3],
+            "categories": (N_("Categories"), self.category_box)}
         self.texts.name(self.birth.edit, N_("Born (as said)"))
         names_row = QHBoxLayout()
         names_row.addStretch(1)
