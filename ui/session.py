@@ -64,7 +64,6 @@ class Session(QObject):
         self.erase_hold_ms = HOLD_MS
         self.idle = IdleLock(settings.auto_lock_minutes * 60_000, self)
         self.lock_policy_minutes: int | None = None  # HQ's auto-lock limit, once a field vault has told it
-        self.idle.idle.connect(self.lock)
         self.idle.idle.connect(self._idle_lock)
         self.lock_warning = LockWarning()
         self.idle.warning.connect(lambda seconds: self.lock_warning.show_seconds(seconds, self.main_window))

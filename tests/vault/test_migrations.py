@@ -8,7 +8,7 @@ import pytest
 
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
-from intake_app.vault.migrations import m0005_recordings as m_recordings
+from intake_app.vault.migrations import m0006_recordings as m_recordings
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))

@@ -7,8 +7,8 @@ fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사�
 """
 
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
-from ui.i18n.catalog_ko_updates import KO_UPDATES
 from ui.i18n.catalog_ko_recording import KO_RECORDING
+from ui.i18n.catalog_ko_updates import KO_UPDATES
 from ui.i18n.catalog_ko_usable import KO_USABLE
 
 KO: dict[str, str] = {
