@@ -15,6 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
 from intake_app.bundles.export import export_bundle
 from intake_app.bundles.keyring import Keyring
 from intake_app.records import conflicts, interchange, revisions
@@ -24,6 +27,7 @@ from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault
 from tests.bundles.test_bundles_cli import cli_ok, setup
 from tests.bundles.test_merge_properties import (
+    EXAMPLE,
     Templates,
     add,
     attach,
@@ -333,3 +337,79 @@ def test_migration_recomputes_current_versions_and_keeps_links(tmp_path: Path) -
     assert conn.execute("SELECT original_name, device, media_type FROM attachment_links").fetchall() == [
         ("notice.jpg", "B" * 16, None)]
     conn.close()
+
+
+# ---- the same as a property: random honest work and random forgeries, any import order -----------------------------
+def _live(vault: Vault, rid: str) -> bool:
+    found = vault.conn.execute("SELECT deleted FROM records WHERE id = ?", (rid,)).fetchone()
+    return found is not None and not found[0]
+
+
+XOPS = ("add", "edit", "delete", "export", "forge_root", "forge_child", "forge_tomb", "forge_link")
+xoperation = st.tuples(st.integers(0, 2), st.sampled_from(XOPS), st.integers(0, 1000))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(ops=st.lists(xoperation, min_size=4, max_size=14), data=st.data())
+def test_property_forgeries_never_current_and_order_independent(templates: Templates, ops: list[tuple[int, str, int]],
+                                                                 data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory(prefix="xprop-") as tmp:
+        work = Path(tmp)
+        vaults = [templates.field(i, work / f"v{i}") for i in range(3)]
+        owned: list[list[str]] = [[], [], []]
+        bundles: list[Path] = []
+        for step, (i, op, pick) in enumerate(ops):
+            v = vaults[i]
+            others = [(j, r) for j in range(3) if j != i for r in owned[j]]
+            if op == "add" or (op in ("edit", "delete") and not owned[i]) or (op.startswith("forge") and not others):
+                owned[i].append(add(v, narrative=f"{i} at {step}"))
+            elif op in ("edit", "delete"):
+                rid = owned[i][pick % len(owned[i])]
+                if RecordStore(v).is_conflicted(rid) or v.conn.execute(
+                        "SELECT deleted FROM records WHERE id = ?", (rid,)).fetchone()[0]:
+                    continue
+                edit(v, rid, narrative=f"{i} edits at {step}") if op == "edit" else RecordStore(v).delete(rid)
+            elif op == "export":
+                bundles.append(export(v, work / f"u{step}"))
+            else:
+                j, rid = others[pick % len(others)]
+                owner = vaults[j]
+                row = owner.conn.execute("SELECT current_rev, deleted FROM records WHERE id = ?", (rid,)).fetchone()
+                doc = json.loads(EXAMPLE.read_text(encoding="utf-8")) if row[1] else RecordStore(owner).show(rid)
+                if op == "forge_root":
+                    forge(v, rid, [], FUTURE, {**doc, "narrative": f"forged by {i}"})
+                elif op == "forge_child":
+                    forge(v, rid, [str(row[0])], FUTURE, {**doc, "narrative": f"child forged by {i}"})
+                elif op == "forge_tomb":
+                    forge(v, rid, [str(row[0])], FUTURE, None)
+                else:
+                    if not _live(v, rid):
+                        forge(v, rid, [], FUTURE, doc)
+                    if _live(v, rid) and not v.conn.execute("SELECT 1 FROM attachment_links WHERE record_id = ?",
+                                                          (rid,)).fetchone():
+                        attach(v, rid, SCAN, f"forged-{i}.aac")
+        for k, v in enumerate(vaults):
+            bundles.append(export(v, work / f"last{k}"))
+        device_of = [device_id(v) for v in vaults]
+        for v in vaults:
+            v.lock()
+        orders = [bundles, bundles[::-1], data.draw(st.permutations(bundles), label="order")]
+        states = []
+        for k, order in enumerate(orders):
+            hq = templates.hq(work / f"hq{k}")
+            try:
+                assert import_all(hq, order) == ["imported"] * len(order)
+                for rid, current, summary in hq.conn.execute("SELECT id, current_rev, summary FROM records"):
+                    state = revisions.record_state(hq.conn, str(rid))
+                    assert state is not None
+                    rev = revisions.load(hq.conn, str(current))
+                    assert rev is not None and rev.device == state.owner  # nobody else's version is ever current
+                    creator = next(d for d, rids in zip(device_of, owned, strict=True) if rid in rids)
+                    if not state.claimants:  # undisputed: the laptop that made the id owns it
+                        assert state.owner == creator
+                        assert json.loads(summary).get("first_device", creator) == creator
+                states.append(merged_state(hq.conn))
+            finally:
+                hq.lock()
+        assert all(s == states[0] for s in states[1:])
