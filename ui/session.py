@@ -15,7 +15,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QClipboard, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from intake_app.recording.service import RecordingService
@@ -36,6 +36,7 @@ from ui.field.testimony_list_page import InterviewerPages
 from ui.gate_window import GateWindow
 from ui.hq.hq_pages import HqPages, install_hq_pages
 from ui.i18n import resolve_language, set_language, tr
+from ui.start.passphrase_change_dialog import PassphraseChangeDialog
 
 
 def clear_clipboard() -> None:
@@ -80,6 +81,8 @@ class Session(QObject):
         self.gate.language_chosen.connect(self._on_language_chosen)
         self.settings_dialog: SettingsDialog | None = None
         self.erase_dialog: EraseDialog | None = None
+        self.passphrase_dialog: PassphraseChangeDialog | None = None
+        self.passphrase_action: QAction | None = None
 
     def start(self) -> None:
         self.gate.show_start()
@@ -99,6 +102,7 @@ class Session(QObject):
         self.main_window.quit_requested.connect(self.quit)
         # One worker thread does all database work of this session (see ui/common/db_worker.py).
         self.db_worker = DbWorker(vault, self)
+        self._install_passphrase_action()
         if vault.role == "hq":
             self.hq_pages = install_hq_pages(self.main_window, self.db_worker)
         else:
@@ -148,6 +152,7 @@ class Session(QObject):
             self.interviewer_pages.clear_content()
             self.interviewer_pages = None
         self._stop_db_worker()
+        self.passphrase_action = None
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.clear_content()
@@ -197,6 +202,25 @@ class Session(QObject):
         self._resume, self._pending_settings = None, None
         self.lock()
 
+    # ---- passphrase (field and HQ vaults alike)
+    def _install_passphrase_action(self) -> None:
+        """Vault menu: "Change passphrase…" right after Settings (the menu belongs to ui/common, the dialog to
+        ui/start: the session joins them)."""
+        assert self.main_window is not None
+        menu = self.main_window.vault_menu
+        actions = menu.actions()
+        after = actions.index(self.main_window.settings_action) + 1
+        self.passphrase_action = QAction(tr("Change &passphrase…"), self.main_window)
+        self.passphrase_action.triggered.connect(self.open_passphrase_change)
+        menu.insertAction(actions[after] if after < len(actions) else None, self.passphrase_action)
+
+    def open_passphrase_change(self) -> None:
+        if self.vault is None or self.main_window is None or self.db_worker is None:
+            return
+        self.passphrase_dialog = PassphraseChangeDialog(self.db_worker, self.main_window)
+        self.passphrase_dialog.hold_lock.connect(lambda hold: self.idle.disarm() if hold else self.idle.arm())
+        self.passphrase_dialog.open()
+
     # ---- settings
     def open_settings(self, choices: UiSettings | None = None) -> None:
         parent = self.main_window if self.main_window is not None else self.gate
@@ -212,6 +236,8 @@ class Session(QObject):
         """Use the new settings now (language, idle timeout) and store them."""
         self.settings = settings
         set_language(resolve_language(settings.language))
+        if self.passphrase_action is not None:
+            self.passphrase_action.setText(tr("Change &passphrase…"))
         self.idle.set_timeout_ms(self._lock_minutes() * 60_000)
         # A read-only or full config directory must not stop the app: the settings then last for this run only.
         with contextlib.suppress(OSError):
@@ -230,6 +256,10 @@ class Session(QObject):
         self.apply_settings(UiSettings(language=choice, auto_lock_minutes=self.settings.auto_lock_minutes))
 
     def _close_dialogs(self) -> None:
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.discard()  # holds passphrases, maybe a recovery key on screen
+            self.passphrase_dialog.deleteLater()
+            self.passphrase_dialog = None
         for dialog in (self.settings_dialog, self.erase_dialog):
             if dialog is not None:
                 dialog.reject()

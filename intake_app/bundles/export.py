@@ -114,9 +114,10 @@ class _Selection:
             f"SELECT sha256, blob_id, blob_key, size FROM attachments{self.where} ORDER BY sha256")]  # noqa: S608
 
     def links(self) -> list[dict[str, Any]]:
-        columns = "l.record_id, l.sha256, l.original_name, a.media_type, a.size, l.captured_at, l.added_at, l.device"
+        columns = ("l.record_id, l.sha256, l.original_name, coalesce(l.media_type, a.media_type), a.size, l.captured_at,"
+                   " l.added_at, l.device")
         where = self.where.replace("exported_in", "l.exported_in")
-        sql = f"SELECT {columns} FROM attachment_links l JOIN attachments a USING (sha256){where} ORDER BY 1, 2"  # noqa: S608
+        sql = f"SELECT {columns} FROM attachment_links l JOIN attachments a USING (sha256){where} ORDER BY 1, 2, 8"  # noqa: S608
         rows = self.conn.execute(sql)
         keys = ("record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device")
         return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -59,6 +60,22 @@ REVISION_RE = re.compile(r"^revisions/([0-9a-f]{64})\.json$")
 ATTACHMENT_RE = re.compile(r"^attachments/([0-9a-f]{64})$")
 
 
+# Every time a bundle carries is RFC 3339 in UTC as the exporter writes it (utc_now): bounded, no offsets, no spaces.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
+MAX_TIMESTAMP = 30
+
+
+def is_timestamp(value: object) -> bool:
+    """An RFC 3339 UTC time of at most MAX_TIMESTAMP characters that names a real instant."""
+    if not isinstance(value, str) or len(value) > MAX_TIMESTAMP or not _TIMESTAMP.fullmatch(value):
+        return False
+    try:
+        dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
 def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
@@ -87,6 +104,8 @@ class OuterComment:
             root = base64.b64decode(m["root"], validate=True)
         except binascii.Error:
             raise MalformedError("the bundle signature's trusted comment has a bad log root") from None
+        if not is_timestamp(m["created"]):
+            raise MalformedError("the bundle signature's trusted comment has a time that is not RFC 3339 UTC")
         return cls(m["id"], m["device"], int(m["seq"]), m["manifest"], int(m["size"]), root, m["created"])
 
 
@@ -195,10 +214,11 @@ def parse_manifest(data: bytes) -> Manifest:
         raise MalformedError("manifest: not a version 1 Testimony Intake bundle")
     if canonical(doc) != data:
         raise MalformedError("manifest: not in canonical form")
-    for key, pattern in (("bundle_id", _UUID), ("device", "[0-9A-F]{16}"),
-                         ("created_at", r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}Z")):
+    for key, pattern in (("bundle_id", _UUID), ("device", "[0-9A-F]{16}")):
         if not isinstance(doc[key], str) or not re.fullmatch(pattern, doc[key]):
             raise MalformedError(f"manifest: bad {key}")
+    if not is_timestamp(doc["created_at"]):
+        raise MalformedError("manifest: bad created_at (RFC 3339 UTC, as in a revision's at)")
     prev = doc["previous_manifest_sha256"]
     if prev is not None:
         _hex64(prev, "previous_manifest_sha256")

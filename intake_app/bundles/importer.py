@@ -11,7 +11,6 @@ and removes staged blobs: the HQ state is as before, and the refusal is recorded
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -27,20 +26,24 @@ from crypto import age, merkle, minisign
 from crypto.errors import CryptoError
 from crypto.signing import PublicKey
 from intake_app.bundles import format as bf
+from intake_app.bundles import log_status
 from intake_app.bundles.keyring import Keyring
+from intake_app.bundles.log_status import device_status
 from intake_app.bundles.ustar import TarReader
 from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.errors import IntakeError, UsageError
 from intake_app.records import interchange, revisions
 from intake_app.records.ids import is_uuid
-from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE
+from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE, is_blank
 from intake_app.records.store import search_fields, summarise
+from intake_app.vault.audit import ACTIONS as AUDIT_ACTIONS
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import DatabaseError, Transaction
 from intake_app.vault.vault import BLOBS_DIR, Vault, utc_now
 
 Progress = Callable[[int, int], None]
+__all__ = ["ImportOutcome", "Importer", "device_status", "is_line", "is_timestamp"]
 _REVISION_KEYS = {"kind", "record", "parents", "device", "at", "content_sha256", "tombstone", "id"}
 _LINK_KEYS = {"record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device"}
 
@@ -80,31 +83,23 @@ class _Bounded:
 
 
 _UNKNOWN_TYPE = "application/octet-stream"
-# Every time a bundle carries is RFC 3339 in UTC as the exporter writes it (utc_now): bounded, no offsets, no spaces.
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
-MAX_TIMESTAMP = 30
 _BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
 # RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
 MAX_NAME = 255
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_AUDIT_KEYS = {"seq", "at", "device", "action", "subject", "detail"}
 # A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
 MAX_LOG_LEAVES = 1_000_000
 
 
-def is_timestamp(value: object) -> bool:
-    """An RFC 3339 UTC time of at most MAX_TIMESTAMP characters that names a real instant."""
-    if not isinstance(value, str) or len(value) > MAX_TIMESTAMP or not _TIMESTAMP.fullmatch(value):
-        return False
-    try:
-        dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return False
-    return True
+is_timestamp = bf.is_timestamp
+MAX_TIMESTAMP = bf.MAX_TIMESTAMP
 
 
 def is_line(value: object, limit: int) -> bool:
     """A non-empty single line by the interchange's text rules: NFC, no C0/C1 or bidi controls, at most limit chars."""
-    return (isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip())
+    return (isinstance(value, str) and 0 < len(value) <= limit and not is_blank(value)
             and _BAD_IN_LINE.search(value) is None and unicodedata.is_normalized("NFC", value))
 
 
@@ -272,7 +267,7 @@ class Importer:
                 digest = _KnownDigest(self._attachment(m[1], entry.size, inner, staged_blobs))
                 counts["attachments"] += 1
             else:  # audit.jsonl
-                counts["audit_entries"] = self._audit(inner, digest, c.device, leaves)
+                counts["audit_entries"] = self._audit(inner, digest, outer, leaves)
             if not hmac.compare_digest(digest.hexdigest(), entry.sha256):
                 raise BundleRefused(f"{entry.path} does not match its hash in the manifest")
             done += entry.size
@@ -307,13 +302,18 @@ class Importer:
             raise BundleRefused("the payload is encrypted to recipients its manifest does not name")
         return manifest
 
-    def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
+    @staticmethod
+    def _envelope(rev_id: str, data: bytes, device: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The revision file's document and envelope, checked for form: canonical JSON, the documented keys, this
+        device, an RFC 3339 UTC time, parents sorted, distinct and lower-case."""
         try:
             doc = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise BundleRefused(f"revision {rev_id[:12]} is not valid JSON") from None
         if not isinstance(doc, dict) or set(doc) != {"revision", "content"}:
             raise BundleRefused(f"revision {rev_id[:12]} is malformed")
+        if bf.canonical(doc) != data:
+            raise BundleRefused(f"revision {rev_id[:12]} is not in canonical JSON form")
         env = doc["revision"]
         if not isinstance(env, dict) or set(env) != _REVISION_KEYS or env["kind"] != revisions.KIND_TESTIMONY:
             raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope")
@@ -324,6 +324,13 @@ class Importer:
             raise BundleRefused(f"revision {rev_id[:12]} has a malformed envelope or names another device")
         if not is_timestamp(at):
             raise BundleRefused(f"revision {rev_id[:12]} has a time that is not an RFC 3339 UTC timestamp")
+        if parents != sorted(set(parents)) or not all(_HEX64.fullmatch(p) for p in parents):
+            raise BundleRefused(f"revision {rev_id[:12]} has parents that are not sorted, distinct, lower-case ids")
+        return doc, env
+
+    def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
+        doc, env = self._envelope(rev_id, data, device)
+        record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
         if tomb:
             if doc["content"] is not None:
                 raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")
@@ -350,6 +357,8 @@ class Importer:
             raise BundleRefused("the attachment list is not valid JSON") from None
         if not isinstance(links, list):
             raise BundleRefused("the attachment list is malformed")
+        if bf.canonical(links) != data:
+            raise BundleRefused("the attachment list is not in canonical JSON form")
         for link in links:
             if (not isinstance(link, dict) or set(link) != _LINK_KEYS
                     or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
@@ -385,51 +394,72 @@ class Importer:
         staged.remove(stored.blob_id)
         return stored.sha256
 
-    def _audit(self, inner: TarReader, digest: Any, device: str, leaves: list[bytes]) -> int:
+    def _audit(self, inner: TarReader, digest: Any, outer: OuterBundle, leaves: list[bytes]) -> int:
+        """The audit entries: canonical lines, contiguous positions ending at the checkpoint's last leaf, the last one
+        this bundle's own export entry (docs/formats/bundle-bytes.md §7)."""
+        c = outer.comment
         pending = b""
         count = 0
+        last: dict[str, Any] | None = None
         while chunk := inner.read(1 << 20):
             digest.update(chunk)
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                self._audit_line(line, device, leaves)
+                entry = self._audit_line(line, c.device, leaves)
+                if last is not None and entry["seq"] != last["seq"] + 1:
+                    raise BundleRefused("the audit entries are not contiguous (a position is repeated or missing)")
+                last = entry
                 count += 1
             if len(pending) > 1 << 16:
                 raise BundleRefused("an audit entry is too long")
         if pending:
             raise BundleRefused("the audit entries do not end with a newline")
+        if last is None or last["seq"] != c.log_size - 1:
+            raise BundleRefused("the audit entries do not reach the end of the signed log")
+        if (last["action"], last["subject"]) != ("export", c.bundle_id) or last["detail"].get("seq") != c.seq:
+            raise BundleRefused("the last audit entry is not this bundle's own export entry")
         return count
 
-    def _audit_line(self, line: bytes, device: str, leaves: list[bytes]) -> None:
+    def _audit_line(self, line: bytes, device: str, leaves: list[bytes]) -> dict[str, Any]:
         try:
             entry = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise BundleRefused("an audit entry is not valid JSON") from None
-        seq = entry.get("seq") if isinstance(entry, dict) else None
-        if type(seq) is not int or not 0 <= seq < len(leaves) or entry.get("device") != device:
+        if not isinstance(entry, dict) or set(entry) != _AUDIT_KEYS or bf.canonical(entry) != line:
+            raise BundleRefused("an audit entry is malformed or not in canonical JSON form")
+        seq = entry["seq"]
+        if type(seq) is not int or not 0 <= seq < len(leaves) or entry["device"] != device:
             raise BundleRefused("an audit entry has a bad position or device")
+        if (not is_timestamp(entry["at"]) or entry["action"] not in AUDIT_ACTIONS
+                or not (entry["subject"] is None or is_line(entry["subject"], 256))
+                or not isinstance(entry["detail"], dict)):
+            raise BundleRefused(f"audit entry {seq} has a bad time, action, subject or detail")
         if not hmac.compare_digest(merkle.leaf_hash(line), leaves[seq]):
             raise BundleRefused(f"audit entry {seq} does not match the signed log")
         self.conn.execute("INSERT OR IGNORE INTO device_audit (device, leaf, seq, entry) VALUES (?, ?, ?, ?)",
                           (device, leaves[seq], seq, line))
+        return entry
 
     def _commit_rows(self, outer: OuterBundle, manifest: bf.Manifest, links: list[dict[str, Any]],
                      touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
         c = outer.comment
         for link in links:
-            # When two bundles link the same file to the same record (a restored laptop), the earliest link wins,
-            # whatever order the bundles arrive in; so does the media type (the smallest known one).
+            # Each device's link is its own row: another device never overwrites its name, times or media type.
+            # When two bundles of the same device link the same file to the same record (a restored laptop), the
+            # smallest (added_at, name, media type, captured_at) wins, whatever order the bundles arrive in.
             self.conn.execute(
-                "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO UPDATE SET"
+                "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device,"
+                " media_type) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO UPDATE SET"
                 " original_name = excluded.original_name, captured_at = excluded.captured_at,"
-                " added_at = excluded.added_at, device = excluded.device"
-                " WHERE (excluded.added_at, excluded.device, excluded.original_name)"
-                "     < (attachment_links.added_at, attachment_links.device, attachment_links.original_name)",
+                " added_at = excluded.added_at, media_type = excluded.media_type"
+                " WHERE (excluded.added_at, excluded.original_name, excluded.media_type,"
+                "        coalesce(excluded.captured_at, ''))"
+                "     < (attachment_links.added_at, attachment_links.original_name, attachment_links.media_type,"
+                "        coalesce(attachment_links.captured_at, ''))",
                 (link["record"], link["sha256"], link["original_name"], link["captured_at"], link["added_at"],
-                 link["device"]))
-            if link["media_type"] != _UNKNOWN_TYPE:
+                 link["device"], link["media_type"]))
+            if link["media_type"] != _UNKNOWN_TYPE:  # the file's own type, for links that carry none
                 self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND (media_type = ?"
                                   " OR media_type > ?)", (link["media_type"], link["sha256"], _UNKNOWN_TYPE,
                                                           link["media_type"]))
@@ -439,12 +469,13 @@ class Importer:
             " imported_at, log_size, log_root, log_fork, counts, leaves) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
             (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
              c.log_size, c.log_root, json.dumps(counts), outer.leaves))
+        log_status.record_checkpoint(self.conn, c.device, c.log_size, c.log_root, outer.leaves)
         for record_id in sorted(touched):
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
     def _warnings(self, device: str) -> list[str]:
-        out = _describe_status(device_status(self.conn, device))
+        out = log_status.describe_status(device_status(self.conn, device))
         conflicts = self.conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]
         if conflicts:
             out.append(f"{conflicts} testimonies have conflicting edits to resolve (intake conflicts list)")
@@ -453,66 +484,3 @@ class Importer:
         if orphans:
             out.append(f"{orphans} revisions name earlier revisions HQ has not received (a missing bundle?)")
         return out
-
-
-def _describe_status(status: dict[str, Any]) -> list[str]:
-    """What needs a coordinator's eye in a device's bundle sequence, one plain sentence per problem."""
-    out = []
-    if status["gaps"]:
-        out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
-    if status["forks"]:
-        out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
-    if status["chain_breaks"]:
-        out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
-    if status["log_forks"]:
-        out.append("the device's audit log was rewritten (restored laptop?) in bundles "
-                   + ", ".join(map(str, status["log_forks"])))
-    return out
-
-
-def device_status(conn: Any, device: str) -> dict[str, Any]:
-    """Sequence bookkeeping of one device, derived from the set of imported bundles (so independent of their order)."""
-    rows = conn.execute("SELECT seq, manifest_sha256, previous_manifest_sha256, imported_at, log_fork, log_size, log_root,"
-                        " leaves FROM bundles WHERE device = ? ORDER BY seq, manifest_sha256", (device,)).fetchall()
-    by_seq: dict[int, list[tuple[str, str | None]]] = {}
-    for seq, sha, prev, *_ in rows:
-        by_seq.setdefault(int(seq), []).append((str(sha), prev))
-    last = max(by_seq) if by_seq else 0
-    gaps = [s for s in range(1, last) if s not in by_seq]
-    forks = [s for s, items in by_seq.items() if len(items) > 1]
-    chain_breaks = []
-    for s, items in by_seq.items():
-        before = {sha for sha, _ in by_seq.get(s - 1, [])}
-        if before and any(prev not in before for _, prev in items):
-            chain_breaks.append(s)
-    return {
-        "last_seq": last,
-        "bundles": len(rows),
-        "gaps": gaps,
-        "forks": forks,
-        "chain_breaks": sorted(chain_breaks),
-        "log_forks": _log_forks(rows),
-        "last_seen": max((str(r[3]) for r in rows), default=None),
-    }
-
-
-def _log_forks(rows: list[tuple[Any, ...]]) -> list[int]:
-    """Numbers of bundles whose audit log is not an extension of another bundle's from the same device (or the
-    reverse): the log was rewritten, e.g. a laptop restored from a backup. Derived from all bundles, so the answer is
-    the same whatever order they were imported in."""
-    logs = sorted(((int(r[5]), bytes(r[6]), bytes(r[7]), int(r[0]), bool(r[4])) for r in rows), key=lambda x: x[:2])
-    forked = {seq for _, _, _, seq, legacy_flag in logs if legacy_flag}
-    for i, (small_size, small_root, small_leaves, small_seq, _) in enumerate(logs):
-        for big_size, _, big_leaves, big_seq, _ in logs[i + 1:]:
-            if len(big_leaves) != 32 * big_size:
-                continue  # imported before leaves were kept per bundle
-            if len(small_leaves) == 32 * small_size:
-                # Both bundles' leaves were checked against their signed roots at import: equal leaf prefixes mean
-                # equal roots, and comparing bytes is linear where recomputing a Merkle root per pair was not.
-                consistent = big_leaves[: 32 * small_size] == small_leaves
-            else:
-                prefix = [big_leaves[j : j + 32] for j in range(0, 32 * small_size, 32)]
-                consistent = hmac.compare_digest(merkle.root(prefix), small_root)
-            if not consistent:
-                forked.update((small_seq, big_seq))
-    return sorted(forked)

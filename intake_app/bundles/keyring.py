@@ -24,6 +24,9 @@ from crypto.errors import CryptoError
 from crypto.signing import PublicKey, material_fingerprint
 from intake_app.display import clean_text
 from intake_app.errors import RefusedError, UsageError
+from intake_app.records import revisions
+from intake_app.records.interchange_schema import is_blank
+from intake_app.records.store import search_fields, summarise
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -63,20 +66,43 @@ class HqKeys:
         return out
 
 
+# Inside a line of an HQ key file: no C0 control but TAB, no DEL, no C1 control (U+0085 included), no U+2028/U+2029.
+_BAD_IN_KEY_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _hq_key_lines(text: str) -> list[str]:
+    """The meaningful lines of an HQ key file: split on LF only (a final LF optional, one CR before each LF allowed),
+    spaces and tabs trimmed, blank and ``#`` comment lines dropped. Any other line separator or control character
+    (VT, FF, a lone CR, U+0085, U+2028, …) is refused (docs/formats/key-files.md §2)."""
+    raw = text.split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    out = []
+    for number, raw_line in enumerate(raw, 1):
+        bad = _BAD_IN_KEY_LINE.search(raw_line.removesuffix("\r"))
+        if bad is not None:
+            raise UsageError(f"not a valid HQ public key file: line {number} contains U+{ord(bad.group()):04X}"
+                             " (lines end with LF or CRLF; no other control characters)")
+        line = raw_line.removesuffix("\r").strip(" \t")
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
 def parse_hq_key_file(text: str) -> HqKeys:
     """An HQ public key file, or a bare age recipient line; refuses anything else with a clear error."""
     recipient: str | None = None
     signing: PublicKey | None = None
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = _hq_key_lines(text)
     try:
         if len(lines) == 1 and lines[0].startswith("age1"):
             return HqKeys(str(age.parse_recipient(lines[0])), None)
         for line in lines:
             key, _, value = line.partition(" ")
             if key == "recipient" and recipient is None:
-                recipient = str(age.parse_recipient(value.strip()))
+                recipient = str(age.parse_recipient(value.strip(" \t")))
             elif key == "signing-key" and signing is None:
-                signing = minisign.parse_public_key_file(value.strip())
+                signing = minisign.parse_public_key_file(value.strip(" \t"))
             else:
                 raise UsageError("not an HQ public key file (unexpected line; a device key file is added at HQ)")
     except CryptoError as exc:
@@ -107,7 +133,7 @@ def parse_device_key_file(text: str) -> PublicKey:
 
 def _clean_name(name: str) -> str:
     cleaned = clean_text(name).strip()
-    if not cleaned or len(cleaned) > _NAME_MAX:
+    if is_blank(name) or not cleaned or len(cleaned) > _NAME_MAX:  # zero-width characters alone are no name
         raise UsageError(f"a name must be 1 to {_NAME_MAX} characters")
     return cleaned
 
@@ -213,6 +239,11 @@ class Keyring:
             self.conn.execute("UPDATE devices SET revoked_at = ?, revocation_reason = ?, revoked_after_seq = ?"
                               " WHERE key_id = ?", (now, reason[:500], int(last), device.key_id))
             self.audit.append("revoke_device", now, device.key_id, {})
+            # A record two devices both started is owned by the one not revoked (records.revisions.choose_owner):
+            # recompute those this device started.
+            for (record_id,) in self.conn.execute("SELECT DISTINCT record_id FROM revisions WHERE device = ? AND"
+                                                  " parents = '[]' ORDER BY record_id", (device.key_id,)).fetchall():
+                revisions.refresh_record(self.conn, str(record_id), summarise, search_fields)
         return self.device(key_id)
 
     def device(self, key_id: str) -> Device:

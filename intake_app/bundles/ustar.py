@@ -215,8 +215,9 @@ class TarReader:
         while self._remaining:
             self.read()
 
-    def finish(self, *, allow_trailing_zeros: bool = True) -> None:
-        """After the end marker: only zero blocks may follow (tar pads archives to a record size)."""
+    def finish(self, *, allow_trailing_zeros: bool = False) -> None:
+        """After the end marker: nothing may follow (a bundle's archives are never padded to a record size); with
+        ``allow_trailing_zeros`` (reading an archive some other tar wrote), zero blocks only."""
         if not self._done:
             raise MalformedError("archive: not read to its end")
         while True:

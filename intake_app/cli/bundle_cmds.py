@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 from crypto.atomic_file import write_atomic
 from crypto.signing import PublicKey
@@ -329,11 +330,20 @@ def cmd_status(ctx: Context) -> int:
 
 
 # ---- conflicts
+def _mark_text(marks: dict[str, Any]) -> str:
+    out = ""
+    if marks.get("from_another_device"):
+        out += f"  [{marks['from_another_device']} from another device]"
+    if marks.get("disputed"):
+        out += "  [disputed: first recorded by " + " and ".join(marks["claimants"]) + "]"
+    return out
+
+
 def cmd_conflicts_list(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         items = conflicts_mod.list_conflicts(vault)
     lines = [f"{i['id']}  {i['heads']} versions  {', '.join(v or '(unnamed)' for v in i['summary'].get('victims', []))}"
-             for i in items]
+             + _mark_text(i) for i in items]
     ctx.emit({"conflicts": items}, "\n".join(lines) or "no conflicts")
     return 0
 
@@ -341,17 +351,19 @@ def cmd_conflicts_list(ctx: Context) -> int:
 def cmd_conflicts_show(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         sides = conflicts_mod.show_conflict(vault, ctx.opt("id"))
+        marks = conflicts_mod.conflict_marks(vault, ctx.opt("id"))
     diffs = conflicts_mod.differences(sides[0].content, sides[1].content) if len(sides) == 2 else []
-    lines = []
+    lines = [f"testimony {ctx.opt('id')}  first recorded by device {marks['owner']}" + _mark_text(marks)]
     for s in sides:
         lines.append(f"--- revision {s.revision[:16]}  device {s.device}  {s.created_at}"
-                     + ("  (deletion)" if s.tombstone else ""))
+                     + ("  (deletion)" if s.tombstone else "") + ("  (current)" if s.current else "")
+                     + ("  [from another device]" if s.from_another_device else ""))
         if s.content is not None:
             lines.append(json.dumps(s.content, ensure_ascii=False, indent=2, sort_keys=True))
     if diffs:
         lines.append("differs at: " + ", ".join(diffs))
-    ctx.emit({"id": ctx.opt("id"), "versions": [dataclasses.asdict(s) for s in sides], "differences": diffs},
-             "\n".join(lines))
+    ctx.emit({"id": ctx.opt("id"), **marks, "versions": [dataclasses.asdict(s) for s in sides],
+              "differences": diffs}, "\n".join(lines))
     return 0
 
 
@@ -363,7 +375,13 @@ def cmd_conflicts_resolve(ctx: Context) -> int:
         except OSError as exc:
             raise UsageError(f"cannot read {ctx.opt('file')}: {exc.strerror}") from None
     with ctx.open_vault() as vault:
+        before = {s.revision: s for s in conflicts_mod.show_conflict(vault, ctx.opt("id"))}
         rev = conflicts_mod.resolve(vault, ctx.opt("id"), take=ctx.opt("take"), merged=merged)
-    ctx.emit({"id": ctx.opt("id"), "revision": rev}, f"resolved {ctx.opt('id')}: merge revision {rev}")
+    kept = next((s for r, s in before.items() if ctx.opt("take") and r.startswith(ctx.opt("take").lower())), None)
+    foreign = bool(kept and kept.from_another_device)
+    ctx.emit({"id": ctx.opt("id"), "revision": rev, "kept": kept.revision if kept else None,
+              "from_another_device": foreign},
+             f"resolved {ctx.opt('id')}: merge revision {rev}"
+             + ("  (kept the version from another device)" if foreign else ""))
     return 0
 

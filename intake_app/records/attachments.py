@@ -99,7 +99,7 @@ class AttachmentStore:
                     )
                 self.conn.execute(
                     "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING",
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO NOTHING",
                     (record_id, stored.sha256, name, captured_at, now, self.device),
                 )
                 self.conn.execute(
@@ -118,8 +118,15 @@ class AttachmentStore:
         if self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
             raise UsageError(f"no testimony with id {record_id}")
         rows = self.conn.execute(
-            "SELECT a.sha256, a.size, a.media_type, l.original_name, l.added_at, l.captured_at, l.device"
-            " FROM attachment_links l JOIN attachments a USING (sha256) WHERE l.record_id = ? ORDER BY l.added_at",
+            # One line per file: the link of the device that first recorded the testimony, else the lowest
+            # device id (each device's link is kept as it wrote it; none overwrites another's).
+            "SELECT a.sha256, a.size, coalesce(l.media_type, a.media_type), l.original_name, l.added_at,"
+            " l.captured_at, l.device FROM attachment_links l JOIN attachments a USING (sha256)"
+            " WHERE l.record_id = ?1 AND l.device = (SELECT o.device FROM attachment_links o"
+            "   WHERE o.record_id = l.record_id AND o.sha256 = l.sha256"
+            "   ORDER BY o.device IS NOT (SELECT json_extract(summary, '$.first_device') FROM records"
+            "                             WHERE id = ?1), o.device LIMIT 1)"
+            " ORDER BY l.added_at, a.sha256",
             (record_id,),
         )
         return [AttachmentInfo(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5], str(r[6])) for r in rows]

@@ -1,6 +1,10 @@
 """Conflicts: a record whose revision DAG has several heads (edited concurrently on two machines, or at HQ and in the
 field). Nothing is overwritten: every head is kept and shown side by side until a coordinator decides, and the decision
 is a merge revision whose parents are all the heads — itself in the history and the audit log.
+
+A revision from a device other than the one that first recorded the testimony is never made current on its own: it is
+listed here as a version "from another device" (``from_another_device`` in --json) until the coordinator keeps it or
+keeps the owner's version. Two devices that both sent a first version of one record make it ``disputed``.
 """
 
 from __future__ import annotations
@@ -25,30 +29,51 @@ class ConflictSide:
     created_at: str
     tombstone: bool
     content: dict[str, Any] | None
+    from_another_device: bool = False  # not the owner's and not HQ's: waiting for the coordinator
+    current: bool = False  # the version lists and search show meanwhile
+
+
+def _marks(state: revisions.RecordState) -> dict[str, Any]:
+    return {"owner": state.owner, "from_another_device": len(state.waiting), "disputed": bool(state.claimants),
+            "claimants": list(state.claimants)}
 
 
 def list_conflicts(vault: Vault) -> list[dict[str, Any]]:
+    """Records with more than one version in play, each with its marks: ``owner`` (the device that first recorded
+    it), ``from_another_device`` (how many versions wait from other devices), ``disputed`` and ``claimants``."""
     rows = vault.conn.execute("SELECT id, summary, updated_at FROM records WHERE conflicted = 1 ORDER BY updated_at, id")
     out = []
     for rid, summary, updated in rows:
-        heads = revisions.heads(vault.conn, str(rid))
-        out.append({"id": str(rid), "heads": len(heads), "updated_at": str(updated), "summary": json.loads(summary)})
+        state = revisions.record_state(vault.conn, str(rid))
+        assert state is not None
+        out.append({"id": str(rid), "heads": len(state.sides), "updated_at": str(updated),
+                    "summary": json.loads(summary), **_marks(state)})
     return out
 
 
-def show_conflict(vault: Vault, record_id: str) -> list[ConflictSide]:
-    heads = revisions.heads(vault.conn, record_id)
-    if not heads:
+def conflict_marks(vault: Vault, record_id: str) -> dict[str, Any]:
+    state = revisions.record_state(vault.conn, record_id)
+    if state is None:
         raise UsageError(f"no testimony with id {record_id}")
-    if len(heads) < 2:
+    return _marks(state)
+
+
+def show_conflict(vault: Vault, record_id: str) -> list[ConflictSide]:
+    """The versions in play: the current one first, then the owner's and HQ's other heads, then those waiting from
+    other devices (ordered by id within each group: never by a claimed time)."""
+    state = revisions.record_state(vault.conn, record_id)
+    if state is None:
+        raise UsageError(f"no testimony with id {record_id}")
+    if len(state.sides) < 2:
         raise UsageError(f"testimony {record_id} has no conflict")
     sides = []
-    for head in heads:
+    for head in state.sides:
         rev = revisions.load(vault.conn, head)
         assert rev is not None
         sides.append(ConflictSide(rev.id, rev.device, rev.created_at, rev.tombstone,
-                                  None if rev.tombstone else json.loads(rev.content)))
-    return sorted(sides, key=lambda s: (s.created_at, s.revision))
+                                  None if rev.tombstone else json.loads(rev.content),
+                                  from_another_device=head in state.waiting, current=head == state.current))
+    return sorted(sides, key=lambda s: (not s.current, s.from_another_device, s.revision))
 
 
 def differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -68,7 +93,7 @@ def resolve(vault: Vault, record_id: str, *, take: str | None = None, merged: by
     interchange document. Returns the new revision id."""
     if (take is None) == (merged is None):
         raise UsageError("give either --take REVISION or --file MERGED.json")
-    heads = revisions.heads(vault.conn, record_id)
+    heads = revisions.sides(vault.conn, record_id)
     if len(heads) < 2:
         raise UsageError(f"testimony {record_id} has no conflict to resolve")
     if take is not None:
@@ -88,7 +113,7 @@ def resolve(vault: Vault, record_id: str, *, take: str | None = None, merged: by
         tombstone = False
     device = vault.signing_key().public_key.key_id_hex
     with Transaction(vault.conn):
-        if sorted(revisions.heads(vault.conn, record_id)) != sorted(heads):
+        if revisions.sides(vault.conn, record_id) != sorted(heads):
             raise RefusedError("the conflict changed meanwhile; look at it again")
         now = utc_now()
         merge = revisions.Revision.make(record_id, heads, device, now, content, tombstone=tombstone)

@@ -50,6 +50,7 @@ from intake_app.records.interchange_schema import (
     OBJECTS,
     UUID_PATTERN,
     FieldSpec,
+    is_blank,
 )
 
 __all__ = [
@@ -191,7 +192,7 @@ def _string(path: str, raw: Any, kind: str) -> str:
     if bad is not None:
         what = "line break" if bad.group() == "\n" else "control or bidirectional-control character"
         raise InterchangeError(path, f"contains a {what} (U+{ord(bad.group()):04X}) at position {bad.start()}")
-    if not value.strip():
+    if is_blank(value):  # zero-width characters alone are blank too
         raise InterchangeError(path, "must not be empty (leave the key out instead)")
     if kind == "narrative":
         if len(value) > MAX_NARRATIVE_BYTES or len(value.encode("utf-8")) > MAX_NARRATIVE_BYTES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -29,6 +30,19 @@ EDTF_PATTERN = r"^[0-9Xx./~?%-]{1,64}$"
 # paragraph separators, lone surrogates, and bidirectional marks, embeddings, overrides and isolates.
 FORBIDDEN_IN_TEXT = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ud800-\\udfff"
 FORBIDDEN_IN_LINE = "\\x00-\\x1f" + FORBIDDEN_IN_TEXT[len("\\x00-\\x08\\x0b-\\x1f"):]
+# Characters that show nothing, besides whitespace: a value made only of these and whitespace is blank (issue 11).
+# Format characters (Unicode category Cf: zero-width space/joiners, word joiner, BOM, soft hyphen, ...) plus the
+# default-ignorable letters and marks: combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian
+# and other variation selectors.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0"
+                       + "".join(map(chr, range(0xFE00, 0xFE10))))
+
+
+def is_blank(value: str) -> bool:
+    """True when ``value`` shows nothing: only whitespace (``str.isspace``), format characters (category Cf) and the
+    invisible letters and marks above (docs/formats/bundle-bytes.md §8)."""
+    return all(ch.isspace() or ch in _INVISIBLE or 0xE0100 <= ord(ch) <= 0xE01EF
+               or unicodedata.category(ch) == "Cf" for ch in value)
 
 Kind = Literal[
     "line", "text", "narrative", "code", "codes", "categories", "edtf", "bool", "int", "uuid", "language",

@@ -4,6 +4,10 @@ A revision is content-addressed: its id is the SHA-256 of a canonical envelope n
 the device, the time, whether it is a tombstone and the SHA-256 of its content. The same revision reaching HQ through
 two bundles is one row; a record's state (heads, current revision, conflict) is a pure function of its set of
 revisions, which is what makes the merged HQ state independent of the order bundles arrive in.
+
+Which version is current is never decided by the time a revision claims (a sender writes its own ``at``). The device
+that first recorded a testimony owns it; a revision from any other device is never made current on its own, whatever
+its parents or its time: it waits, marked, for the coordinator (see :class:`RecordState`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.search.index import SearchIndex
-from intake_app.vault.database import Connection
+from intake_app.vault.database import Connection, Transaction
 
 KIND_TESTIMONY = "testimony"
 
@@ -103,28 +107,125 @@ def load(conn: Connection, rev_id: str) -> Revision | None:
                     bool(row[6]), bytes(row[7]))
 
 
-def pick_current(conn: Connection, head_ids: list[str]) -> str:
-    """Among concurrent heads, the one shown until a coordinator decides: latest time, then highest id. Deterministic."""
-    rows = conn.execute(
-        f"SELECT id FROM revisions WHERE id IN ({','.join('?' * len(head_ids))}) ORDER BY created_at DESC, id DESC",  # noqa: S608
-        head_ids,
-    ).fetchall()
-    return str(rows[0][0])
+# ---- which version is current: decided by the DAG and by who wrote what, never by a time the sender claims -------
+@dataclass(frozen=True)
+class RecordState:
+    """How a record's revisions are read (docs/bundle-format.md §6, "Who may change a testimony").
+
+    ``owner`` is the device that first recorded the testimony: the device of its root revisions (those without
+    parents). ``claimants`` lists every device that sent a root when there are several (a dispute; the owner is then
+    picked by HQ's own enrolment records, see :func:`choose_owner`). Revisions by the owner and by this vault itself
+    are trusted; so is every revision a trusted one names as an ancestor. ``accepted_heads`` are the heads of the
+    trusted part, ``waiting`` the heads of everything else: revisions from another device, held for the coordinator.
+    """
+
+    owner: str
+    claimants: tuple[str, ...]
+    current: str
+    accepted_heads: tuple[str, ...]
+    waiting: tuple[str, ...]
+    accepted: frozenset[str]
+
+    @property
+    def sides(self) -> list[str]:
+        """Every version a coordinator decides between (one when there is nothing to decide)."""
+        return sorted(set(self.accepted_heads) | set(self.waiting))
+
+
+def own_devices(conn: Connection) -> set[str]:
+    """Key ids (minisign form) of every signing key this vault has had: its own revisions are always trusted."""
+    return {bytes(r[0])[::-1].hex().upper() for r in conn.execute("SELECT key_id FROM signing_keys")}
+
+
+def choose_owner(conn: Connection, candidates: list[str], own: set[str]) -> str:
+    """The owner among the devices that sent root revisions. This vault itself if it is one of them; the only one if
+    there is one. Several devices each starting the same record id cannot happen honestly (one laptop makes the id),
+    and nothing a sender writes tells the real first apart from a copy, so the tie is broken by what HQ itself
+    recorded: a device that is not revoked before a revoked one, then the one enrolled at HQ first, then the lower
+    key id. The record stays in the conflicts queue, marked, until the coordinator decides."""
+    mine = sorted(c for c in candidates if c in own)
+    if mine:
+        return mine[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    rank = {str(k): (r is not None, str(e), str(k))
+            for k, e, r in conn.execute("SELECT key_id, enrolled_at, revoked_at FROM devices")}
+    return min(candidates, key=lambda d: rank.get(d, (True, "\uffff", d)))
+
+
+def record_state(conn: Connection, record_id: str) -> RecordState | None:
+    """Derive the record's state from its set of revisions alone (so it is the same whatever the import order)."""
+    rows = conn.execute("SELECT id, parents, device FROM revisions WHERE record_id = ?", (record_id,)).fetchall()
+    if not rows:
+        return None
+    parents = {str(r[0]): tuple(p for p in json.loads(r[1])) for r in rows}
+    device = {str(r[0]): str(r[2]) for r in rows}
+    present = {rid: tuple(p for p in ps if p in parents) for rid, ps in parents.items()}
+    # Roots decide the owner; without any root here yet (its bundle is missing), the earliest revisions present do.
+    bases = [rid for rid, ps in parents.items() if not ps] or [rid for rid, ps in present.items() if not ps]
+    candidates = sorted({device[b] for b in bases}) or sorted(set(device.values()))
+    own = own_devices(conn)
+    owner = choose_owner(conn, candidates, own)
+    trusted = {owner} | own
+    accepted: set[str] = set()
+    stack = [rid for rid, d in device.items() if d in trusted]
+    while stack:
+        rid = stack.pop()
+        if rid not in accepted:
+            accepted.add(rid)
+            stack.extend(present[rid])
+    named = {p for ps in present.values() for p in ps}
+    named_by_accepted = {p for rid in accepted for p in present[rid]}
+    accepted_heads = tuple(sorted(rid for rid in accepted if rid not in named_by_accepted))
+    waiting = tuple(sorted(rid for rid in parents if rid not in named and rid not in accepted))
+    depth = _depths(present)
+    # Among concurrent trusted heads: the coordinator's own decision first, then the longest history, then the id.
+    current = min(accepted_heads, key=lambda h: (device[h] not in own, -depth[h], h))
+    return RecordState(owner, tuple(candidates) if len(candidates) > 1 else (), current, accepted_heads, waiting,
+                       frozenset(accepted))
+
+
+def _depths(present: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Generation number of each revision (1 + the deepest parent present), iteratively: histories can be long."""
+    depth: dict[str, int] = {}
+    for start in present:
+        stack = [start]
+        while stack:
+            rid = stack[-1]
+            if rid in depth:
+                stack.pop()
+                continue
+            todo = [p for p in present[rid] if p not in depth]
+            if todo:
+                stack.extend(todo)
+                continue
+            depth[rid] = 1 + max((depth[p] for p in present[rid]), default=0)
+            stack.pop()
+    return depth
+
+
+def sides(conn: Connection, record_id: str) -> list[str]:
+    """The versions in play: the trusted heads and the waiting ones (what a new local revision must name as parents,
+    and what a coordinator resolves between). Empty for an unknown record."""
+    state = record_state(conn, record_id)
+    return state.sides if state is not None else []
 
 
 def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fields: Any) -> None:
-    """Recompute a record's derived row (heads, current revision, conflict flag, list summary, search entry) from its
-    revisions. Called after every local save and every import, inside the same transaction."""
-    head_ids = heads(conn, record_id)
-    if not head_ids:
+    """Recompute a record's derived row (versions in play, current revision, conflict flag, list summary, search
+    entry) from its revisions. Called after every local save and every import, inside the same transaction."""
+    state = record_state(conn, record_id)
+    if state is None:
         return
-    current_id = pick_current(conn, head_ids)
-    current = load(conn, current_id)
+    current = load(conn, state.current)
     assert current is not None
     conn.execute("DELETE FROM record_heads WHERE record_id = ?", (record_id,))
-    conn.executemany("INSERT INTO record_heads (record_id, rev_id) VALUES (?, ?)", [(record_id, h) for h in head_ids])
-    created = conn.execute("SELECT min(created_at) FROM revisions WHERE record_id = ?", (record_id,)).fetchone()[0]
-    conflicted = len(head_ids) > 1
+    conn.executemany("INSERT INTO record_heads (record_id, rev_id) VALUES (?, ?)",
+                     [(record_id, h) for h in state.sides])
+    # Shown times come from trusted revisions only: another device's claimed time changes nothing here.
+    created = min(str(r[1]) for r in conn.execute("SELECT id, created_at FROM revisions WHERE record_id = ?",
+                                                  (record_id,)) if r[0] in state.accepted)
+    conflicted = len(state.sides) > 1
     index = SearchIndex(conn)
     if current.tombstone:
         summary: dict[str, Any] = {"id": record_id, "deleted": True}
@@ -133,8 +234,7 @@ def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fiel
     else:
         summary = summarise(current.content)
         summary["device"] = current.device
-        summary["first_device"] = conn.execute(
-            "SELECT device FROM revisions WHERE record_id = ? ORDER BY created_at, id LIMIT 1", (record_id,)).fetchone()[0]
+        summary["first_device"] = state.owner
         lower, upper = summary.get("interview_date_lower"), summary.get("interview_date_upper")
         index.upsert(record_id, search_fields(current.content))
     conn.execute(
@@ -144,6 +244,27 @@ def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fiel
            ON CONFLICT (id) DO UPDATE SET current_rev = excluded.current_rev, deleted = excluded.deleted,
              conflicted = excluded.conflicted, created_at = excluded.created_at, updated_at = excluded.updated_at,
              date_lower = excluded.date_lower, date_upper = excluded.date_upper, summary = excluded.summary""",
-        (record_id, KIND_TESTIMONY, current_id, int(current.tombstone), int(conflicted), created, current.created_at,
-         lower, upper, canonical(summary).decode("utf-8")),
+        (record_id, KIND_TESTIMONY, state.current, int(current.tombstone), int(conflicted), created,
+         current.created_at, lower, upper, canonical(summary).decode("utf-8")),
     )
+
+
+PENDING_KEY = "pending:records_by_owner"  # set by schema migration 5: rows derived by time still need recomputing
+
+
+def recompute_pending(conn: Connection, summarise: Any, search_fields: Any) -> None:
+    """After an upgrade from a schema that chose current versions by claimed time: recompute every record's derived
+    row once under the ownership rule (in its own transaction unless the caller is in one)."""
+    if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (PENDING_KEY,)).fetchone() is None:
+        return
+
+    def run() -> None:
+        for (record_id,) in conn.execute("SELECT DISTINCT record_id FROM revisions ORDER BY record_id").fetchall():
+            refresh_record(conn, str(record_id), summarise, search_fields)
+        conn.execute("DELETE FROM vault_meta WHERE key = ?", (PENDING_KEY,))
+
+    if conn.in_transaction:
+        run()
+    else:
+        with Transaction(conn):
+            run()

@@ -90,6 +90,7 @@ class RecordStore:
         self.conn = vault.conn
         self.device = vault.signing_key().public_key.key_id_hex
         self.audit = AuditLog(self.conn, self.device)
+        revisions.recompute_pending(self.conn, summarise, search_fields)  # once, after schema migration 5
 
     # ---- writing
     def add_json(self, data: bytes) -> SaveResult:
@@ -103,7 +104,7 @@ class RecordStore:
         testimony = dataclasses.replace(testimony, id=record_id)
         content = interchange.dumps_canonical(testimony)
         with Transaction(self.conn):
-            head_ids = revisions.heads(self.conn, record_id)
+            head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
             if len(head_ids) > 1:
                 raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
                                    "resolve it first (intake conflicts resolve)")
@@ -125,8 +126,8 @@ class RecordStore:
         """Append a tombstone revision; history is kept and the record leaves lists and search."""
         self._require_record(record_id)
         with Transaction(self.conn):
-            head_ids = revisions.heads(self.conn, record_id)
-            current = revisions.load(self.conn, revisions.pick_current(self.conn, head_ids))
+            head_ids = revisions.sides(self.conn, record_id)
+            current = revisions.load(self.conn, self._require_record(record_id)[0])
             if current is not None and current.tombstone and len(head_ids) == 1:
                 raise RefusedError(f"record {record_id} is already deleted")
             now = utc_now()

@@ -9,6 +9,7 @@ import pytest
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
 from intake_app.vault.migrations import m0006_recordings as m_recordings
+from intake_app.vault.migrations import m0007_device_ownership as m_ownership
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -32,6 +33,11 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
          "SELECT count(*) FROM device_leaves", 1)],
     4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
         ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
+    # Device ownership (issue 11, finding 3): links are kept per device and carry their media type.
+    int(m_ownership.__name__.rsplit(".", 1)[1][1:5]): [
+        ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, media_type)"
+         " VALUES ('r-1', 'aa', 'scan.png', 't', 'D1', 'image/png')",
+         "SELECT media_type FROM attachment_links WHERE device = 'D1'", "image/png")],
 }
 # Recordings (issue 18); the integrator renumbers migrations at merge, so the version is read from the module's name.
 SAMPLE_ROWS[int(m_recordings.__name__.rsplit(".", 1)[1][1:5])] = [

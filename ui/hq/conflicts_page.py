@@ -206,9 +206,14 @@ class ConflictsPage(QWidget):
     def _queue_text(self, item: dict[str, Any]) -> str:
         summary = item.get("summary") or {}
         victims = ", ".join(v or tr("(unnamed)") for v in summary.get("victims") or [])
-        return clean_text(tr("{date} · {interviewee} · {victims} ({heads} versions)",
-                             date=summary.get("interview_date") or "?", interviewee=summary.get("interviewee") or "—",
-                             victims=victims or "—", heads=item.get("heads", 2)))
+        text = tr("{date} · {interviewee} · {victims} ({heads} versions)",
+                  date=summary.get("interview_date") or "?", interviewee=summary.get("interviewee") or "—",
+                  victims=victims or "—", heads=item.get("heads", 2))
+        if item.get("from_another_device"):
+            text += " · " + tr("{count} from another device", count=item["from_another_device"])
+        if item.get("disputed"):
+            text += " · " + tr("two devices each recorded it first")
+        return clean_text(text)
 
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
@@ -230,8 +235,14 @@ class ConflictsPage(QWidget):
 
     def _side_title(self, index: int, side: ConflictSide) -> str:
         device = self.view.device_names.get(side.device, side.device) if self.view else side.device
-        return tr("Version {n}: {device}, {when}", n=index + 1, device=clean_text(device),
-                  when=clean_text(side.created_at[:16].replace("T", " ")))
+        title = tr("Version {n}: {device}, {when}", n=index + 1, device=clean_text(device),
+                   when=clean_text(side.created_at[:16].replace("T", " ")))
+        if side.from_another_device:
+            # Not the device that first recorded the testimony: this version waits for the coordinator.
+            title += "\n" + tr("from another device")
+        elif side.current:
+            title += "\n" + tr("shown now")
+        return title
 
     def diff_paths(self) -> set[str]:
         """Every field path where the versions differ."""
