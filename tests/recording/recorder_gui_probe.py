@@ -2,7 +2,10 @@
 its first use): consent loads, Record, a marker by Ctrl+M with a note, Pause/Resume, Stop, stored, Play opens the
 in-memory player. Prints one JSON line with what it saw.
 
-    python recorder_gui_probe.py VAULT RECORD_ID
+    python recorder_gui_probe.py VAULT RECORD_ID [close-while-recording]
+
+With ``close-while-recording`` the window is closed 2 s into the recording and the DB worker shut down at once, as
+locking the vault does.
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ def main() -> int:
     dialog.record_button.click()
     _wait(app, lambda: dialog.state == "recording")
     _run(app, 2.0)
+    if sys.argv[3:] == ["close-while-recording"]:
+        dialog.close()
+        worker.shutdown()  # what Session.lock does right after the pages cleared their content
+        vault.lock()
+        sys.stdout.write(json.dumps(seen) + "\n")
+        return 0
     dialog.marker_note.setText("중요한 순간")
     QTest.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     _wait(app, lambda: dialog.markers.count() == 1)

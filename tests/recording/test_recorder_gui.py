@@ -160,3 +160,20 @@ def test_unlocking_the_app_recovers_an_interrupted_recording(qtbot: QtBot, tmp_p
         assert infos[0].original_name.endswith("-interrupted.wav") and infos[0].media_type == "audio/wav"
     finally:
         app_session.shutdown()
+
+
+def test_closing_the_window_mid_recording_stores_it_before_the_vault_locks(tmp_path: Path,
+                                                                           pulse_env: dict[str, str]) -> None:
+    vault_path = tmp_path / "vault"
+    vault, rid = vault_with_testimony(vault_path)
+    vault.lock()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, str(Path(__file__).parent / "recorder_gui_probe.py"), str(vault_path), rid,
+                           "close-while-recording"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    vault = Vault.open(vault_path, PASSPHRASE)
+    assert vault.conn.execute("SELECT state, interrupted FROM recordings").fetchall() == [("finished", 0)]
+    (info,) = AttachmentStore(vault).list_for(rid)
+    assert not info.original_name.endswith("-interrupted.wav") and info.size > 44
+    assert not list((vault_path / "blobs").glob(".rec-*"))
