@@ -145,6 +145,15 @@ def name_readings(name: str) -> list[tuple[str, str]]:
     """The (surname group, given-name key) readings of one written name: the Hangul surname group (이 for 리, 이,
     Lee, Yi, Rhee, Ri; 李 too when written in hanja) or ``~key`` for a surname the table lacks, and the loose key of
     the given name. A hanja name gives only its surname reading (its given name has no key)."""
+    return list(_readings(name))
+
+
+@lru_cache(maxsize=65536)
+def _readings(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_name_readings(name))
+
+
+def _name_readings(name: str) -> list[tuple[str, str]]:
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
         return []

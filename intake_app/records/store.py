@@ -97,7 +97,9 @@ def with_entity_ids(testimony: Testimony, record_id: str, *, base: Testimony | N
 def read_content(record_id: str, content: bytes) -> Testimony:
     """A stored revision's content as a testimony whose entities all have ids (legacy revisions written before
     entity ids get the derived ones; the stored bytes are never rewritten)."""
-    return with_entity_ids(interchange.validate(json.loads(content)), record_id)
+    decoded = json.loads(content)
+    testimony = interchange.validate(decoded)
+    return with_entity_ids(testimony, record_id) if entity_ids.missing_ids(decoded) else testimony
 
 
 def content_json(record_id: str, content: bytes) -> dict[str, Any]:

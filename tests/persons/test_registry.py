@@ -22,6 +22,7 @@ from intake_app.records.entity_ids import ENTITY_NAMESPACE
 from intake_app.records.ids import uuid7
 from intake_app.records.store import RecordStore, search_fields, summarise
 from intake_app.vault import migrations
+from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.migrations import m0005_persons
 from intake_app.vault.vault import Vault
@@ -154,3 +155,34 @@ def test_quality_on_a_small_labelled_set(tmp_path: Path) -> None:
     blocked = {(c.a["m"], c.b["m"]) for c in cand.generate(sub_vault.conn, min_score=0.5, links={}, distinct=set(),
                                                            load=lambda: sub_nums)}
     assert len(all_pairs - blocked) <= max(1, len(all_pairs) // 20)
+
+
+def test_link_rules_moves_and_refusals(hq: Vault) -> None:
+    store = RecordStore(hq)
+    victims = [{"id": f"v{i}", "names": [{"hangul": n}]} for i, n in enumerate(("리영길", "이영길", "김철수", "박영수"))]
+    tid = store.add_json(json.dumps(_doc(*victims), ensure_ascii=False).encode()).record_id
+    m = [f"{tid}/v{i}" for i in range(4)]
+    p1 = registry.link(hq, [m[0], m[1]])
+    p2 = registry.link(hq, [m[2], m[3]])
+    with pytest.raises(RefusedError, match="2 different persons"):
+        registry.link(hq, [m[1], m[2]])  # two persons and no --person: which one?
+    assert registry.link(hq, [m[1]], person=p2) == p2  # one mention moves to another person
+    assert registry.mentions_of(hq, p1) == [m[0]] and registry.mentions_of(hq, p2) == sorted(m[1:])
+    with pytest.raises(UsageError):
+        registry.link(hq, [m[0]])  # one mention needs --person
+    with pytest.raises(RefusedError):
+        registry.link(hq, [m[2], m[3]])  # already one person
+    registry.distinct(hq, m[0], m[2], reason="다름")
+    assert hq.conn.execute("SELECT count(*) FROM person_distinct").fetchone()[0] == 1
+    registry.link(hq, [m[0]], person=p2, reason="다시 보니 같음")  # lifts the distinct mark
+    assert hq.conn.execute("SELECT count(*) FROM person_distinct").fetchone()[0] == 0
+    entries = [json.loads(e) for _, e in AuditLog(hq.conn, "").entries()]
+    last = [e for e in entries if e["action"] == "person_link"][-1]
+    assert last["detail"]["moved_from"] == {m[0]: p1} and last["detail"]["lifted_distinct"] == [sorted((m[0], m[2]))]
+    assert registry.unlink(hq, m[0]) == p2
+    with pytest.raises(RefusedError):
+        registry.unlink(hq, m[0])
+    with pytest.raises(UsageError):
+        registry.distinct(hq, m[0], m[0], reason="x")
+    with pytest.raises(UsageError):
+        registry.distinct(hq, m[0], m[1], reason="   ")

@@ -79,7 +79,7 @@ def side_by_side(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, str, s
         va, vb = clean_text(str(show(a)), keep_newlines=True), clean_text(str(show(b)), keep_newlines=True)
         if msgid == "Names":
             differs = not set(a["nk"]) & set(b["nk"])
-        elif msgid == "Mention":
+        elif msgid in ("Mention", "Reported by"):  # who reported it says nothing against the victim being one
             differs = False
         else:
             differs = bool(va and vb and va != vb)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.display import clean_text
 from intake_app.persons import facts, registry
+from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.page_heading import heading_label
 from ui.common.testimony_detail import TestimonyDetail
@@ -249,6 +250,20 @@ def _esc(text: object) -> str:
     return html.escape(clean_text(str(text)))
 
 
+_FACT_VOCABS = {"sex": "sex", "origin_place": "places", "status": "whereabouts_status",
+                "categories": "victim_categories", "reasons": "disappearance_reasons"}
+
+
+def _fact_value(vocab: str | None, value: str, lang: str) -> str:
+    """A coded fact shown by its label in the current language (the code itself if the vocabulary lacks it)."""
+    if vocab is None:
+        return value
+    try:
+        return vocabularies.label(vocab, value, "ko" if lang == "ko" else "en")
+    except vocabularies.VocabularyError:
+        return value
+
+
 def person_html(doc: dict[str, Any], lang: str) -> str:
     """The person view: preferred name, mentions (links to their testimonies), facts with sources."""
     parts = [f"<h3>{_esc(doc['person'])}</h3>"]
@@ -262,7 +277,9 @@ def person_html(doc: dict[str, Any], lang: str) -> str:
                      f"{_esc(tr('interviewee {name}', name=m['interviewee']))}, {_esc(m['interview_date'])}</li>")
     parts.append(f"</ul><h4>{_esc(tr('Facts'))}</h4><table cellpadding='3'>")
     for fact in doc["facts"]:
-        values = "; ".join(f"{_esc(v['value'])} ({len(v['sources'])})" for v in fact["values"])
+        vocab = _FACT_VOCABS.get(fact["fact"])
+        values = "; ".join(f"{_esc(_fact_value(vocab, v['value'], lang))} ({len(v['sources'])})"
+                           for v in fact["values"])
         mark = f" <b style='background:#fff0b3'>{_esc(tr('disagree'))}</b>" if fact["disagree"] else ""
         parts.append(f"<tr><td>{_esc(fact['label'][lang])}</td><td>{values}{mark}</td></tr>")
     parts.append("</table>")

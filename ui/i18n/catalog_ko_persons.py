@@ -40,11 +40,11 @@ KO_PERSONS: dict[str, str] = {
     'Sex':
         '성별',
     '&Different people (D)':
-        '다른 사람 (D)(&D)',
+        '다른 사람(&D)',
     '&Not sure (N)':
-        '잘 모름 (N)(&N)',
+        '잘 모름(&N)',
     '&Same person (S)':
-        '같은 사람 (S)(&S)',
+        '같은 사람(&S)',
     '&Refresh':
         '새로 고침(&R)',
     '(not linked) {mention}':
