@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from intake_app.display import clean_text
 from intake_app.persons import facts, registry
 from intake_app.records import vocabularies
-from ui.common.db_worker import DbWorker
+from ui.common.db_worker import DbWorker, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.testimony_detail import TestimonyDetail
 from ui.hq.persons_models import CandidateQueueModel, PersonListModel, load_persons, load_queue, side_by_side
@@ -207,8 +207,20 @@ class PersonsListPane(QWidget):
         self.view.setOpenLinks(False)
         self.view.anchorClicked.connect(self._open_link)
         self.detail = TestimonyDetail(worker)
+        # The preferred name the coordinator chooses for a linked person (Hangul and romanised).
+        self.name_hangul, self.name_roman, self.name_save = QLineEdit(), QLineEdit(), QPushButton()
+        self.name_save.clicked.connect(self.save_name)
+        name_row = QHBoxLayout()
+        for widget in (self.name_hangul, self.name_roman):
+            name_row.addWidget(widget, 1)
+        name_row.addWidget(self.name_save)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.view, 1)
+        top_layout.addLayout(name_row)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.view)
+        right.addWidget(top)
         right.addWidget(self.detail)
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -218,9 +230,33 @@ class PersonsListPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.shown: dict[str, Any] | None = None
+        self._enable_name(False)
+        self.retranslate()
+
+    def _enable_name(self, on: bool) -> None:
+        for widget in (self.name_hangul, self.name_roman, self.name_save):
+            widget.setEnabled(on)
 
     def refresh(self) -> None:
         self.worker.submit(load_persons, on_done=self._loaded)
+
+    def save_name(self) -> None:
+        """Record the preferred name of the shown (linked) person, then show it again."""
+        if self.shown is None or not self.shown["linked"]:
+            return
+        person = self.shown["person"]
+        hangul, roman = self.name_hangul.text().strip() or None, self.name_roman.text().strip() or None
+
+        def job(ctx: JobContext) -> dict[str, Any]:
+            registry.set_preferred_name(ctx.vault, person, hangul=hangul, roman=roman)
+            return facts.show_person(ctx.vault, person)
+
+        self.worker.submit(job, on_done=self._show_and_reload,
+                           on_error=lambda exc: self.view.append(_esc(tr("Not saved: {detail}", detail=str(exc)))))
+
+    def _show_and_reload(self, doc: object) -> None:
+        self._show(doc)
+        self.refresh()
 
     def _loaded(self, rows: object) -> None:
         assert isinstance(rows, list)
@@ -236,12 +272,19 @@ class PersonsListPane(QWidget):
         assert isinstance(doc, dict)
         self.shown = doc
         self.view.setHtml(person_html(doc, _lang()))
+        preferred = doc.get("preferred_name") or {}
+        self.name_hangul.setText(clean_text(preferred.get("hangul") or ""))
+        self.name_roman.setText(clean_text(preferred.get("roman") or ""))
+        self._enable_name(bool(doc["linked"]))
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() == "testimony":
             self.detail.show_record(url.path())
 
     def retranslate(self) -> None:
+        self.name_hangul.setPlaceholderText(tr("Preferred name in Hangul"))
+        self.name_roman.setPlaceholderText(tr("Preferred romanised name"))
+        self.name_save.setText(tr("Save &name"))
         if self.shown is not None:
             self._show(self.shown)
 

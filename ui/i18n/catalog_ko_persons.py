@@ -85,4 +85,10 @@ KO_PERSONS: dict[str, str] = {
         '사실',
     'disagree':
         '불일치',
+    'Preferred name in Hangul':
+        '한글 대표 이름',
+    'Preferred romanised name':
+        '로마자 대표 이름',
+    'Save &name':
+        '이름 저장(&N)',
 }

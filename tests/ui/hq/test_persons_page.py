@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from intake_app.persons import registry
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
 from ui.common.db_worker import DbWorker
@@ -113,5 +114,21 @@ def test_review_three_candidates_with_the_keyboard(qtbot: QtBot, hq: tuple[Vault
         text = person_html(persons.shown or {}, "en")
         for mention in same:
             assert f"testimony:{mention.split('/')[0]}" in text
+        # The coordinator chooses the person's preferred name.
+        assert persons.name_save.isEnabled()
+        persons.name_hangul.setText("리영길")
+        persons.name_roman.setText("Ri Yong-gil")
+        persons.shown = None
+        QTest.mouseClick(persons.name_save, Qt.MouseButton.LeftButton)
+        assert persons.shown is None  # a click without a shown person does nothing
+        persons.show_person(row)
+        qtbot.waitUntil(lambda: persons.shown is not None, timeout=WAIT_MS)
+        persons.name_hangul.setText("리영길")
+        persons.name_roman.setText("Ri Yong-gil")
+        QTest.mouseClick(persons.name_save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(persons.shown and persons.shown.get("preferred_name")), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: worker.pending() == 0, timeout=WAIT_MS)
+        pid = links[same[0]]
+        assert registry.preferred_name(vault, pid) == {"hangul": "리영길", "roman": "Ri Yong-gil"}
     finally:
         worker.shutdown()
