@@ -186,3 +186,30 @@ def test_link_rules_moves_and_refusals(hq: Vault) -> None:
         registry.distinct(hq, m[0], m[0], reason="x")
     with pytest.raises(UsageError):
         registry.distinct(hq, m[0], m[1], reason="   ")
+
+
+def test_oversized_blocks_split_by_birth_decade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cand, "MAX_BLOCK", 3)
+    base = generate(1)[0][0]
+    from dataclasses import replace
+
+    from intake_app.records.edtf import parse_edtf
+    from intake_app.records.interchange_model import Name
+
+    def feat(i: int, birth: str) -> dict[str, object]:
+        victim = replace(base.victim, names=(Name(hangul="김철수"),), birth=parse_edtf(birth), acts=())
+        return features(Mention(f"t{i}/v", f"t{i}", "v", victim, replace(base.testimony, id=f"t{i}")))
+
+    feats = [feat(i, b) for i, b in enumerate(["1950", "1952", "1971", "1973", "1955"])]
+    vault = Vault.create(tmp_path / "b", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    keys = {str(k) for (k,) in vault.conn.execute("SELECT DISTINCT key FROM person_keys")}
+    assert "name:김:chulsu" not in keys and {"!name:김:chulsu#195", "!name:김:chulsu#197"} <= keys
+    pairs = {tuple(sorted((feats[x - 1]["m"], feats[y - 1]["m"]))) for x, y in cand.blocked_pairs(vault.conn)}
+    same_decade = {tuple(sorted((a["m"], b["m"]))) for i, a in enumerate(feats) for b in feats[i + 1:]
+                   if a["by"][0] // 10 == b["by"][0] // 10}  # type: ignore[index]
+    assert pairs == same_decade
+    # A mention added later joins its decade's block, not a new unsplit one.
+    cand._index_rows(vault.conn, [feat(9, "1958")])
+    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = 'name:김:chulsu'").fetchone()[0] == 0
+    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = '!name:김:chulsu#195'").fetchone()[0] == 4
