@@ -27,6 +27,8 @@ ACTIONS = frozenset(
         "passphrase_changed", "update_export", "update_import", "hq_key_change", "purge",
     }
 )
+# The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.
+ACTIONS |= frozenset({"person_link", "person_unlink", "person_distinct", "person_name"})
 
 
 def canonical(obj: Any) -> bytes:

@@ -10,6 +10,7 @@ from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
 from intake_app.vault.migrations import m0006_recordings as m_recordings
 from intake_app.vault.migrations import m0007_device_ownership as m_ownership
+from intake_app.vault.migrations import m0008_persons
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -57,6 +58,11 @@ SAMPLE_ROWS[UPDATES_VERSION] = [
     ("INSERT INTO updates_sent VALUES ('0011223344556677', 1, 's', 't', 'f', 2, 2)",
      "SELECT receipts FROM updates_sent", 2),
 ]
+# The person registry (issue 14); numbered by its module so the integrator's renumbering needs no edit here.
+_PERSONS = int(m0008_persons.__name__.rsplit(".", 1)[1][1:5])
+SAMPLE_ROWS[_PERSONS] = [
+    ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
+    ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
 
 
 def _build_at(path: Path, version: int) -> None:

@@ -18,6 +18,7 @@ from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
+from ui.hq.persons_page import PersonsPage
 from ui.i18n import N_, tr
 
 # Page name in the main window → (menu text, shortcut).
@@ -27,6 +28,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "conflicts": (N_("&Conflicts"), "Ctrl+3"),
     "devices": (N_("&Devices"), "Ctrl+4"),
     "hq-keys": (N_("HQ &keys"), "Ctrl+5"),
+    "persons": (N_("&Persons"), "Ctrl+Shift+P"),
 }
 
 
@@ -41,8 +43,10 @@ class HqPages(QObject):
         self.conflicts = ConflictsPage(worker)
         self.devices = DevicesPage(worker)
         self.keys = HqSetupPage(worker)
+        self.persons = PersonsPage(worker)
         pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
                  "devices": self.devices, "hq-keys": self.keys}
+        pages["persons"] = self.persons
         self.menu = QMenu(window)
         self.actions: dict[str, QAction] = {}
         for name, page in pages.items():
@@ -74,6 +78,7 @@ class HqPages(QObject):
         self.keys.refresh()
         self.consolidated.refresh()
         self.consolidated.refresh_devices()
+        self.persons.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
