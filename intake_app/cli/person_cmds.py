@@ -40,6 +40,9 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p = gsub.add_parser("candidates", help="pairs of mentions that may be one person, best first", parents=[common])
     p.add_argument("--min-score", type=_score, default=0.5, metavar="S", help="lowest score shown (default 0.5)")
     p.add_argument("--limit", type=_positive, metavar="N")
+    p.add_argument("--lang", choices=("en", "ko"), default="en",
+                   help="language of the reasons in text output and in the JSON key 'reasons' (default en); "
+                        "'reasons_i18n' always holds both")
     p.set_defaults(func=cmd_candidates)
     p = gsub.add_parser("link", help="join mentions (TESTIMONY_ID/VICTIM_ID) into one person", parents=[common])
     p.add_argument("mentions", nargs="+", metavar="MENTION")
@@ -82,21 +85,23 @@ def _side(c: cand.Candidate, which: str) -> dict[str, Any]:
     return {"mention": feat["m"], "testimony": feat["t"], "names": feat["names"], "person": person}
 
 
-def candidate_json(c: cand.Candidate) -> dict[str, Any]:
-    """One candidate as ``intake persons candidates --json`` prints it."""
-    return {"score": c.score, "reasons": [{"ko": r["ko"], "en": r["en"]} for r in c.reasons],
+def candidate_json(c: cand.Candidate, lang: str = "en") -> dict[str, Any]:
+    """One candidate as ``intake persons candidates --json`` prints it: ``reasons`` is the issue's list of strings (in
+    ``lang``), ``reasons_i18n`` the same reasons in both languages."""
+    words = [{"ko": r["ko"], "en": r["en"]} for r in c.reasons]
+    return {"score": c.score, "reasons": [w[lang] for w in words], "reasons_i18n": words,
             "a": _side(c, "a"), "b": _side(c, "b")}
 
 
 def cmd_candidates(ctx: Context) -> int:
     with _open_hq(ctx) as vault:
         found = cand.candidates(vault, min_score=ctx.opt("min_score"), limit=ctx.opt("limit"))
-    docs = [candidate_json(c) for c in found]
+    docs = [candidate_json(c, ctx.opt("lang") or "en") for c in found]
     lines = []
     for d in docs:
         names = [", ".join(d[s]["names"]) or "(unnamed)" for s in ("a", "b")]
         lines.append(f"{d['score']:.2f}  {d['a']['mention']}  {names[0]}\n      {d['b']['mention']}  {names[1]}")
-        lines += [f"      - {r['en']}" for r in d["reasons"]]
+        lines += [f"      - {r}" for r in d["reasons"]]
     ctx.emit({"candidates": docs}, "\n".join(lines) if lines else "no candidates")
     return 0
 

@@ -64,11 +64,12 @@ def test_two_laptops_hq_links_one_father_and_keeps_a_decoy_apart(intake: Runner,
     top = found[0]
     assert top["score"] >= 0.8 and top["a"]["person"] is None and top["b"]["person"] is None
     assert {top["a"]["testimony"], top["b"]["testimony"]} == {t1, t2}
-    reasons_en = " | ".join(r["en"] for r in top["reasons"])
+    reasons_en = " | ".join(r for r in top["reasons"])
     assert "surname 리 = 이 (initial-sound rule)" in reasons_en
     assert "born 1950 vs 1950~" in reasons_en or "born 1950~ vs 1950" in reasons_en
     assert "both arrest in Hyesan, 1998" in reasons_en
-    assert all(r["ko"] and r["en"] for r in top["reasons"])
+    assert all(r["ko"] and r["en"] for r in top["reasons_i18n"])
+    assert [r["en"] for r in top["reasons_i18n"]] == top["reasons"]
     decoy_pairs = [c for c in found if _pair(c) == tuple(sorted(decoy))]
     assert decoy_pairs and decoy_pairs[0]["score"] < 0.5
     # The default threshold (0.5) hides the decoy; the father is there.
