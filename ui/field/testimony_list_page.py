@@ -37,6 +37,7 @@ from ui.common.testimony_list_model import Column, TestimonyListModel, default_h
 from ui.field.editor import TestimonyEditor
 from ui.field.editor.editor_page import EditorPlace
 from ui.field.export_dialog import ExportDialog
+from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
 from ui.i18n import current_language, tr
 from ui.start.hq_pin_page import HqPinDialog
@@ -266,6 +267,9 @@ class InterviewerPages:
         self.pin_action = QAction(window)
         self.pin_action.triggered.connect(self.open_pin)
         self.pin_action.setEnabled(role == "field")
+        self.give_key_action = QAction(window)
+        self.give_key_action.triggered.connect(self.open_give_key)
+        self.give_key_action.setEnabled(role == "field")
         self.menu = QMenu(window)
 
     def install(self) -> None:
@@ -278,6 +282,7 @@ class InterviewerPages:
         self.menu.addAction(self.export_action)
         self.menu.addSeparator()
         self.menu.addAction(self.pin_action)
+        self.menu.addAction(self.give_key_action)
         window.menuBar().addMenu(self.menu)
         toolbar = window.toolbar
         toolbar.addAction(self.new_action)
@@ -290,6 +295,7 @@ class InterviewerPages:
         self.new_action.setText(tr("&New testimony"))
         self.export_action.setText(tr("E&xport bundle…"))
         self.pin_action.setText(tr("Add &headquarters key…"))
+        self.give_key_action.setText(tr("&Give HQ this laptop's key…"))
 
     def show_list(self) -> None:
         self.window.show_page("testimonies-list")
@@ -312,6 +318,11 @@ class InterviewerPages:
     def open_export(self) -> None:
         self.editor.autosave.flush()
         dialog = ExportDialog(self.worker, self.window)
+        self.dialog = dialog
+        dialog.open()
+
+    def open_give_key(self) -> None:
+        dialog = GiveKeyDialog(self.worker, self.window)
         self.dialog = dialog
         dialog.open()
 

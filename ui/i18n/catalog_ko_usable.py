@@ -120,4 +120,35 @@ KO_USABLE: dict[str, str] = {
     '{file} in {folder}': '{folder} 안의 {file}',
     'Folder': '폴더',
     'Folder: {folder}': '폴더: {folder}',
+    # ---- giving HQ the laptop's key (ui/field/give_key_dialog.py) and enrolling at import (ui/hq/enrol_offer.py)
+    "&Give HQ this laptop's key…": '이 노트북의 키를 본부에 주기(&G)…',
+    "Give HQ this laptop's key": '이 노트북의 키를 본부에 주기',
+    'Fingerprint {fingerprint}': '지문 {fingerprint}',
+    'The key file was not written: {detail}': '키 파일을 쓰지 못했습니다: {detail}',
+    'Written: {file}. Give this file to HQ with the bundles.': '썼습니다: {file}. 이 파일을 번들과 함께 본부에 주십시오.',
+    (
+        "HQ needs this laptop's public key to accept its bundles. Write the key file to the USB stick, then call HQ "
+        "and read the fingerprint below aloud, group by group, while they type it. The file holds nothing secret."
+    ):
+        (
+            '본부가 이 노트북의 번들을 받으려면 이 노트북의 공개 키가 필요합니다. 키 파일을 USB 메모리에 쓴 다음, '
+            '본부에 전화해 아래 지문을 그룹별로 소리 내어 읽어 주고 본부가 입력하게 하십시오. 이 파일에는 비밀이 '
+            '없습니다.'
+        ),
+    '&Write key file': '키 파일 쓰기(&W)',
+    'Fingerprint to read aloud:': '소리 내어 읽을 지문:',
+    '&Enrol this device…': '이 기기 등록(&E)…',
+    (
+        'That key file is for device {other}, not for {key_id}, which signed the bundle. Choose the right file.'
+    ):
+        '그 키 파일은 기기 {other}의 것이며, 번들에 서명한 {key_id}의 것이 아닙니다. 맞는 파일을 고르십시오.',
+    (
+        'Refused because device {key_id} is not enrolled. If it is one of ours: enrol it (its key file is looked for '
+        'next to the bundle; compare the fingerprint with the interviewer by phone), and its bundles are imported '
+        'again.'
+    ):
+        (
+            '기기 {key_id}이(가) 등록되지 않아 거부했습니다. 우리 기기라면 등록하십시오(키 파일은 번들 옆에서 찾습니다. '
+            '지문은 면담자와 전화로 비교하십시오). 그러면 그 기기의 번들을 다시 가져옵니다.'
+        ),
 }
