@@ -23,8 +23,8 @@ from intake_app.vault.database import Connection
 ACTIONS = frozenset(
     {
         "vault_created", "create", "edit", "delete", "merge", "resolve_conflict", "attach", "view_attachment",
-        "extract_attachment", "export", "import", "import_refused", "enrol_device", "revoke_device", "pin_recipient",
-        "passphrase_changed",
+        "extract_attachment", "remove_attachment", "export", "import", "import_refused", "enrol_device",
+        "revoke_device", "pin_recipient", "passphrase_changed",
     }
 )
 
