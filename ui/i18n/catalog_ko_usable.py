@@ -151,4 +151,31 @@ KO_USABLE: dict[str, str] = {
             '기기 {key_id}이(가) 등록되지 않아 거부했습니다. 우리 기기라면 등록하십시오(키 파일은 번들 옆에서 찾습니다. '
             '지문은 면담자와 전화로 비교하십시오). 그러면 그 기기의 번들을 다시 가져옵니다.'
         ),
+    # ---- attachments: removal and the plaintext original (ui/field/attachments_panel.py)
+    (
+        'The original file is still where it was, unencrypted: {file}. Delete it now? It is overwritten, then removed. '
+        'On USB sticks, memory cards and SSDs the old data may survive in places the computer cannot reach, so a copy '
+        'may still be recoverable: keep such media safe or destroy them.'
+    ):
+        (
+            '원본 파일이 암호화되지 않은 채 원래 자리에 남아 있습니다: {file}. 지금 삭제하시겠습니까? 덮어쓴 뒤 '
+            '지웁니다. USB 메모리, 메모리 카드, SSD에서는 컴퓨터가 닿지 못하는 곳에 옛 데이터가 남아 복구될 수 '
+            '있습니다. 그런 매체는 안전하게 보관하거나 파기하십시오.'
+        ),
+    'Overwriting the original…': '원본을 덮어쓰는 중…',
+    'The original was overwritten and removed.': '원본을 덮어쓰고 지웠습니다.',
+    'The original could not be deleted: {detail}': '원본을 지우지 못했습니다: {detail}',
+    'Remove attachment': '첨부 제거',
+    (
+        'Remove {file} from this testimony? The encrypted file and its custody record stay in the vault; the removal '
+        'is recorded.'
+    ):
+        '{file}을(를) 이 증언에서 제거하시겠습니까? 암호화된 파일과 관리 기록은 보관함에 남고, 제거한 사실이 기록됩니다.',
+    '&Remove': '제거(&R)',
+    'The attachment was not removed: {detail}': '첨부를 제거하지 못했습니다: {detail}',
+    '{file} was removed from this testimony (recorded in its custody history).':
+        '{file}을(를) 이 증언에서 제거했습니다(관리 기록에 남았습니다).',
+    'Re&move…': '제거(&M)…',
+    '&Delete the original': '원본 삭제(&D)',
+    '&Keep it': '그대로 두기(&K)',
 }
