@@ -178,4 +178,7 @@ KO_USABLE: dict[str, str] = {
     'Re&move…': '제거(&M)…',
     '&Delete the original': '원본 삭제(&D)',
     '&Keep it': '그대로 두기(&K)',
+    # ---- HQ all testimonies (ui/hq/consolidated_page.py)
+    'All interviewers': '모든 면담자',
+    'Inter&viewer:': '면담자(&V):',
 }
