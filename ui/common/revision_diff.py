@@ -146,7 +146,7 @@ class RevisionDiffModel(QAbstractTableModel):
 
     def set_versions(self, titles: Sequence[str], contents: Sequence[dict[str, Any] | None]) -> None:
         self.beginResetModel()
-        self.titles = [clean_text(t) for t in titles]
+        self.titles = [clean_text(t, keep_newlines=True) for t in titles]  # titles may have several lines
         self.rows = compare(list(contents))
         self.endResetModel()
 
