@@ -180,5 +180,5 @@ KO_USABLE: dict[str, str] = {
     '&Keep it': '그대로 두기(&K)',
     # ---- HQ all testimonies (ui/hq/consolidated_page.py)
     'All interviewers': '모든 면담자',
-    'Inter&viewer:': '면담자(&V):',
+    'I&nterviewer:': '면담자(&N):',
 }
