@@ -1,8 +1,9 @@
 """Attachments of a testimony: scans, audio, documents, stored encrypted in ``<vault>/blobs``.
 
 An attachment is identified by the SHA-256 of its content (the same scan attached twice is stored once); the blob file
-on disk has a random name and its own key, kept in vault.db. Every add, view and extraction is a custody event and an
-audit entry, so the chain of custody of a piece of evidence can be shown later.
+on disk has a random name and its own key, kept in vault.db. Every add, view, extraction and removal is a custody event
+and an audit entry, so the chain of custody of a piece of evidence can be shown later. Removal is a tombstone on the
+link (``removed_at``/``removed_by``): the file no longer belongs to the testimony, but nothing is destroyed.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ class AttachmentStore:
                     )
                 self.conn.execute(
                     "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO NOTHING",
+                    # Attached again after a removal: the link is live again (the custody events keep both steps).
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device)"
+                    " DO UPDATE SET removed_at = NULL, removed_by = NULL WHERE removed_at IS NOT NULL",
                     (record_id, stored.sha256, name, captured_at, now, self.device),
                 )
                 self.conn.execute(
@@ -114,7 +117,8 @@ class AttachmentStore:
             self.blobs.delete(stored.blob_id)
         return AttachmentInfo(stored.sha256, stored.size, media_type, name, now, captured_at, self.device)
 
-    def list_for(self, record_id: str) -> list[AttachmentInfo]:
+    def list_for(self, record_id: str, *, include_removed: bool = False) -> list[AttachmentInfo]:
+        """The record's attachments in the order added; removed ones only with ``include_removed``."""
         if self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
             raise UsageError(f"no testimony with id {record_id}")
         rows = self.conn.execute(
@@ -126,10 +130,34 @@ class AttachmentStore:
             "   WHERE o.record_id = l.record_id AND o.sha256 = l.sha256"
             "   ORDER BY o.device IS NOT (SELECT json_extract(summary, '$.first_device') FROM records"
             "                             WHERE id = ?1), o.device LIMIT 1)"
-            " ORDER BY l.added_at, a.sha256",
-            (record_id,),
+            " AND (?2 OR l.removed_at IS NULL) ORDER BY l.added_at, a.sha256",
+            (record_id, include_removed),
         )
         return [AttachmentInfo(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5], str(r[6])) for r in rows]
+
+    def remove(self, record_id: str, sha256: str) -> None:
+        """Remove an attachment from a testimony as a tombstone, with a 'removed' custody event and an audit entry.
+
+        The blob and its custody history stay (nothing is destroyed); refused if the file is not attached to the
+        record or was removed already.
+        """
+        self._require_live_record(record_id)
+        if not _SHA_RE.match(sha256):
+            raise UsageError("an attachment is named by its SHA-256: 64 lower-case hex digits")
+        row = self.conn.execute("SELECT removed_at FROM attachment_links WHERE record_id = ? AND sha256 = ?",
+                                (record_id, sha256)).fetchone()
+        if row is None:
+            raise UsageError(f"attachment {sha256} is not attached to testimony {record_id}")
+        if row[0] is not None:
+            raise UsageError(f"attachment {sha256} was removed from testimony {record_id} already")
+        now = utc_now()
+        with Transaction(self.conn):
+            self.conn.execute("UPDATE attachment_links SET removed_at = ?, removed_by = ?"
+                              " WHERE record_id = ? AND sha256 = ?", (now, self.device, record_id, sha256))
+            self.conn.execute(
+                "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'removed', ?, ?)",
+                (sha256, now, self.device, json.dumps({"record": record_id})))
+            self.audit.append("remove_attachment", now, record_id, {"sha256": sha256})
 
     def _blob(self, sha256: str) -> tuple[str, bytes, int]:
         if not _SHA_RE.match(sha256):

@@ -227,10 +227,10 @@ class RecordStore:
 
     def summaries(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
              status: str | None = None, include_deleted: bool = False, limit: int | None = None, offset: int = 0,
-             order: str = "date", device: str | None = None) -> list[dict[str, Any]]:
+             order: str = "date", device: str | None = None, interviewer: str | None = None) -> list[dict[str, Any]]:
         """Summaries for the list view. ``since``/``until`` (ISO dates) keep interviews whose uncertain date can
-        fall in the range; ``category`` and ``status`` match any victim."""
-        where, params = self._filters(category, since, until, status, include_deleted, device)
+        fall in the range; ``category`` and ``status`` match any victim; ``interviewer`` is the interviewer code."""
+        where, params = self._filters(category, since, until, status, include_deleted, device, interviewer)
         order_sql = {"date": "date_lower DESC, id DESC", "id": "id", "updated": "updated_at DESC, id DESC"}.get(order)
         if order_sql is None:
             raise UsageError(f"unknown order {order!r}")
@@ -246,13 +246,21 @@ class RecordStore:
         return out
 
     def count(self, *, category: int | None = None, since: str | None = None, until: str | None = None,
-              status: str | None = None, include_deleted: bool = False, device: str | None = None) -> int:
-        where, params = self._filters(category, since, until, status, include_deleted, device)
+              status: str | None = None, include_deleted: bool = False, device: str | None = None,
+              interviewer: str | None = None) -> int:
+        where, params = self._filters(category, since, until, status, include_deleted, device, interviewer)
         return int(self.conn.execute(f"SELECT count(*) FROM records {where}", params).fetchone()[0])  # noqa: S608
+
+    def interviewers(self) -> list[str]:
+        """The interviewer codes of the live testimonies, sorted (for a filter)."""
+        rows = self.conn.execute("SELECT DISTINCT json_extract(summary, '$.interviewer') FROM records"
+                                 " WHERE kind = 'testimony' AND deleted = 0")
+        return sorted(str(r[0]) for r in rows if r[0])
 
     @staticmethod
     def _filters(category: int | None, since: str | None, until: str | None, status: str | None,
-                 include_deleted: bool, device: str | None = None) -> tuple[str, list[Any]]:
+                 include_deleted: bool, device: str | None = None,
+                 interviewer: str | None = None) -> tuple[str, list[Any]]:
         clauses: list[str] = ["kind = 'testimony'"]
         params: list[Any] = []
         if not include_deleted:
@@ -266,6 +274,9 @@ class RecordStore:
         if device is not None:
             clauses.append("json_extract(summary, '$.first_device') = ?")
             params.append(device)
+        if interviewer is not None:
+            clauses.append("json_extract(summary, '$.interviewer') = ?")
+            params.append(interviewer)
         if since is not None:
             clauses.append("date_upper >= ?")
             params.append(since)

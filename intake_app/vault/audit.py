@@ -23,8 +23,9 @@ from intake_app.vault.database import Connection
 ACTIONS = frozenset(
     {
         "vault_created", "create", "edit", "delete", "merge", "resolve_conflict", "attach", "view_attachment",
-        "extract_attachment", "export", "import", "import_refused", "enrol_device", "revoke_device", "pin_recipient",
-        "passphrase_changed", "update_export", "update_import", "hq_key_change", "purge",
+        "extract_attachment", "remove_attachment", "export", "import", "import_refused", "enrol_device",
+        "revoke_device", "pin_recipient", "passphrase_changed", "update_export", "update_import", "hq_key_change",
+        "purge",
     }
 )
 # The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.

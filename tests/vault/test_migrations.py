@@ -65,6 +65,18 @@ SAMPLE_ROWS[_PERSONS] = [
     ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
 
 
+def _version_of(name: str) -> int:
+    """The number of the migration module ``mNNNN_<name>`` (numbers change when branches merge)."""
+    return next(int(m.name[1:5]) for m in migrations.pkgutil.iter_modules(migrations.__path__)
+                if m.name[6:] == name)
+
+
+SAMPLE_ROWS[_version_of("attachment_removal")] = [
+    ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, removed_at, removed_by)"
+     " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
+     "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1'", "t2")]
+
+
 def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)
     migrations.migrate(conn, None, target=version)

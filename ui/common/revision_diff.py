@@ -35,8 +35,8 @@ _LABELS: dict[tuple[str, str], str] = {
     ("interview", "interpreter"): N_("Inte&rpreter:"), ("interview", "mode"): N_("&Mode:"),
     ("interviewee", "pseudonym"): N_("Interviewee &pseudonym:"),
     ("interviewee", "relation"): N_("&Relation to the victim:"),
-    ("victim", "sex"): N_("&Sex:"), ("victim", "birth"): N_("&Born (as said):"),
-    ("victim", "birth_text"): N_("Born (words as said)"), ("victim", "birth_lunar"): N_("Born (lunar calendar)"),
+    ("victim", "sex"): N_("&Sex:"), ("victim", "birth"): N_("Born (as understood)"),
+    ("victim", "birth_text"): N_("&Born (as said):"), ("victim", "birth_lunar"): N_("Born (lunar calendar)"),
     ("victim", "status"): N_("S&tatus now:"), ("victim", "notes"): N_("N&otes:"),
     ("victim", "categories"): N_("Categories"), ("victim", "group"): N_("A group of people"),
     ("victim", "group_size"): N_("Group size"), ("victim", "origin"): N_("Home place"),
@@ -45,8 +45,8 @@ _LABELS: dict[tuple[str, str], str] = {
     ("name", "hangul"): N_("Name in Hangul"), ("name", "hanja"): N_("Name in Hanja"),
     ("name", "roman"): N_("Romanised name"), ("name", "system"): N_("Romanisation system"),
     ("name", "type"): N_("Kind of name"),
-    ("act", "type"): N_("What &happened:"), ("act", "date"): N_("&When (as said):"),
-    ("act", "date_text"): N_("When (words as said)"), ("act", "date_lunar"): N_("When (lunar calendar)"),
+    ("act", "type"): N_("What &happened:"), ("act", "date"): N_("When (as understood)"),
+    ("act", "date_text"): N_("&When (as said):"), ("act", "date_lunar"): N_("When (lunar calendar)"),
     ("act", "place"): N_("Wh&ere:"), ("act", "place_code"): N_("Where (from the list)"),
     ("act", "facility"): N_("&Facility:"), ("act", "facility_code"): N_("Facility (from the list)"),
     ("act", "facility_type"): N_("Kind of facility"), ("act", "follows"): N_("Follows act"),
@@ -146,7 +146,7 @@ class RevisionDiffModel(QAbstractTableModel):
 
     def set_versions(self, titles: Sequence[str], contents: Sequence[dict[str, Any] | None]) -> None:
         self.beginResetModel()
-        self.titles = [clean_text(t) for t in titles]
+        self.titles = [clean_text(t, keep_newlines=True) for t in titles]  # titles may have several lines
         self.rows = compare(list(contents))
         self.endResetModel()
 

@@ -71,10 +71,11 @@ class Filters:
     until: str | None = None
     status: str | None = None
     device: str | None = None
+    interviewer: str | None = None
 
     def query(self) -> dict[str, Any]:
         return {"category": self.category, "since": self.since, "until": self.until, "status": self.status,
-                "device": self.device}
+                "device": self.device, "interviewer": self.interviewer}
 
 
 def _vocab_label(vocab: str, code: object) -> str:

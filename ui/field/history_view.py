@@ -37,7 +37,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self._worker = worker
         self.setWindowTitle(tr("History"))
-        self.resize(980, 560)
+        self.resize(1100, 600)
         self.history: History | None = None
         self.entries: list[HistoryEntry] = []
         self.list = QListWidget()
@@ -54,7 +54,7 @@ class HistoryDialog(QDialog):
         splitter.addWidget(self.list)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 720])
+        splitter.setSizes([330, 770])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
         buttons.rejected.connect(self.reject)
@@ -102,13 +102,13 @@ class HistoryDialog(QDialog):
             return
         entry = self.entries[row]
         before = self._previous(row)
-        after_title = tr("This revision ({time}, {who})", time=_when(entry), who=self.who(entry))
+        after_title = "\n".join((tr("This revision"), _when(entry), self.who(entry)))
         if before is None:
             self.caption.setText(tr("The first revision: everything in it is new."))
             self.diff.set_versions([after_title], [self.history.contents.get(entry.revision)])
             return
         self.caption.setText(tr("What this revision changed, compared with the one it was made from."))
-        before_title = tr("Before ({time}, {who})", time=_when(before), who=self.who(before))
+        before_title = "\n".join((tr("Before"), _when(before), self.who(before)))
         self.diff.set_versions([before_title, after_title],
                                [self.history.contents.get(before.revision), self.history.contents.get(entry.revision)])
 

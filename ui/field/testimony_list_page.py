@@ -9,37 +9,30 @@ from __future__ import annotations
 import itertools
 import re
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
     QMenu,
     QPushButton,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
-from ui.common.plural import counted
-from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
+from ui.common.testimony_browser import TestimonyBrowser
 from ui.common.testimony_detail import TestimonyDetail
-from ui.common.testimony_list_model import Column, TestimonyListModel, default_hidden_columns
+from ui.common.testimony_list_model import default_hidden_columns
 from ui.field.editor import TestimonyEditor
 from ui.field.editor.editor_page import EditorPlace
 from ui.field.export_dialog import ExportDialog
+from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
 from ui.field.update_actions import FieldUpdateActions
-from ui.i18n import current_language, tr
+from ui.i18n import tr
 from ui.start.hq_pin_page import HqPinDialog
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,77 +43,37 @@ class TestimonyListPage(QWidget):
     new_requested = Signal()
     open_requested = Signal(str)
 
-    def __init__(self, worker: DbWorker, role: str,  # noqa: PLR0915 - widget assembly
+    def __init__(self, worker: DbWorker, role: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
-        self.model = TestimonyListModel(worker, self)
-        self.search_model = SearchResultsModel(self)
-        self.search = SearchController(worker, self.search_model, self)
-        self.search_edit = QLineEdit()
-        self.search_edit.setClearButtonEnabled(True)
-        self.category = QComboBox()
-        self.status = QComboBox()
-        self.since = QLineEdit()
-        self.until = QLineEdit()
-        for edit in (self.since, self.until):
-            edit.setPlaceholderText("YYYY-MM-DD")
-            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0000-00-00") + 24)
-        for combo in (self.category, self.status):
-            combo.setMaximumWidth(280)  # long category names must not squeeze the date fields
+        # Search, filters and the list are shared with HQ's "All testimonies" (ui/common/testimony_browser.py).
+        self.browser = TestimonyBrowser(worker)
+        b = self.browser
+        self.model, self.search_model, self.search = b.model, b.search_model, b.search
+        self.search_edit, self.category, self.status, self.since, self.until = (
+            b.search_edit, b.category, b.status, b.since, b.until)
+        self.table, self.results, self.views, self.count_label = b.table, b.results, b.views, b.count_label
         self.new_button = QPushButton()
         self.drafts_label = QLabel()
         self.drafts_button = QPushButton()
         self.drafts_label.hide()
         self.drafts_button.hide()
         self._drafts: list[str] = []
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)
         for column in default_hidden_columns(role):
             self.table.setColumnHidden(column, True)
-        self.results = QListView()
-        self.results.setModel(self.search_model)
-        self.results.setItemDelegate(SnippetDelegate(self.results))
-        self.results.setWordWrap(True)
-        self.results.setUniformItemSizes(False)
-        self.views = QStackedWidget()
-        self.views.addWidget(self.table)
-        self.views.addWidget(self.results)
         self.detail = TestimonyDetail(worker)
-        self.count_label = QLabel()
         splitter = QSplitter()
         splitter.addWidget(self.views)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 2)
-        top.addWidget(self.new_button)
-        filters = QHBoxLayout()
-        self.category_label = QLabel()
-        self.category_label.setBuddy(self.category)
-        self.status_label = QLabel()
-        self.status_label.setBuddy(self.status)
-        self.range_label = QLabel()
-        self.range_label.setBuddy(self.since)
-        for widget in (self.category_label, self.category, self.status_label, self.status, self.range_label,
-                       self.since, QLabel("–"), self.until):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        b.top.addWidget(self.new_button)
         drafts = QHBoxLayout()
         drafts.addWidget(self.drafts_label, 1)
         drafts.addWidget(self.drafts_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(b)
         layout.addLayout(drafts)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
@@ -130,21 +83,10 @@ class TestimonyListPage(QWidget):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
-        self.search_edit.textChanged.connect(self._query_changed)
-        self.search.finished.connect(self._search_done)
-        self.search.failed.connect(self.count_label.setText)
-        self.model.loaded.connect(self._update_count)
-        self.model.failed.connect(self.count_label.setText)
-        self.category.activated.connect(self._filters_changed)
-        self.status.activated.connect(self._filters_changed)
-        self.since.editingFinished.connect(self._filters_changed)
-        self.until.editingFinished.connect(self._filters_changed)
         self.new_button.clicked.connect(self.new_requested)
         self.drafts_button.clicked.connect(self._open_draft)
-        self.table.selectionModel().currentRowChanged.connect(self._row_selected)
-        self.table.activated.connect(self._row_activated)
-        self.results.activated.connect(self._result_activated)
-        self.results.clicked.connect(lambda index: self.detail.show_record(index.data(RecordIdRole)))
+        b.record_selected.connect(self.detail.show_record)
+        b.record_activated.connect(self.open_requested)
         self.detail.edit_requested.connect(self.open_requested)
         self.retranslate()
 
@@ -165,68 +107,13 @@ class TestimonyListPage(QWidget):
         if self._drafts:
             self.open_requested.emit(self._drafts[0])
 
-    def _query_changed(self, text: str) -> None:
-        self.search.set_query(text)
-        if not text.strip():
-            self.views.setCurrentWidget(self.table)
-            self._update_count()
-
-    def _search_done(self, total: int) -> None:
-        if self.search.query():
-            self.views.setCurrentWidget(self.results)
-            self.count_label.setText(tr("{testimonies} match.", testimonies=counted("testimonies", total)))
-
-    def _filters_changed(self) -> None:
-        since = self.since.text().strip()
-        until = self.until.text().strip()
-        self.model.update_filters(category=self.category.currentData(), status=self.status.currentData(),
-                                  since=since if _ISO.match(since) else None,
-                                  until=until if _ISO.match(until) else None)
-
-    def _update_count(self) -> None:
-        if not self.search.query():
-            self.count_label.setText(counted("testimonies", self.model.total) + ".")
-
-    def _row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
-        self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
-
-    def _row_activated(self, index: QModelIndex) -> None:
-        record_id = self.model.record_id(index.row())
-        if record_id:
-            self.open_requested.emit(record_id)
-
-    def _result_activated(self, index: QModelIndex) -> None:
-        record_id = index.data(RecordIdRole)
-        if record_id:
-            self.open_requested.emit(str(record_id))
-
     def clear_content(self) -> None:
-        self.search.clear()
-        self.search_edit.clear()
-        self.model.clear()
+        self.browser.clear_content()
         self.detail.clear_content()
         self._drafts = []
 
     def retranslate(self) -> None:
-        lang: vocabularies.Language = "ko" if current_language() == "ko" else "en"
-        self.search_edit.setPlaceholderText(tr("Search names, places, narrative…"))
-        self.search_edit.setAccessibleName(tr("Search testimonies"))
         self.new_button.setText(tr("&New testimony"))
-        self.category_label.setText(tr("C&ategory:"))
-        self.status_label.setText(tr("S&tatus:"))
-        self.range_label.setText(tr("Interview &dates:"))
-        self.since.setAccessibleName(tr("Interviews from (YYYY-MM-DD)"))
-        self.until.setAccessibleName(tr("Interviews until (YYYY-MM-DD)"))
-        self.table.setAccessibleName(tr("Testimonies"))
-        self.results.setAccessibleName(tr("Search results"))
-        for combo, vocab in ((self.category, "victim_categories"), (self.status, "whereabouts_status")):
-            current = combo.currentData()
-            combo.clear()
-            combo.addItem(tr("Any"), None)
-            for entry in vocabularies.load(vocab).entries:
-                data: object = int(entry.code) if vocab == "victim_categories" else entry.code
-                combo.addItem(entry.label(lang), data)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
         # Drafts exist after a crash and after a lock alike: the line says what they are, not where they came from.
         if len(self._drafts) == 1:
             self.drafts_label.setText(tr("1 unsaved draft: changes autosaved but not yet saved as a revision."))
@@ -234,12 +121,10 @@ class TestimonyListPage(QWidget):
             self.drafts_label.setText(tr("{count} unsaved drafts: changes autosaved but not yet saved as a revision.",
                                          count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
-        self._update_count()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         super().changeEvent(event)
 
 
@@ -268,6 +153,9 @@ class InterviewerPages:
         self.pin_action.triggered.connect(self.open_pin)
         self.pin_action.setEnabled(role == "field")
         self.updates = FieldUpdateActions(window, worker, role, self.list_page.refresh)
+        self.give_key_action = QAction(window)
+        self.give_key_action.triggered.connect(self.open_give_key)
+        self.give_key_action.setEnabled(role == "field")
         self.menu = QMenu(window)
 
     def install(self) -> None:
@@ -280,6 +168,7 @@ class InterviewerPages:
         self.menu.addAction(self.export_action)
         self.menu.addSeparator()
         self.menu.addAction(self.pin_action)
+        self.menu.addAction(self.give_key_action)
         self.menu.addSeparator()
         self.updates.add_to(self.menu)
         window.menuBar().addMenu(self.menu)
@@ -295,6 +184,7 @@ class InterviewerPages:
         self.export_action.setText(tr("E&xport bundle…"))
         self.pin_action.setText(tr("Add &headquarters key…"))
         self.updates.retranslate()
+        self.give_key_action.setText(tr("&Give HQ this laptop's key…"))
 
     def show_list(self) -> None:
         self.window.show_page("testimonies-list")
@@ -318,6 +208,11 @@ class InterviewerPages:
         self.editor.autosave.flush()
         dialog = ExportDialog(self.worker, self.window)
         dialog.finished.connect(lambda _: self.updates.policy.refresh())  # an export clears the reminder
+        self.dialog = dialog
+        dialog.open()
+
+    def open_give_key(self) -> None:
+        dialog = GiveKeyDialog(self.worker, self.window)
         self.dialog = dialog
         dialog.open()
 

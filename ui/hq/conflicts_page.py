@@ -254,8 +254,9 @@ class ConflictsPage(QWidget):
         if view is None:
             self.comparison.clear()
             return
-        titles = [self._side_title(i, s) + (" — " + tr("(deleted)") if s.tombstone else "")
-                  for i, s in enumerate(view.sides)]
+        # Header lines, not one long line: "Version 1:", device, time (a header does not wrap by itself).
+        titles = [self._side_title(i, s).replace(": ", ":\n", 1).replace(", ", "\n")
+                  + ("\n" + tr("(deleted)") if s.tombstone else "") for i, s in enumerate(view.sides)]
         self.comparison.set_versions(titles, [s.content for s in view.sides])
         for i, head in enumerate(view.sides):
             button = QPushButton(tr("Keep version {n}", n=i + 1))

@@ -1,4 +1,5 @@
-"""HQ: every testimony from every device in one list, with device and interviewer columns and a device filter.
+"""HQ: every testimony from every device in one list: the interviewer's search (snippets), filters and sorting, plus
+device and interviewer columns and filters.
 
 Built on part 1's lazy ``TestimonyListModel`` (pages fetched on the DB worker) and ``TestimonyDetail``; a proxy shows
 the enrolled device's name instead of its key id. The device column names who changed the testimony last (a device,
@@ -11,12 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,9 +22,9 @@ from PySide6.QtWidgets import (
 from intake_app.display import clean_text
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.page_heading import heading_label
-from ui.common.plural import counted
+from ui.common.testimony_browser import TestimonyBrowser
 from ui.common.testimony_detail import TestimonyDetail
-from ui.common.testimony_list_model import Column, TestimonyListModel
+from ui.common.testimony_list_model import Column
 from ui.i18n import tr
 
 ALL_DEVICES = ""
@@ -67,52 +65,71 @@ class ConsolidatedPage(QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self.model = TestimonyListModel(worker, self)
+        # The interviewer's search, filters, snippets and sorting (ui/common/testimony_browser.py), plus HQ's own
+        # device and interviewer filters.
+        self.browser = TestimonyBrowser(worker)
+        self.model = self.browser.model
         self.proxy = DeviceNameProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.browser.show_through(self.proxy)
+        self.table, self.count_label = self.browser.table, self.browser.count_label
         self.heading = heading_label()
         self.device_label = QLabel()
         self.device_combo = QComboBox()
         self.device_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.device_label.setBuddy(self.device_combo)
         self.device_combo.activated.connect(self._device_chosen)
-        self.count_label = QLabel()
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.interviewer_label = QLabel()
+        self.interviewer_combo = QComboBox()
+        self.interviewer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.interviewer_combo.activated.connect(self._interviewer_chosen)
+        self.browser.add_filter(self.device_label, self.device_combo)
+        self.browser.add_filter(self.interviewer_label, self.interviewer_combo)
         self.detail = TestimonyDetail(worker)
         # Part 1's editor and history are not wired into the HQ window yet: no buttons that would do nothing.
         self.detail.edit_button.setVisible(False)
         self.detail.history_button.setVisible(False)
-        self.model.loaded.connect(self._update_count)
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.device_label)
-        top.addWidget(self.device_combo)
+        self.browser.record_selected.connect(self.detail.show_record)
+        self.model.loaded.connect(self.table.resizeColumnsToContents)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.browser.views)
         splitter.addWidget(self.detail)
         splitter.setSizes([360, 240])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.browser)
         layout.addWidget(self.count_label)
         layout.addWidget(splitter, 1)
         self._devices: list[tuple[str, str]] = []
+        self._interviewers: list[str] = []
         self._own_key = ""
         self.retranslate()
 
     # ---- data
     def refresh(self) -> None:
         self.model.refresh()
+        self.worker.submit(lambda ctx: ctx.records.interviewers(), self._show_interviewers)
 
     def refresh_devices(self) -> None:
         self.worker.submit(load_device_names, self._show_devices)
+
+    def _show_interviewers(self, interviewers: list[str]) -> None:
+        self._interviewers = interviewers
+        self._fill_interviewers()
+
+    def _fill_interviewers(self) -> None:
+        current = self.model.filters.interviewer or ""
+        self.interviewer_combo.clear()
+        self.interviewer_combo.addItem(tr("All interviewers"), "")
+        for code in self._interviewers:
+            self.interviewer_combo.addItem(clean_text(code), code)
+        self.interviewer_combo.setCurrentIndex(max(self.interviewer_combo.findData(current), 0))
+
+    def filter_interviewer(self, code: str | None) -> None:
+        """Show only the testimonies taken by interviewer ``code`` (None: all)."""
+        self.model.update_filters(interviewer=code or None)
+        self.interviewer_combo.setCurrentIndex(max(self.interviewer_combo.findData(code or ""), 0))
+
+    def _interviewer_chosen(self, index: int) -> None:
+        self.filter_interviewer(str(self.interviewer_combo.itemData(index) or "") or None)
 
     def _show_devices(self, loaded: tuple[str, list[tuple[str, str]]]) -> None:
         self._own_key, self._devices = loaded
@@ -144,28 +161,22 @@ class ConsolidatedPage(QWidget):
     def _device_chosen(self, index: int) -> None:
         self.filter_device(str(self.device_combo.itemData(index) or "") or None)
 
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
-
-    def _update_count(self) -> None:
-        self.count_label.setText(counted("testimonies", self.model.total))
-        self.table.resizeColumnsToContents()
-
     def column_texts(self, column: Column) -> list[str]:
         """What the view shows in ``column`` for the loaded rows (for tests and screenshots)."""
         return [str(self.proxy.index(r, int(column)).data()) for r in range(self.proxy.rowCount())]
 
     # ---- look
     def clear_content(self) -> None:
-        self.model.clear()
+        self.browser.clear_content()
         self.detail.clear_content()
 
     def retranslate(self) -> None:
         self.heading.setText(tr("All testimonies"))
         self.device_label.setText(tr("&Device:"))
+        self.interviewer_label.setText(tr("I&nterviewer:"))
         self._set_names()
         self._fill_devices()
-        self._update_count()
+        self._fill_interviewers()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -36,6 +36,7 @@ from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
+from ui.hq.enrol_offer import EnrolOffer, unknown_device
 from ui.i18n import N_, tr
 
 COLUMNS = (N_("File"), N_("Device"), N_("Bundle"), N_("Result"), N_("Details"))
@@ -96,6 +97,9 @@ class ImportPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # A bundle from an unenrolled device: offer to enrol it (after the fingerprint check), then import again.
+        self.enrol_offer = EnrolOffer(worker)
+        self.enrol_offer.enrolled.connect(self._import_again)
         self._lay_out()
         self.retranslate()
         self._update_buttons()
@@ -117,6 +121,7 @@ class ImportPage(QWidget):
         layout.addWidget(self.pending_list)
         layout.addLayout(buttons)
         layout.addLayout(progress)
+        layout.addWidget(self.enrol_offer)
         layout.addWidget(self.table, 1)
 
     # ---- choosing
@@ -167,6 +172,10 @@ class ImportPage(QWidget):
                                                  partial(self._one_failed, path), self._on_progress))
         self._update_buttons()
 
+    def _import_again(self, bundles: list[Path]) -> None:
+        self.add_files(bundles)
+        self.start_import()
+
     def _on_progress(self, done: int, total: int) -> None:
         # Byte counts can exceed a C int: show per mille.
         self.bundle_progress.setRange(0, 1000)
@@ -191,6 +200,8 @@ class ImportPage(QWidget):
             for bar in (self.bundle_progress, self.set_progress):
                 bar.setVisible(False)
             self._update_buttons()
+            self.enrol_offer.offer([(Path(r.outcome.file), key_id) for r in self.rows
+                                    if (key_id := unknown_device(r.outcome.reason)) is not None])
             self.imported.emit()
             self.finished.emit()
 
@@ -244,6 +255,7 @@ class ImportPage(QWidget):
         self.rows = []
         self.table.setRowCount(0)
         self.clear_pending()
+        self.enrol_offer.clear_content()
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Import bundles"))

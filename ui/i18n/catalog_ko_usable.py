@@ -57,7 +57,7 @@ KO_USABLE: dict[str, str] = {
     # ---- revision comparison (ui/common/revision_diff.py, ui/field/history_view.py)
     'Notes': '메모',
     'Testimony id': '증언 식별자',
-    'Born (words as said)': '출생(말한 그대로)',
+    'Born (as understood)': '출생(알아들은 날짜)',
     'Born (lunar calendar)': '출생(음력)',
     'A group of people': '여러 사람(집단)',
     'Group size': '집단 인원',
@@ -67,7 +67,7 @@ KO_USABLE: dict[str, str] = {
     'Local id': '내부 식별자',
     'Romanisation system': '로마자 표기법',
     'Kind of name': '이름 종류',
-    'When (words as said)': '때(말한 그대로)',
+    'When (as understood)': '언제(알아들은 날짜)',
     'When (lunar calendar)': '때(음력)',
     'Where (from the list)': '장소(목록)',
     'Facility (from the list)': '시설(목록)',
@@ -85,8 +85,8 @@ KO_USABLE: dict[str, str] = {
     'changed': '변경됨',
     'Show only what &changed': '바뀐 항목만 보기(&C)',
     'Comparison of versions': '판 비교',
-    'This revision ({time}, {who})': '이 판({time}, {who})',
-    'Before ({time}, {who})': '이전({time}, {who})',
+    'This revision': '이 판',
+    'Before': '이전',
     'this laptop': '이 노트북',
     'device {device}': '기기 {device}',
     '{device}, interviewer {interviewer}': '{device}, 면담자 {interviewer}',
@@ -120,4 +120,65 @@ KO_USABLE: dict[str, str] = {
     '{file} in {folder}': '{folder} 안의 {file}',
     'Folder': '폴더',
     'Folder: {folder}': '폴더: {folder}',
+    # ---- giving HQ the laptop's key (ui/field/give_key_dialog.py) and enrolling at import (ui/hq/enrol_offer.py)
+    "&Give HQ this laptop's key…": '이 노트북의 키를 본부에 주기(&G)…',
+    "Give HQ this laptop's key": '이 노트북의 키를 본부에 주기',
+    'Fingerprint {fingerprint}': '지문 {fingerprint}',
+    'The key file was not written: {detail}': '키 파일을 쓰지 못했습니다: {detail}',
+    'Written: {file}. Give this file to HQ with the bundles.': '썼습니다: {file}. 이 파일을 번들과 함께 본부에 주십시오.',
+    (
+        "HQ needs this laptop's public key to accept its bundles. Write the key file to the USB stick, then call HQ "
+        "and read the fingerprint below aloud, group by group, while they type it. The file holds nothing secret."
+    ):
+        (
+            '본부가 이 노트북의 번들을 받으려면 이 노트북의 공개 키가 필요합니다. 키 파일을 USB 메모리에 쓴 다음, '
+            '본부에 전화해 아래 지문을 그룹별로 소리 내어 읽어 주고 본부가 입력하게 하십시오. 이 파일에는 비밀이 '
+            '없습니다.'
+        ),
+    '&Write key file': '키 파일 쓰기(&W)',
+    'Fingerprint to read aloud:': '소리 내어 읽을 지문:',
+    '&Enrol this device…': '이 기기 등록(&E)…',
+    (
+        'That key file is for device {other}, not for {key_id}, which signed the bundle. Choose the right file.'
+    ):
+        '그 키 파일은 기기 {other}의 것이며, 번들에 서명한 {key_id}의 것이 아닙니다. 맞는 파일을 고르십시오.',
+    (
+        'Refused because device {key_id} is not enrolled. If it is one of ours: enrol it (its key file is looked for '
+        'next to the bundle; compare the fingerprint with the interviewer by phone), and its bundles are imported '
+        'again.'
+    ):
+        (
+            '기기 {key_id}이(가) 등록되지 않아 거부했습니다. 우리 기기라면 등록하십시오(키 파일은 번들 옆에서 찾습니다. '
+            '지문은 면담자와 전화로 비교하십시오). 그러면 그 기기의 번들을 다시 가져옵니다.'
+        ),
+    # ---- attachments: removal and the plaintext original (ui/field/attachments_panel.py)
+    (
+        'The original file is still where it was, unencrypted: {file}. Delete it now? It is overwritten, then removed. '
+        'On USB sticks, memory cards and SSDs the old data may survive in places the computer cannot reach, so a copy '
+        'may still be recoverable: keep such media safe or destroy them.'
+    ):
+        (
+            '원본 파일이 암호화되지 않은 채 원래 자리에 남아 있습니다: {file}. 지금 삭제하시겠습니까? 덮어쓴 뒤 '
+            '지웁니다. USB 메모리, 메모리 카드, SSD에서는 컴퓨터가 닿지 못하는 곳에 옛 데이터가 남아 복구될 수 '
+            '있습니다. 그런 매체는 안전하게 보관하거나 파기하십시오.'
+        ),
+    'Overwriting the original…': '원본을 덮어쓰는 중…',
+    'The original was overwritten and removed.': '원본을 덮어쓰고 지웠습니다.',
+    'The original could not be deleted: {detail}': '원본을 지우지 못했습니다: {detail}',
+    'Remove attachment': '첨부 제거',
+    (
+        'Remove {file} from this testimony? The encrypted file and its custody record stay in the vault; the removal '
+        'is recorded.'
+    ):
+        '{file}을(를) 이 증언에서 제거하시겠습니까? 암호화된 파일과 관리 기록은 보관함에 남고, 제거한 사실이 기록됩니다.',
+    '&Remove': '제거(&R)',
+    'The attachment was not removed: {detail}': '첨부를 제거하지 못했습니다: {detail}',
+    '{file} was removed from this testimony (recorded in its custody history).':
+        '{file}을(를) 이 증언에서 제거했습니다(관리 기록에 남았습니다).',
+    'Re&move…': '제거(&M)…',
+    '&Delete the original': '원본 삭제(&D)',
+    '&Keep it': '그대로 두기(&K)',
+    # ---- HQ all testimonies (ui/hq/consolidated_page.py)
+    'All interviewers': '모든 면담자',
+    'I&nterviewer:': '면담자(&N):',
 }

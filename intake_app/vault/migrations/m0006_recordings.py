@@ -1,4 +1,4 @@
-"""Schema 5: audio recorded in the app (issue 18). A recording in progress is a row holding its journal's key, committed
+"""Schema 6: audio recorded in the app (issue 18). A recording in progress is a row holding its journal's key, committed
 before the first sample is written, so a crash never leaves an encrypted journal whose key is lost; when the recording
 is finished (or recovered after a crash) it becomes an ordinary attachment and the key is dropped. Markers are kept per
 recording, with their offset in the audio."""

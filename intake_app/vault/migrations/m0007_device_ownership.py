@@ -1,4 +1,4 @@
-"""Schema 5: who may change a testimony (issue 11, finding 3).
+"""Schema 7: who may change a testimony (issue 11, finding 3).
 
 - Attachment links are kept per device: the key becomes (record, file, device) and each link carries the media type
   its device gave, so one device's link can no longer overwrite the name, times, device or media type another device

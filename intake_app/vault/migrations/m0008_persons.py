@@ -1,4 +1,4 @@
-"""Schema 5: HQ's person registry, a layer above the testimonies (issue 14).
+"""Schema 8: HQ's person registry, a layer above the testimonies (issue 14).
 
 A person is a set of mentions (``TESTIMONY_ID/VICTIM_ID``); links and "not the same person" decisions are rows here and
 entries in the audit log, never changes to a testimony. ``person_keys`` is a derived blocking index (name keys of every

@@ -66,7 +66,7 @@ def test_the_last_revision_is_compared_with_its_parent_by_label(history: tuple[H
     assert [model.text(act, c) for c in (2, 3)] == [labels.get("arrest").en, labels.get("abduction").en]
     pseudonym = rows["Interviewee pseudonym"]
     assert model.text(pseudonym, 1) == "" and model.data(model.index(pseudonym, 2), ChangedRole) is False
-    when = model.text(rows["Victim 1 › Act 1 › When (as said)"], 3)
+    when = model.text(rows["Victim 1 › Act 1 › When (as understood)"], 3)
     assert dates.interpret("2011-23~").explanation_en in when
     assert model.text(rows["&Mode:".replace("&", "").rstrip(":")], 3) == "In person"
     assert model.text(rows["Narrative"], 3) == "첫 줄\n둘째 줄"  # a real line break, not "\n"
