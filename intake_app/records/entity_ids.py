@@ -9,12 +9,16 @@ are kept. An entity without one gets an id by these rules, in this order (see do
 
 1. **Same entity as in the current revision.** When saving over an existing head, an id-less entity whose content
    equals (ids aside) an entity of the head takes that entity's id: re-adding the same file changes nothing.
-2. **Derived.** Otherwise the id is ``uuid5(ENTITY_NAMESPACE, "<record>|<salt>|<path>")`` where ``path`` is the
+2. **Same place, same count.** Otherwise, when the list holding it (victims, a victim's acts, an act's perpetrators)
+   has as many entries as in the head, the entity takes the id of the head's entry at the same position, if no other
+   entity of the new content claims it: an edit in place ("arrest" corrected to "abduction") keeps the victim's
+   mention and the act's id. When entries were added or removed, positions prove nothing and rule 3 applies.
+3. **Derived.** Otherwise the id is ``uuid5(ENTITY_NAMESPACE, "<record>|<salt>|<path>")`` where ``path`` is the
    entity's position under its parent (``victims[0]``, ``<victim id>|acts[1]``, ``<victim id>|<act id>|perpetrators[0]``)
    and ``salt`` is the id of the revision the new content is saved over ("" for a record's first revision).
 
 Stored revisions are immutable and content-addressed, so revisions written before ids existed are never rewritten:
-readers derive their missing ids with rule 2 and salt "" (:func:`legacy_ids`), which is a pure function of the record
+readers derive their missing ids with rule 3 and salt "" (:func:`legacy_ids`), which is a pure function of the record
 id and the stored content, identical on every laptop and at HQ. The next save on the field writes those ids into
 the content (the editor carries them; rule 1 covers files re-added without them).
 """
@@ -75,6 +79,14 @@ def _match(bare: Any, pool: list[tuple[Any, str]], used: set[str]) -> str | None
     return None
 
 
+def _positional(i: int, items: tuple[Any, ...], base_items: tuple[Any, ...], used: set[str]) -> str | None:
+    """Rule 2: the id of the head's entry at position ``i`` when the list kept its length and nobody claims it."""
+    if len(items) != len(base_items):
+        return None
+    cid = base_items[i].id
+    return cid if cid is not None and cid not in used else None
+
+
 def _given(items: tuple[Any, ...]) -> set[str]:
     return {item.id for item in items if item.id is not None}
 
@@ -86,7 +98,9 @@ def _fill_perpetrators(act: Act, base: Act | None, rec: str, salt: str, prefix: 
     for i, given in enumerate(act.perpetrators):
         perp = given
         if perp.id is None:
-            pid = _match(_bare_perpetrator(perp), pool, used) or derived_id(rec, salt, f"{prefix}|perpetrators[{i}]")
+            pid = (_match(_bare_perpetrator(perp), pool, used)
+                   or _positional(i, act.perpetrators, base.perpetrators if base else (), used)
+                   or derived_id(rec, salt, f"{prefix}|perpetrators[{i}]"))
             used.add(pid)
             perp = dataclasses.replace(perp, id=pid)
         out.append(perp)
@@ -100,7 +114,9 @@ def _fill_acts(victim: Victim, base: Victim | None, rec: str, salt: str) -> Vict
     used = _given(victim.acts)
     out = []
     for i, given in enumerate(victim.acts):
-        aid = given.id or _match(_bare_act(given), pool, used) or derived_id(rec, salt, f"{victim.id}|acts[{i}]")
+        aid = (given.id or _match(_bare_act(given), pool, used)
+               or _positional(i, victim.acts, base.acts if base else (), used)
+               or derived_id(rec, salt, f"{victim.id}|acts[{i}]"))
         used.add(aid)
         act = dataclasses.replace(given, id=aid)
         out.append(_fill_perpetrators(act, base_acts.get(aid), rec, salt, f"{victim.id}|{aid}"))
@@ -119,12 +135,14 @@ def assign_ids(testimony: Testimony, record_id: str, *, base: Testimony | None =
     used = _given(testimony.victims)
     out = []
     for i, given in enumerate(testimony.victims):
-        vid = given.id or _match(_bare_victim(given), pool, used) or derived_id(record_id, salt, f"victims[{i}]")
+        vid = (given.id or _match(_bare_victim(given), pool, used)
+               or _positional(i, testimony.victims, base.victims if base else (), used)
+               or derived_id(record_id, salt, f"victims[{i}]"))
         used.add(vid)
         out.append(_fill_acts(dataclasses.replace(given, id=vid), base_victims.get(vid), record_id, salt))
     return dataclasses.replace(testimony, victims=tuple(out))
 
 
 def legacy_ids(testimony: Testimony, record_id: str) -> Testimony:
-    """The ids a stored revision written without them is read with (rule 2, salt ""): the migration of old vaults."""
+    """The ids a stored revision written without them is read with (rule 3, salt ""): the migration of old vaults."""
     return assign_ids(testimony, record_id)

@@ -74,7 +74,7 @@ def _version_of(name: str) -> int:
 SAMPLE_ROWS[_version_of("attachment_removal")] = [
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, removed_at, removed_by)"
      " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
-     "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1'", "t2")]
+     "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1' AND sha256 = 'ab'", "t2")]
 
 
 def _build_at(path: Path, version: int) -> None:
