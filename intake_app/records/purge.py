@@ -142,10 +142,12 @@ def finish_pending(vault: Vault) -> None:
     """Overwrite and unlink the blobs a committed purge queued, then scrub the WAL. Safe to run at any time."""
     conn = vault.conn
     store = BlobStore(vault.path / BLOBS_DIR)
-    for (blob_id,) in conn.execute("SELECT blob_id FROM purge_pending_blobs ORDER BY blob_id").fetchall():
-        store.destroy(str(blob_id))
+    pending = [str(b) for (b,) in conn.execute("SELECT blob_id FROM purge_pending_blobs ORDER BY blob_id")]
+    if pending:
+        # Rows go only once every file is destroyed: an interruption leaves them queued, and destroying is idempotent.
+        store.destroy_many(pending)
         with Transaction(conn):
-            conn.execute("DELETE FROM purge_pending_blobs WHERE blob_id = ?", (blob_id,))
+            conn.executemany("DELETE FROM purge_pending_blobs WHERE blob_id = ?", [(b,) for b in pending])
     if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,)).fetchone():
         scrub_wal(conn, vault.path / DB_FILE)
         with Transaction(conn):

@@ -113,23 +113,23 @@ def test_interrupted_after_the_commit_the_next_open_destroys_the_queued_blobs(tm
         kept_blob = f.conn.execute("SELECT blob_id FROM attachments WHERE sha256 = ?", (shas[kept],)).fetchone()[0]
     before = {p.name for p in (template / "blobs").iterdir()}
     destroyed: list[str] = []
-    real = blobstore.BlobStore.destroy
+    real = blobstore.BlobStore.destroy_many
 
-    def cut_off(self: blobstore.BlobStore, blob_id: str) -> bool:
+    def cut_off(self: blobstore.BlobStore, blob_ids: object) -> int:
         raise KeyboardInterrupt  # the process stops here
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(blobstore.BlobStore, "destroy", cut_off)
+    mp.setattr(blobstore.BlobStore, "destroy_many", cut_off)
     with opened(template) as f, pytest.raises(KeyboardInterrupt):
         purge.purge_acknowledged(f)
     mp.undo()
     assert {p.name for p in (template / "blobs").iterdir()} == before  # committed, but no blob destroyed yet
 
-    def counting(self: blobstore.BlobStore, blob_id: str) -> bool:
-        destroyed.append(blob_id)
-        return real(self, blob_id)
+    def counting(self: blobstore.BlobStore, blob_ids: list[str]) -> int:
+        destroyed.extend(blob_ids)
+        return real(self, blob_ids)
 
-    mp.setattr(blobstore.BlobStore, "destroy", counting)
+    mp.setattr(blobstore.BlobStore, "destroy_many", counting)
     try:
         with opened(template) as f:
             assert len(destroyed) == len(ids)  # exactly the purged testimonies' blobs, on opening
