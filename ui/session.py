@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from intake_app.recording.service import RecordingService
+from intake_app.records.vocabularies import install_from as install_vocabulary_additions
 from intake_app.vault import vault as vault_module
 from intake_app.vault.vault import Vault
 from ui.common.db_worker import DbWorker
@@ -95,6 +96,7 @@ class Session(QObject):
     def _on_unlocked(self, vault: object) -> None:
         assert isinstance(vault, Vault)
         self.vault = vault
+        install_vocabulary_additions(vault.conn)  # HQ's new codes (issue 17) before any screen lists codes
         self.main_window = MainWindow(vault.info())
         self.main_window.lock_requested.connect(self.lock)
         self.main_window.settings_requested.connect(self.open_settings)

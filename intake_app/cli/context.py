@@ -117,7 +117,10 @@ class Context:
         return self._secrets[name]
 
     def open_vault(self) -> Vault:
+        from intake_app.records.vocabularies import install_from  # noqa: PLC0415 - keeps `intake --help` light
+
         vault = Vault.open(self.vault_path, self.passphrase())
+        install_from(vault.conn)  # HQ's vocabulary additions (issue 17) count as codes from now on
         if vault.finished_interrupted_rotation:
             self.warn("an interrupted data-key rotation was completed on opening; if the new recovery key it made was "
                       "never shown, make one with `intake vault passwd --rotate-data-key`")

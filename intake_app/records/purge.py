@@ -142,12 +142,15 @@ def finish_pending(vault: Vault) -> None:
     """Overwrite and unlink the blobs a committed purge queued, then scrub the WAL. Safe to run at any time."""
     conn = vault.conn
     store = BlobStore(vault.path / BLOBS_DIR)
-    for (blob_id,) in conn.execute("SELECT blob_id FROM purge_pending_blobs ORDER BY blob_id").fetchall():
-        store.destroy(str(blob_id))
+    pending = [str(b) for (b,) in conn.execute("SELECT blob_id FROM purge_pending_blobs ORDER BY blob_id")]
+    if pending:
+        # Rows go only once every file is destroyed: an interruption leaves them queued, and destroying is idempotent.
+        store.destroy_many(pending)
         with Transaction(conn):
-            conn.execute("DELETE FROM purge_pending_blobs WHERE blob_id = ?", (blob_id,))
+            conn.executemany("DELETE FROM purge_pending_blobs WHERE blob_id = ?", [(b,) for b in pending])
     if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,)).fetchone():
-        scrub_wal(conn, vault.path / DB_FILE)
+        if not scrub_wal(conn, vault.path / DB_FILE):
+            return  # another reader held an old snapshot: the flag stays, and the next purge scrubs
         with Transaction(conn):
             conn.execute("DELETE FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -164,8 +167,10 @@ def scrub_wal(conn: Connection, db_path: Path) -> bool:
     """
     busy, log_frames, done = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
     wal = db_path.with_name(db_path.name + "-wal")
-    if busy or log_frames != done or not wal.is_file():
+    if busy or log_frames != done:
         return False
+    if not wal.is_file():
+        return True  # no WAL file at all: nothing stale to overwrite
     fd = os.open(wal, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
         size = os.fstat(fd).st_size

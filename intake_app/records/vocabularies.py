@@ -257,12 +257,55 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in data_path("vocabularies").glob("*.json")))
 
 
+# Entries HQ added in signed updates (issue 17), merged on top of the packaged files: new codes only. Set from the open
+# vault's ``vocabulary_additions`` table by :func:`install_from` (CLI and app do it on every unlock).
+_ADDITIONS: dict[str, tuple[str, ...]] = {}
+
+
+def _with_additions(name: str, raw: bytes) -> bytes:
+    extra = _ADDITIONS.get(name)
+    if not extra:
+        return raw
+    doc = json.loads(raw.decode("utf-8"))
+    doc["entries"] = [*doc["entries"], *(json.loads(e) for e in extra)]
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
 @cache
 def load(name: str) -> Vocabulary:
-    """Load (once) and return a bundled vocabulary by name, e.g. ``load("act_types")``."""
+    """Load (once) and return a bundled vocabulary by name, e.g. ``load("act_types")``, with HQ's additions."""
     if name not in available():
         raise VocabularyError(f"no vocabulary named {name!r}")
-    return parse_vocabulary(name, data_path("vocabularies", f"{name}.json").read_bytes())
+    return parse_vocabulary(name, _with_additions(name, data_path("vocabularies", f"{name}.json").read_bytes()))
+
+
+def install_from(conn: Any) -> None:
+    """Use the vocabulary additions stored in this vault (HQ's, or those a field laptop received) from now on.
+
+    Each merged vocabulary is validated before it replaces the current one; one that does not validate (a damaged
+    row) is left out, so the packaged codes always stay as they are."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    rows = [] if "vocabulary_additions" not in tables else conn.execute(
+        "SELECT vocabulary, entry FROM vocabulary_additions ORDER BY added_at, code").fetchall()
+    grouped: dict[str, list[str]] = {}
+    for name, entry in rows:
+        if str(name) in available():
+            grouped.setdefault(str(name), []).append(str(entry))
+    wanted = {name: tuple(entries) for name, entries in grouped.items()}
+    if wanted == _ADDITIONS:
+        return
+    checked = {}
+    for name, entries in wanted.items():
+        doc = json.loads(data_path("vocabularies", f"{name}.json").read_bytes())
+        doc["entries"] = [*doc["entries"], *(json.loads(e) for e in entries)]
+        try:
+            parse_vocabulary(name, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        except VocabularyError:
+            continue
+        checked[name] = entries
+    _ADDITIONS.clear()
+    _ADDITIONS.update(checked)
+    load.cache_clear()
 
 
 def lookup(vocab: str, text: str) -> Entry | None:

@@ -16,7 +16,7 @@ from crypto import minisign
 from crypto.errors import CryptoError
 from crypto.signing import PublicKey
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import purge
+from intake_app.records import purge, vocabularies
 from intake_app.updates import files
 from intake_app.updates import format as uf
 from intake_app.updates import vocabulary as vocab_mod
@@ -161,6 +161,8 @@ def import_update(vault: Vault, path: Path, *, auto_purge: bool | None = None) -
                      " VALUES (?, ?, ?, ?, ?, ?)", (doc.seq, sha, signer.key_id_hex, doc.created_at, now,
                                                     json.dumps(summary, sort_keys=True)))
         audit.append("update_import", now, None, {"seq": doc.seq, "sha256": sha, **summary})
+    if result.vocabulary_added:
+        vocabularies.install_from(conn)
     if auto_purge is None:
         auto_purge = auto_purge_enabled(conn)
     if auto_purge:

@@ -17,6 +17,7 @@ from crypto import age, minisign
 from crypto.signing import PublicKey, SigningKey
 from intake_app.bundles.keyring import Keyring
 from intake_app.errors import RefusedError, UsageError
+from intake_app.records import vocabularies
 from intake_app.updates import files
 from intake_app.updates import format as uf
 from intake_app.updates import vocabulary as vocab_mod
@@ -122,6 +123,7 @@ def add_vocabulary(vault: Vault, data: bytes) -> list[tuple[str, str]]:
                                                         json.dumps(item.entry, ensure_ascii=False, sort_keys=True),
                                                         now))
             added.append((item.vocabulary, item.code))
+    vocabularies.install_from(vault.conn)
     return added
 
 

@@ -38,8 +38,9 @@ def classify(conn: Connection, name: str, entry: dict[str, Any]) -> str:
     if name not in vocabularies.available():
         return "unknown vocabulary"
     code = str(entry["code"])
-    if code in vocabularies.load(name):
-        return "same" if _packaged_entry(name, code) == entry else "existing code (codes never change meaning)"
+    packaged = _packaged_entry(name, code)  # the packaged file itself: load() also holds the installed additions
+    if packaged is not None:
+        return "same" if packaged == entry else "existing code (codes never change meaning)"
     row = conn.execute("SELECT entry FROM vocabulary_additions WHERE vocabulary = ? AND code = ?",
                        (name, code)).fetchone()
     if row is not None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from crypto.atomic_file import overwrite_and_unlink
+from crypto.atomic_file import overwrite_in_place
 from crypto.blob_cipher import DEFAULT_CHUNK_LOG2, KEY_LEN, BlobReader, BlobWriter
 from crypto.errors import CryptoError
 from intake_app.errors import RefusedError, UsageError
@@ -380,16 +380,30 @@ class BlobStore:
     def destroy(self, blob_id: str) -> bool:
         """Overwrite the blob's file in place with random bytes, fsync, unlink it and fsync the folder; False if it
         was not there. Used by the purge: the key row is already gone, and the ciphertext goes too."""
-        path = self._path(blob_id)
-        if not path.is_file() or path.is_symlink():
-            return False
-        try:
-            overwrite_and_unlink(path)
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise RefusedError(f"could not destroy the attachment: {exc.strerror}") from exc
-        return True
+        return self.destroy_many([blob_id]) == 1
+
+    def destroy_many(self, blob_ids: Iterable[str]) -> int:
+        """:meth:`destroy` for many blobs: each is overwritten and fsynced before any is unlinked (unlinking a file
+        whose new bytes are still only in the page cache would let the old blocks go unwritten), then the folder is
+        fsynced once. Returns how many files there were. Idempotent: a missing file is skipped."""
+        paths = []
+        for blob_id in blob_ids:
+            path = self._path(blob_id)
+            if not path.is_file() or path.is_symlink():
+                continue
+            try:
+                overwrite_in_place(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise RefusedError(f"could not destroy an attachment: {exc.strerror}") from exc
+            paths.append(path)
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if paths:
+            _fsync_dir(self.root)
+        return len(paths)
 
     def iter_ids(self) -> Iterator[str]:
         """Ids of the blob files present (regular files named as blob ids), in no particular order."""

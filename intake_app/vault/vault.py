@@ -222,10 +222,11 @@ class Vault:
         if "purge_pending_blobs" in tables:
             # A purge committed but was cut off before overwriting these blobs: overwrite them now, before a plain
             # unlink by the sweep could leave their ciphertext in free blocks.
-            for (blob_id,) in self.conn.execute("SELECT blob_id FROM purge_pending_blobs").fetchall():
-                store.destroy(str(blob_id))
+            pending = [str(b) for (b,) in self.conn.execute("SELECT blob_id FROM purge_pending_blobs")]
+            if pending:
+                store.destroy_many(pending)
                 with Transaction(self.conn):
-                    self.conn.execute("DELETE FROM purge_pending_blobs WHERE blob_id = ?", (blob_id,))
+                    self.conn.executemany("DELETE FROM purge_pending_blobs WHERE blob_id = ?", [(b,) for b in pending])
         return store.sweep_orphans(known, min_age_seconds=3600)
 
     def lock(self) -> None:

@@ -43,7 +43,7 @@ def markers(tag: str) -> dict[str, str]:
             "roman": f"ROMANMARK{tag}QZX", "attachment": f"ATTACHMARK{tag}QZX", "file": f"FILEMARK{tag}QZX.txt"}
 
 
-def testimony_doc(tag: str) -> bytes:
+def marked_doc(tag: str) -> bytes:
     m = markers(tag)
     doc: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     doc.pop("id", None)
@@ -53,7 +53,7 @@ def testimony_doc(tag: str) -> bytes:
 
 
 def add_marked(vault: Vault, tag: str, *, with_attachment: bool = True) -> str:
-    rid = RecordStore(vault).add_json(testimony_doc(tag)).record_id
+    rid = RecordStore(vault).add_json(marked_doc(tag)).record_id
     if with_attachment:
         m = markers(tag)
         attach(vault, rid, (m["attachment"] + " scanned page text ") .encode("utf-8") * 50, m["file"])

@@ -18,7 +18,7 @@ from intake_app.updates import vocabulary
 from intake_app.updates.field import export_due, import_update
 from intake_app.updates.hq import export_updates
 from tests.conftest import Runner
-from tests.updates.helpers import add_marked, cli, cli_ok, opened, setup_pair
+from tests.updates.helpers import add_marked, cli, cli_ok, marked_doc, opened, setup_pair
 
 NEW_FACILITY = {"code": "test_camp_77", "ko": "시험 수용소 77", "en": "Test camp 77", "attrs": {"facility_type": "kwalliso"}}
 
@@ -62,6 +62,17 @@ def test_revocation_vocabulary_and_policy_reach_the_laptop(intake: Runner, tmp_p
         merged = vocabulary.merged(f.conn, "facilities")
         assert merged.get("test_camp_77").label("ko") == "시험 수용소 77"
         assert merged.lookup("Camp No. 14 Kaechon").code == "kwalliso_14"  # packaged entries unchanged
+    # The new code is a code from now on, on the laptop and at HQ: a testimony naming it is saved, exported, imported.
+    testimony = json.loads(marked_doc("V"))
+    testimony["victims"][0]["acts"][0]["facility_code"] = "test_camp_77"
+    src = tmp_path / "with-new-code.json"
+    src.write_text(json.dumps(testimony, ensure_ascii=False), encoding="utf-8")
+    rid = cli_ok(intake, laptop, "testimony", "add", str(src))["id"]
+    bundle = cli_ok(intake, laptop, "bundle", "export", str(usb))["path"]
+    assert cli_ok(intake, hq, "bundle", "import", bundle)["results"][0]["status"] == "imported"
+    assert cli_ok(intake, hq, "testimony", "show", rid)["victims"][0]["acts"][0]["facility_code"] == "test_camp_77"
+    res = cli(intake, other, "testimony", "add", str(src))  # a laptop that never got the update: unknown code
+    assert res.returncode == 2 and "unknown code" in res.stderr
     # Handed the revoked laptop's bundle, this laptop says so.
     res = cli(intake, laptop, "bundle", "verify", str(other_bundle), "--key", str(other_pub))
     assert res.returncode == 0 and "revoked" in res.stderr

@@ -39,7 +39,7 @@ from intake_app.bundles.importer import device_status
 from intake_app.bundles.keyring import Device, parse_device_key_file, read_key_file
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError
-from intake_app.updates.hq import update_status
+from intake_app.updates.hq import export_updates, update_status
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import fingerprint_digits, heading_label
@@ -230,12 +230,16 @@ class DevicesPage(QWidget):
         self.enrol_button.clicked.connect(self._choose_key_file)
         self.revoke_button = QPushButton()
         self.revoke_button.clicked.connect(self.start_revoke)
+        self.updates_button = QPushButton()
+        self.updates_button.clicked.connect(self.choose_update_folder)
+        self.folder_dialog: QFileDialog | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_button)
         buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.updates_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
@@ -336,13 +340,35 @@ class DevicesPage(QWidget):
         self.changed.emit()
         self.refresh()
 
+    # ---- updates for the laptops (issue 17)
+    def choose_update_folder(self) -> None:
+        """Ask for the folder (e.g. the USB stick) in the app's non-native dialog, then write the updates there."""
+        dialog = QFileDialog(self, tr("Choose the folder for the update files (e.g. the USB stick)"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda folder: self.write_updates(Path(folder)) if folder else None)
+        self.folder_dialog = dialog
+        dialog.open()
+
+    def write_updates(self, folder: Path) -> None:
+        """One signed update per enrolled, unrevoked laptop: receipts, key changes, revocations, vocabulary, policy."""
+        self.message.setText(tr("Writing the updates…"))
+        self.worker.submit(lambda ctx: export_updates(ctx.vault, folder), self._updates_written, self._show_error)
+
+    def _updates_written(self, sent: object) -> None:
+        assert isinstance(sent, list)
+        self.message.setText(tr("Wrote {count} update files. Give each laptop its own file (its key id is in the "
+                                "name).", count=len(sent)))
+        self.refresh()
+
     # ---- look
     def _update_buttons(self) -> None:
         row = self.selected()
         self.revoke_button.setEnabled(row is not None and row.device.revoked_at is None)
 
     def clear_content(self) -> None:
-        for dialog in (self.enrol_dialog, self.revoke_dialog):
+        for dialog in (self.enrol_dialog, self.revoke_dialog, self.folder_dialog):
             if dialog is not None:
                 dialog.reject()
         self.rows = []
@@ -355,6 +381,7 @@ class DevicesPage(QWidget):
                               "forks (a restored or cloned laptop) are shown in red."))
         self.enrol_button.setText(tr("&Enrol a device…"))
         self.revoke_button.setText(tr("&Revoke…"))
+        self.updates_button.setText(tr("&Write updates for the laptops…"))
         self.table.setHorizontalHeaderLabels([tr(COLUMNS[i]) for i in range(len(COLUMNS))])
         self._fill_table()
 

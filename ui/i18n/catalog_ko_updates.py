@@ -63,3 +63,10 @@ KO_UPDATES.update({
     'No bundle exported for {days} days: headquarters asks for one at least every {limit} days.':
         '{days}일 동안 번들을 내보내지 않았습니다. 본부는 적어도 {limit}일마다 한 번 내보내기를 요청합니다.',
 })
+KO_UPDATES.update({
+    'Choose the folder for the update files (e.g. the USB stick)': '업데이트 파일을 저장할 폴더 선택(예: USB 메모리)',
+    'Writing the updates…': '업데이트를 쓰는 중…',
+    'Wrote {count} update files. Give each laptop its own file (its key id is in the name).':
+        '업데이트 파일 {count}개를 썼습니다. 각 노트북에 그 노트북의 파일을 주십시오(파일 이름에 키 ID가 있습니다).',
+    '&Write updates for the laptops…': '노트북용 업데이트 쓰기(&W)…',
+})

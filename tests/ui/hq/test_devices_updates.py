@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from intake_app.bundles.export import export_bundle
@@ -20,7 +22,7 @@ SENT, ACKED = COLUMNS.index("Last update sent"), COLUMNS.index("Bundles acknowle
 
 def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtBot, tmp_path: Path,
                                                                       settings_path: Path) -> None:
-    hq_path, (one, _two), (id_one, _) = setup_pair(tmp_path, fields=2)
+    hq_path, (one, _two), (id_one, id_two) = setup_pair(tmp_path, fields=2)
     usb = tmp_path / "usb"
     usb.mkdir()
     bundles = []
@@ -52,5 +54,21 @@ def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtB
         assert cell("laptop-1", SENT).startswith("1 on ") and sent.path.name.endswith("000001.update.tar")
         assert cell("laptop-1", ACKED) == "2 (up to 2)"
         assert (cell("laptop-2", SENT), cell("laptop-2", ACKED)) == ("none yet", "—")
+
+        # Write the next updates from the page, into a folder chosen in its (real, non-native) file dialog.
+        out = tmp_path / "stick"
+        out.mkdir()
+        QTest.mouseClick(page.updates_button, Qt.MouseButton.LeftButton)
+        fd = page.folder_dialog
+        assert fd is not None
+        qtbot.waitUntil(fd.isVisible, timeout=WAIT_MS)
+        fd.setDirectory(str(out))
+        fd.selectFile(str(out))
+        fd.accept()
+        qtbot.waitUntil(lambda: "Wrote 2 update files" in page.message.text(), timeout=WAIT_MS)
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            f"intake-update-{d}-{n:06d}.update.tar" for d, n in ((id_one, 2), (id_two, 1)))
+        qtbot.waitUntil(lambda: cell("laptop-2", SENT).startswith("1 on "), timeout=WAIT_MS)
+        assert cell("laptop-1", SENT).startswith("2 on ") and cell("laptop-2", ACKED) == "none"
     finally:
         session.shutdown()
