@@ -2,9 +2,11 @@
 
 ``stat_testimonies`` remembers which revision of each testimony the facts were built from; ``stat_mentions`` numbers
 the mentions (victims, and the testimony itself for interview facts); ``stat_facts`` holds (dim, value, mention) rows
-clustered by (dim, value). :func:`refresh` rebuilds one record inside the caller's transaction (the record store and
-the importer call it next to the search index); :func:`sync` catches up every record whose current revision changed
-by any other path (conflict resolution, a vault from before the table existed), so a query never reads stale facts.
+clustered by (dim, value); ``perp_entries`` holds each perpetrator entry and named facility of the testimony, for the
+perpetrator registry (same life cycle). :func:`refresh` rebuilds one record inside the caller's transaction (the
+record store and the importer call it next to the search index); :func:`sync` catches up every record whose current
+revision changed by any other path (conflict resolution, a vault from before the table existed), so a query never
+reads stale facts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from intake_app.records import interchange
+from intake_app.perpetrators import entries as perp_entries
+from intake_app.records import entity_ids, interchange
 from intake_app.records.interchange_model import Testimony
 from intake_app.stats import dimensions as dims
 from intake_app.vault.database import Connection, Transaction
@@ -35,6 +38,7 @@ def _clear(conn: Connection, record_id: str) -> int | None:
     tid = int(row[0])
     conn.execute("DELETE FROM stat_facts WHERE mid IN (SELECT mid FROM stat_mentions WHERE tid = ?)", (tid,))
     conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
+    conn.execute("DELETE FROM perp_entries WHERE tid = ?", (tid,))
     return tid
 
 
@@ -60,6 +64,9 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     for index, victim in enumerate(testimony.victims):
         mention(dims.victim_key(victim, index), [*dims.victim_facts(victim), *shared])
     conn.executemany("INSERT INTO stat_facts (dim, value, mid) VALUES (?, ?, ?)", rows)
+    conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
+                      perp_entries.entries_of(testimony, record_id)])
 
 
 def refresh(conn: Connection, record_id: str) -> None:
@@ -79,6 +86,8 @@ def _rebuild(conn: Connection, record_id: str, rev: str, deleted: int, device: s
             # Stored revisions were validated when they were saved or imported; validate again anyway, because the
             # facts must mean what the format says (a revision is never trusted to be well-formed).
             testimony = interchange.validate(json.loads(bytes(content[0])))
+            # Revisions written before entity ids are read with the derived ids, exactly as the record store does.
+            testimony = entity_ids.legacy_ids(testimony, record_id)
     store_facts(conn, record_id, rev, testimony, device)
 
 

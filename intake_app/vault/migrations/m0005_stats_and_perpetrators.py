@@ -31,6 +31,19 @@ STATEMENTS = (
          PRIMARY KEY (dim, value, mid)
        ) STRICT, WITHOUT ROWID""",
     "CREATE INDEX stat_facts_by_mention ON stat_facts (mid)",
+    # Derived like the facts: every perpetrator entry (TID/VID/AID/PID) and facility named by an act (TID/VID/AID) of
+    # the current revisions, with its unit or facility key and what the profile shows (JSON), for the registry.
+    """CREATE TABLE perp_entries (
+         entry TEXT PRIMARY KEY,
+         tid INTEGER NOT NULL,
+         kind TEXT NOT NULL CHECK (kind IN ('perpetrator', 'facility')),
+         unit TEXT,
+         facility TEXT,
+         data TEXT NOT NULL
+       ) STRICT""",
+    "CREATE INDEX perp_entries_by_testimony ON perp_entries (tid)",
+    "CREATE INDEX perp_entries_by_unit ON perp_entries (unit) WHERE unit IS NOT NULL",
+    "CREATE INDEX perp_entries_by_facility ON perp_entries (facility) WHERE facility IS NOT NULL",
     # Perpetrator registry: a perpetrator (person, unit or facility) the coordinator named or linked entries to.
     """CREATE TABLE perpetrators (
          id TEXT PRIMARY KEY,
