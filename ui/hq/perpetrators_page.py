@@ -103,6 +103,7 @@ class PerpetratorsPage(QWidget):
         if row < 0:
             return False
         self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
         return True
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:

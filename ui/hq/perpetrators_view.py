@@ -41,7 +41,20 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{body}</table>"
 
 
+def _sources(codes: list[str], lang: str) -> str:
+    return ", ".join(_vocab("source_kinds", c, lang) if c != "unknown" else _e(tr("not said")) for c in codes)
+
+
+def _dates(dates: list[str]) -> str:
+    """First and last date said, and how many dates: a unit named in hundreds of acts would fill the page."""
+    if len(dates) <= 3:
+        return _e(", ".join(dates))
+    return _e(tr("{first} … {last} ({n} dates)", first=dates[0], last=dates[-1], n=len(dates)))
+
+
 def _claim_value(claim: dict[str, Any], lang: str) -> str:
+    if claim["field"] == "organ":
+        return _vocab("organs", claim["value"], lang)
     if claim["field"] == "unit" and str(claim["value"]).startswith("unit:"):
         unit = parse_key(claim["value"])
         if unit is not None:
@@ -68,24 +81,36 @@ def profile_html(doc: dict[str, Any], lang: str) -> str:
         parts.append(f"<h3>{_e(tr('Disagreeing claims (side by side)'))}</h3>")
         for d in doc["disagreements"]:
             cells = [f"{_claim_value(cl, lang)}<br><small>{_e(tr('{n} entries', n=len(cl['mentions'])))}, "
-                     f"{_e(', '.join(cl['sources']))}</small>" for cl in d["claims"]]
+                     f"{_sources(cl['sources'], lang)}</small>" for cl in d["claims"]]
             parts.append(_table([_field(d["field"])] + [""] * (len(cells) - 1),
                                 [cells]))
     if doc["claims"]:
         parts.append(f"<h3>{_e(tr('Claims'))}</h3>")
         rows = [[_field(cl["field"]), _claim_value(cl, lang),
-                 _e(len(cl["mentions"])), ", ".join(_vocab("source_kinds", s, lang) for s in cl["sources"]),
-                 _vocab("identification", cl["confidence"], lang), _e(", ".join(cl["dates"]))]
+                 _e(len(cl["mentions"])), _sources(cl["sources"], lang),
+                 _vocab("identification", cl["confidence"], lang), _dates(cl["dates"])]
                 for cl in doc["claims"]]
         parts.append(_table(_headers((N_("Field"), N_("Value"), N_("Entries"), N_("Source"), N_("Identification"),
                                       N_("Dates"))), rows))
+    if doc.get("persons"):
+        parts.append(f"<h3>{_e(tr('Persons named in it'))}</h3><ul>")
+        for p in doc["persons"][:50]:
+            parts.append(f"<li>{_e(p['label']['ko' if lang == 'ko' else 'en'])} — "
+                         f"{_e(tr('{n} acts', n=p['acts']))}</li>")
+        parts.append("</ul>")
     parts.append(f"<h3>{_e(tr('Acts attributed'))}</h3>")
     rows = [[_e(a["date"] or "?"), _vocab("act_types", a["stage"], lang), _e(a["place"] or a["place_code"]),
-             _e(a["victim_person"]), _vocab("source_kinds", a["source"], lang),
+             _e(a["victim_person"]), _sources([a["source"] or "unknown"], lang),
              _vocab("identification", a["identification"], lang), _vocab("consent_values", a["consent"], lang),
              _e(a["testimony"][:13] + "…")] for a in doc["acts"]]
     parts.append(_table(_headers((N_("Date"), N_("Stage"), N_("Place"), N_("Victim (person)"), N_("Source"),
                                   N_("Identification"), N_("Consent to profiling"), N_("Testimony"))), rows))
+    parts += _postings_and_timeline(doc, lang)
+    return "".join(parts)
+
+
+def _postings_and_timeline(doc: dict[str, Any], lang: str) -> list[str]:
+    parts: list[str] = []
     if doc["postings"]:
         parts.append(f"<h3>{_e(tr('Postings'))}</h3>")
         rows = [[_e(p["rank"]), _e(p["role"]), _e((p["unit_label"] or {}).get("ko" if lang == "ko" else "en")
@@ -102,4 +127,4 @@ def profile_html(doc: dict[str, Any], lang: str) -> str:
                 what = _vocab("act_types", event["act_type"], lang) + " — " + _e(event["victim_person"])
             parts.append(f"<li>{when}: {what}</li>")
         parts.append("</ul>")
-    return "".join(parts)
+    return parts

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
     QHorizontalBarSeries,
+    QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QRect, QSize, Qt
@@ -67,6 +67,7 @@ def bar_chart(result: StatsResult | None, lang: str, title: str) -> QChart:
     axis_x = QValueAxis()
     axis_x.setRange(0, max(r["count"] for r in rows) * 1.15 or 1)
     axis_x.setLabelFormat("%d")
+    axis_x.applyNiceNumbers()
     axis_x.setLabelsFont(chart_font(8))
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
@@ -76,7 +77,7 @@ def bar_chart(result: StatsResult | None, lang: str, title: str) -> QChart:
 
 
 def timeline_chart(result: StatsResult | None, title: str) -> QChart:
-    """Counts by year as columns, every year from the first to the last (empty years shown as zero)."""
+    """Counts by year as a line over every year from the first to the last (years without a count drawn as zero)."""
     chart = QChart()
     _style(chart, title)
     if result is None or not result.rows:
@@ -84,21 +85,21 @@ def timeline_chart(result: StatsResult | None, title: str) -> QChart:
     counts = {int(r["key"]["year"]): r["count"] for r in result.rows if str(r["key"]["year"]).isdigit()}
     if not counts:
         return chart
-    years = list(range(min(counts), max(counts) + 1))
-    bar_set = QBarSet(clean_text(title))
-    for year in years:
-        bar_set.append(float(counts.get(year, 0)))
-    series = QBarSeries()
-    series.append(bar_set)
-    series.setBarWidth(0.9)
+    series = QLineSeries()
+    series.setPointsVisible(True)
+    for year in range(min(counts), max(counts) + 1):
+        series.append(float(year), float(counts.get(year, 0)))
     chart.addSeries(series)
-    axis_x = QBarCategoryAxis()
-    step = max(1, len(years) // 12)
-    axis_x.append([str(y) if (y - years[0]) % step == 0 else " " * ((y - years[0]) % step) for y in years])
+    axis_x = QValueAxis()
+    axis_x.setRange(min(counts) - 0.5, max(counts) + 0.5)
+    axis_x.setLabelFormat("%d")
+    axis_x.setTickCount(6)
+    axis_x.applyNiceNumbers()
     axis_x.setLabelsFont(chart_font(8))
     axis_y = QValueAxis()
     axis_y.setRange(0, max(counts.values()) * 1.1 or 1)
     axis_y.setLabelFormat("%d")
+    axis_y.applyNiceNumbers()
     axis_y.setLabelsFont(chart_font(8))
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)

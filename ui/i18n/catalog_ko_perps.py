@@ -102,4 +102,8 @@ KO_PERPS: dict[str, str] = {
     'PNG images (*.png)': 'PNG 이미지 (*.png)',
     'SVG images (*.svg)': 'SVG 이미지 (*.svg)',
     'The chart could not be saved.': '차트를 저장하지 못했습니다.',
+    'not said': '밝히지 않음',
+    '{first} … {last} ({n} dates)': '{first} … {last} (날짜 {n}개)',
+    'Persons named in it': '소속 인물',
+    '{n} acts': '행위 {n}건',
 }
