@@ -16,8 +16,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tools.screenshots_hq import render_coordinator
-from tools.screenshots_stats import render_statistics
 from tools.screenshots_interviewer import render_interviewer
+from tools.screenshots_stats import render_statistics
 from ui.common.fonts import install_application_font
 from ui.common.settings_store import UiSettings
 from ui.i18n import set_language
