@@ -44,7 +44,7 @@ DIMS = [d.replace("@STAGE", "@arrest") for d in dimensions.DIMENSIONS]
 
 
 def fill(vault: Vault, n: int, seed: int) -> tuple[list[bytes], float]:
-    """N testimonies into the fact table; returns their JSON (for the reference) and the fill time."""
+    """N testimonies into the fact table; returns the JSON of the first tenth (for the reference) and the fill time."""
     conn = vault.conn
     device = vault.signing_key().public_key.key_id_hex
     docs: list[bytes] = []
@@ -54,7 +54,8 @@ def fill(vault: Vault, n: int, seed: int) -> tuple[list[bytes], float]:
         record_id, rev = uuid7(), f"{i:064x}"
         t.doc["id"] = record_id
         data = json.dumps(t.doc, ensure_ascii=False).encode()
-        docs.append(data)
+        if i < max(1, n // 10):  # the reference runs on a tenth: keep only those in memory
+            docs.append(data)
         testimony = interchange.parse_testimony(data)
         conn.execute("INSERT INTO records (id, kind, current_rev, deleted, conflicted, created_at, updated_at, summary)"
                      " VALUES (?, 'testimony', ?, 0, 0, 't', 't', ?)",
@@ -147,10 +148,10 @@ def main() -> int:
                 other[(unit, d)] = time_query(conn, d, unit, links if unit == "person" else None)
                 print(f"  {unit:<9} by {d:<20} {other[(unit, d)] * 1000:7.0f} ms")
         worst = max([*victim_times.values(), *other.values()])
-        subset = docs[: max(1, len(docs) // 10)]
+        subset = docs
         started = time.perf_counter()
         naive_count(subset, "organ")
-        naive = (time.perf_counter() - started) * len(docs) / len(subset)
+        naive = (time.perf_counter() - started) * args.testimonies / len(subset)
         print(f"reference: parsing every testimony per query ≈ {naive:.1f} s (measured on {len(subset)}, scaled)")
         figure("single-dimension stats query, worst of all dimensions and units", worst, "s",
                reference="JSON parsed per query", reference_value=naive, target="<= 1 s", ok=worst <= 1.0)

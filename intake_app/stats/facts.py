@@ -12,6 +12,7 @@ reads stale facts.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 
 from intake_app.perpetrators import entries as perp_entries
@@ -31,11 +32,52 @@ def _stale(conn: Connection) -> list[tuple[str, str, int, str | None]]:
     return [(str(r[0]), str(r[1]), int(r[2]), None if r[3] is None else str(r[3])) for r in rows]
 
 
+Row = tuple[str, str, int, int]  # dim, value, mid, tid
+
+
+def _contributions(rows: list[Row], victims: int, testimony: bool) -> dict[tuple[str, str, str], int]:
+    """What one testimony adds to ``stat_counts``: per unit and dimension, its units per value and the specials."""
+    out: dict[tuple[str, str, str], int] = defaultdict(int)
+    per_victim: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    whole: dict[str, set[str]] = defaultdict(set)
+    for dim, value, mid, _ in rows:
+        if mid > 0:
+            per_victim[mid][dim].add(value)
+        whole[dim].add(value)
+    groups = [("victim", values) for values in per_victim.values()]
+    if testimony:
+        groups.append(("testimony", whole))
+    for unit, by_dim in groups:
+        for dim, values in by_dim.items():
+            known = values - {dims.SPANS}
+            for value in known:
+                out[(unit, dim, value)] += 1
+            if known:
+                out[(unit, dim, "~counted")] += 1
+            if len(known) > 1:
+                out[(unit, dim, "~multi")] += 1
+            if not known:
+                out[(unit, dim, "~spans")] += 1
+    out[("victim", "~total", "")] += victims
+    out[("testimony", "~total", "")] += int(testimony)
+    return out
+
+
+def _apply(conn: Connection, delta: dict[tuple[str, str, str], int], sign: int) -> None:
+    conn.executemany("INSERT INTO stat_counts (unit, dim, value, n) VALUES (?, ?, ?, ?) ON CONFLICT (unit, dim, value)"
+                     " DO UPDATE SET n = n + excluded.n", [(u, d, v, sign * n) for (u, d, v), n in delta.items() if n])
+
+
 def _clear(conn: Connection, record_id: str) -> int | None:
     row = conn.execute("SELECT tid FROM stat_testimonies WHERE record_id = ?", (record_id,)).fetchone()
     if row is None:
         return None
     tid = int(row[0])
+    old = [(str(d), str(v), int(m), int(t)) for d, v, m, t in
+           conn.execute("SELECT dim, value, mid, tid FROM stat_facts WHERE tid = ?", (tid,))]
+    victims = int(conn.execute("SELECT count(*) FROM stat_mentions WHERE tid = ? AND mid > 0", (tid,)).fetchone()[0])
+    present = conn.execute("SELECT 1 FROM stat_mentions WHERE mid = ?", (-tid,)).fetchone() is not None
+    _apply(conn, _contributions(old, victims, present), -1)
     conn.execute("DELETE FROM stat_facts WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM perp_entries WHERE tid = ?", (tid,))
@@ -53,7 +95,7 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     if testimony is None:
         return
     shared = dims.testimony_facts(testimony, device)
-    rows: list[tuple[str, str, int, int]] = []
+    rows: list[Row] = []
     # The testimony's own mention is numbered -tid (victims get positive numbers): see the migration.
     conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, '')", (-tid, tid))
     rows.extend((dim, value, -tid, tid) for dim, value in set(shared))
@@ -63,6 +105,7 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
                                (tid, dims.victim_key(victim, index))).fetchone()[0])
         rows.extend((dim, value, mid, tid) for dim, value in {*dims.victim_facts(victim), *shared})
     conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
+    _apply(conn, _contributions(rows, len(testimony.victims), True), 1)
     conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
                      [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
                       perp_entries.entries_of(testimony, record_id)])
@@ -116,6 +159,8 @@ def rebuild_all(conn: Connection) -> int:
     """Drop and rebuild every fact (for a repair; normal operation never needs it)."""
     with Transaction(conn):
         conn.execute("DELETE FROM stat_facts")
+        conn.execute("DELETE FROM stat_counts")
+        conn.execute("DELETE FROM perp_entries")
         conn.execute("DELETE FROM stat_mentions")
         conn.execute("DELETE FROM stat_testimonies")
     return sync(conn)

@@ -133,27 +133,20 @@ def _rows(by: Sequence[str], counts: dict[tuple[str, ...], int], total: int,
 
 def _single(conn: Connection, dim: str, unit: str, persons: Persons,
             device_names: dict[str, str] | None) -> StatsResult:
-    """One dimension, no filter: counted by SQL over the (dim, value) range, then corrected for linked persons.
+    """One dimension, no filter: read from the maintained counts (``stat_counts``), then corrected for linked persons.
 
     Persons: every unlinked mention is a person of its own, so the person counts are the victim counts minus, for
     each person of several mentions, what its mentions counted beyond one (computed in Python, over linked
     mentions only, which are few).
     """
-    key = "tid" if unit == "testimony" else "mid"
-    only = "" if unit == "testimony" else " AND mid > 0"
-    counts: dict[tuple[str, ...], int] = {(str(v),): int(n) for v, n in conn.execute(
-        f"SELECT value, count(DISTINCT {key}) FROM stat_facts WHERE dim = ? AND value != ?{only}"  # noqa: S608
-        " GROUP BY value", (dim, dims.SPANS))}
-    population = "mid < 0" if unit == "testimony" else "mid > 0"
-    total = int(conn.execute(f"SELECT count(*) FROM stat_mentions WHERE {population}").fetchone()[0])  # noqa: S608
-    counted = int(conn.execute(f"SELECT count(DISTINCT {key}) FROM stat_facts WHERE dim = ? AND value != ?"  # noqa: S608
-                               f"{only}", (dim, dims.SPANS)).fetchone()[0])
-    spans = int(conn.execute(
-        f"SELECT count(DISTINCT s.{key}) FROM stat_facts s WHERE s.dim = ? AND s.value = ?"  # noqa: S608
-        f"{only.replace('mid', 's.mid')} AND NOT EXISTS (SELECT 1 FROM stat_facts o"
-        f" WHERE o.{key} = s.{key} AND o.dim = s.dim AND o.value != ?)",
-        (dim, dims.SPANS, dims.SPANS)).fetchone()[0])
-    overlapping = sum(counts.values()) > counted
+    base = "testimony" if unit == "testimony" else "victim"
+    found = {str(v): int(n) for v, n in conn.execute(
+        "SELECT value, n FROM stat_counts WHERE unit = ? AND dim = ? AND n > 0", (base, dim))}
+    counts: dict[tuple[str, ...], int] = {(v,): n for v, n in found.items() if not v.startswith("~")}
+    row = conn.execute("SELECT n FROM stat_counts WHERE unit = ? AND dim = '~total' AND value = ''", (base,)).fetchone()
+    total = int(row[0]) if row else 0
+    counted, spans = found.get("~counted", 0), found.get("~spans", 0)
+    overlapping = found.get("~multi", 0) > 0
     if unit == "person" and persons:
         counts, total, counted, spans, multi = _person_correction(conn, dim, persons, counts, total, counted, spans)
         overlapping = overlapping or multi

@@ -26,7 +26,7 @@ def test_old_vault_gets_its_facts_on_first_query(tmp_path: Path) -> None:
         corpus.append((t, device, [f"{rid}/{v['id']}" for v in store.show(rid).get("victims", [])]))
     # Turn it into a vault of the version before: the tables this step adds did not exist.
     conn = vault.conn
-    for table in ("perp_entries", "stat_facts", "stat_mentions", "stat_testimonies", "perpetrator_links",
+    for table in ("stat_counts", "perp_entries", "stat_facts", "stat_mentions", "stat_testimonies", "perpetrator_links",
                   "perpetrator_distinct", "perpetrators"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute(f"PRAGMA user_version = {VERSION - 1}")
