@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tools.screenshots_hq import render_coordinator
 from tools.screenshots_interviewer import render_interviewer
 from tools.screenshots_recorder import render_recorder
+from tools.screenshots_stats import render_statistics
 from tools.screenshots_usable import render_usable
 from ui.common.fonts import install_application_font
 from ui.common.settings_store import UiSettings
@@ -116,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in render_recorder(app, out_dir, lang, _save):
             print(path)
         for path in render_usable(app, out_dir, lang, _save):
+            print(path)
+        for path in render_statistics(app, out_dir, lang, _save):
             print(path)
     return 0
 

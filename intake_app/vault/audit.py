@@ -26,6 +26,8 @@ ACTIONS = frozenset(
         "extract_attachment", "remove_attachment", "export", "import", "import_refused", "enrol_device",
         "revoke_device", "pin_recipient", "passphrase_changed", "update_export", "update_import", "hq_key_change",
         "purge",
+        # The perpetrator registry's decisions (issue 15).
+        "perpetrator_link", "perpetrator_unlink", "perpetrator_distinct", "perpetrator_name",
     }
 )
 # The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.

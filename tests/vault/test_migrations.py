@@ -11,6 +11,7 @@ from intake_app.vault.database import open_encrypted
 from intake_app.vault.migrations import m0006_recordings as m_recordings
 from intake_app.vault.migrations import m0007_device_ownership as m_ownership
 from intake_app.vault.migrations import m0008_persons
+from intake_app.vault.migrations import m0010_stats_and_perpetrators as stats_migration
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -63,6 +64,13 @@ _PERSONS = int(m0008_persons.__name__.rsplit(".", 1)[1][1:5])
 SAMPLE_ROWS[_PERSONS] = [
     ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
     ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
+# Issue 15 (numbered by its module so that renumbering at merge needs no edit here).
+SAMPLE_ROWS[int(stats_migration.__name__.rsplit(".", 1)[1][1:5])] = [
+    ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),
+    ("INSERT INTO perpetrator_links VALUES ('T/V/A/P', 'person', 'P-1', 't')",
+     "SELECT perpetrator FROM perpetrator_links", "P-1"),
+    ("INSERT INTO stat_testimonies (record_id, rev) VALUES ('r', 'x')", "SELECT rev FROM stat_testimonies", "x"),
+]
 
 
 def _version_of(name: str) -> int:

@@ -8,6 +8,7 @@ fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사�
 
 from ui.i18n.catalog_ko_hardening import KO_HARDENING
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
+from ui.i18n.catalog_ko_perps import KO_PERPS
 from ui.i18n.catalog_ko_persons import KO_PERSONS
 from ui.i18n.catalog_ko_recording import KO_RECORDING
 from ui.i18n.catalog_ko_updates import KO_UPDATES
@@ -695,3 +696,4 @@ KO.update(KO_RECORDING)
 KO.update(KO_USABLE)
 KO.update(KO_HARDENING)
 KO.update(KO_PERSONS)
+KO.update(KO_PERPS)

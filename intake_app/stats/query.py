@@ -1,0 +1,232 @@
+"""``intake stats``: counts of victims, persons or testimonies by one or two dimensions, from the fact table.
+
+Counting rule (docs/statistics.md): facts combine within a mention; a unit (a victim mention, a person = the mentions
+the registry links, a testimony = its victims plus its own interview facts) counts in a bucket when one of its
+mentions that satisfies every ``--where`` has that bucket's value(s). So a person reported by three testimonies counts
+once per bucket, a victim in two categories counts in both (``overlapping`` says the shares then add up to more than
+1), and ``total`` is the number of units with at least one mention satisfying the filters. ``unknown`` counts the units
+of ``total`` in no bucket; ``spans`` counts those of them whose only values were dates spanning buckets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intake_app.stats import dimensions as dims
+from intake_app.stats import facts
+from intake_app.vault.database import Connection
+
+UNITS = ("victim", "person", "testimony")
+Persons = Mapping[str, str]  # linked mention → person key; a mention not in it is a person of its own
+
+
+class StatsError(ValueError):
+    """A bad dimension, unit or filter; the message says which."""
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    unit: str
+    by: tuple[str, ...]
+    total: int
+    rows: tuple[dict[str, Any], ...]
+    unknown: int
+    spans: int
+    overlapping: bool
+    where: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"unit": self.unit, "by": list(self.by), "total": self.total, "rows": list(self.rows),
+                "unknown": self.unknown, "spans": self.spans, "overlapping": self.overlapping,
+                "where": [{"dim": d, "value": v} for d, v in self.where]}
+
+    def csv_text(self) -> str:
+        """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"])
+        for row in self.rows:
+            writer.writerow([*(_csv_safe(row["key"][d]) for d in self.by), _csv_safe(row["label"]["ko"]),
+                             _csv_safe(row["label"]["en"]), row["count"], row["share"], self.total, self.unit])
+        blank = [""] * len(self.by)
+        writer.writerow([*blank, "미상", "unknown", self.unknown, _share(self.unknown, self.total), self.total, self.unit])
+        writer.writerow([*blank, "구간에 걸침", "spans buckets", self.spans, _share(self.spans, self.total), self.total,
+                         self.unit])
+        return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula in spreadsheet programs: interviewer codes come from field laptops.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 3) if total else 0.0
+
+
+def parse_where(items: Sequence[str]) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim or not value:
+            raise StatsError(f"--where needs DIM=VALUE, got {item!r}")
+        try:
+            dims.parse_dim(dim)
+        except ValueError as exc:
+            raise StatsError(str(exc)) from None
+        out.append((dim, value))
+    return out
+
+
+def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequence[tuple[str, str]] = (),
+        persons: Persons | None = None, device_names: dict[str, str] | None = None) -> StatsResult:
+    """Compute one statistics table (brings the fact table up to date first)."""
+    if unit not in UNITS:
+        raise StatsError(f"unknown unit {unit!r}; units: {', '.join(UNITS)}")
+    if not 1 <= len(by) <= 2 or len(set(by)) != len(by):
+        raise StatsError("--by takes one or two different dimensions")
+    try:
+        specs = [dims.parse_dim(d) for d in by]
+    except ValueError as exc:
+        raise StatsError(str(exc)) from None
+    facts.sync(conn)
+    if len(specs) == 1 and not where:
+        return _single(conn, specs[0].name, unit, persons or {}, device_names)
+    unit_of = _units(conn, unit, persons or {})
+    passing = _passing(conn, set(unit_of), where)
+    values, spanning = _values(conn, [s.name for s in specs], passing)
+    buckets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
+    for mid in passing:
+        combos: list[tuple[str, ...]] = [()]
+        for per in values:
+            combos = [(*c, v) for c in combos for v in per.get(mid, ())]
+        for combo in combos:
+            buckets[combo].add(unit_of[mid])
+    counted_in: dict[Any, int] = defaultdict(int)
+    for members in buckets.values():
+        for member in members:
+            counted_in[member] += 1
+    population = {unit_of[mid] for mid in passing}
+    unknown_units = population - set(counted_in)
+    spans_units = {unit_of[mid] for mid in spanning} & unknown_units
+    total = len(population)
+    rows = _rows(by, {combo: len(members) for combo, members in buckets.items()}, total, device_names)
+    return StatsResult(unit, tuple(by), total, tuple(rows), len(unknown_units), len(spans_units),
+                       any(n > 1 for n in counted_in.values()), tuple(where))
+
+
+def _rows(by: Sequence[str], counts: dict[tuple[str, ...], int], total: int,
+          device_names: dict[str, str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for combo in sorted(counts, key=lambda c: [dims.sort_key(d, v) for d, v in zip(by, c, strict=True)]):
+        labels = [dims.label(d, v, device_names) for d, v in zip(by, combo, strict=True)]
+        rows.append({"key": dict(zip(by, combo, strict=True)),
+                     "label": {lang: " · ".join(lab[lang] for lab in labels) for lang in ("ko", "en")},
+                     "count": counts[combo], "share": _share(counts[combo], total)})
+    return rows
+
+
+def _single(conn: Connection, dim: str, unit: str, persons: Persons,
+            device_names: dict[str, str] | None) -> StatsResult:
+    """One dimension, no filter: read from the maintained counts (``stat_counts``), then corrected for linked persons.
+
+    Persons: every unlinked mention is a person of its own, so the person counts are the victim counts minus, for
+    each person of several mentions, what its mentions counted beyond one (computed in Python, over linked
+    mentions only, which are few).
+    """
+    base = "testimony" if unit == "testimony" else "victim"
+    found = {str(v): int(n) for v, n in conn.execute(
+        "SELECT value, n FROM stat_counts WHERE unit = ? AND dim = ? AND n > 0", (base, dim))}
+    counts: dict[tuple[str, ...], int] = {(v,): n for v, n in found.items() if not v.startswith("~")}
+    row = conn.execute("SELECT n FROM stat_counts WHERE unit = ? AND dim = '~total' AND value = ''", (base,)).fetchone()
+    total = int(row[0]) if row else 0
+    counted, spans = found.get("~counted", 0), found.get("~spans", 0)
+    overlapping = found.get("~multi", 0) > 0
+    if unit == "person" and persons:
+        counts, total, counted, spans, multi = _person_correction(conn, dim, persons, counts, total, counted, spans)
+        overlapping = overlapping or multi
+    rows = _rows([dim], counts, total, device_names)
+    return StatsResult(unit, (dim,), total, tuple(rows), total - counted, spans, overlapping)
+
+
+def _person_correction(conn: Connection, dim: str, persons: Persons, counts: dict[tuple[str, ...], int],
+                       total: int, counted: int, spans: int) -> tuple[dict[tuple[str, ...], int], int, int, int, bool]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for mention, person in persons.items():
+        record_id, _, victim = mention.partition("/")
+        row = conn.execute("SELECT m.mid FROM stat_mentions m JOIN stat_testimonies t ON t.tid = m.tid"
+                           " WHERE t.record_id = ? AND m.victim = ? AND m.mid > 0", (record_id, victim)).fetchone()
+        if row is not None and person != mention:  # a mention of a deleted testimony no longer counts
+            groups[person].append(int(row[0]))
+    counts = dict(counts)
+    multi = False
+    for members in groups.values():
+        values: dict[int, set[str]] = {m: set() for m in members}
+        for m in members:
+            values[m] = {str(v) for (v,) in conn.execute("SELECT value FROM stat_facts WHERE mid = ? AND dim = ?",
+                                                         (m, dim))}
+        known = [vs - {dims.SPANS} for vs in values.values()]
+        union = set().union(*known)
+        for value in union:  # the person counts once where its mentions counted several times
+            counts[(value,)] -= sum(1 for vs in known if value in vs) - 1
+        total -= len(members) - 1
+        with_value = sum(1 for vs in known if vs)
+        counted -= with_value - 1 if with_value else 0
+        spanning_alone = sum(1 for m, vs in zip(members, known, strict=True) if not vs and dims.SPANS in values[m])
+        spans -= spanning_alone - (1 if spanning_alone and not union else 0)
+        multi = multi or len(union) > 1
+    return counts, total, counted, spans, multi
+
+
+def _units(conn: Connection, unit: str, persons: Persons) -> dict[int, Any]:
+    """Mention number → the unit it belongs to (the testimony pseudo-mention only for the testimony unit)."""
+    unit_of: dict[int, Any] = {}
+    rows = conn.execute("SELECT m.mid, m.tid, m.victim, t.record_id FROM stat_mentions m"
+                        " JOIN stat_testimonies t ON t.tid = m.tid")
+    for mid, tid, victim, record_id in rows:
+        if unit == "testimony":
+            unit_of[mid] = tid
+        elif victim and unit == "victim":
+            unit_of[mid] = mid
+        elif victim:
+            mention = f"{record_id}/{victim}"
+            unit_of[mid] = persons.get(mention, mention)
+    return unit_of
+
+
+def _passing(conn: Connection, mids: set[int], where: Sequence[tuple[str, str]]) -> set[int]:
+    """Mentions satisfying every filter: the same dimension twice means either value; different ones must all hold."""
+    by_dim: dict[str, set[int]] = defaultdict(set)
+    for dim, value in where:
+        by_dim[dim].update(int(r[0]) for r in conn.execute(
+            "SELECT mid FROM stat_facts WHERE dim = ? AND value = ?", (dim, value)))
+    for selected in by_dim.values():
+        mids &= selected
+    return mids
+
+
+def _values(conn: Connection, names: Sequence[str], passing: set[int]) -> tuple[list[dict[int, list[str]]], set[int]]:
+    """Per dimension, each passing mention's bucket values; and the mentions with a value spanning buckets."""
+    values: list[dict[int, list[str]]] = []
+    spanning: set[int] = set()
+    for name in names:
+        per: dict[int, list[str]] = defaultdict(list)
+        for value, mid in conn.execute("SELECT value, mid FROM stat_facts WHERE dim = ?", (name,)):
+            if mid not in passing:
+                continue
+            if value == dims.SPANS:
+                spanning.add(mid)
+            else:
+                per[mid].append(value)
+        values.append(per)
+    return values, spanning
+
+
+def device_names(conn: Connection) -> dict[str, str]:
+    """Enrolled devices' names by key id, for the ``device`` labels."""
+    return {str(k): str(n) for k, n in conn.execute("SELECT key_id, name FROM devices")}
