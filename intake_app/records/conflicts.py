@@ -12,7 +12,7 @@ from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.records import interchange, revisions
-from intake_app.records.store import search_fields, summarise
+from intake_app.records.store import content_json, read_content, search_fields, summarise, with_entity_ids
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -47,7 +47,7 @@ def show_conflict(vault: Vault, record_id: str) -> list[ConflictSide]:
         rev = revisions.load(vault.conn, head)
         assert rev is not None
         sides.append(ConflictSide(rev.id, rev.device, rev.created_at, rev.tombstone,
-                                  None if rev.tombstone else json.loads(rev.content)))
+                                  None if rev.tombstone else content_json(record_id, rev.content)))
     return sorted(sides, key=lambda s: (s.created_at, s.revision))
 
 
@@ -84,7 +84,13 @@ def resolve(vault: Vault, record_id: str, *, take: str | None = None, merged: by
         testimony = interchange.parse_testimony(merged)
         if testimony.id not in (None, record_id):
             raise UsageError("the merged file carries another testimony's id")
-        content = interchange.dumps_canonical(dataclasses.replace(testimony, id=record_id))
+        # Entities the merged file leaves without ids keep those of the head shown until now (or get new ones).
+        current = revisions.load(vault.conn, revisions.pick_current(vault.conn, heads))
+        assert current is not None
+        base = None if current.tombstone else read_content(record_id, current.content)
+        testimony = with_entity_ids(dataclasses.replace(testimony, id=record_id), record_id, base=base,
+                                    salt="|".join(sorted(heads)))
+        content = interchange.dumps_canonical(testimony)
         tombstone = False
     device = vault.signing_key().public_key.key_id_hex
     with Transaction(vault.conn):

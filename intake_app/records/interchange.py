@@ -354,11 +354,14 @@ def _check_object(path: str, name: str, fields: dict[str, Any]) -> None:
 
 
 def _check_ids(testimony: Testimony) -> dict[str, str]:
-    """Local ids (victims and acts share one namespace) are unique; returns id -> where it is defined."""
+    """Local ids (victims, acts and perpetrator entries share one namespace) are unique; returns id -> where."""
     seen: dict[str, str] = {}
     for v, victim in enumerate(testimony.victims):
         entries = [(f"victims[{v}].id", victim.id)]
-        entries += [(f"victims[{v}].acts[{a}].id", act.id) for a, act in enumerate(victim.acts)]
+        for a, act in enumerate(victim.acts):
+            entries.append((f"victims[{v}].acts[{a}].id", act.id))
+            entries += [(f"victims[{v}].acts[{a}].perpetrators[{p}].id", perp.id)
+                        for p, perp in enumerate(act.perpetrators)]
         for where, local_id in entries:
             if local_id is None:
                 continue

@@ -34,6 +34,7 @@ class Name:
 class Perpetrator:
     """Involvement of a perpetrator (a person and/or a state organ unit) in an act."""
 
+    id: str | None = None
     name: str | None = None
     organ: str | None = None
     unit: str | None = None

@@ -132,6 +132,7 @@ OBJECTS: dict[str, dict[str, FieldSpec]] = {
         "description": _f("text"),
     },
     "perpetrator": {
+        "id": _f("local_id"),
         "name": _f("line"),
         "organ": _f("code", vocab="organs"),
         "unit": _f("line"),

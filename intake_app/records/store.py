@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import interchange, revisions
+from intake_app.records import entity_ids, interchange, revisions
 from intake_app.records.ids import is_uuid, uuid7
 from intake_app.records.interchange import Testimony
 from intake_app.search.index import SearchIndex
@@ -84,6 +84,30 @@ def search_fields(content: bytes) -> dict[str, str]:
     return fields
 
 
+def with_entity_ids(testimony: Testimony, record_id: str, *, base: Testimony | None = None,
+                    salt: str = "") -> Testimony:
+    """``testimony`` with every victim, act and perpetrator entry given a stable id (see
+    :mod:`intake_app.records.entity_ids`), validated again so the new ids are unique in the testimony."""
+    filled = entity_ids.assign_ids(testimony, record_id, base=base, salt=salt)
+    if filled is not testimony and filled != testimony:
+        filled = interchange.validate(interchange.to_json(filled))
+    return filled
+
+
+def read_content(record_id: str, content: bytes) -> Testimony:
+    """A stored revision's content as a testimony whose entities all have ids (legacy revisions written before
+    entity ids get the derived ones; the stored bytes are never rewritten)."""
+    return with_entity_ids(interchange.validate(json.loads(content)), record_id)
+
+
+def content_json(record_id: str, content: bytes) -> dict[str, Any]:
+    """Like :func:`read_content`, in interchange form; content that already has every id is returned as stored."""
+    loaded: dict[str, Any] = json.loads(content)
+    if not entity_ids.missing_ids(loaded):
+        return loaded
+    return interchange.to_json(read_content(record_id, content))
+
+
 class RecordStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -101,17 +125,17 @@ class RecordStore:
         if not is_uuid(record_id):
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
-        content = interchange.dumps_canonical(testimony)
         with Transaction(self.conn):
             head_ids = revisions.heads(self.conn, record_id)
             if len(head_ids) > 1:
                 raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
                                    "resolve it first (intake conflicts resolve)")
-            if head_ids:
-                head = revisions.load(self.conn, head_ids[0])
-                assert head is not None
-                if not head.tombstone and head.content == content:
-                    return SaveResult(record_id, head.id, created=False, changed=False)
+            head = revisions.load(self.conn, head_ids[0]) if head_ids else None
+            base = None if head is None or head.tombstone else read_content(record_id, head.content)
+            testimony = with_entity_ids(testimony, record_id, base=base, salt=head.id if head else "")
+            content = interchange.dumps_canonical(testimony)
+            if head is not None and not head.tombstone and head.content == content:
+                return SaveResult(record_id, head.id, created=False, changed=False)
             now = utc_now()
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
             revisions.insert_revision(self.conn, rev)
@@ -175,8 +199,7 @@ class RecordStore:
             raise RefusedError(f"testimony {record_id} was deleted (its history remains: intake testimony history)")
         rev = revisions.load(self.conn, current)
         assert rev is not None
-        loaded: dict[str, Any] = json.loads(rev.content)
-        return loaded
+        return content_json(record_id, rev.content)
 
     def current_revision(self, record_id: str) -> str:
         return self._require_record(record_id)[0]
@@ -188,7 +211,7 @@ class RecordStore:
         rev = revisions.load(self.conn, rev_id)
         if rev is None:
             raise UsageError(f"no revision {rev_id}")
-        return None if rev.tombstone else json.loads(rev.content)
+        return None if rev.tombstone else content_json(rev.record_id, rev.content)
 
     def history(self, record_id: str) -> list[HistoryEntry]:
         current = self._require_record(record_id)[0]

@@ -12,13 +12,15 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from intake_app.records.ids import uuid7
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.vocab_picker import VocabCombo, VocabPicker
 from ui.i18n import N_
 
-_ACT_KEYS = ("type", "date", "date_text", "date_lunar", "place", "place_code", "facility", "description", "perpetrators")
-_PERPETRATOR_KEYS = ("name", "organ", "unit", "rank")
+_ACT_KEYS = ("id", "type", "date", "date_text", "date_lunar", "place", "place_code", "facility", "description",
+             "perpetrators")
+_PERPETRATOR_KEYS = ("id", "name", "organ", "unit", "rank")
 
 
 def _put(out: dict[str, Any], key: str, value: str | None) -> None:
@@ -36,6 +38,7 @@ class PerpetratorRow(QWidget):
         super().__init__(parent)
         self.texts = FormTexts()
         self._original: dict[str, Any] = {}
+        self.entity_id = uuid7()  # kept across saves, like the victim's (see VictimForm)
         self.name = QLineEdit()
         self.organ = VocabPicker("organs")
         self.unit = QLineEdit()
@@ -61,6 +64,8 @@ class PerpetratorRow(QWidget):
 
     def load(self, data: dict[str, Any]) -> None:
         self._original = dict(data)
+        if isinstance(data.get("id"), str):
+            self.entity_id = data["id"]
         self.name.setText(str(data.get("name") or ""))
         self.organ.set_value(None, data.get("organ"))
         self.unit.setText(str(data.get("unit") or ""))
@@ -76,6 +81,8 @@ class PerpetratorRow(QWidget):
             out["description"] = " ".join(p for p in (out.get("description"), self.organ.text()) if p)
         _put(out, "unit", self.unit.text())
         _put(out, "rank", self.rank.text())
+        if out:
+            out["id"] = self.entity_id
         return out
 
     def retranslate(self) -> None:
@@ -94,6 +101,7 @@ class ActForm(QGroupBox):
         super().__init__(parent)
         self.texts = FormTexts()
         self._original: dict[str, Any] = {}
+        self.entity_id = uuid7()  # kept across saves, like the victim's (see VictimForm)
         self.type = VocabCombo("act_types")
         self.date = UncertainDateField()
         self.place = VocabPicker("places")
@@ -149,6 +157,8 @@ class ActForm(QGroupBox):
 
     def load(self, data: dict[str, Any]) -> None:
         self._original = dict(data)
+        if isinstance(data.get("id"), str):
+            self.entity_id = data["id"]
         self.type.set_code(data.get("type"))
         self.date.set_value(data.get("date"), data.get("date_text"))
         self.place.set_value(data.get("place"), data.get("place_code"))
@@ -168,6 +178,8 @@ class ActForm(QGroupBox):
         perpetrators = [p for p in (row.dump() for row in self.perpetrators) if p]
         if perpetrators:
             out["perpetrators"] = perpetrators
+        if out:
+            out["id"] = self.entity_id
         return out
 
     def retranslate(self) -> None:

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.records import vocabularies
+from intake_app.records.ids import uuid7
 from ui.field.editor.act_form import ActForm
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.vocab_picker import VocabCombo, _lang
 from ui.i18n import N_, tr
 
-_VICTIM_KEYS = ("names", "sex", "birth", "birth_text", "birth_lunar", "categories", "status", "acts", "notes")
+_VICTIM_KEYS = ("id", "names", "sex", "birth", "birth_text", "birth_lunar", "categories", "status", "acts", "notes")
 _NAME_FIELDS = ("hangul", "hanja", "roman")
 
 
@@ -79,10 +80,12 @@ class VictimForm(QGroupBox):
     # Gives the interview date (EDTF or None) that act dates such as "작년 겨울" count from; set by the editor page.
     interview_date_source: Callable[[], str | None] | None = None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - widget assembly
         super().__init__(parent)
         self.texts = FormTexts()
         self._original: dict[str, Any] = {}
+        # Minted now so that saving twice (or editing after a save) never gives this victim a new id.
+        self.entity_id = uuid7()
         self.names: list[NameRow] = []
         self.acts: list[ActForm] = []
         self.name_box = QVBoxLayout()
@@ -177,6 +180,8 @@ class VictimForm(QGroupBox):
 
     def load(self, data: dict[str, Any]) -> None:
         self._original = dict(data)
+        if isinstance(data.get("id"), str):
+            self.entity_id = data["id"]
         for name in data.get("names") or []:
             self.add_name(name)
         if not self.names:
@@ -208,6 +213,8 @@ class VictimForm(QGroupBox):
         acts = [a for a in (act.dump() for act in self.acts) if a]
         if acts:
             out["acts"] = acts
+        if out:  # an untouched empty form is no victim at all
+            out["id"] = self.entity_id
         return out
 
     def set_number(self, number: int) -> None:
