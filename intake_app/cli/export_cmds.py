@@ -128,7 +128,8 @@ def cmd_log(ctx: Context) -> int:
         items = log.entries(vault)
     lines = [f"{e['at']}  {e['export']}  {e['format']:7} {e['purpose']:20} {len(e['mentions'])} mention(s), "
              f"{len(e['excluded'])} excluded, anonymity {e['anonymity']}, "
-             f"{', '.join(f['name'] + ' ' + f['sha256'][:16] for f in e['files'])}" + (f", by {e['who']}" if e.get("who") else "")
+             + ", ".join(f["name"] + " " + f["sha256"][:16] for f in e["files"])
+             + (f", by {e['who']}" if e.get("who") else "")
              for e in items]
     ctx.emit({"exports": items}, "\n".join(lines) or "No external export recorded.")
     return 0

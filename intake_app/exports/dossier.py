@@ -7,8 +7,8 @@ from intake_app.exports.consent import Release
 
 
 class DossierExporter:
-    format = "dossier"
-    purposes = ("government_partners",)
+    format: str = "dossier"
+    purposes: tuple[str, ...] = ("government_partners",)
     also_required: tuple[str, ...] = ("perpetrator_profiling",)
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:

@@ -8,10 +8,10 @@ content of a mention is read by :func:`intake_app.exports.consent.decide` alone.
 from __future__ import annotations
 
 import importlib
-import json
 from typing import Any
 
 from intake_app.errors import UsageError
+from intake_app.records.store import content_json
 from intake_app.vault.vault import Vault
 
 
@@ -23,12 +23,12 @@ def _registry() -> Any | None:
 
 
 def all_mentions(vault: Vault) -> list[str]:
-    """Every ``TID/VID`` of the current, undeleted testimonies (victims without an id cannot be cited and are skipped)."""
+    """Every ``TID/VID`` of the current, undeleted testimonies."""
     out: list[str] = []
     rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
                               " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
     for record_id, content in rows:
-        doc = json.loads(bytes(content))
+        doc = content_json(str(record_id), bytes(content))  # legacy revisions get their derived ids
         out.extend(f"{record_id}/{v['id']}" for v in doc.get("victims", []) if isinstance(v, dict) and v.get("id"))
     return out
 

@@ -150,8 +150,10 @@ class _Builder:
             births = [m.birth for m in mentions if m.birth is not None]
             rows.append(self._row("victims", {
                 "title": title, "our_id": ref,
-                "name": {"en": SEP.join(n.roman for n in names if n.roman), "ko": SEP.join(n.hangul for n in names if n.hangul)},
-                "sex": sorted({m.sex for m in mentions if m.sex})[:1], "birth": date_range(births[0] if births else None),
+                "name": {"en": SEP.join(n.roman for n in names if n.roman),
+                         "ko": SEP.join(n.hangul for n in names if n.hangul)},
+                "sex": sorted({m.sex for m in mentions if m.sex})[:1],
+                "birth": date_range(births[0] if births else None),
                 "categories": sorted({str(c) for m in mentions for c in m.categories}, key=int),
                 "status": sorted({m.status for m in mentions if m.status})[:1],
                 "reasons": sorted({r for m in mentions for r in m.reasons}),
@@ -169,7 +171,7 @@ class _Builder:
                     groups.setdefault(_perp_key(p), []).append((m, p))
         rows = []
         for key, items in sorted(groups.items()):
-            organ, unit, rank, name, foreign = key
+            organ, unit, rank, name, _foreign = key
             ref = "K-" + _short_id("perpetrator", *key)
             label = {lang: " ".join(v for v in (_label("organs", organ, lang), unit, rank, name) if v) or ref
                      for lang in LANGS}
@@ -258,8 +260,8 @@ def readme(purpose: str, counts: dict[str, int]) -> bytes:
 
 
 class UwaziExporter:
-    format = "uwazi"
-    purposes = ("publication", "reports")
+    format: str = "uwazi"
+    purposes: tuple[str, ...] = ("publication", "reports")
     also_required: tuple[str, ...] = ()
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:

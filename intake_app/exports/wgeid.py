@@ -234,8 +234,8 @@ def _pdf(doc: dict[str, Any]) -> bytes:
 
 
 class WgeidExporter:
-    format = "wgeid"
-    purposes = ("wgeid",)
+    format: str = "wgeid"
+    purposes: tuple[str, ...] = ("wgeid",)
     also_required: tuple[str, ...] = ()
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:
