@@ -116,15 +116,6 @@ class Release:
     def mention(self, mention: str) -> ReleasedMention | None:
         return next((m for m in self.included if m.mention == mention), None)
 
-    def require(self, *purposes: str) -> None:
-        """Exporters call this first: the release must be genuine, non-empty and made for these purposes."""
-        if not isinstance(self, Release) or self.token is not _GATE:
-            raise TypeError("not a Release made by consent.decide")
-        if not set(purposes) <= set(self.purposes):
-            raise ConsentRefused(f"this release was made for {', '.join(self.purposes)}, not {', '.join(purposes)}")
-        if not self.included:
-            raise ConsentRefused(refusal_message(self))
-
     def summary(self) -> dict[str, Any]:
         """What the coordinator sees before writing, and what the audit entry records (ids and reasons only)."""
         return {
@@ -138,6 +129,17 @@ class Release:
             "anonymity": self.anonymity,
             "source_identity": self.source_identity,
         }
+
+
+def require(release: Release, *purposes: str) -> None:
+    """Every exporter's first call: ``release`` must be a genuine Release made by :func:`decide` for these purposes,
+    with something in it. A look-alike object, or a release made for another purpose, is refused."""
+    if type(release) is not Release or release.token is not _GATE:
+        raise TypeError("not a Release made by consent.decide")
+    if not set(purposes) <= set(release.purposes):
+        raise ConsentRefused(f"this release was made for {', '.join(release.purposes)}, not {', '.join(purposes)}")
+    if not release.included:
+        raise ConsentRefused(refusal_message(release))
 
 
 def refusal_message(release: Release) -> str:

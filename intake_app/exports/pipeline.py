@@ -66,7 +66,7 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
     """Decide, render, write and record one export; raise ConsentRefused / IncompleteExport having written nothing."""
     exporter = exporter_for(request)
     release = preview(vault, request)
-    release.require(request.purpose, *exporter.also_required)
+    consent.require(release, request.purpose, *exporter.also_required)
     rendered = exporter.render(release, request)
     if rendered.missing and not request.allow_incomplete:
         raise IncompleteExport(rendered.missing)

@@ -22,6 +22,7 @@ from intake_app.records.interchange_model import Act, ConsentDecision, Perpetrat
 
 @dataclass(frozen=True)
 class ReleasedPerpetrator:
+    id: str | None
     name: str | None
     organ: str | None
     unit: str | None
@@ -112,7 +113,7 @@ def _year_only(date: UncertainDate | None) -> UncertainDate | None:
 
 def _perpetrator(p: Perpetrator, forms: set[str]) -> ReleasedPerpetrator:
     clean = anonymity.scrub
-    return ReleasedPerpetrator(clean(p.name, forms), p.organ, clean(p.unit, forms), clean(p.rank, forms),
+    return ReleasedPerpetrator(p.id, clean(p.name, forms), p.organ, clean(p.unit, forms), clean(p.rank, forms),
                                clean(p.role, forms), clean(p.description, forms), p.identification, p.foreign_actor)
 
 

@@ -52,3 +52,22 @@ def mentions_of(vault: Vault, person: str) -> list[str]:
     if not found:
         raise UsageError(f"no person or mention {person!r} in this vault")
     return found
+
+
+def perpetrator_entries(vault: Vault, perpetrator: str) -> list[str]:
+    """Without the perpetrator registry: the entry ``TID/VID/AID/PID`` itself, or every entry whose unit is written
+    ``perpetrator`` (ids only)."""
+    out: list[str] = []
+    wanted = " ".join(perpetrator.split()).casefold()
+    rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
+                              " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
+    for record_id, content in rows:
+        doc = content_json(str(record_id), bytes(content))
+        for v in doc.get("victims", []):
+            for a in v.get("acts", []):
+                for p in a.get("perpetrators", []):
+                    entry = f"{record_id}/{v.get('id')}/{a.get('id')}/{p.get('id')}"
+                    unit = " ".join(str(p.get("unit", "")).split()).casefold()
+                    if entry == perpetrator or (unit and unit == wanted):
+                        out.append(entry)
+    return out

@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from intake_app.exports import anonymity
+from intake_app.exports import anonymity, consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator
@@ -265,7 +265,7 @@ class UwaziExporter:
     also_required: tuple[str, ...] = ()
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:
-        release.require(request.purpose)
+        consent.require(release, request.purpose)
         builder = _Builder(release, dict(request.person_of))
         tables = {"victims": builder.victims(), "perpetrators": builder.perpetrators()}
         tables["cases"] = builder.cases()

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from intake_app.exports import anonymity
+from intake_app.exports import anonymity, consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.pdf import Document
@@ -239,7 +239,7 @@ class WgeidExporter:
     also_required: tuple[str, ...] = ()
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:
-        release.require("wgeid")
+        consent.require(release, "wgeid")
         lang = str(request.options.get("lang", "en"))
         if lang not in LANGUAGES:
             raise ValueError(f"WGEID language must be one of {', '.join(LANGUAGES)}")
