@@ -35,6 +35,7 @@ from intake_app.records import interchange, revisions
 from intake_app.records.ids import is_uuid
 from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE
 from intake_app.records.store import search_fields, summarise
+from intake_app.stats import facts as stat_facts
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import DatabaseError, Transaction
@@ -441,6 +442,7 @@ class Importer:
              c.log_size, c.log_root, json.dumps(counts), outer.leaves))
         for record_id in sorted(touched):
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+            stat_facts.refresh(self.conn, record_id)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
     def _warnings(self, device: str) -> list[str]:

@@ -25,6 +25,8 @@ ACTIONS = frozenset(
         "vault_created", "create", "edit", "delete", "merge", "resolve_conflict", "attach", "view_attachment",
         "extract_attachment", "export", "import", "import_refused", "enrol_device", "revoke_device", "pin_recipient",
         "passphrase_changed",
+        # The perpetrator registry's decisions (issue 15).
+        "perpetrator_link", "perpetrator_unlink", "perpetrator_distinct", "perpetrator_name",
     }
 )
 

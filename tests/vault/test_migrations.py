@@ -8,6 +8,7 @@ import pytest
 
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
+from intake_app.vault.migrations import m0005_stats_and_perpetrators as stats_migration
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -32,6 +33,13 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
     4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
         ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
 }
+# Issue 15 (numbered by its module so that renumbering at merge needs no edit here).
+SAMPLE_ROWS[int(stats_migration.__name__.rsplit(".", 1)[1][1:5])] = [
+    ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),
+    ("INSERT INTO perpetrator_links VALUES ('T/V/A/P', 'person', 'P-1', 't')",
+     "SELECT perpetrator FROM perpetrator_links", "P-1"),
+    ("INSERT INTO stat_testimonies (record_id, rev) VALUES ('r', 'x')", "SELECT rev FROM stat_testimonies", "x"),
+]
 
 
 def _build_at(path: Path, version: int) -> None:

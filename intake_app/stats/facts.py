@@ -1,0 +1,122 @@
+"""The derived, indexed fact table behind ``intake stats`` (schema: migration m0005, design: docs/statistics.md).
+
+``stat_testimonies`` remembers which revision of each testimony the facts were built from; ``stat_mentions`` numbers
+the mentions (victims, and the testimony itself for interview facts); ``stat_facts`` holds (dim, value, mention) rows
+clustered by (dim, value); ``perp_entries`` holds each perpetrator entry and named facility of the testimony, for the
+perpetrator registry (same life cycle). :func:`refresh` rebuilds one record inside the caller's transaction (the
+record store and the importer call it next to the search index); :func:`sync` catches up every record whose current
+revision changed by any other path (conflict resolution, a vault from before the table existed), so a query never
+reads stale facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+from intake_app.perpetrators import entries as perp_entries
+from intake_app.records import entity_ids, interchange
+from intake_app.records.interchange_model import Testimony
+from intake_app.stats import dimensions as dims
+from intake_app.vault.database import Connection, Transaction
+
+Progress = Callable[[int, int], None]
+
+
+def _stale(conn: Connection) -> list[tuple[str, str, int, str | None]]:
+    rows = conn.execute(
+        """SELECT r.id, r.current_rev, r.deleted, json_extract(r.summary, '$.first_device') FROM records r
+           LEFT JOIN stat_testimonies s ON s.record_id = r.id
+           WHERE r.kind = 'testimony' AND (s.rev IS NULL OR s.rev != r.current_rev)""").fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2]), None if r[3] is None else str(r[3])) for r in rows]
+
+
+def _clear(conn: Connection, record_id: str) -> int | None:
+    row = conn.execute("SELECT tid FROM stat_testimonies WHERE record_id = ?", (record_id,)).fetchone()
+    if row is None:
+        return None
+    tid = int(row[0])
+    conn.execute("DELETE FROM stat_facts WHERE mid IN (SELECT mid FROM stat_mentions WHERE tid = ?)", (tid,))
+    conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
+    conn.execute("DELETE FROM perp_entries WHERE tid = ?", (tid,))
+    return tid
+
+
+def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony | None, device: str | None) -> None:
+    """Replace the facts of one record with those of ``testimony`` (None: deleted, so no facts)."""
+    tid = _clear(conn, record_id)
+    if tid is None:
+        tid = int(conn.execute("INSERT INTO stat_testimonies (record_id, rev) VALUES (?, ?) RETURNING tid",
+                               (record_id, rev)).fetchone()[0])
+    else:
+        conn.execute("UPDATE stat_testimonies SET rev = ? WHERE tid = ?", (rev, tid))
+    if testimony is None:
+        return
+    shared = dims.testimony_facts(testimony, device)
+    rows: list[tuple[str, str, int]] = []
+
+    def mention(victim: str, facts: Iterable[dims.Fact]) -> None:
+        mid = int(conn.execute("INSERT INTO stat_mentions (tid, victim) VALUES (?, ?) RETURNING mid",
+                               (tid, victim)).fetchone()[0])
+        rows.extend((dim, value, mid) for dim, value in set(facts))
+
+    mention("", shared)
+    for index, victim in enumerate(testimony.victims):
+        mention(dims.victim_key(victim, index), [*dims.victim_facts(victim), *shared])
+    conn.executemany("INSERT INTO stat_facts (dim, value, mid) VALUES (?, ?, ?)", rows)
+    conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
+                      perp_entries.entries_of(testimony, record_id)])
+
+
+def refresh(conn: Connection, record_id: str) -> None:
+    """Rebuild one record's facts from its current revision; call inside the transaction that changed it."""
+    row = conn.execute("SELECT current_rev, deleted, json_extract(summary, '$.first_device') FROM records"
+                       " WHERE id = ? AND kind = 'testimony'", (record_id,)).fetchone()
+    if row is None:
+        return
+    _rebuild(conn, record_id, str(row[0]), int(row[1]), None if row[2] is None else str(row[2]))
+
+
+def _rebuild(conn: Connection, record_id: str, rev: str, deleted: int, device: str | None) -> None:
+    testimony = None
+    if not deleted:
+        content = conn.execute("SELECT content, tombstone FROM revisions WHERE id = ?", (rev,)).fetchone()
+        if content is not None and not content[1]:
+            # Stored revisions were validated when they were saved or imported; validate again anyway, because the
+            # facts must mean what the format says (a revision is never trusted to be well-formed).
+            testimony = interchange.validate(json.loads(bytes(content[0])))
+            # Revisions written before entity ids are read with the derived ids, exactly as the record store does.
+            testimony = entity_ids.legacy_ids(testimony, record_id)
+    store_facts(conn, record_id, rev, testimony, device)
+
+
+def sync(conn: Connection, progress: Progress | None = None) -> int:
+    """Bring the fact table up to date with every record's current revision; return how many were rebuilt."""
+    stale = _stale(conn)
+    if not stale:
+        return 0
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for done, (record_id, rev, deleted, device) in enumerate(stale, 1):
+            _rebuild(conn, record_id, rev, deleted, device)
+            if progress is not None and done % 500 == 0:
+                progress(done, len(stale))
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
+    return len(stale)
+
+
+def rebuild_all(conn: Connection) -> int:
+    """Drop and rebuild every fact (for a repair; normal operation never needs it)."""
+    with Transaction(conn):
+        conn.execute("DELETE FROM stat_facts")
+        conn.execute("DELETE FROM stat_mentions")
+        conn.execute("DELETE FROM stat_testimonies")
+    return sync(conn)

@@ -1,0 +1,176 @@
+"""``intake stats``: counts of victims, persons or testimonies by one or two dimensions, from the fact table.
+
+Counting rule (docs/statistics.md): facts combine within a mention; a unit (a victim mention, a person = the mentions
+the registry links, a testimony = its victims plus its own interview facts) counts in a bucket when one of its
+mentions that satisfies every ``--where`` has that bucket's value(s). So a person reported by three testimonies counts
+once per bucket, a victim in two categories counts in both (``overlapping`` says the shares then add up to more than
+1), and ``total`` is the number of units with at least one mention satisfying the filters. ``unknown`` counts the units
+of ``total`` in no bucket; ``spans`` counts those of them whose only values were dates spanning buckets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from intake_app.stats import dimensions as dims
+from intake_app.stats import facts
+from intake_app.vault.database import Connection
+
+UNITS = ("victim", "person", "testimony")
+PersonOf = Callable[[str], str]
+
+
+class StatsError(ValueError):
+    """A bad dimension, unit or filter; the message says which."""
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    unit: str
+    by: tuple[str, ...]
+    total: int
+    rows: tuple[dict[str, Any], ...]
+    unknown: int
+    spans: int
+    overlapping: bool
+    where: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"unit": self.unit, "by": list(self.by), "total": self.total, "rows": list(self.rows),
+                "unknown": self.unknown, "spans": self.spans, "overlapping": self.overlapping,
+                "where": [{"dim": d, "value": v} for d, v in self.where]}
+
+    def csv_text(self) -> str:
+        """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"])
+        for row in self.rows:
+            writer.writerow([*(_csv_safe(row["key"][d]) for d in self.by), _csv_safe(row["label"]["ko"]),
+                             _csv_safe(row["label"]["en"]), row["count"], row["share"], self.total, self.unit])
+        blank = [""] * len(self.by)
+        writer.writerow([*blank, "미상", "unknown", self.unknown, _share(self.unknown, self.total), self.total, self.unit])
+        writer.writerow([*blank, "구간에 걸침", "spans buckets", self.spans, _share(self.spans, self.total), self.total,
+                         self.unit])
+        return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula in spreadsheet programs: interviewer codes come from field laptops.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 3) if total else 0.0
+
+
+def parse_where(items: Sequence[str]) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim or not value:
+            raise StatsError(f"--where needs DIM=VALUE, got {item!r}")
+        try:
+            dims.parse_dim(dim)
+        except ValueError as exc:
+            raise StatsError(str(exc)) from None
+        out.append((dim, value))
+    return out
+
+
+def identity_persons(conn: Connection) -> PersonOf:
+    return lambda mention: mention
+
+
+def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequence[tuple[str, str]] = (),
+        person_of: PersonOf | None = None, device_names: dict[str, str] | None = None) -> StatsResult:
+    """Compute one statistics table (brings the fact table up to date first)."""
+    if unit not in UNITS:
+        raise StatsError(f"unknown unit {unit!r}; units: {', '.join(UNITS)}")
+    if not 1 <= len(by) <= 2 or len(set(by)) != len(by):
+        raise StatsError("--by takes one or two different dimensions")
+    try:
+        specs = [dims.parse_dim(d) for d in by]
+    except ValueError as exc:
+        raise StatsError(str(exc)) from None
+    facts.sync(conn)
+    unit_of = _units(conn, unit, person_of)
+    passing = _passing(conn, set(unit_of), where)
+    values, spanning = _values(conn, [s.name for s in specs], passing)
+    buckets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
+    for mid in passing:
+        combos: list[tuple[str, ...]] = [()]
+        for per in values:
+            combos = [(*c, v) for c in combos for v in per.get(mid, ())]
+        for combo in combos:
+            buckets[combo].add(unit_of[mid])
+    counted_in: dict[Any, int] = defaultdict(int)
+    for members in buckets.values():
+        for member in members:
+            counted_in[member] += 1
+    population = {unit_of[mid] for mid in passing}
+    unknown_units = population - set(counted_in)
+    spans_units = {unit_of[mid] for mid in spanning} & unknown_units
+    total = len(population)
+    rows = []
+    for combo in sorted(buckets, key=lambda c: [dims.sort_key(d, v) for d, v in zip(by, c, strict=True)]):
+        labels = [dims.label(d, v, device_names) for d, v in zip(by, combo, strict=True)]
+        rows.append({"key": dict(zip(by, combo, strict=True)),
+                     "label": {lang: " · ".join(lab[lang] for lab in labels) for lang in ("ko", "en")},
+                     "count": len(buckets[combo]), "share": _share(len(buckets[combo]), total)})
+    return StatsResult(unit, tuple(by), total, tuple(rows), len(unknown_units), len(spans_units),
+                       any(n > 1 for n in counted_in.values()), tuple(where))
+
+
+def _units(conn: Connection, unit: str, person_of: PersonOf | None) -> dict[int, Any]:
+    """Mention number → the unit it belongs to (the testimony pseudo-mention only for the testimony unit)."""
+    unit_of: dict[int, Any] = {}
+    rows = conn.execute("SELECT m.mid, m.tid, m.victim, t.record_id FROM stat_mentions m"
+                        " JOIN stat_testimonies t ON t.tid = m.tid")
+    for mid, tid, victim, record_id in rows:
+        if unit == "testimony":
+            unit_of[mid] = tid
+        elif victim and unit == "victim":
+            unit_of[mid] = mid
+        elif victim:
+            mention = f"{record_id}/{victim}"
+            unit_of[mid] = person_of(mention) if person_of is not None else mention
+    return unit_of
+
+
+def _passing(conn: Connection, mids: set[int], where: Sequence[tuple[str, str]]) -> set[int]:
+    """Mentions satisfying every filter: the same dimension twice means either value; different ones must all hold."""
+    by_dim: dict[str, set[int]] = defaultdict(set)
+    for dim, value in where:
+        by_dim[dim].update(int(r[0]) for r in conn.execute(
+            "SELECT mid FROM stat_facts WHERE dim = ? AND value = ?", (dim, value)))
+    for selected in by_dim.values():
+        mids &= selected
+    return mids
+
+
+def _values(conn: Connection, names: Sequence[str], passing: set[int]) -> tuple[list[dict[int, list[str]]], set[int]]:
+    """Per dimension, each passing mention's bucket values; and the mentions with a value spanning buckets."""
+    values: list[dict[int, list[str]]] = []
+    spanning: set[int] = set()
+    for name in names:
+        per: dict[int, list[str]] = defaultdict(list)
+        for value, mid in conn.execute("SELECT value, mid FROM stat_facts WHERE dim = ?", (name,)):
+            if mid not in passing:
+                continue
+            if value == dims.SPANS:
+                spanning.add(mid)
+            else:
+                per[mid].append(value)
+        values.append(per)
+    return values, spanning
+
+
+def device_names(conn: Connection) -> dict[str, str]:
+    """Enrolled devices' names by key id, for the ``device`` labels."""
+    return {str(k): str(n) for k, n in conn.execute("SELECT key_id, name FROM devices")}
