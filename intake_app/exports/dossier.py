@@ -37,6 +37,7 @@ class DossierSubject:
     kind: str
     entries: tuple[str, ...]
     contested: tuple[dict[str, Any], ...] = ()  # registry claims marked contradicting/exculpatory, with supports
+    label: tuple[tuple[str, str], ...] = ()  # the registry's label (a unit's organ, level and place), by language
 
     @property
     def mentions(self) -> tuple[str, ...]:
@@ -48,20 +49,12 @@ class DossierSubject:
 
 
 def _entries_from_profile(profile: dict[str, Any]) -> set[str]:
-    """Perpetrator entry ids named anywhere in a registry profile (claims' supports, acts attributed)."""
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str) and value.count("/") == 3:
-            found.add(value)
-
-    walk(profile)
+    """The perpetrator entry ids (``TID/VID/AID/PID``) a registry profile rests on: its acts and its claims' support."""
+    found = {str(a["entry"]) for a in profile.get("acts", []) if isinstance(a, dict) and a.get("entry")}
+    for key in ("claims", "identifiers"):
+        for claim in profile.get(key, []):
+            if isinstance(claim, dict):
+                found.update(str(m) for m in claim.get("mentions", []) if str(m).count("/") == 3)
     return found
 
 
@@ -80,8 +73,10 @@ def load_subject(vault: Any, perpetrator: str) -> DossierSubject:
         if profile:
             contested = tuple(c for c in profile.get("claims", []) if isinstance(c, dict)
                               and (c.get("contradicts") or c.get("exculpatory") or c.get("contested")))
+            label = profile.get("label") if isinstance(profile.get("label"), dict) else {}
             return DossierSubject(perpetrator, str(profile.get("kind", "unit")),
-                                  tuple(sorted(_entries_from_profile(profile))), contested)
+                                  tuple(sorted(_entries_from_profile(profile))), contested,
+                                  tuple(sorted((str(k), str(v)) for k, v in label.items())))
     from intake_app.exports import sources  # noqa: PLC0415 - ids only, read when there is no registry
 
     entries = sources.perpetrator_entries(vault, perpetrator)
@@ -167,6 +162,7 @@ def build(release: Release, subject: DossierSubject, org: Organisation) -> dict[
                      for f, vals in identifiers.items() if len(vals) > 1 and f != "description"]
     return {
         "format": "dossier", "format_version": 1, "reference": subject.reference, "kind": subject.kind,
+        "target": dict(subject.label) or None,
         "purpose": release.purpose, "also_required": list(release.also_required),
         "identifiers": {f: [{"value": v, "sources": sorted(s)} for v, s in sorted(vals.items())]
                         for f, vals in identifiers.items() if vals},

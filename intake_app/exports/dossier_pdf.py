@@ -28,7 +28,9 @@ def _sources(numbers: list[int]) -> str:
 
 def render_pdf(doc: dict[str, Any]) -> bytes:
     pdf = Document("Sanctions evidence dossier")
-    pdf.fields([("Reference", doc["reference"]), ("Target type", _KIND.get(doc["kind"], doc["kind"])),
+    target = doc.get("target") or {}
+    pdf.fields([("Target", " / ".join(v for v in (target.get("en"), target.get("ko")) if v) or doc["reference"]),
+                ("Reference", doc["reference"]), ("Target type", _KIND.get(doc["kind"], doc["kind"])),
                 ("Purpose", f"{doc['purpose']} (with {', '.join(doc['also_required'])})"),
                 ("Submitted by", doc["submitted_by"]["organisation"] or "not set"),
                 ("Contact", doc["submitted_by"]["contact"] or "not set")])

@@ -51,6 +51,15 @@ def test_dossier_uses_only_doubly_consented_mentions(hq: Hq, tmp_path: Path) -> 
     assert {s["how_known"] for s in arrest["sources"]} == {"first_hand"}
     assert {s["identification"] for s in arrest["sources"]} == {"named"}
     assert [c["field"] for c in data["contradictions"]] == ["rank"]
+    # The same target through the perpetrator registry (its unit id) gives the same decision and acts.
+    units = [p for p in hq.json("perpetrators", "list")["perpetrators"] if p["kind"] == "unit"]
+    assert len(units) == 1
+    again = hq.json("export", "dossier", units[0]["perpetrator"], "--out", str(tmp_path / "r"), "--purpose",
+                    "government_partners")
+    assert [m["mention"] for m in again["included"]] == [m["mention"] for m in doc["included"]]
+    registry_doc = json.loads(next((tmp_path / "r").glob("*.json")).read_text(encoding="utf-8"))
+    assert registry_doc["acts"] == data["acts"] and registry_doc["target"]["en"] == units[0]["label"]["en"]
+    assert units[0]["label"]["en"] in pdf_text(next((tmp_path / "r").glob("*.pdf")))
     log = hq.json("export", "log")["exports"]
     assert log[-1]["format"] == "dossier" and log[-1]["also_required"] == ["perpetrator_profiling"]
     assert hq.json("audit", "verify")["ok"] is True
