@@ -44,7 +44,8 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     pdf.heading("2. Postings (rank, role and unit as reported, with the date of the act)")
     if doc["postings"]:
         pdf.table(["Rank", "Role", "Unit", "Organ", "Date", "Source"],
-                  [[p["rank"], p["role"], p["unit"], p["organ"], p["date"], str(p["source"])] for p in doc["postings"]],
+                  [[p["rank"], p["role"], p["unit"], _label("organs", p["organ"]), p["date"], str(p["source"])]
+                   for p in doc["postings"]],
                   [22, 25, 40, 35, 28, 20])
     else:
         pdf.para("None reported.")
@@ -61,7 +62,8 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
                  f"{act['source_count']} source(s)")
         pdf.bullets([f"Source {s['source']}: knew it {_label('source_kinds', s['how_known']) or s['how_known']}; "
                      f"identification: {_label('identification', s['identification']) or s['identification']}; "
-                     "described as " + ", ".join(f"{_FIELDS[k].lower()} {v}" for k, v in s["as_described"].items())
+                     "described as " + ", ".join(f"{_FIELDS[k].lower()} {_label('organs', v) if k == 'organ' else v}"
+                                                 for k, v in s["as_described"].items())
                      for s in act["sources"]])
     pdf.heading("4. Contradicting and exculpatory information")
     if not doc["contradictions"] and not doc["contested_claims"]:

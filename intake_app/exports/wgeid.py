@@ -211,7 +211,7 @@ def _pdf(doc: dict[str, Any]) -> bytes:
                  + f" — {_label('act_types', f['act'])}" for f in doc["forces"]] or [word("none_recorded", lang)])
     pdf.heading(word("e", lang))
     if doc["steps_taken"]:
-        pdf.table([word("date", lang), word("body", lang), word("act", lang), word("response", lang)],
+        pdf.table([word("date", lang), word("body", lang), word("done", lang), word("response", lang)],
                   [[s.get("date", ""), s.get("body", ""), s["action"], s.get("response", "")]
                    for s in doc["steps_taken"]], [25, 40, 60, 45])
     else:

@@ -48,6 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
     "understood": {"en": "as understood", "fr": "tel que compris", "es": "según se entiende"},
     "between": {"en": "between {a} and {b}", "fr": "entre le {a} et le {b}", "es": "entre el {a} y el {b}"},
     "act": {"en": "Event", "fr": "Événement", "es": "Hecho"},
+    "done": {"en": "What was done", "fr": "Démarche", "es": "Gestión realizada"},
     "place": {"en": "Place", "fr": "Lieu", "es": "Lugar"},
     "date": {"en": "Date", "fr": "Date", "es": "Fecha"},
     "body": {"en": "Addressed to", "fr": "Adressée à", "es": "Dirigida a"},
