@@ -6,6 +6,7 @@ Terms: vault 보관함, passphrase 암호 문구, recovery key 복구 키, lock 
 fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사자.
 """
 
+from ui.i18n.catalog_ko_exports import KO_EXPORTS
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
 
 KO: dict[str, str] = {
@@ -699,3 +700,4 @@ KO: dict[str, str] = {
 }
 
 KO.update(KO_INTERVIEWER)
+KO.update(KO_EXPORTS)
