@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tools.screenshots_hq import render_coordinator
 from tools.screenshots_interviewer import render_interviewer
+from tools.screenshots_stats import render_statistics
 from ui.common.fonts import install_application_font
 from ui.common.settings_store import UiSettings
 from ui.i18n import set_language
@@ -110,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in render_coordinator(app, out_dir, lang, _save):
             print(path)
         for path in render_interviewer(app, out_dir, lang, _save):
+            print(path)
+        for path in render_statistics(app, out_dir, lang, _save):
             print(path)
     return 0
 

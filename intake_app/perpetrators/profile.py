@@ -23,6 +23,8 @@ from intake_app.stats.persons import person_resolver
 from intake_app.vault.vault import Vault
 
 CLAIM_FIELDS = ("name", "rank", "role", "unit", "unit_words", "organ", "description")
+# A unit's own claims: what it is called and which organ it belongs to (its people's ranks are claims about them).
+UNIT_FIELDS = ("unit", "unit_words", "organ")
 # Fields a person has one value of at a time: different values are a disagreement to show side by side.
 SINGLE_VALUED = ("name", "rank", "unit", "organ")
 
@@ -84,11 +86,12 @@ class Profile:
     timeline: tuple[dict[str, Any], ...]
     unit: dict[str, Any] | None = None
     subunits: tuple[dict[str, Any], ...] = field(default=())
+    persons: tuple[dict[str, Any], ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         """The profile as JSON-ready data (``intake perpetrators show --json``)."""
         doc = dataclasses.asdict(self)
-        for key in ("identifiers", "postings", "claims", "acts", "timeline", "subunits", "disagreements"):
+        for key in ("identifiers", "postings", "claims", "acts", "timeline", "subunits", "disagreements", "persons"):
             doc[key] = list(doc[key])
         return doc
 
@@ -98,10 +101,10 @@ def _best(levels: list[str]) -> str:
     return min(known, key=IDENTIFICATION_ORDER.index) if known else "unknown"
 
 
-def _claims(members: list[dict[str, Any]]) -> list[Claim]:
+def _claims(members: list[dict[str, Any]], fields: tuple[str, ...] = CLAIM_FIELDS) -> list[Claim]:
     support: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for m in members:
-        for name in CLAIM_FIELDS:
+        for name in fields:
             # The unit claim is the parsed unit (three spellings of one unit are one claim); the words as said are
             # claims of their own, so nothing is lost.
             value = m.get("unit_text") if name == "unit_words" else m.get(name)
@@ -169,7 +172,8 @@ def build_profile(vault: Vault, perpetrator: str) -> Profile:
     if not members and name_row is None:
         raise UsageError(f"no perpetrator {perpetrator}")
     person_of = person_resolver(vault)
-    claims = _claims(members) if kind_of(perpetrator) != "facility" else []
+    kind = kind_of(perpetrator)
+    claims = _claims(members, UNIT_FIELDS if kind == "unit" else CLAIM_FIELDS) if kind != "facility" else []
     by_field: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_field[claim.field].append(claim)
@@ -198,9 +202,26 @@ def build_profile(vault: Vault, perpetrator: str) -> Profile:
               "testimonies": len({a.testimony for a in ordered}),
               "interviewers": len({a.interviewer for a in ordered}), "entries": len(members),
               "profiling_refused": sum(1 for a in ordered if a.consent in ("refused", "withdrawn"))}
-    unit, subunits = _unit_info(registry, perpetrator) if kind_of(perpetrator) == "unit" else (None, [])
+    unit, subunits = _unit_info(registry, perpetrator) if kind == "unit" else (None, [])
+    persons = _persons(registry, members) if kind != "person" else []
     return Profile(perpetrator=perpetrator, kind=kind_of(perpetrator),
                    label=label_of(perpetrator, members, name_row[0] if name_row else None),
                    identifiers=tuple(c for c in claims if c.field == "name"), postings=tuple(postings),
                    claims=tuple(claims), disagreements=tuple(disagreements), acts=tuple(ordered), counts=counts,
-                   timeline=tuple(timeline), unit=unit, subunits=tuple(subunits))
+                   timeline=tuple(timeline), unit=unit, subunits=tuple(subunits), persons=tuple(persons))
+
+
+def _persons(registry: Registry, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The individual perpetrators among a unit's (or facility's) entries, most acts first."""
+    links = registry.links()
+    names = {str(i): str(n) for i, n in registry.conn.execute("SELECT id, name FROM perpetrators WHERE name IS NOT NULL")}
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in members:
+        person = registry.perpetrators_of(m, links).get("person")
+        if person is not None:
+            groups[person].append(m)
+    out: list[dict[str, Any]] = [
+        {"perpetrator": p, "label": label_of(p, ms, names.get(p)), "acts": len({m["act"] for m in ms}),
+         "entries": sorted(m["entry"] for m in ms)} for p, ms in groups.items()]
+    out.sort(key=lambda p: (-p["acts"], p["perpetrator"]))
+    return out

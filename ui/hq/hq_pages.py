@@ -18,6 +18,8 @@ from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
+from ui.hq.perpetrators_page import PerpetratorsPage
+from ui.hq.stats_page import StatsPage
 from ui.i18n import N_, tr
 
 # Page name in the main window → (menu text, shortcut).
@@ -27,6 +29,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "conflicts": (N_("&Conflicts"), "Ctrl+3"),
     "devices": (N_("&Devices"), "Ctrl+4"),
     "hq-keys": (N_("HQ &keys"), "Ctrl+5"),
+    "statistics": (N_("&Statistics"), "Ctrl+7"),
+    "perpetrators": (N_("&Perpetrators"), "Ctrl+8"),
 }
 
 
@@ -41,8 +45,11 @@ class HqPages(QObject):
         self.conflicts = ConflictsPage(worker)
         self.devices = DevicesPage(worker)
         self.keys = HqSetupPage(worker)
+        self.statistics = StatsPage(worker)
+        self.perpetrators = PerpetratorsPage(worker)
         pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
-                 "devices": self.devices, "hq-keys": self.keys}
+                 "devices": self.devices, "hq-keys": self.keys, "statistics": self.statistics,
+                 "perpetrators": self.perpetrators}
         self.menu = QMenu(window)
         self.actions: dict[str, QAction] = {}
         for name, page in pages.items():
@@ -54,10 +61,12 @@ class HqPages(QObject):
             self.actions[name] = action
         window.menuBar().addMenu(self.menu)
         window.toolbar.addSeparator()
-        for name in ("all-testimonies", "import", "conflicts", "devices"):
+        for name in ("all-testimonies", "import", "conflicts", "devices", "statistics", "perpetrators"):
             window.toolbar.addAction(self.actions[name])
         self.importer.imported.connect(self.refresh_all)
         self.conflicts.resolved.connect(self.consolidated.refresh)
+        self.conflicts.resolved.connect(self.statistics.mark_stale)
+        self.conflicts.resolved.connect(self.perpetrators.mark_stale)
         self.devices.changed.connect(self.consolidated.refresh_devices)
         # The menu is not a page: follow language switches through the window's events.
         window.installEventFilter(self)
@@ -74,6 +83,8 @@ class HqPages(QObject):
         self.keys.refresh()
         self.consolidated.refresh()
         self.consolidated.refresh_devices()
+        self.statistics.mark_stale()
+        self.perpetrators.mark_stale()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:

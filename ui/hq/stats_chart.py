@@ -1,0 +1,132 @@
+"""The statistics charts (QtCharts): a horizontal bar chart of one dimension and a timeline by year, in the
+application's font so Hangul labels render (QtCharts does not inherit the application font everywhere), and saving a
+chart as PNG or SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
+
+from intake_app.display import clean_text
+from intake_app.stats.query import StatsResult
+
+MAX_BARS = 40  # more buckets than this are summed in the table only; the chart would be unreadable
+
+
+def chart_font(point_size: float | None = None) -> QFont:
+    """The application font (with the bundled Korean fallback), optionally resized."""
+    font = QFont(QApplication.font())
+    if point_size is not None:
+        font.setPointSizeF(point_size)
+    return font
+
+
+def _style(chart: QChart, title: str) -> None:
+    chart.setTitle(clean_text(title))
+    chart.setTitleFont(chart_font(11))
+    chart.setFont(chart_font())
+    chart.legend().setVisible(False)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+
+
+def bar_chart(result: StatsResult | None, lang: str, title: str) -> QChart:
+    """Counts per bucket, largest dimension value order as in the table, at most :data:`MAX_BARS` bars."""
+    chart = QChart()
+    _style(chart, title)
+    if result is None or not result.rows:
+        return chart
+    rows = list(result.rows)[:MAX_BARS]
+    bar_set = QBarSet(clean_text(title))
+    bar_set.setLabelFont(chart_font(8))
+    labels = []
+    for row in reversed(rows):  # a horizontal chart draws the first category at the bottom
+        bar_set.append(float(row["count"]))
+        labels.append(clean_text(row["label"][lang])[:48])
+    series = QHorizontalBarSeries()
+    series.append(bar_set)
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+    chart.addSeries(series)
+    axis_y = QBarCategoryAxis()
+    axis_y.append(labels)
+    axis_y.setLabelsFont(chart_font(9))
+    axis_x = QValueAxis()
+    axis_x.setRange(0, max(r["count"] for r in rows) * 1.15 or 1)
+    axis_x.setLabelFormat("%d")
+    axis_x.applyNiceNumbers()
+    axis_x.setLabelsFont(chart_font(8))
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis_y)
+    series.attachAxis(axis_x)
+    return chart
+
+
+def timeline_chart(result: StatsResult | None, title: str) -> QChart:
+    """Counts by year as a line over every year from the first to the last (years without a count drawn as zero)."""
+    chart = QChart()
+    _style(chart, title)
+    if result is None or not result.rows:
+        return chart
+    counts = {int(r["key"]["year"]): r["count"] for r in result.rows if str(r["key"]["year"]).isdigit()}
+    if not counts:
+        return chart
+    series = QLineSeries()
+    series.setPointsVisible(True)
+    for year in range(min(counts), max(counts) + 1):
+        series.append(float(year), float(counts.get(year, 0)))
+    chart.addSeries(series)
+    axis_x = QValueAxis()
+    axis_x.setRange(min(counts) - 0.5, max(counts) + 0.5)
+    axis_x.setLabelFormat("%d")
+    axis_x.setTickCount(6)
+    axis_x.applyNiceNumbers()
+    axis_x.setLabelsFont(chart_font(8))
+    axis_y = QValueAxis()
+    axis_y.setRange(0, max(counts.values()) * 1.1 or 1)
+    axis_y.setLabelFormat("%d")
+    axis_y.applyNiceNumbers()
+    axis_y.setLabelsFont(chart_font(8))
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)
+    series.attachAxis(axis_y)
+    return chart
+
+
+def save_png(view: QChartView, path: Path) -> bool:
+    """The chart as drawn, at twice the screen resolution for print."""
+    size = view.size() * 2
+    image = view.grab(view.rect()).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation)
+    return bool(image.save(str(path), "PNG"))
+
+
+def save_svg(view: QChartView, path: Path, title: str) -> bool:
+    """The chart as vector graphics (text stays text, so Hangul stays searchable in the file)."""
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    size = view.size() if not view.size().isEmpty() else QSize(900, 500)
+    generator.setSize(size)
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle(clean_text(title))
+    painter = QPainter()
+    if not painter.begin(generator):
+        return False
+    view.render(painter)
+    painter.end()
+    return path.exists()

@@ -1,0 +1,283 @@
+"""HQ: the Statistics page — a bar chart of any dimension, a timeline by year, and the table of counts, shares and
+denominators beneath, with filters and the unit switch (victims / persons / testimonies).
+
+Every query runs on the session's DB worker (it may first bring the fact table up to date after an import); the page
+only draws. A newer request cancels the one in flight, so a result that arrives after the filters changed is dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.display import clean_text
+from intake_app.stats import query
+from intake_app.stats.persons import person_resolver
+from intake_app.stats.query import StatsResult
+from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.page_heading import heading_label
+from ui.common.refusal_reasons import translate_reason
+from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
+from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
+from ui.i18n import current_language, tr
+
+Filters = list[tuple[str, str]]
+
+
+def compute(ctx: JobContext, dim: str, unit: str, where: Filters) -> tuple[StatsResult, StatsResult]:
+    """The chosen dimension and the year timeline for the same unit and filters (runs on the DB worker)."""
+    conn = ctx.vault.conn
+    person_of = person_resolver(ctx.vault) if unit == "person" else None
+    names = query.device_names(conn)
+    main = query.run(conn, [dim], unit, where, person_of, names)
+    ctx.check_cancelled()
+    years = main if dim == "year" else query.run(conn, ["year"], unit, where, person_of, names)
+    return main, years
+
+
+class StatsPage(QWidget):
+    """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
+
+    refreshed = Signal()
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self._stale = True
+        self.job: Job | None = None
+        self.result: StatsResult | None = None
+        self.years: StatsResult | None = None
+        self.filters: Filters = []
+        self.heading = heading_label()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.unit_caption, self.dim_caption, self.filter_caption = QLabel(), QLabel(), QLabel()
+        self.unit_combo = QComboBox()
+        self.dim_combo = QComboBox()
+        self.filter_dim = QComboBox()
+        self.filter_value = QLineEdit()
+        self.filter_value.setMaxLength(80)
+        self.add_filter_button, self.clear_filters_button = QPushButton(), QPushButton()
+        self.filters_label = QLabel()
+        self.csv_button, self.png_button, self.svg_button = QPushButton(), QPushButton(), QPushButton()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.bar_view = QChartView()
+        self.timeline_view = QChartView()
+        for view in (self.bar_view, self.timeline_view):
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(260)
+        self.model = StatsTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._layout()
+        for combo in (self.unit_combo, self.dim_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.add_filter_button.clicked.connect(self.add_filter_from_inputs)
+        self.filter_value.returnPressed.connect(self.add_filter_from_inputs)
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self.csv_button.clicked.connect(self._choose_csv)
+        self.png_button.clicked.connect(lambda: self._choose_chart("png"))
+        self.svg_button.clicked.connect(lambda: self._choose_chart("svg"))
+        self.retranslate()
+
+    def _layout(self) -> None:
+        controls = QHBoxLayout()
+        for w in (self.unit_caption, self.unit_combo, self.dim_caption, self.dim_combo):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        for w in (self.csv_button, self.png_button, self.svg_button):
+            controls.addWidget(w)
+        filters = QHBoxLayout()
+        for w in (self.filter_caption, self.filter_dim, self.filter_value, self.add_filter_button,
+                  self.clear_filters_button):
+            filters.addWidget(w)
+        filters.addWidget(self.filters_label, 1)
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.bar_view)
+        charts.addWidget(self.timeline_view)
+        charts.setSizes([600, 400])
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(charts)
+        body.addWidget(self.table)
+        body.setSizes([330, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addLayout(controls)
+        layout.addLayout(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(body, 1)
+
+    # ---- choices
+    def dimension(self) -> str:
+        return str(self.dim_combo.currentData() or "category")
+
+    def unit(self) -> str:
+        return str(self.unit_combo.currentData() or "victim")
+
+    def set_choice(self, dim: str | None = None, unit: str | None = None) -> None:
+        """Select a dimension and/or unit (as the user would in the combo boxes)."""
+        if unit is not None:
+            self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit))
+        if dim is not None:
+            self.dim_combo.setCurrentIndex(self.dim_combo.findData(dim))
+
+    def add_filter(self, dim: str, value: str) -> None:
+        value = value.strip()
+        if dim and value and (dim, value) not in self.filters:
+            self.filters.append((dim, value))
+            self._show_filters()
+            self.refresh()
+
+    def add_filter_from_inputs(self) -> None:
+        self.add_filter(str(self.filter_dim.currentData() or ""), self.filter_value.text())
+        self.filter_value.clear()
+
+    def clear_filters(self) -> None:
+        if self.filters:
+            self.filters = []
+            self._show_filters()
+            self.refresh()
+
+    def _show_filters(self) -> None:
+        shown = ", ".join(f"{tr(DIM_NAMES[d])} = {clean_text(v)}" for d, v in self.filters if d in DIM_NAMES)
+        self.filters_label.setText(shown or tr("no filters"))
+
+    # ---- loading
+    def refresh(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        dim, unit, where = self.dimension(), self.unit(), list(self.filters)
+        self.status.setText(tr("Counting…"))
+        self.job = self.worker.submit(lambda ctx: compute(ctx, dim, unit, where), self._show, self._show_error)
+
+    def _show(self, results: tuple[StatsResult, StatsResult]) -> None:
+        self.job = None
+        self.result, self.years = results
+        self.model.set_result(self.result)
+        self._draw()
+        self.refreshed.emit()
+
+    def _draw(self) -> None:
+        lang = "ko" if current_language() == "ko" else "en"
+        name = tr(DIM_NAMES[self.dimension()]) if self.dimension() in DIM_NAMES else self.dimension()
+        unit_name = tr(UNIT_NAMES[self.unit()])
+        self.bar_view.setChart(bar_chart(self.result, lang, tr("{units} by {dimension}", units=unit_name,
+                                                              dimension=name)))
+        self.timeline_view.setChart(timeline_chart(self.years, tr("{units} by year", units=unit_name)))
+        r = self.result
+        if r is None:
+            self.status.clear()
+            return
+        text = tr("Shares are of {total} {units}; {unknown} without a value ({spans} with dates spanning buckets).",
+                  total=r.total, units=unit_name, unknown=r.unknown, spans=r.spans)
+        if r.overlapping:
+            text += " " + tr("One unit can count in several rows, so the shares add up to more than 100%.")
+        self.status.setText(text)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.job = None
+        self.status.setText(translate_reason(str(exc)))
+
+    # ---- export
+    def export_csv(self, path: Path) -> bool:
+        if self.result is None:
+            return False
+        path.write_text(self.result.csv_text(), encoding="utf-8")
+        return True
+
+    def save_chart(self, path: Path, kind: str) -> bool:
+        return save_png(self.bar_view, path) if kind == "png" else save_svg(self.bar_view, path, self.status.text())
+
+    def _choose_csv(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr("Export the table as CSV"), "statistics.csv",
+                                              tr("CSV files (*.csv)"))
+        if name and not self.export_csv(Path(name)):
+            self.status.setText(tr("Nothing to export yet."))
+
+    def _choose_chart(self, kind: str) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr("Save the chart"), f"chart.{kind}",
+                                              tr("PNG images (*.png)") if kind == "png" else tr("SVG images (*.svg)"))
+        if name and not self.save_chart(Path(name), kind):
+            self.status.setText(tr("The chart could not be saved."))
+
+    # ---- language
+    def mark_stale(self) -> None:
+        """The archive changed (an import, a resolved conflict): recount now if shown, else when next shown, so
+        a large first count never holds up the pages the coordinator is using."""
+        self._stale = True
+        if self.isVisible():
+            self._stale = False
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _fill_combo(self, combo: QComboBox, items: dict[str, str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for code in items:  # noqa: PLC0206 - tr() must see a subscript (the i18n scan checks it)
+            combo.addItem(tr(items[code]), code)
+        if current is not None:
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("Statistics"))
+        self.intro.setText(tr("Counts from every current testimony. A person reported by several testimonies counts "
+                              "once per bar; dates whose bounds span two bars are counted as unknown, never guessed."))
+        self.unit_caption.setText(tr("&Count:"))
+        self.unit_caption.setBuddy(self.unit_combo)
+        self.dim_caption.setText(tr("&by:"))
+        self.dim_caption.setBuddy(self.dim_combo)
+        self.filter_caption.setText(tr("&Filter:"))
+        self.filter_caption.setBuddy(self.filter_dim)
+        self.filter_value.setPlaceholderText(tr("code, e.g. MSS or 1998"))
+        self.add_filter_button.setText(tr("&Add filter"))
+        self.clear_filters_button.setText(tr("C&lear filters"))
+        self.csv_button.setText(tr("Export &CSV…"))
+        self.png_button.setText(tr("Chart as &PNG…"))
+        self.svg_button.setText(tr("Chart as &SVG…"))
+        self._fill_combo(self.unit_combo, dict(UNIT_NAMES))
+        self._fill_combo(self.dim_combo, dict(DIM_NAMES))
+        self._fill_combo(self.filter_dim, dict(DIM_NAMES))
+        self._show_filters()
+        self.model.set_result(self.result)
+        if self.result is not None:
+            self._draw()
+
+    def state(self) -> dict[str, Any]:
+        """What the page shows (for tests): the dimension, unit, filters and the result's JSON."""
+        return {"dim": self.dimension(), "unit": self.unit(), "filters": list(self.filters),
+                "result": self.result.to_json() if self.result else None}
