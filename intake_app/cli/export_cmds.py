@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
-from intake_app.exports import log, pipeline, settings, sources
+from intake_app.exports import log, pipeline, settings
 from intake_app.exports.base import ExportRequest
 from intake_app.exports.consent import REASONS, Release
-from intake_app.exports.output import parse_recipients
+from intake_app.exports.requests import build_request
 from intake_app.exports.wgeid_text import LANGUAGES
 from intake_app.vault.vault import Vault
 
@@ -62,14 +61,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p.set_defaults(func=cmd_org)
 
 
-def _request(ctx: Context, vault: Vault, fmt: str, purpose: str, mentions: list[str], subject: str,
-             options: dict[str, Any]) -> ExportRequest:
-    spec = ctx.opt("encrypt_to")
-    recipients = tuple(parse_recipients(spec)) if spec else ()
-    return ExportRequest(format=fmt, purpose=purpose, mentions=tuple(mentions), out_dir=Path(ctx.opt("out")),
-                         subject=subject, accept_conditions=bool(ctx.opt("accept_conditions")),
-                         allow_incomplete=bool(ctx.opt("allow_incomplete", False)), recipients=recipients,
-                         who=ctx.opt("by"), person_of=sources.person_map(vault), options=options)
+def _request(ctx: Context, vault: Vault, fmt: str, subject: str, purpose: str) -> ExportRequest:
+    return build_request(vault, fmt, subject, purpose, Path(ctx.opt("out")), lang=ctx.opt("lang", "en") or "en",
+                         accept_conditions=bool(ctx.opt("accept_conditions")),
+                         allow_incomplete=bool(ctx.opt("allow_incomplete", False)), encrypt_to=ctx.opt("encrypt_to"),
+                         who=ctx.opt("by"))
 
 
 def _release_text(release: Release) -> str:
@@ -99,28 +95,17 @@ def _run(ctx: Context, vault: Vault, request: ExportRequest) -> int:
 
 def cmd_wgeid(ctx: Context) -> int:
     with ctx.open_vault() as vault:
-        person = ctx.opt("person")
-        mentions = sources.mentions_of(vault, person)
-        request = _request(ctx, vault, "wgeid", "wgeid", mentions, person,
-                           {"lang": ctx.opt("lang"), "organisation": settings.load(vault)})
-        return _run(ctx, vault, request)
+        return _run(ctx, vault, _request(ctx, vault, "wgeid", ctx.opt("person"), "wgeid"))
 
 
 def cmd_uwazi(ctx: Context) -> int:
     with ctx.open_vault() as vault:
-        request = _request(ctx, vault, "uwazi", ctx.opt("purpose"), sources.all_mentions(vault), "archive", {})
-        return _run(ctx, vault, request)
+        return _run(ctx, vault, _request(ctx, vault, "uwazi", "archive", ctx.opt("purpose")))
 
 
 def cmd_dossier(ctx: Context) -> int:
-    from intake_app.exports import dossier  # noqa: PLC0415 - needs the perpetrator registry only here
-
     with ctx.open_vault() as vault:
-        perpetrator = ctx.opt("perpetrator")
-        subject = dossier.load_subject(vault, perpetrator)
-        request = _request(ctx, vault, "dossier", ctx.opt("purpose"), list(subject.mentions), perpetrator,
-                           {"profile": subject, "organisation": settings.load(vault)})
-        return _run(ctx, vault, request)
+        return _run(ctx, vault, _request(ctx, vault, "dossier", ctx.opt("perpetrator"), ctx.opt("purpose")))
 
 
 def cmd_log(ctx: Context) -> int:

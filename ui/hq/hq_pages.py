@@ -16,6 +16,7 @@ from ui.common.main_window import MainWindow
 from ui.hq.conflicts_page import ConflictsPage
 from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
+from ui.hq.export_dialog import ExportDialog
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
 from ui.hq.perpetrators_page import PerpetratorsPage
@@ -59,6 +60,12 @@ class HqPages(QObject):
             action.triggered.connect(lambda _checked=False, n=name: self.show(n))
             self.menu.addAction(action)
             self.actions[name] = action
+        # Exports (issue 16): WGEID case, sanctions dossier, Uwazi; consent is decided in the core.
+        self.menu.addSeparator()
+        self.export_action = QAction(window)
+        self.export_action.triggered.connect(lambda _checked=False: self.open_export())
+        self.menu.addAction(self.export_action)
+        self._worker = worker
         window.menuBar().addMenu(self.menu)
         window.toolbar.addSeparator()
         for name in ("all-testimonies", "import", "conflicts", "devices", "statistics", "perpetrators"):
@@ -73,6 +80,11 @@ class HqPages(QObject):
         self.retranslate()
         self.refresh_all()
         self.show("all-testimonies")
+
+    def open_export(self, fmt: str = "wgeid", subject: str = "") -> ExportDialog:
+        dialog = ExportDialog(self._worker, fmt, subject, self.window)
+        dialog.show()
+        return dialog
 
     def show(self, name: str) -> None:
         self.window.show_page(name)
@@ -95,6 +107,7 @@ class HqPages(QObject):
         self.menu.setTitle(tr("&Coordinator"))
         for name, action in self.actions.items():
             action.setText(tr(PAGES[name][0]))
+        self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
 
 
 def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:
