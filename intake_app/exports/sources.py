@@ -45,6 +45,9 @@ def person_map(vault: Vault) -> dict[str, str]:
 
 def mentions_of(vault: Vault, person: str) -> list[str]:
     """The mentions of ``person`` (a person id of the registry, or a mention id); refuses an unknown one."""
+    registry = _registry()
+    if registry is not None:
+        return sorted(str(m) for m in registry.mentions_of(vault, person))
     mapping = person_map(vault)
     found = sorted(m for m, p in mapping.items() if p == person)
     if not found and person in mapping:

@@ -108,3 +108,43 @@ def test_missing_elements_named_and_urgency(hq: Hq, tmp_path: Path) -> None:
     assert doc["facts"]["procedure"] == "urgent"
     text = pdf_text(next((tmp_path / "o").glob("*.pdf")))
     assert "Procédure d'action urgente" in text and "Éléments manquants" in text and FULL_HANGUL in text
+
+
+def test_person_with_two_mentions_one_granting_one_refusing(hq: Hq, tmp_path: Path) -> None:
+    """The core decision for one person of two mentions (as the registry hands them to the export)."""
+    from intake_app.exports import pipeline
+    from intake_app.exports.base import ExportRequest
+    from intake_app.exports.settings import Organisation
+    from intake_app.vault.vault import Vault
+    from tests.exports.conftest import PASSPHRASE
+
+    hq.add(make_testimony(TID_A, {"wgeid": GRANT}))
+    refusing = make_testimony(TID_B, {"wgeid": "refused"})
+    refusing["victims"][0]["steps_taken"] = [{"action": "REFUSED-MENTION-CANARY letter"}]
+    refusing["victims"][0]["acts"][0]["place"] = "REFUSED-PLACE-CANARY"
+    hq.add(refusing)
+    out = tmp_path / "o"
+    with Vault.open(hq.path, PASSPHRASE) as vault:
+        person = {f"{TID_A}/v1": "person-1", f"{TID_B}/v1": "person-1"}
+        result = pipeline.run_export(vault, ExportRequest(
+            format="wgeid", purpose="wgeid", mentions=tuple(person), out_dir=out, subject="person-1",
+            person_of=person, options={"organisation": Organisation(name="TJWG")}))
+    assert [m.mention for m in result.release.included] == [f"{TID_A}/v1"]
+    assert [(e.mention, e.reason) for e in result.release.excluded] == [(f"{TID_B}/v1", "refused")]
+    everything = pdf_text(next(out.glob("*.pdf"))) + next(out.glob("*.json")).read_text(encoding="utf-8")
+    assert "REFUSED-MENTION-CANARY" not in everything and "REFUSED-PLACE-CANARY" not in everything
+    assert "Hyesan" in everything and "대한적십자사" in everything
+
+
+def test_person_of_the_registry_through_the_cli(hq: Hq, tmp_path: Path) -> None:
+    """With the person registry (issue 14): link the two mentions and export the person by its id."""
+    import pytest
+
+    pytest.importorskip("intake_app.persons.registry")
+    hq.add(make_testimony(TID_A, {"wgeid": GRANT}))
+    hq.add(make_testimony(TID_B, {"wgeid": "refused"}))
+    hq.json("export", "org", "--name", "TJWG")
+    person = hq.json("persons", "link", f"{TID_A}/v1", f"{TID_B}/v1", "--reason", "same person")["person"]
+    doc = hq.json("export", "wgeid", person, "--out", str(tmp_path / "o"))
+    assert [m["mention"] for m in doc["included"]] == [f"{TID_A}/v1"]
+    assert [e["mention"] for e in doc["excluded"]] == [f"{TID_B}/v1"]
