@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
-from intake_app.exports import log, pipeline, settings
-from intake_app.exports.base import ExportRequest
-from intake_app.exports.consent import REASONS, Release
-from intake_app.exports.requests import build_request
 from intake_app.exports.wgeid_text import LANGUAGES
 from intake_app.vault.vault import Vault
+
+if TYPE_CHECKING:
+    from intake_app.exports.base import ExportRequest
+    from intake_app.exports.consent import Release
+
+# The export modules (and reportlab under them) are imported by the export commands only, so that every other
+# `intake` command starts as fast as before.
 
 
 def _common_export_options(p: argparse.ArgumentParser) -> None:
@@ -62,6 +66,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def _request(ctx: Context, vault: Vault, fmt: str, subject: str, purpose: str) -> ExportRequest:
+    from intake_app.exports.requests import build_request  # noqa: PLC0415 - see the note on imports above
+
     return build_request(vault, fmt, subject, purpose, Path(ctx.opt("out")), lang=ctx.opt("lang", "en") or "en",
                          accept_conditions=bool(ctx.opt("accept_conditions")),
                          allow_incomplete=bool(ctx.opt("allow_incomplete", False)), encrypt_to=ctx.opt("encrypt_to"),
@@ -69,6 +75,8 @@ def _request(ctx: Context, vault: Vault, fmt: str, subject: str, purpose: str) -
 
 
 def _release_text(release: Release) -> str:
+    from intake_app.exports.consent import REASONS  # noqa: PLC0415
+
     lines = [f"Purpose: {' + '.join(release.purposes)}",
              f"Included: {len(release.included)} mention(s); excluded by consent: {len(release.excluded)}",
              f"Anonymity applied: {release.anonymity}"]
@@ -81,6 +89,8 @@ def _release_text(release: Release) -> str:
 
 
 def _run(ctx: Context, vault: Vault, request: ExportRequest) -> int:
+    from intake_app.exports import pipeline  # noqa: PLC0415
+
     if ctx.opt("dry_run"):
         release = pipeline.preview(vault, request)
         ctx.emit({"dry_run": True, **release.summary()}, _release_text(release) + "\n(dry run: nothing written)")
@@ -109,6 +119,8 @@ def cmd_dossier(ctx: Context) -> int:
 
 
 def cmd_log(ctx: Context) -> int:
+    from intake_app.exports import log  # noqa: PLC0415
+
     with ctx.open_vault() as vault:
         items = log.entries(vault)
     lines = [f"{e['at']}  {e['export']}  {e['format']:7} {e['purpose']:20} {len(e['mentions'])} mention(s), "
@@ -121,6 +133,8 @@ def cmd_log(ctx: Context) -> int:
 
 
 def cmd_org(ctx: Context) -> int:
+    from intake_app.exports import settings  # noqa: PLC0415
+
     with ctx.open_vault() as vault:
         if ctx.opt("name") is None and ctx.opt("contact") is None and ctx.opt("confidential") is None:
             org = settings.load(vault)
