@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from intake_app.records.interchange_model import Name
@@ -109,12 +110,19 @@ def name_forms(names: tuple[Name, ...]) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+def scrubber(forms: set[str], replacement: str = "[…]") -> Callable[[str | None], str | None]:
+    """A function replacing every occurrence of a name form in free text (a unit, a note about a step) with
+    ``replacement``; one compiled pattern, longest forms first so a full name is not half-replaced by its given name."""
+    if not forms:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else pattern.sub(replacement, text)
+
+    return clean
+
+
 def scrub(text: str | None, forms: set[str], replacement: str = "[…]") -> str | None:
-    """Replace every occurrence of a name form in free text (a unit, a note about a step) with ``replacement``;
-    longest forms first so that a full name is not half-replaced by its surname."""
-    if text is None or not forms:
-        return text
-    out = text
-    for form in sorted(forms, key=len, reverse=True):
-        out = re.sub(re.escape(form), replacement, out, flags=re.IGNORECASE)
-    return out
+    """:func:`scrubber` applied once."""
+    return scrubber(forms, replacement)(text)

@@ -10,7 +10,7 @@ purpose is a prosecutor's file).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,17 +111,18 @@ def _year_only(date: UncertainDate | None) -> UncertainDate | None:
     return parse_edtf(f"{low}" if low == high else f"{low}/{high}")
 
 
-def _perpetrator(p: Perpetrator, forms: set[str]) -> ReleasedPerpetrator:
-    clean = anonymity.scrub
-    return ReleasedPerpetrator(p.id, clean(p.name, forms), p.organ, clean(p.unit, forms), clean(p.rank, forms),
-                               clean(p.role, forms), clean(p.description, forms), p.identification, p.foreign_actor)
+Clean = Callable[[str | None], str | None]
 
 
-def _act(a: Act, forms: set[str]) -> ReleasedAct:
-    clean = anonymity.scrub
-    return ReleasedAct(a.id, a.type, a.date, clean(a.date_text, forms), a.date_lunar, clean(a.place, forms),
-                       a.place_code, clean(a.facility, forms), a.facility_code, a.facility_type, a.whereabouts, a.source,
-                       tuple(_perpetrator(p, forms) for p in a.perpetrators))
+def _perpetrator(p: Perpetrator, clean: Clean) -> ReleasedPerpetrator:
+    return ReleasedPerpetrator(p.id, clean(p.name), p.organ, clean(p.unit), clean(p.rank), clean(p.role),
+                               clean(p.description), p.identification, p.foreign_actor)
+
+
+def _act(a: Act, clean: Clean) -> ReleasedAct:
+    return ReleasedAct(a.id, a.type, a.date, clean(a.date_text), a.date_lunar, clean(a.place), a.place_code,
+                       clean(a.facility), a.facility_code, a.facility_type, a.whereabouts, a.source,
+                       tuple(_perpetrator(p, clean) for p in a.perpetrators))
 
 
 def release_mention(mention: str, testimony: Testimony, victim_id: str, *, source_number: int, level: str,
@@ -131,8 +132,7 @@ def release_mention(mention: str, testimony: Testimony, victim_id: str, *, sourc
     victim = next(v for v in testimony.victims if v.id == victim_id)
     full = level == "full_name"
     # Free text is scrubbed of the victim's names unless the full name may leave anyway.
-    forms = set() if full else anonymity.name_forms(victim.names)
-    clean = anonymity.scrub
+    clean = anonymity.scrubber(set() if full else anonymity.name_forms(victim.names))
     identity = None
     if with_source_identity:
         identity = SourceIdentity(testimony.interviewee.pseudonym, testimony.interview.interviewer,
@@ -147,8 +147,8 @@ def release_mention(mention: str, testimony: Testimony, victim_id: str, *, sourc
         birth_text=victim.birth_text if full else None,
         origin=victim.origin if full else None, origin_place=victim.origin_place,
         categories=victim.categories, status=victim.status, reasons=victim.reasons,
-        acts=tuple(_act(a, forms) for a in victim.acts),
-        steps_taken=tuple(ReleasedStep(s.date, clean(s.body, forms), clean(s.action, forms) or "",
-                                       clean(s.response, forms)) for s in victim.steps_taken),
+        acts=tuple(_act(a, clean) for a in victim.acts),
+        steps_taken=tuple(ReleasedStep(s.date, clean(s.body), clean(s.action) or "", clean(s.response))
+                          for s in victim.steps_taken),
         source_identity=identity,
     )
