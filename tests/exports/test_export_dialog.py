@@ -97,3 +97,33 @@ def test_dialog_shows_refusal_in_korean(qtbot: QtBot, hq_vault: Vault, tmp_path:
         worker.shutdown()
         set_language("en")
     assert not (tmp_path / "o").exists()
+
+
+def test_dossier_for_the_perpetrator_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.hq.export_dialog import shown_perpetrator
+    from ui.hq.perpetrators_page import PerpetratorsPage
+
+    set_language("en")
+    vault, _ = Vault.create(tmp_path / "hq2", PASSPHRASE, "hq")
+    grant = {"value": "granted", "anonymity": "full_name"}
+    RecordStore(vault).add_json(json.dumps(make_testimony(TID_A, {"perpetrator_profiling": grant,
+                                                                  "government_partners": grant})).encode())
+    worker = DbWorker(vault)
+    page = PerpetratorsPage(worker)
+    qtbot.addWidget(page)
+    try:
+        assert shown_perpetrator(page) == ""
+        with qtbot.waitSignal(page.refreshed, timeout=WAIT_MS):
+            page.refresh()
+        with qtbot.waitSignal(page.profile_shown, timeout=WAIT_MS):
+            page.table.selectRow(0)
+        subject = shown_perpetrator(page)
+        assert subject
+        dialog = ExportDialog(worker, "dossier", subject)
+        qtbot.addWidget(dialog)
+        assert dialog.current_format() == "dossier" and dialog.subject.text() == subject
+        dialog.preview()
+        qtbot.waitUntil(lambda: dialog.summary is not None, timeout=WAIT_MS)
+        assert dialog.model.counts() == (1, 0)
+    finally:
+        worker.shutdown()

@@ -60,6 +60,12 @@ def _export_job(fmt: str, subject: str, purpose: str, out: str, lang: str, accep
     return job
 
 
+def shown_perpetrator(page: QWidget) -> str:
+    """The id of the perpetrator whose profile a Perpetrators page shows ("" if none): the dossier's subject."""
+    profile = getattr(page, "profile", None)
+    return str(profile.get("perpetrator") or "") if isinstance(profile, dict) else ""
+
+
 class ExportDialog(QDialog):
     exported = Signal(dict)
 

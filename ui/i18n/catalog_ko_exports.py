@@ -56,4 +56,5 @@ KO_EXPORTS: dict[str, str] = {
     '&Write export': '내보내기 저장(&W)',
     'Conditions recorded with the consent appear here.': '동의와 함께 기록된 조건이 여기에 표시됩니다.',
     'E&xport (WGEID, dossier, Uwazi)…': '내보내기(WGEID, 증거 자료, Uwazi)(&X)…',
+    'Sanctions &dossier of the perpetrator shown…': '표시된 가해자의 제재 증거 자료(&D)…',
 }
