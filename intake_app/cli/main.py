@@ -14,7 +14,16 @@ from collections.abc import Callable, Sequence
 
 from crypto.errors import CryptoError
 from intake_app import __version__
-from intake_app.cli import bundle_cmds, date_cmds, export_cmds, perpetrator_cmds, record_cmds, stats_cmds, vault_cmds
+from intake_app.cli import (
+    bundle_cmds,
+    date_cmds,
+    export_cmds,
+    perpetrator_cmds,
+    person_cmds,
+    record_cmds,
+    stats_cmds,
+    vault_cmds,
+)
 from intake_app.cli.context import Context
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError, UsageError
@@ -25,7 +34,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
 REGISTRARS: list[Registrar] = [vault_cmds.register, record_cmds.register, bundle_cmds.register, date_cmds.register,
-                               stats_cmds.register, perpetrator_cmds.register, export_cmds.register]
+                               person_cmds.register, stats_cmds.register, perpetrator_cmds.register,
+                               export_cmds.register]
 
 
 class _Parser(argparse.ArgumentParser):

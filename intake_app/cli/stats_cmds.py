@@ -8,7 +8,7 @@ from pathlib import Path
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
 from intake_app.stats import dimensions, query
-from intake_app.stats.persons import person_resolver
+from intake_app.stats.persons import person_links
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -35,9 +35,9 @@ def cmd_stats(ctx: Context) -> int:
     if csv_path is not None and not csv_path.parent.is_dir():
         raise UsageError(f"no directory {csv_path.parent} for the CSV file")
     with ctx.open_vault() as vault:
-        person_of = person_resolver(vault) if ctx.args.unit == "person" else None
+        persons = person_links(vault) if ctx.args.unit == "person" else None
         try:
-            result = query.run(vault.conn, by, ctx.args.unit, where, person_of, query.device_names(vault.conn))
+            result = query.run(vault.conn, by, ctx.args.unit, where, persons, query.device_names(vault.conn))
         except query.StatsError as exc:
             raise UsageError(str(exc)) from None
     if csv_path is not None:

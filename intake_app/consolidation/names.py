@@ -9,8 +9,13 @@ Romanization, syllable by syllable) so that 류은별 and "Ryu Un-byol" share a 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from intake_app.resources import data_path
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
@@ -22,29 +27,25 @@ _RIEUL, _NIEUN, _IEUNG = 5, 2, 11
 # Medials after which an initial ㄹ/ㄴ becomes silent (ㅇ) under the South Korean initial-sound rule: ㅑ ㅕ ㅖ ㅛ ㅠ ㅣ.
 _Y_MEDIALS = frozenset({2, 6, 7, 12, 17, 20})
 
-# Surname romanisations from the reference list, keyed by the South Korean Hangul spelling (after the initial-sound
-# rule, so 리 and 이 share the key 이).
-SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
-    "김": ("kim", "gim"), "이": ("lee", "yi", "rhee", "ri", "i", "li", "ree"), "박": ("park", "pak", "bak"),
-    "최": ("choi", "choe", "chey"), "정": ("jung", "jeong", "chung", "chong", "jong"), "강": ("kang", "gang"),
-    "조": ("cho", "jo", "joe"), "윤": ("yoon", "yun"), "장": ("jang", "chang"), "임": ("lim", "im", "rim"),
-    "오": ("oh", "o"), "서": ("seo", "suh", "so"), "신": ("shin", "sin"), "권": ("kwon", "gwon", "kweon"),
-    "안": ("ahn", "an"), "유": ("ryu", "yu", "yoo", "you", "ryoo"), "전": ("jeon", "jun", "chon"),
-    "고": ("ko", "go", "koh"), "문": ("moon", "mun"), "양": ("yang", "ryang"), "손": ("son", "sohn"),
-    "배": ("bae", "pae"), "백": ("baek", "paek", "paik"), "허": ("heo", "huh", "ho"), "노": ("noh", "roh", "ro", "no"),
-    "심": ("shim", "sim"), "곽": ("kwak", "gwak"), "성": ("sung", "seong"), "주": ("joo", "ju", "chu"),
-    "구": ("koo", "gu", "ku"),
-}
+def _table(name: str) -> dict[str, Any]:
+    """A rule table from ``intake_app/data/names`` (bundled with the program, not user input)."""
+    loaded: dict[str, Any] = json.loads(data_path("names", f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+_SURNAMES = _table("surnames")
+# Surname romanisations keyed by the South Korean Hangul spelling (after the initial-sound rule, so 리 and 이 share
+# the key 이). The table lives in intake_app/data/names/surnames.json with its sources.
+SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {h: tuple(r) for h, r in _SURNAMES["surnames"].items()}
 _SURNAME_BY_ROMAN = {roman: hangul for hangul, romans in SURNAME_VARIANTS.items() for roman in romans}
-_TWO_SYLLABLE_SURNAMES = frozenset({"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"})
+_TWO_SYLLABLE_SURNAMES = frozenset(_SURNAMES["two_syllable_surnames"])
+HANJA_SURNAMES: dict[str, str] = dict(_SURNAMES["hanja_surnames"])
 
 # Applied in order to a romanised given name: vowels first (ŏ/eo/o, ŭ/eu/u, ee/i ...), then consonants whose
 # spelling depends on the system or position (g/k, d/t, b/p, j/ch, r/l, sh/s). Customary spellings write 어 as "u"
 # (Hyun, Chul, Jun), so o and u are collapsed too: loose on purpose, a coordinator confirms every candidate.
-_GIVEN_RULES: tuple[tuple[str, str], ...] = (
-    ("eo", "o"), ("eu", "u"), ("ou", "o"), ("oo", "u"), ("ee", "i"), ("ui", "i"), ("ae", "e"), ("o", "u"),
-    ("sh", "s"), ("ng", "N"), ("ch", "j"), ("g", "k"), ("d", "t"), ("b", "p"), ("j", "ch"), ("r", "l"), ("N", "ng"),
-)
+_GIVEN_RULES: tuple[tuple[str, str], ...] = tuple(
+    (str(a), str(b)) for a, b in _table("romanisation_rules")["given_name_rules"])
 _SPLIT = re.compile(r"[\s,]+")
 _HANGUL_TEXT = re.compile(r"^[\uac00-\ud7a3\s]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
@@ -101,49 +102,78 @@ def _surname_group_roman(token: str) -> str | None:
     return _SURNAME_BY_ROMAN.get(re.sub(r"[^a-z]", "", _plain_latin(token)))
 
 
-def _hangul_keys(name: str) -> set[str]:
-    compact = "".join(name.split())
-    if not compact:
-        return set()
-    normalised = initial_sound_rule(compact[0]) + compact[1:]
-    keys = {f"hangul:{normalised}"}
+def _hangul_readings(compact: str) -> list[tuple[str, str]]:
     surname_len = 2 if compact[:2] in _TWO_SYLLABLE_SURNAMES and len(compact) > 2 else 1
     surname = initial_sound_rule(compact[0]) + compact[1:surname_len]
     given = compact[surname_len:]
-    if given:
-        keys.add(f"name:{surname}:{given_name_key(romanise_hangul(given))}")
-    return keys
+    if not given:
+        return []
+    given_key = given_name_key(romanise_hangul(given))
+    if surname in SURNAME_VARIANTS or surname_len == 2:
+        return [(surname, given_key)]
+    # A surname the table does not list meets its romanisation through the same loose key ("~han").
+    return [(surname, given_key), ("~" + given_name_key(romanise_hangul(surname)), given_key)]
 
 
-def _roman_keys(name: str) -> set[str]:
-    comma = "," in name
-    tokens = [t for t in _SPLIT.split(_plain_latin(name)) if t.strip("-")]
-    if not tokens:
-        return set()
-    if len(tokens) == 1:
-        return {f"roman:{given_name_key(tokens[0])}"}
-    keys: set[str] = set()
+def _roman_tokens(name: str) -> list[str]:
+    return [t for t in _SPLIT.split(_plain_latin(name)) if t.strip("-")]
+
+
+def _roman_readings(name: str) -> list[tuple[str, str]]:
+    tokens = _roman_tokens(name)
+    if len(tokens) < 2:
+        return []
     # Korean order (surname first) is the norm here; Western order is tried too unless a comma fixed the order.
     orders = [(tokens[0], tokens[1:])]
-    if not comma:
+    if "," not in name:
         orders.append((tokens[-1], tokens[:-1]))
+    out = []
     for surname, given in orders:
         group = _surname_group_roman(surname)
         if group is not None:
-            keys.add(f"name:{group}:{given_name_key(''.join(given))}")
-    if all(_surname_group_roman(s) is None for s, _ in orders):
-        keys.add(f"name:{given_name_key(tokens[0])}:{given_name_key(''.join(tokens[1:]))}")
-    return keys
+            out.append((group, given_name_key("".join(given))))
+    if not out:
+        out.append(("~" + given_name_key(tokens[0]), given_name_key("".join(tokens[1:]))))
+    return out
+
+
+def _hanja(text: str) -> str:
+    return "".join(ch for ch in text if _CJK.match(ch))
+
+
+def name_readings(name: str) -> list[tuple[str, str]]:
+    """The (surname group, given-name key) readings of one written name: the Hangul surname group (이 for 리, 이,
+    Lee, Yi, Rhee, Ri; 李 too when written in hanja) or ``~key`` for a surname the table lacks, and the loose key of
+    the given name. A hanja name gives only its surname reading (its given name has no key)."""
+    text = unicodedata.normalize("NFC", name).strip()
+    if not text:
+        return []
+    if _HANGUL_TEXT.match(text):
+        return _hangul_readings("".join(text.split()))
+    if _CJK.search(text):
+        hanja = _hanja(text)
+        return [(HANJA_SURNAMES[hanja[0]], "")] if hanja[:1] in HANJA_SURNAMES and len(hanja) > 1 else []
+    return _roman_readings(text)
+
+
+@lru_cache(maxsize=65536)
+def _keys(text: str) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    if _HANGUL_TEXT.match(text):
+        compact = "".join(text.split())
+        keys = {f"hangul:{initial_sound_rule(compact[0])}{compact[1:]}"}
+        keys |= {f"name:{s}:{g}" for s, g in _hangul_readings(compact)}
+        return frozenset(keys)
+    if _CJK.search(text):
+        return frozenset({"hanja:" + _hanja(text)})
+    tokens = _roman_tokens(text)
+    if len(tokens) == 1:
+        return frozenset({f"roman:{given_name_key(tokens[0])}"})
+    return frozenset(f"name:{s}:{g}" for s, g in _roman_readings(text))
 
 
 def name_keys(name: str) -> set[str]:
     """Comparison keys of one written name (Hangul, romanised or hanja); two names may be the same person if their
     key sets intersect. Empty or unrecognised input gives an empty set."""
-    text = unicodedata.normalize("NFC", name).strip()
-    if not text:
-        return set()
-    if _HANGUL_TEXT.match(text):
-        return _hangul_keys(text)
-    if _CJK.search(text):
-        return {"hanja:" + "".join(ch for ch in text if _CJK.match(ch))}
-    return _roman_keys(text)
+    return set(_keys(unicodedata.normalize("NFC", name).strip()))

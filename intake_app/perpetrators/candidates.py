@@ -9,13 +9,13 @@ distinct, are not proposed.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any
 
+from intake_app.consolidation.names import name_keys
 from intake_app.perpetrators.entries import is_individual
 from intake_app.perpetrators.registry import Registry
 from intake_app.records.vocabularies import fold
@@ -25,13 +25,8 @@ _WORD = re.compile(r"\w+")
 
 
 def _name_keys() -> Callable[[str], Iterable[str]]:
-    """The person registry's name keys; a plain folded form if that registry is not installed."""
-    try:
-        names = importlib.import_module("intake_app.persons.name_keys")
-    except ImportError:
-        return lambda text: [fold(text).replace(" ", "").replace("-", "")]
-    keys: Callable[[str], Iterable[str]] = names.keys_of_text
-    return keys
+    """The person registry's name keys (initial-sound rule, romanisation keys, Hangul against romanised)."""
+    return name_keys
 
 
 def _words(text: str | None) -> set[str]:

@@ -12,7 +12,7 @@ reads stale facts.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from intake_app.perpetrators import entries as perp_entries
 from intake_app.records import entity_ids, interchange
@@ -36,7 +36,7 @@ def _clear(conn: Connection, record_id: str) -> int | None:
     if row is None:
         return None
     tid = int(row[0])
-    conn.execute("DELETE FROM stat_facts WHERE mid IN (SELECT mid FROM stat_mentions WHERE tid = ?)", (tid,))
+    conn.execute("DELETE FROM stat_facts WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM perp_entries WHERE tid = ?", (tid,))
     return tid
@@ -53,17 +53,16 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     if testimony is None:
         return
     shared = dims.testimony_facts(testimony, device)
-    rows: list[tuple[str, str, int]] = []
-
-    def mention(victim: str, facts: Iterable[dims.Fact]) -> None:
-        mid = int(conn.execute("INSERT INTO stat_mentions (tid, victim) VALUES (?, ?) RETURNING mid",
-                               (tid, victim)).fetchone()[0])
-        rows.extend((dim, value, mid) for dim, value in set(facts))
-
-    mention("", shared)
+    rows: list[tuple[str, str, int, int]] = []
+    # The testimony's own mention is numbered -tid (victims get positive numbers): see the migration.
+    conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, '')", (-tid, tid))
+    rows.extend((dim, value, -tid, tid) for dim, value in set(shared))
     for index, victim in enumerate(testimony.victims):
-        mention(dims.victim_key(victim, index), [*dims.victim_facts(victim), *shared])
-    conn.executemany("INSERT INTO stat_facts (dim, value, mid) VALUES (?, ?, ?)", rows)
+        mid = int(conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES ((SELECT max(1, coalesce("
+                               "max(mid), 0) + 1) FROM stat_mentions), ?, ?) RETURNING mid",
+                               (tid, dims.victim_key(victim, index))).fetchone()[0])
+        rows.extend((dim, value, mid, tid) for dim, value in {*dims.victim_facts(victim), *shared})
+    conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
     conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
                      [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
                       perp_entries.entries_of(testimony, record_id)])

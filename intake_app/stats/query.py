@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from intake_app.stats import facts
 from intake_app.vault.database import Connection
 
 UNITS = ("victim", "person", "testimony")
-PersonOf = Callable[[str], str]
+Persons = Mapping[str, str]  # linked mention → person key; a mention not in it is a person of its own
 
 
 class StatsError(ValueError):
@@ -83,12 +83,8 @@ def parse_where(items: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def identity_persons(conn: Connection) -> PersonOf:
-    return lambda mention: mention
-
-
 def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequence[tuple[str, str]] = (),
-        person_of: PersonOf | None = None, device_names: dict[str, str] | None = None) -> StatsResult:
+        persons: Persons | None = None, device_names: dict[str, str] | None = None) -> StatsResult:
     """Compute one statistics table (brings the fact table up to date first)."""
     if unit not in UNITS:
         raise StatsError(f"unknown unit {unit!r}; units: {', '.join(UNITS)}")
@@ -99,7 +95,9 @@ def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequen
     except ValueError as exc:
         raise StatsError(str(exc)) from None
     facts.sync(conn)
-    unit_of = _units(conn, unit, person_of)
+    if len(specs) == 1 and not where:
+        return _single(conn, specs[0].name, unit, persons or {}, device_names)
+    unit_of = _units(conn, unit, persons or {})
     passing = _passing(conn, set(unit_of), where)
     values, spanning = _values(conn, [s.name for s in specs], passing)
     buckets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
@@ -117,17 +115,82 @@ def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequen
     unknown_units = population - set(counted_in)
     spans_units = {unit_of[mid] for mid in spanning} & unknown_units
     total = len(population)
-    rows = []
-    for combo in sorted(buckets, key=lambda c: [dims.sort_key(d, v) for d, v in zip(by, c, strict=True)]):
-        labels = [dims.label(d, v, device_names) for d, v in zip(by, combo, strict=True)]
-        rows.append({"key": dict(zip(by, combo, strict=True)),
-                     "label": {lang: " · ".join(lab[lang] for lab in labels) for lang in ("ko", "en")},
-                     "count": len(buckets[combo]), "share": _share(len(buckets[combo]), total)})
+    rows = _rows(by, {combo: len(members) for combo, members in buckets.items()}, total, device_names)
     return StatsResult(unit, tuple(by), total, tuple(rows), len(unknown_units), len(spans_units),
                        any(n > 1 for n in counted_in.values()), tuple(where))
 
 
-def _units(conn: Connection, unit: str, person_of: PersonOf | None) -> dict[int, Any]:
+def _rows(by: Sequence[str], counts: dict[tuple[str, ...], int], total: int,
+          device_names: dict[str, str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for combo in sorted(counts, key=lambda c: [dims.sort_key(d, v) for d, v in zip(by, c, strict=True)]):
+        labels = [dims.label(d, v, device_names) for d, v in zip(by, combo, strict=True)]
+        rows.append({"key": dict(zip(by, combo, strict=True)),
+                     "label": {lang: " · ".join(lab[lang] for lab in labels) for lang in ("ko", "en")},
+                     "count": counts[combo], "share": _share(counts[combo], total)})
+    return rows
+
+
+def _single(conn: Connection, dim: str, unit: str, persons: Persons,
+            device_names: dict[str, str] | None) -> StatsResult:
+    """One dimension, no filter: counted by SQL over the (dim, value) range, then corrected for linked persons.
+
+    Persons: every unlinked mention is a person of its own, so the person counts are the victim counts minus, for
+    each person of several mentions, what its mentions counted beyond one (computed in Python, over linked
+    mentions only, which are few).
+    """
+    key = "tid" if unit == "testimony" else "mid"
+    only = "" if unit == "testimony" else " AND mid > 0"
+    counts: dict[tuple[str, ...], int] = {(str(v),): int(n) for v, n in conn.execute(
+        f"SELECT value, count(DISTINCT {key}) FROM stat_facts WHERE dim = ? AND value != ?{only}"  # noqa: S608
+        " GROUP BY value", (dim, dims.SPANS))}
+    population = "mid < 0" if unit == "testimony" else "mid > 0"
+    total = int(conn.execute(f"SELECT count(*) FROM stat_mentions WHERE {population}").fetchone()[0])  # noqa: S608
+    counted = int(conn.execute(f"SELECT count(DISTINCT {key}) FROM stat_facts WHERE dim = ? AND value != ?"  # noqa: S608
+                               f"{only}", (dim, dims.SPANS)).fetchone()[0])
+    spans = int(conn.execute(
+        f"SELECT count(DISTINCT s.{key}) FROM stat_facts s WHERE s.dim = ? AND s.value = ?"  # noqa: S608
+        f"{only.replace('mid', 's.mid')} AND NOT EXISTS (SELECT 1 FROM stat_facts o"
+        f" WHERE o.{key} = s.{key} AND o.dim = s.dim AND o.value != ?)",
+        (dim, dims.SPANS, dims.SPANS)).fetchone()[0])
+    overlapping = sum(counts.values()) > counted
+    if unit == "person" and persons:
+        counts, total, counted, spans, multi = _person_correction(conn, dim, persons, counts, total, counted, spans)
+        overlapping = overlapping or multi
+    rows = _rows([dim], counts, total, device_names)
+    return StatsResult(unit, (dim,), total, tuple(rows), total - counted, spans, overlapping)
+
+
+def _person_correction(conn: Connection, dim: str, persons: Persons, counts: dict[tuple[str, ...], int],
+                       total: int, counted: int, spans: int) -> tuple[dict[tuple[str, ...], int], int, int, int, bool]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for mention, person in persons.items():
+        record_id, _, victim = mention.partition("/")
+        row = conn.execute("SELECT m.mid FROM stat_mentions m JOIN stat_testimonies t ON t.tid = m.tid"
+                           " WHERE t.record_id = ? AND m.victim = ? AND m.mid > 0", (record_id, victim)).fetchone()
+        if row is not None and person != mention:  # a mention of a deleted testimony no longer counts
+            groups[person].append(int(row[0]))
+    counts = dict(counts)
+    multi = False
+    for members in groups.values():
+        values: dict[int, set[str]] = {m: set() for m in members}
+        for m in members:
+            values[m] = {str(v) for (v,) in conn.execute("SELECT value FROM stat_facts WHERE mid = ? AND dim = ?",
+                                                         (m, dim))}
+        known = [vs - {dims.SPANS} for vs in values.values()]
+        union = set().union(*known)
+        for value in union:  # the person counts once where its mentions counted several times
+            counts[(value,)] -= sum(1 for vs in known if value in vs) - 1
+        total -= len(members) - 1
+        with_value = sum(1 for vs in known if vs)
+        counted -= with_value - 1 if with_value else 0
+        spanning_alone = sum(1 for m, vs in zip(members, known, strict=True) if not vs and dims.SPANS in values[m])
+        spans -= spanning_alone - (1 if spanning_alone and not union else 0)
+        multi = multi or len(union) > 1
+    return counts, total, counted, spans, multi
+
+
+def _units(conn: Connection, unit: str, persons: Persons) -> dict[int, Any]:
     """Mention number → the unit it belongs to (the testimony pseudo-mention only for the testimony unit)."""
     unit_of: dict[int, Any] = {}
     rows = conn.execute("SELECT m.mid, m.tid, m.victim, t.record_id FROM stat_mentions m"
@@ -139,7 +202,7 @@ def _units(conn: Connection, unit: str, person_of: PersonOf | None) -> dict[int,
             unit_of[mid] = mid
         elif victim:
             mention = f"{record_id}/{victim}"
-            unit_of[mid] = person_of(mention) if person_of is not None else mention
+            unit_of[mid] = persons.get(mention, mention)
     return unit_of
 
 

@@ -29,6 +29,8 @@ ACTIONS = frozenset(
         "perpetrator_link", "perpetrator_unlink", "perpetrator_distinct", "perpetrator_name",
     }
 )
+# The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.
+ACTIONS |= frozenset({"person_link", "person_unlink", "person_distinct", "person_name"})
 
 
 def canonical(obj: Any) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 from intake_app.records.store import RecordStore
 from intake_app.stats import query
 from intake_app.vault import migrations
-from intake_app.vault.migrations import m0005_stats_and_perpetrators as stats_migration
+from intake_app.vault.migrations import m0006_stats_and_perpetrators as stats_migration
 from intake_app.vault.vault import Vault
 from tests.stats import generator
 from tests.stats.expected import expected

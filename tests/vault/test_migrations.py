@@ -8,7 +8,8 @@ import pytest
 
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
-from intake_app.vault.migrations import m0005_stats_and_perpetrators as stats_migration
+from intake_app.vault.migrations import m0005_persons
+from intake_app.vault.migrations import m0006_stats_and_perpetrators as stats_migration
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
@@ -33,6 +34,11 @@ SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
     4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
         ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
 }
+# The person registry (issue 14); numbered by its module so the integrator's renumbering needs no edit here.
+_PERSONS = int(m0005_persons.__name__.rsplit(".", 1)[1][1:5])
+SAMPLE_ROWS[_PERSONS] = [
+    ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
+    ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
 # Issue 15 (numbered by its module so that renumbering at merge needs no edit here).
 SAMPLE_ROWS[int(stats_migration.__name__.rsplit(".", 1)[1][1:5])] = [
     ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),

@@ -20,6 +20,7 @@ from ui.hq.export_dialog import ExportDialog, shown_perpetrator
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
 from ui.hq.perpetrators_page import PerpetratorsPage
+from ui.hq.persons_page import PersonsPage
 from ui.hq.stats_page import StatsPage
 from ui.i18n import N_, tr
 
@@ -30,8 +31,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "conflicts": (N_("&Conflicts"), "Ctrl+3"),
     "devices": (N_("&Devices"), "Ctrl+4"),
     "hq-keys": (N_("HQ &keys"), "Ctrl+5"),
+    "persons": (N_("&Persons"), "Ctrl+Shift+P"),
     "statistics": (N_("&Statistics"), "Ctrl+7"),
-    "perpetrators": (N_("&Perpetrators"), "Ctrl+8"),
+    "perpetrators": (N_("Pe&rpetrators"), "Ctrl+8"),
 }
 
 
@@ -46,6 +48,10 @@ class HqPages(QObject):
         self.conflicts = ConflictsPage(worker)
         self.devices = DevicesPage(worker)
         self.keys = HqSetupPage(worker)
+        self.persons = PersonsPage(worker)
+        pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
+                 "devices": self.devices, "hq-keys": self.keys}
+        pages["persons"] = self.persons
         self.statistics = StatsPage(worker)
         self.perpetrators = PerpetratorsPage(worker)
         pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
@@ -99,6 +105,7 @@ class HqPages(QObject):
         self.keys.refresh()
         self.consolidated.refresh()
         self.consolidated.refresh_devices()
+        self.persons.refresh()
         self.statistics.mark_stale()
         self.perpetrators.mark_stale()
 

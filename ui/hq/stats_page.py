@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.display import clean_text
 from intake_app.stats import query
-from intake_app.stats.persons import person_resolver
+from intake_app.stats.persons import person_links
 from intake_app.stats.query import StatsResult
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
@@ -45,11 +45,11 @@ Filters = list[tuple[str, str]]
 def compute(ctx: JobContext, dim: str, unit: str, where: Filters) -> tuple[StatsResult, StatsResult]:
     """The chosen dimension and the year timeline for the same unit and filters (runs on the DB worker)."""
     conn = ctx.vault.conn
-    person_of = person_resolver(ctx.vault) if unit == "person" else None
+    persons = person_links(ctx.vault) if unit == "person" else None
     names = query.device_names(conn)
-    main = query.run(conn, [dim], unit, where, person_of, names)
+    main = query.run(conn, [dim], unit, where, persons, names)
     ctx.check_cancelled()
-    years = main if dim == "year" else query.run(conn, ["year"], unit, where, person_of, names)
+    years = main if dim == "year" else query.run(conn, ["year"], unit, where, persons, names)
     return main, years
 
 

@@ -9,6 +9,7 @@ fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사�
 from ui.i18n.catalog_ko_exports import KO_EXPORTS
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
 from ui.i18n.catalog_ko_perps import KO_PERPS
+from ui.i18n.catalog_ko_persons import KO_PERSONS
 
 KO: dict[str, str] = {
     'Testimony Intake':
@@ -702,4 +703,5 @@ KO: dict[str, str] = {
 
 KO.update(KO_INTERVIEWER)
 KO.update(KO_EXPORTS)
+KO.update(KO_PERSONS)
 KO.update(KO_PERPS)

@@ -2,7 +2,7 @@
 
 KO_PERPS: dict[str, str] = {
     '&Statistics': '통계(&S)',
-    '&Perpetrators': '가해자(&P)',
+    'Pe&rpetrators': '가해자(&R)',
     'Kind': '종류',
     'Perpetrator': '가해자',
     'Acts': '행위',

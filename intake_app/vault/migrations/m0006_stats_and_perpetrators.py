@@ -1,4 +1,4 @@
-"""Schema 5 (issue 15): the statistics fact table and the perpetrator registry.
+"""Issue 15: the statistics fact table and the perpetrator registry.
 
 The fact table is derived data: one row per (dimension, value, mention), rebuilt from a testimony's current revision
 whenever that revision changes (``intake_app.stats.facts.sync``), so it never needs a data migration of its own: this
@@ -16,21 +16,25 @@ STATEMENTS = (
          record_id TEXT NOT NULL UNIQUE,
          rev TEXT NOT NULL
        ) STRICT""",
-    # A mention: a victim of a testimony (victim = its stable id) or the testimony itself (victim = '').
+    # A mention: a victim of a testimony (victim = its stable id, mid > 0) or the testimony itself (victim = '',
+    # mid = -tid), so "victims only" is the condition mid > 0 on the facts' own key.
     """CREATE TABLE stat_mentions (
          mid INTEGER PRIMARY KEY,
          tid INTEGER NOT NULL REFERENCES stat_testimonies (tid),
          victim TEXT NOT NULL,
          UNIQUE (tid, victim)
        ) STRICT""",
-    # The facts, clustered by (dim, value): a single-dimension query is one range scan of one B-tree.
+    # The facts, clustered by (dim, value): a single-dimension query is one range scan of one B-tree, counted in SQL.
+    # tid (the testimony of the mention) is repeated here so testimonies are counted without a join.
     """CREATE TABLE stat_facts (
          dim TEXT NOT NULL,
          value TEXT NOT NULL,
          mid INTEGER NOT NULL,
+         tid INTEGER NOT NULL,
          PRIMARY KEY (dim, value, mid)
        ) STRICT, WITHOUT ROWID""",
-    "CREATE INDEX stat_facts_by_mention ON stat_facts (mid)",
+    "CREATE INDEX stat_facts_by_mention ON stat_facts (mid, dim)",
+    "CREATE INDEX stat_facts_by_testimony ON stat_facts (tid, dim)",
     # Derived like the facts: every perpetrator entry (TID/VID/AID/PID) and facility named by an act (TID/VID/AID) of
     # the current revisions, with its unit or facility key and what the profile shows (JSON), for the registry.
     """CREATE TABLE perp_entries (
