@@ -127,3 +127,29 @@ def test_dossier_for_the_perpetrator_shown(qtbot: QtBot, tmp_path: Path) -> None
         assert dialog.model.counts() == (1, 0)
     finally:
         worker.shutdown()
+
+
+def test_wgeid_for_the_person_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.hq.export_dialog import shown_person
+    from ui.hq.persons_page import PersonsPage
+
+    set_language("en")
+    vault, _ = Vault.create(tmp_path / "hq3", PASSPHRASE, "hq")
+    RecordStore(vault).add_json(json.dumps(make_testimony(TID_A, {"wgeid": {
+        "value": "granted", "anonymity": "full_name"}})).encode())
+    worker = DbWorker(vault)
+    page = PersonsPage(worker)
+    qtbot.addWidget(page)
+    try:
+        assert shown_person(page) == ""
+        page.refresh()
+        qtbot.waitUntil(lambda: worker.pending() == 0 and page.persons.model.rowCount() > 0, timeout=WAIT_MS)
+        page.persons.show_person(0)
+        qtbot.waitUntil(lambda: shown_person(page) != "", timeout=WAIT_MS)
+        dialog = ExportDialog(worker, "wgeid", shown_person(page))
+        qtbot.addWidget(dialog)
+        dialog.preview()
+        qtbot.waitUntil(lambda: dialog.summary is not None, timeout=WAIT_MS)
+        assert dialog.model.counts() == (1, 0)
+    finally:
+        worker.shutdown()

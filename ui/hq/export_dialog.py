@@ -66,6 +66,13 @@ def shown_perpetrator(page: QWidget) -> str:
     return str(profile.get("perpetrator") or "") if isinstance(profile, dict) else ""
 
 
+def shown_person(page: QWidget) -> str:
+    """The id of the person a Persons page shows in its person list ("" if none): the WGEID case's subject."""
+    pane = getattr(page, "persons", None)
+    shown = getattr(pane, "shown", None)
+    return str(shown.get("person") or "") if isinstance(shown, dict) else ""
+
+
 class ExportDialog(QDialog):
     exported = Signal(dict)
 

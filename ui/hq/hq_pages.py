@@ -16,7 +16,7 @@ from ui.common.main_window import MainWindow
 from ui.hq.conflicts_page import ConflictsPage
 from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
-from ui.hq.export_dialog import ExportDialog, shown_perpetrator
+from ui.hq.export_dialog import ExportDialog, shown_perpetrator, shown_person
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
 from ui.hq.perpetrators_page import PerpetratorsPage
@@ -71,6 +71,9 @@ class HqPages(QObject):
         self.export_action = QAction(window)
         self.export_action.triggered.connect(lambda _checked=False: self.open_export())
         self.menu.addAction(self.export_action)
+        self.wgeid_action = QAction(window)
+        self.wgeid_action.triggered.connect(lambda _checked=False: self.open_export("wgeid", shown_person(self.persons)))
+        self.menu.addAction(self.wgeid_action)
         self.dossier_action = QAction(window)
         self.dossier_action.triggered.connect(
             lambda _checked=False: self.open_export("dossier", shown_perpetrator(self.perpetrators)))
@@ -119,6 +122,7 @@ class HqPages(QObject):
         for name, action in self.actions.items():
             action.setText(tr(PAGES[name][0]))
         self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
+        self.wgeid_action.setText(tr("UN &WGEID case of the person shown…"))
         self.dossier_action.setText(tr("Sanctions &dossier of the perpetrator shown…"))
 
 

@@ -57,4 +57,5 @@ KO_EXPORTS: dict[str, str] = {
     'Conditions recorded with the consent appear here.': '동의와 함께 기록된 조건이 여기에 표시됩니다.',
     'E&xport (WGEID, dossier, Uwazi)…': '내보내기(WGEID, 증거 자료, Uwazi)(&X)…',
     'Sanctions &dossier of the perpetrator shown…': '표시된 가해자의 제재 증거 자료(&D)…',
+    'UN &WGEID case of the person shown…': '표시된 사람의 유엔 강제실종실무그룹 사건(&W)…',
 }
