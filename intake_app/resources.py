@@ -28,3 +28,20 @@ def data_path(*parts: str) -> Path:
         if not part or pure.is_absolute() or ".." in pure.parts or ":" in part:
             raise ValueError("resource path parts must be plain relative names")
     return _data_root().joinpath(*parts)
+
+
+def _fonts_root() -> Path:
+    # The bundled font lives with the desktop app's resources (ui/resources/fonts, copied there by the PyInstaller
+    # spec); the Qt-free core only reads the file, it never imports ui/.
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and isinstance(frozen_root, str):
+        return Path(frozen_root) / "ui" / "resources" / "fonts"
+    return Path(__file__).resolve().parent.parent / "ui" / "resources" / "fonts"
+
+
+def font_path(name: str) -> Path:
+    """The path of a bundled font file (``NanumGothic.ttf``, ``NanumGothicBold.ttf``), for PDF output in the core."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if not name or pure.is_absolute() or len(pure.parts) != 1 or ".." in pure.parts or ":" in name:
+        raise ValueError("font names must be plain file names")
+    return _fonts_root() / name

@@ -11,7 +11,7 @@ set -eu
 RUNTIME="python3-venv libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libpulse0 fonts-noto-cjk"
-TEST="age minisign xvfb xauth x11-utils desktop-file-utils strace pulseaudio sox"
+TEST="age minisign xvfb xauth x11-utils desktop-file-utils strace pulseaudio sox poppler-utils"
 
 list=0
 if [ "${1:-}" = "--list" ]; then list=1; shift; fi

@@ -32,6 +32,7 @@ from intake_app.records.interchange_model import (
     Interviewee,
     Name,
     Perpetrator,
+    Step,
     Testimony,
     Victim,
 )
@@ -61,6 +62,7 @@ __all__ = [
 _CLASSES: dict[str, type[Any]] = {
     "testimony": Testimony, "interview": Interview, "interviewee": Interviewee, "consent_decision": ConsentDecision,
     "victim": Victim, "name": Name, "act": Act, "perpetrator": Perpetrator,
+    "step": Step,
 }
 _BAD_IN_TEXT = re.compile(f"[{FORBIDDEN_IN_TEXT}]")
 _BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")

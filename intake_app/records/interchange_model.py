@@ -68,6 +68,16 @@ class Act:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Step:
+    """A step taken by relatives or others to find the person (HURIDOCS intervention; WGEID element (e))."""
+
+    action: str
+    date: UncertainDate | None = None
+    body: str | None = None
+    response: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Victim:
     """A disappeared person (or a group of people) named in the testimony."""
 
@@ -85,6 +95,7 @@ class Victim:
     status: str | None = None
     reasons: tuple[str, ...] = ()
     acts: tuple[Act, ...] = ()
+    steps_taken: tuple[Step, ...] = ()
     notes: str | None = None
 
     @property

@@ -110,7 +110,15 @@ OBJECTS: dict[str, dict[str, FieldSpec]] = {
         "status": _f("code", vocab="whereabouts_status"),
         "reasons": _f("codes", vocab="disappearance_reasons", max_items=10),
         "acts": _f("objects", target="act", max_items=500),
+        "steps_taken": _f("objects", target="step", max_items=100),
         "notes": _f("text"),
+    },
+    # A step taken to find the person (HURIDOCS "intervention", WGEID element (e)): an inquiry, a complaint, a letter.
+    "step": {
+        "date": _f("edtf"),
+        "body": _f("line"),
+        "action": _f("text", True),
+        "response": _f("text"),
     },
     "name": {
         "hangul": _f("line"),

@@ -16,6 +16,7 @@ from ui.common.main_window import MainWindow
 from ui.hq.conflicts_page import ConflictsPage
 from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
+from ui.hq.export_dialog import ExportDialog, shown_perpetrator, shown_person
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
 from ui.hq.perpetrators_page import PerpetratorsPage
@@ -65,6 +66,19 @@ class HqPages(QObject):
             action.triggered.connect(lambda _checked=False, n=name: self.show(n))
             self.menu.addAction(action)
             self.actions[name] = action
+        # Exports (issue 16): WGEID case, sanctions dossier, Uwazi; consent is decided in the core.
+        self.menu.addSeparator()
+        self.export_action = QAction(window)
+        self.export_action.triggered.connect(lambda _checked=False: self.open_export())
+        self.menu.addAction(self.export_action)
+        self.wgeid_action = QAction(window)
+        self.wgeid_action.triggered.connect(lambda _checked=False: self.open_export("wgeid", shown_person(self.persons)))
+        self.menu.addAction(self.wgeid_action)
+        self.dossier_action = QAction(window)
+        self.dossier_action.triggered.connect(
+            lambda _checked=False: self.open_export("dossier", shown_perpetrator(self.perpetrators)))
+        self.menu.addAction(self.dossier_action)
+        self._worker = worker
         window.menuBar().addMenu(self.menu)
         window.toolbar.addSeparator()
         for name in ("all-testimonies", "import", "conflicts", "devices", "statistics", "perpetrators"):
@@ -79,6 +93,11 @@ class HqPages(QObject):
         self.retranslate()
         self.refresh_all()
         self.show("all-testimonies")
+
+    def open_export(self, fmt: str = "wgeid", subject: str = "") -> ExportDialog:
+        dialog = ExportDialog(self._worker, fmt, subject, self.window)
+        dialog.show()
+        return dialog
 
     def show(self, name: str) -> None:
         self.window.show_page(name)
@@ -102,6 +121,9 @@ class HqPages(QObject):
         self.menu.setTitle(tr("&Coordinator"))
         for name, action in self.actions.items():
             action.setText(tr(PAGES[name][0]))
+        self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
+        self.wgeid_action.setText(tr("UN &WGEID case of the person shown…"))
+        self.dossier_action.setText(tr("Sanctions &dossier of the perpetrator shown…"))
 
 
 def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:

@@ -6,6 +6,7 @@ Terms: vault 보관함, passphrase 암호 문구, recovery key 복구 키, lock 
 fingerprint 지문, headquarters 본부, interviewer 면담자, auditor 감사자.
 """
 
+from ui.i18n.catalog_ko_exports import KO_EXPORTS
 from ui.i18n.catalog_ko_hardening import KO_HARDENING
 from ui.i18n.catalog_ko_interviewer import KO_INTERVIEWER
 from ui.i18n.catalog_ko_perps import KO_PERPS
@@ -695,5 +696,6 @@ KO.update(KO_UPDATES)
 KO.update(KO_RECORDING)
 KO.update(KO_USABLE)
 KO.update(KO_HARDENING)
+KO.update(KO_EXPORTS)
 KO.update(KO_PERSONS)
 KO.update(KO_PERPS)

@@ -23,6 +23,7 @@ from intake_app.records.ids import uuid7
 from ui.field.editor.act_form import ActForm
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
+from ui.field.editor.steps_form import StepsBox
 from ui.field.editor.vocab_picker import VocabCombo, _lang
 from ui.i18n import N_, tr
 
@@ -103,6 +104,7 @@ class VictimForm(QGroupBox):
             self.categories[int(entry.code)] = box
             grid.addWidget(box, i // 2, i % 2)
         self.act_box = QVBoxLayout()
+        self.steps = StepsBox()
         self.add_act_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
@@ -128,6 +130,7 @@ class VictimForm(QGroupBox):
         layout.addLayout(form)
         layout.addWidget(self.category_box)
         layout.addLayout(self.act_box)
+        layout.addWidget(self.steps)
         layout.addLayout(buttons)
         self.texts.text(self.add_name_button, N_("Add another &name"))
         self.texts.text(self.add_act_button, N_("Add &act"))
@@ -137,6 +140,7 @@ class VictimForm(QGroupBox):
         self.status.currentIndexChanged.connect(self.changed)
         self.birth.changed.connect(self._birth_changed)
         self.notes.textChanged.connect(self.changed)
+        self.steps.changed.connect(self.changed)
         self.add_name_button.clicked.connect(lambda: self.add_name().edits["hangul"].setFocus())  # noqa: PLW0108
         self.add_act_button.clicked.connect(lambda: self.add_act().type.setFocus())  # noqa: PLW0108
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
@@ -199,6 +203,7 @@ class VictimForm(QGroupBox):
             box.setChecked(code in (data.get("categories") or []))
         for act in data.get("acts") or []:
             self.add_act(act)
+        self.steps.load(data.get("steps_taken") or [])
 
     def dump(self) -> dict[str, Any]:
         out = {k: v for k, v in self._original.items() if k not in _VICTIM_KEYS}
@@ -218,6 +223,8 @@ class VictimForm(QGroupBox):
         acts = [a for a in (act.dump() for act in self.acts) if a]
         if acts:
             out["acts"] = acts
+        if steps := self.steps.dump():
+            out["steps_taken"] = steps
         if out:  # an untouched empty form is no victim at all
             out["id"] = self.entity_id
         return out
@@ -230,7 +237,7 @@ class VictimForm(QGroupBox):
         for code, box in self.categories.items():
             entry = vocabularies.load("victim_categories").get(str(code))
             box.setText(f"{code}. {entry.label(_lang())}")
-        for widget in (self.sex, self.status, self.birth):
+        for widget in (self.sex, self.status, self.birth, self.steps):
             widget.retranslate()
         for row in self.names:
             row.retranslate()

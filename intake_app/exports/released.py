@@ -1,0 +1,154 @@
+"""Redacted copies of released mentions: the only testimony data an exporter ever holds.
+
+:func:`release_mention` is called by :func:`intake_app.exports.consent.decide` alone. It copies what an export may
+use from one victim of one testimony, with the anonymity level already applied to the victim's names and to every
+free-text field that could repeat them. It never copies the narrative, the interviewer's notes, act descriptions or
+source notes (free words that can name anyone), the interviewee's pseudonym or the interviewer code (unless the
+purpose is a prosecutor's file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake_app.exports import anonymity
+from intake_app.exports.anonymity import ShownName
+from intake_app.records.edtf import UncertainDate, parse_edtf
+from intake_app.records.interchange_model import Act, ConsentDecision, Perpetrator, Testimony
+
+
+@dataclass(frozen=True)
+class ReleasedPerpetrator:
+    id: str | None
+    name: str | None
+    organ: str | None
+    unit: str | None
+    rank: str | None
+    role: str | None
+    description: str | None
+    identification: str | None
+    foreign_actor: str | None
+
+
+@dataclass(frozen=True)
+class ReleasedAct:
+    id: str | None
+    type: str
+    date: UncertainDate | None
+    date_text: str | None
+    date_lunar: bool
+    place: str | None
+    place_code: str | None
+    facility: str | None
+    facility_code: str | None
+    facility_type: str | None
+    whereabouts: str | None
+    source: str | None
+    perpetrators: tuple[ReleasedPerpetrator, ...]
+
+
+@dataclass(frozen=True)
+class ReleasedStep:
+    date: UncertainDate | None
+    body: str | None
+    action: str
+    response: str | None
+
+
+@dataclass(frozen=True)
+class SourceIdentity:
+    """Only for a prosecutor's file."""
+
+    pseudonym: str
+    interviewer: str
+    relation: str | None
+
+
+@dataclass(frozen=True)
+class ReleasedMention:
+    mention: str
+    testimony_id: str
+    victim_id: str
+    person_key: str
+    source_number: int
+    anonymity: str
+    basis: Mapping[str, tuple[ConsentDecision, ...]]
+    names: tuple[ShownName, ...]
+    pseudonym: str | None
+    group: bool
+    group_size: int | None
+    sex: str | None
+    birth: UncertainDate | None
+    birth_text: str | None
+    origin: str | None
+    origin_place: str | None
+    categories: tuple[int, ...]
+    status: str | None
+    reasons: tuple[str, ...]
+    acts: tuple[ReleasedAct, ...]
+    steps_taken: tuple[ReleasedStep, ...]
+    source_identity: SourceIdentity | None
+
+    def basis_json(self) -> dict[str, Any]:
+        """The consent basis by purpose: value, date and conditions as recorded (no other content)."""
+        out: dict[str, Any] = {}
+        for purpose, decisions in self.basis.items():
+            out[purpose] = [{k: v for k, v in (("value", d.value), ("date", d.date.edtf if d.date else None),
+                                                ("anonymity", d.anonymity or anonymity.DEFAULT_LEVEL),
+                                                ("conditions", d.conditions)) if v is not None} for d in decisions]
+        return out
+
+
+def _year_only(date: UncertainDate | None) -> UncertainDate | None:
+    if date is None:
+        return None
+    low, high = date.lower.year, date.upper.year
+    if date.lower == dt.date.min or date.upper == dt.date.max:
+        return None
+    return parse_edtf(f"{low}" if low == high else f"{low}/{high}")
+
+
+Clean = Callable[[str | None], str | None]
+
+
+def _perpetrator(p: Perpetrator, clean: Clean) -> ReleasedPerpetrator:
+    return ReleasedPerpetrator(p.id, clean(p.name), p.organ, clean(p.unit), clean(p.rank), clean(p.role),
+                               clean(p.description), p.identification, p.foreign_actor)
+
+
+def _act(a: Act, clean: Clean) -> ReleasedAct:
+    return ReleasedAct(a.id, a.type, a.date, clean(a.date_text), a.date_lunar, clean(a.place), a.place_code,
+                       clean(a.facility), a.facility_code, a.facility_type, a.whereabouts, a.source,
+                       tuple(_perpetrator(p, clean) for p in a.perpetrators))
+
+
+def release_mention(mention: str, testimony: Testimony, victim_id: str, *, source_number: int, level: str,
+                    basis: Mapping[str, tuple[ConsentDecision, ...]], person_key: str,
+                    with_source_identity: bool) -> ReleasedMention:
+    """The redacted copy of one victim of ``testimony`` at anonymity ``level``."""
+    victim = next(v for v in testimony.victims if v.id == victim_id)
+    full = level == "full_name"
+    # Free text is scrubbed of the victim's names unless the full name may leave anyway.
+    clean = anonymity.scrubber(set() if full else anonymity.name_forms(victim.names))
+    identity = None
+    if with_source_identity:
+        identity = SourceIdentity(testimony.interviewee.pseudonym, testimony.interview.interviewer,
+                                  testimony.interviewee.relation)
+    return ReleasedMention(
+        mention=mention, testimony_id=str(testimony.id), victim_id=victim_id, person_key=person_key,
+        source_number=source_number, anonymity=level, basis=dict(basis),
+        names=anonymity.shown_names(victim.names, level, person_key),
+        pseudonym=anonymity.pseudonym_for(person_key) if level == "pseudonym" else None,
+        group=victim.group, group_size=victim.group_size, sex=victim.sex,
+        birth=victim.birth if full else _year_only(victim.birth),
+        birth_text=victim.birth_text if full else None,
+        origin=victim.origin if full else None, origin_place=victim.origin_place,
+        categories=victim.categories, status=victim.status, reasons=victim.reasons,
+        acts=tuple(_act(a, clean) for a in victim.acts),
+        steps_taken=tuple(ReleasedStep(s.date, clean(s.body), clean(s.action) or "", clean(s.response))
+                          for s in victim.steps_taken),
+        source_identity=identity,
+    )

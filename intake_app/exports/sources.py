@@ -1,0 +1,76 @@
+"""Which mentions an export considers: the mentions of one person, or every mention in the vault.
+
+Uses the person registry (``intake_app.persons``) when it is present; a mention that was never linked is its own
+person, and a mention id (``TESTIMONY_ID/VICTIM_ID``) is accepted wherever a person is. Only ids are read here; the
+content of a mention is read by :func:`intake_app.exports.consent.decide` alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from intake_app.errors import UsageError
+from intake_app.records.store import content_json
+from intake_app.vault.vault import Vault
+
+
+def _registry() -> Any | None:
+    try:
+        return importlib.import_module("intake_app.persons.registry")
+    except ImportError:
+        return None
+
+
+def all_mentions(vault: Vault) -> list[str]:
+    """Every ``TID/VID`` of the current, undeleted testimonies."""
+    out: list[str] = []
+    rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
+                              " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
+    for record_id, content in rows:
+        doc = content_json(str(record_id), bytes(content))  # legacy revisions get their derived ids
+        out.extend(f"{record_id}/{v['id']}" for v in doc.get("victims", []) if isinstance(v, dict) and v.get("id"))
+    return out
+
+
+def person_map(vault: Vault) -> dict[str, str]:
+    """mention → person key for every mention (an unlinked mention is its own person)."""
+    registry = _registry()
+    mentions = all_mentions(vault)
+    if registry is None:
+        return {m: m for m in mentions}
+    mapped: dict[str, str] = dict(registry.person_map(vault))
+    return {m: str(mapped.get(m, m)) for m in mentions}
+
+
+def mentions_of(vault: Vault, person: str) -> list[str]:
+    """The mentions of ``person`` (a person id of the registry, or a mention id); refuses an unknown one."""
+    registry = _registry()
+    if registry is not None:
+        return sorted(str(m) for m in registry.mentions_of(vault, person))
+    mapping = person_map(vault)
+    found = sorted(m for m, p in mapping.items() if p == person)
+    if not found and person in mapping:
+        found = sorted(m for m, p in mapping.items() if p == mapping[person])
+    if not found:
+        raise UsageError(f"no person or mention {person!r} in this vault")
+    return found
+
+
+def perpetrator_entries(vault: Vault, perpetrator: str) -> list[str]:
+    """Without the perpetrator registry: the entry ``TID/VID/AID/PID`` itself, or every entry whose unit is written
+    ``perpetrator`` (ids only)."""
+    out: list[str] = []
+    wanted = " ".join(perpetrator.split()).casefold()
+    rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
+                              " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
+    for record_id, content in rows:
+        doc = content_json(str(record_id), bytes(content))
+        for v in doc.get("victims", []):
+            for a in v.get("acts", []):
+                for p in a.get("perpetrators", []):
+                    entry = f"{record_id}/{v.get('id')}/{a.get('id')}/{p.get('id')}"
+                    unit = " ".join(str(p.get("unit", "")).split()).casefold()
+                    if entry == perpetrator or (unit and unit == wanted):
+                        out.append(entry)
+    return out

@@ -1,0 +1,281 @@
+"""Uwazi (HURIDOCS) CSV import: one ZIP per template (victims, perpetrators, cases), thesauri as CSV, a README.
+
+Import rules followed (external-bodies.md, "Uwazi (HURIDOCS) CSV import", read from huridocs/uwazi app/api/csv):
+- each ZIP holds ``import.csv`` for one template; column names are property names (``title`` first, required);
+- ``title`` is unique and stable, and carries our id, because a CSV import cannot update entities (#5157): a second
+  import of the same export is recognisable, and our id travels in the ``our_id`` property too;
+- multiple values are joined with ``|``; date ranges are written ``from:to`` with ``YYYY-MM-DD`` ends taken from the
+  EDTF bounds (an open end is left empty), so an uncertain date never becomes 1 January;
+- language columns ``__en`` and ``__ko`` (default language included) only on title, text and select properties;
+- relationship columns hold titles; related entities are exported in the other ZIPs, imported first (the README
+  gives the order), because unknown titles are silently created (#9220); no same-template relationship (#3254);
+- thesauri: one CSV per select property, a column per language label (``English``, ``Korean``).
+Consent and anonymity apply per row: a row exists only for released mentions, its names are at that row's level, and
+each row states its consent basis and anonymity.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+from intake_app.exports import anonymity, consent
+from intake_app.exports.base import ExportRequest, Rendered
+from intake_app.exports.consent import Release
+from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator
+from intake_app.records import vocabularies
+from intake_app.records.edtf import UncertainDate
+
+SEP = "|"
+LANGS = ("en", "ko")
+LANGUAGE_LABELS = {"en": "English", "ko": "Korean"}
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed member times: the same export gives the same bytes
+
+# property -> (Uwazi type, thesaurus vocabulary or None); the property names are the CSV columns.
+TEMPLATES: dict[str, dict[str, tuple[str, str | None]]] = {
+    "victims": {
+        "title": ("title", None), "our_id": ("text", None), "name": ("text", None), "sex": ("select", "sex"),
+        "birth": ("daterange", None), "categories": ("multiselect", "victim_categories"),
+        "status": ("select", "whereabouts_status"), "reasons": ("multiselect", "disappearance_reasons"),
+        "home_place": ("select", "places"), "disappeared": ("daterange", None), "sources": ("numeric", None),
+        "anonymity": ("select", "anonymity_levels"), "consent_basis": ("text", None),
+    },
+    "perpetrators": {
+        "title": ("title", None), "our_id": ("text", None), "organ": ("select", "organs"), "unit": ("text", None),
+        "rank": ("text", None), "name": ("text", None), "identification": ("multiselect", "identification"),
+        "sources": ("numeric", None),
+    },
+    "cases": {
+        "title": ("title", None), "our_id": ("text", None), "act_type": ("select", "act_types"),
+        "date": ("daterange", None), "date_as_said": ("text", None), "place": ("text", None),
+        "place_code": ("select", "places"), "facility": ("text", None), "facility_type": ("select", "facility_types"),
+        "victim": ("relationship", None), "perpetrators": ("relationship", None), "source_kind": ("select", "source_kinds"),
+        "source": ("numeric", None), "anonymity": ("select", "anonymity_levels"), "consent_basis": ("text", None),
+    },
+}
+MULTILINGUAL = frozenset({"title", "text", "select", "multiselect"})
+IMPORT_ORDER = ("victims", "perpetrators", "cases")
+
+
+def columns(template: str) -> list[str]:
+    """The header of a template's import.csv: each property, and ``__en``/``__ko`` for the multilingual ones."""
+    out: list[str] = []
+    for prop, (kind, _) in TEMPLATES[template].items():
+        out.extend([f"{prop}__{lang}" for lang in LANGS] if kind in MULTILINGUAL else [prop])
+    return out
+
+
+def date_range(date: UncertainDate | None) -> str:
+    """``from:to`` from the EDTF bounds (``YYYY-MM-DD``), an open end left empty; "" when unknown."""
+    if date is None:
+        return ""
+    low = "" if date.lower == dt.date.min else date.lower.isoformat()
+    high = "" if date.upper == dt.date.max else date.upper.isoformat()
+    return "" if not low and not high else f"{low}:{high}"
+
+
+def _label(vocab: str, code: str | int | None, lang: str) -> str:
+    if code is None or code == "":
+        return ""
+    try:
+        return vocabularies.load(vocab).get(str(code)).label("ko" if lang == "ko" else "en")
+    except Exception:  # a code the bundled vocabulary no longer has is exported as itself  # noqa: BLE001
+        return str(code)
+
+
+def _short_id(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def _basis(mentions: Iterable[ReleasedMention], purpose: str) -> str:
+    items = []
+    for m in mentions:
+        for d in m.basis_json().get(purpose, []):
+            items.append(f"source {m.source_number}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
+    return SEP.join(items)
+
+
+def _perp_key(p: ReleasedPerpetrator) -> tuple[str, ...]:
+    return tuple((v or "").strip() for v in (p.organ, p.unit, p.rank, p.name, p.foreign_actor))
+
+
+class _Builder:
+    def __init__(self, release: Release, person_of: dict[str, str]) -> None:
+        self.release = release
+        self.person_of = person_of
+        self.persons: dict[str, list[ReleasedMention]] = {}
+        for m in release.included:
+            self.persons.setdefault(person_of.get(m.mention, m.person_key), []).append(m)
+        self.victim_titles: dict[str, dict[str, str]] = {}
+        self.perp_titles: dict[tuple[str, ...], dict[str, str]] = {}
+
+    def _row(self, template: str, values: dict[str, Any]) -> list[str]:
+        row: list[str] = []
+        for prop, (kind, vocab) in TEMPLATES[template].items():
+            value = values.get(prop)
+            if kind in MULTILINGUAL:
+                for lang in LANGS:
+                    if isinstance(value, dict):
+                        row.append(str(value.get(lang, "")))
+                    elif vocab is not None:
+                        codes = value if isinstance(value, (list, tuple)) else [value] if value not in (None, "") else []
+                        row.append(SEP.join(_label(vocab, c, lang) for c in codes))
+                    else:
+                        row.append("" if value is None else str(value))
+            else:
+                row.append(SEP.join(value) if isinstance(value, list) else "" if value is None else str(value))
+        return row
+
+    def victims(self) -> list[list[str]]:
+        rows = []
+        for person, mentions in sorted(self.persons.items()):
+            level = anonymity.most_restrictive([m.anonymity for m in mentions])
+            ref = anonymity.pseudonym_for(person)
+            names: list[anonymity.ShownName] = []
+            for m in mentions:
+                names.extend(n for n in m.names if n not in names and level == m.anonymity)
+            roman = next((n.roman for n in names if n.roman), None) if level not in ("anonymised",) else None
+            hangul = next((n.hangul for n in names if n.hangul), None) if level not in ("anonymised",) else None
+            shown_en = roman or hangul or "Unnamed victim"
+            shown_ko = hangul or roman or "이름 없는 피해자"
+            title = {"en": f"{shown_en} [{ref}]", "ko": f"{shown_ko} [{ref}]"}
+            self.victim_titles[person] = title
+            first = min((a.date for m in mentions for a in m.acts if a.date is not None),
+                        key=lambda d: d.lower, default=None)
+            births = [m.birth for m in mentions if m.birth is not None]
+            rows.append(self._row("victims", {
+                "title": title, "our_id": ref,
+                "name": {"en": SEP.join(n.roman for n in names if n.roman),
+                         "ko": SEP.join(n.hangul for n in names if n.hangul)},
+                "sex": sorted({m.sex for m in mentions if m.sex})[:1],
+                "birth": date_range(births[0] if births else None),
+                "categories": sorted({str(c) for m in mentions for c in m.categories}, key=int),
+                "status": sorted({m.status for m in mentions if m.status})[:1],
+                "reasons": sorted({r for m in mentions for r in m.reasons}),
+                "home_place": sorted({m.origin_place for m in mentions if m.origin_place})[:1],
+                "disappeared": date_range(first), "sources": str(len(mentions)), "anonymity": [level],
+                "consent_basis": _basis(mentions, self.release.purpose),
+            }))
+        return rows
+
+    def perpetrators(self) -> list[list[str]]:
+        groups: dict[tuple[str, ...], list[tuple[ReleasedMention, ReleasedPerpetrator]]] = {}
+        for m in self.release.included:
+            for a in m.acts:
+                for p in a.perpetrators:
+                    groups.setdefault(_perp_key(p), []).append((m, p))
+        rows = []
+        for key, items in sorted(groups.items()):
+            organ, unit, rank, name, _foreign = key
+            ref = "K-" + _short_id("perpetrator", *key)
+            label = {lang: " ".join(v for v in (_label("organs", organ, lang), unit, rank, name) if v) or ref
+                     for lang in LANGS}
+            title = {lang: f"{label[lang]} [{ref}]" for lang in LANGS}
+            self.perp_titles[key] = title
+            rows.append(self._row("perpetrators", {
+                "title": title, "our_id": ref, "organ": [organ] if organ else [], "unit": unit, "rank": rank,
+                "name": name, "identification": sorted({p.identification for _, p in items if p.identification}),
+                "sources": str(len({m.mention for m, _ in items})),
+            }))
+        return rows
+
+    def cases(self) -> list[list[str]]:
+        rows = []
+        for m in self.release.included:
+            person = self.person_of.get(m.mention, m.person_key)
+            for index, a in enumerate(m.acts):
+                ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
+                rows.append(self._case_row(m, person, a, ref))
+        return sorted(rows)
+
+    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str) -> list[str]:
+        victim = self.victim_titles[person]
+        act = {lang: _label("act_types", a.type, lang) for lang in LANGS}
+        return self._row("cases", {
+            "title": {lang: f"{act[lang]}, {victim[lang].rsplit(' [', 1)[0]} [{ref}]" for lang in LANGS},
+            "our_id": ref, "act_type": [a.type], "date": date_range(a.date), "date_as_said": a.date_text,
+            "place": a.place, "place_code": [a.place_code] if a.place_code else [], "facility": a.facility,
+            "facility_type": [a.facility_type] if a.facility_type else [],
+            "victim": [victim["en"]], "perpetrators": sorted({self.perp_titles[_perp_key(p)]["en"] for p in a.perpetrators}),
+            "source_kind": [a.source] if a.source else [], "source": str(m.source_number),
+            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.release.purpose),
+        })
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zf.writestr(info, data)
+    return buffer.getvalue()
+
+
+def thesauri() -> list[tuple[str, bytes]]:
+    """One CSV per vocabulary used by a select property: a column per language label, nested values prefixed '-'."""
+    used = sorted({vocab for props in TEMPLATES.values() for _, vocab in props.values() if vocab})
+    out = []
+    for vocab in used:
+        entries = vocabularies.load(vocab).entries
+        rows = [[e.label("en"), e.label("ko")] for e in entries]
+        out.append((f"thesaurus-{vocab}.csv", _csv([LANGUAGE_LABELS["en"], LANGUAGE_LABELS["ko"]], rows)))
+    return out
+
+
+def readme(purpose: str, counts: dict[str, int]) -> bytes:
+    lines = [
+        "Testimony Intake: Uwazi CSV import",
+        "",
+        f"Purpose of this export: {purpose}. Every row comes from testimony whose witness consented to it, with the",
+        "anonymity level stated in the row.",
+        "",
+        "Import order (relationship columns hold titles; Uwazi creates an empty entity for an unknown title):",
+        "  1. Create the thesauri from thesauri.zip (one CSV per thesaurus, columns English and Korean).",
+        "  2. Create the templates victims, perpetrators and cases with the properties named in each import.csv",
+        "     header (the __en/__ko columns are one property in two languages; English and Korean must be",
+        "     languages of the collection). Date ranges are written from:to, YYYY-MM-DD.",
+        *[f"  {i}. Import {name}.zip into the template {name} ({counts[name]} rows)." for i, name in
+          enumerate(IMPORT_ORDER, start=3)],
+        "",
+        "A CSV import cannot update entities: importing the same ZIP again creates duplicates. Titles carry our ids",
+        "([P-...] victims, [K-...] perpetrators, [C-...] cases), also in the our_id property, so duplicates are found.",
+        "",
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
+class UwaziExporter:
+    format: str = "uwazi"
+    purposes: tuple[str, ...] = ("publication", "reports")
+    also_required: tuple[str, ...] = ()
+
+    def render(self, release: Release, request: ExportRequest) -> Rendered:
+        consent.require(release, request.purpose)
+        builder = _Builder(release, dict(request.person_of))
+        tables = {"victims": builder.victims(), "perpetrators": builder.perpetrators()}
+        tables["cases"] = builder.cases()
+        files: list[tuple[str, bytes]] = []
+        for name in IMPORT_ORDER:
+            files.append((f"{name}.zip", _zip([("import.csv", _csv(columns(name), tables[name]))])))
+        files.append(("thesauri.zip", _zip(thesauri())))
+        counts = {name: len(rows) for name, rows in tables.items()}
+        files.append(("README.txt", readme(release.purpose, counts)))
+        return Rendered(tuple(files), facts={"format": "uwazi", "rows": counts})
+
+
+EXPORTER = UwaziExporter()

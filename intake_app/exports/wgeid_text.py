@@ -1,0 +1,87 @@
+"""The fixed words of a WGEID case in the three languages the Working Group takes (English, French, Spanish).
+
+Vocabulary values (act types, organs) are given with their English label and, for Korean organ names, the Hangul as
+recorded; the element headings, procedure and refusal words below are translated.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "fr", "es")
+
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"en": "Communication to the UN Working Group on Enforced or Involuntary Disappearances",
+              "fr": "Communication au Groupe de travail des Nations Unies sur les disparitions forcées ou involontaires",
+              "es": "Comunicación al Grupo de Trabajo de las Naciones Unidas sobre las Desapariciones Forzadas o "
+                    "Involuntarias"},
+    "case": {"en": "Case reference", "fr": "Référence du cas", "es": "Referencia del caso"},
+    "state": {"en": "State concerned", "fr": "État concerné", "es": "Estado concernido"},
+    "dprk": {"en": "Democratic People's Republic of Korea", "fr": "République populaire démocratique de Corée",
+             "es": "República Popular Democrática de Corea"},
+    "procedure": {"en": "Procedure", "fr": "Procédure", "es": "Procedimiento"},
+    "urgent": {"en": "Urgent procedure: the disappearance falls within the three months before submission",
+               "fr": "Procédure d'action urgente : la disparition date des trois mois précédant la communication",
+               "es": "Procedimiento de acción urgente: la desaparición ocurrió en los tres meses anteriores a la "
+                     "comunicación"},
+    "standard": {"en": "Standard procedure: the disappearance is older than three months",
+                 "fr": "Procédure ordinaire : la disparition date de plus de trois mois",
+                 "es": "Procedimiento ordinario: la desaparición tiene más de tres meses"},
+    "undated": {"en": "Standard procedure (no date of disappearance is known)",
+                "fr": "Procédure ordinaire (aucune date de disparition connue)",
+                "es": "Procedimiento ordinario (no se conoce la fecha de la desaparición)"},
+    "a": {"en": "(a) Identity of the disappeared person", "fr": "(a) Identité de la personne disparue",
+          "es": "(a) Identidad de la persona desaparecida"},
+    "b": {"en": "(b) Date of the disappearance", "fr": "(b) Date de la disparition", "es": "(b) Fecha de la desaparición"},
+    "c": {"en": "(c) Place of arrest or abduction, or where last seen",
+          "fr": "(c) Lieu de l'arrestation ou de l'enlèvement, ou où la personne a été vue pour la dernière fois",
+          "es": "(c) Lugar de la detención o secuestro, o donde fue vista por última vez"},
+    "d": {"en": "(d) Forces believed responsible", "fr": "(d) Forces présumées responsables",
+          "es": "(d) Fuerzas presuntamente responsables"},
+    "e": {"en": "(e) Steps taken to find the person", "fr": "(e) Démarches entreprises pour retrouver la personne",
+          "es": "(e) Medidas adoptadas para encontrar a la persona"},
+    "f": {"en": "(f) Submitted by", "fr": "(f) Soumis par", "es": "(f) Presentado por"},
+    "name": {"en": "Name", "fr": "Nom", "es": "Nombre"},
+    "sex": {"en": "Sex", "fr": "Sexe", "es": "Sexo"},
+    "birth": {"en": "Date of birth", "fr": "Date de naissance", "es": "Fecha de nacimiento"},
+    "origin": {"en": "Home place", "fr": "Lieu d'origine", "es": "Lugar de origen"},
+    "status": {"en": "Whereabouts", "fr": "Sort", "es": "Paradero"},
+    "as_said": {"en": "as said", "fr": "tel que déclaré", "es": "según lo declarado"},
+    "understood": {"en": "as understood", "fr": "tel que compris", "es": "según se entiende"},
+    "between": {"en": "between {a} and {b}", "fr": "entre le {a} et le {b}", "es": "entre el {a} y el {b}"},
+    "act": {"en": "Event", "fr": "Événement", "es": "Hecho"},
+    "done": {"en": "What was done", "fr": "Démarche", "es": "Gestión realizada"},
+    "place": {"en": "Place", "fr": "Lieu", "es": "Lugar"},
+    "date": {"en": "Date", "fr": "Date", "es": "Fecha"},
+    "body": {"en": "Addressed to", "fr": "Adressée à", "es": "Dirigida a"},
+    "response": {"en": "Response", "fr": "Réponse", "es": "Respuesta"},
+    "none_recorded": {"en": "none recorded", "fr": "aucune information enregistrée", "es": "no consta"},
+    "organisation": {"en": "Organisation", "fr": "Organisation", "es": "Organización"},
+    "contact": {"en": "Contact for follow-up", "fr": "Contact pour le suivi", "es": "Contacto para el seguimiento"},
+    "confidential": {"en": "The submitting organisation asks that its identity be kept confidential.",
+                     "fr": "L'organisation qui soumet demande que son identité reste confidentielle.",
+                     "es": "La organización que presenta solicita que su identidad se mantenga confidencial."},
+    "not_confidential": {"en": "The submitting organisation does not ask for confidentiality.",
+                         "fr": "L'organisation qui soumet ne demande pas la confidentialité.",
+                         "es": "La organización que presenta no solicita confidencialidad."},
+    "sources": {"en": "Sources and consent", "fr": "Sources et consentement", "es": "Fuentes y consentimiento"},
+    "source_line": {"en": "Source {n}: consent to submission to the WGEID ({value}{date}); names shown: {level}",
+                    "fr": "Source {n} : consentement à la soumission au GTDFI ({value}{date}) ; noms : {level}",
+                    "es": "Fuente {n}: consentimiento para la presentación al GTDFI ({value}{date}); nombres: {level}"},
+    "missing": {"en": "Missing elements", "fr": "Éléments manquants", "es": "Elementos faltantes"},
+    "missing_note": {"en": "Missing details should not prevent the submission (WGEID). Missing here:",
+                     "fr": "Les détails manquants ne devraient pas empêcher la soumission (GTDFI). Manquent ici :",
+                     "es": "La falta de detalles no debe impedir la presentación (GTDFI). Faltan aquí:"},
+    "group": {"en": "a group of {n} people", "fr": "un groupe de {n} personnes", "es": "un grupo de {n} personas"},
+}
+
+MISSING: dict[str, str] = {
+    "a": "the full name of the disappeared person (element a)",
+    "b": "the date of the disappearance, at least month and year (element b)",
+    "c": "the place of arrest or abduction, or where the person was last seen (element c)",
+    "d": "the forces believed responsible (element d)",
+    "e": "the steps taken by relatives or others to find the person (element e)",
+    "f": "the submitting organisation (element f), set with `intake export org --name …`",
+}
+
+
+def word(key: str, lang: str, **values: object) -> str:
+    return WORDS[key][lang].format(**values)
