@@ -23,7 +23,8 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     """Our options; anything else (e.g. ``-platform offscreen``) is left for Qt."""
     parser = argparse.ArgumentParser(prog="intake-app", description="Testimony Intake desktop application")
     parser.add_argument("--vault", metavar="PATH", help="vault directory (default: $INTAKE_VAULT or the user data dir)")
-    parser.add_argument("--lang", choices=("ko", "en"), help="language for this run (default: settings, then system)")
+    parser.add_argument("--lang", choices=("ko", "en", "ja", "pseudo"),
+                        help="language for this run (default: settings, then system); pseudo: long accented English")
     parser.add_argument("--self-test", action="store_true", help="start, show the first window, exit 0 (smoke test)")
     parser.add_argument("--screenshot", metavar="PNG", help="render the first window to a PNG file and exit")
     return parser.parse_known_args(list(argv))

@@ -42,7 +42,7 @@ from ui.auditor.auditor_report import (
 )
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 BUNDLE_SUFFIX = ".bundle.tar"
 _GOOD = QColor("#1b6e20")
@@ -273,7 +273,8 @@ class AuditorMode(QWidget):
         if report is None:
             return
         valid = sum(r.valid for r in report.results)
-        self.summary.setText(tr("{valid} of {total} bundles valid", valid=valid, total=len(report.results)))
+        self.summary.setText(trn("{valid} of {total} bundle valid", "{valid} of {total} bundles valid", len(report.results),
+                valid=valid, total=len(report.results)))
         for result in report.results:
             # Device names, times and messages come from the bundle (a hostile device signs what it likes): cleaned.
             item = QTreeWidgetItem([tr("VALID") if result.valid else tr("INVALID"), clean_text(result.file),

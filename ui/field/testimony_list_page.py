@@ -36,7 +36,7 @@ from ui.common.testimony_list_model import Column, TestimonyListModel, default_h
 from ui.field.editor import TestimonyEditor
 from ui.field.export_dialog import ExportDialog
 from ui.field.history_view import HistoryDialog
-from ui.i18n import current_language, tr
+from ui.i18n import current_language, tr, trn
 from ui.start.hq_pin_page import HqPinDialog
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -171,7 +171,7 @@ class TestimonyListPage(QWidget):
     def _search_done(self, total: int) -> None:
         if self.search.query():
             self.views.setCurrentWidget(self.results)
-            self.count_label.setText(tr("{count} testimonies match.", count=total))
+            self.count_label.setText(trn("{count} testimony matches.", "{count} testimonies match.", total, count=total))
 
     def _filters_changed(self) -> None:
         since = self.since.text().strip()
@@ -182,7 +182,8 @@ class TestimonyListPage(QWidget):
 
     def _update_count(self) -> None:
         if not self.search.query():
-            self.count_label.setText(tr("{count} testimonies.", count=self.model.total))
+            self.count_label.setText(trn("{count} testimony.", "{count} testimonies.", self.model.total,
+                                           count=self.model.total))
 
     def _row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
@@ -224,8 +225,9 @@ class TestimonyListPage(QWidget):
                 data: object = int(entry.code) if vocab == "victim_categories" else entry.code
                 combo.addItem(entry.label(lang), data)
             combo.setCurrentIndex(max(0, combo.findData(current)))
-        self.drafts_label.setText(tr("{count} unsaved drafts were found (autosaved before the app closed).",
-                                     count=len(self._drafts)))
+        self.drafts_label.setText(trn("{count} unsaved draft was found (autosaved before the app closed).",
+                                      "{count} unsaved drafts were found (autosaved before the app closed).",
+                                      len(self._drafts), count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
         self._update_count()
 

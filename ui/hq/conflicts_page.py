@@ -42,7 +42,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 _DIFF = QColor("#fff0b3")
 MAX_MERGED = 4 << 20  # the editor refuses more than an interchange document may hold
@@ -236,7 +236,8 @@ class ConflictsPage(QWidget):
 
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
-                                 else tr("{count} testimonies need a decision.", count=len(self.queue)))
+                                 else trn("{count} testimony needs a decision.", "{count} testimonies need a decision.",
+                                          len(self.queue), count=len(self.queue)))
         # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
         self.splitter.setVisible(bool(self.queue))
 

@@ -26,7 +26,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 ALL_DEVICES = ""
 
@@ -147,7 +147,7 @@ class ConsolidatedPage(QWidget):
         self.detail.show_record(self.model.record_id(current.row()) if current.isValid() else None)
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("{count} testimonies", count=self.model.total))
+        self.count_label.setText(trn("{count} testimony", "{count} testimonies", self.model.total, count=self.model.total))
         self.table.resizeColumnsToContents()
 
     def column_texts(self, column: Column) -> list[str]:

@@ -35,7 +35,7 @@ from ui.auditor.auditor_mode import bundles_in_folder
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
-from ui.i18n import N_, tr
+from ui.i18n import N_, tr, trn
 
 COLUMNS = (N_("File"), N_("Device"), N_("Bundle"), N_("Result"), N_("Details"))
 STATUS_TEXT = {"imported": N_("Imported"), "already_imported": N_("Already imported"), "refused": N_("Refused")}
@@ -209,9 +209,10 @@ class ImportPage(QWidget):
         elif outcome.status == "already_imported":
             lines = [tr("Nothing new: this bundle was imported before.")]
         else:
-            lines = [tr("{revisions} new revisions, {attachments} attachments.",
-                        revisions=outcome.counts.get("new_revisions", 0),
-                        attachments=outcome.counts.get("attachments", 0))]
+            revisions = int(outcome.counts.get("new_revisions", 0))
+            attachments = int(outcome.counts.get("attachments", 0))
+            lines = [trn("{count} new revision.", "{count} new revisions.", revisions, count=revisions) + " "
+                     + trn("{count} attachment.", "{count} attachments.", attachments, count=attachments)]
         lines += [translate_reason(w) for w in outcome.warnings]
         return "\n".join(lines)
 
