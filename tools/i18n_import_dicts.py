@@ -85,8 +85,8 @@ def run(i18n_dir: Path = I18N_DIR, *, merge_source: bool = True) -> int:
     po_path = i18n_dir / "locale" / "ko.po"
     po = polib.pofile(str(po_path), wrapwidth=120) if po_path.exists() else i18n_extract.new_catalogue("ko")
     total_added = 0
-    for module in modules:
-        entries = read_dict_module(module)
+    read = [(module, read_dict_module(module)) for module in modules]  # all of them first: a bad one changes nothing
+    for module, entries in read:
         added, filled, kept = fold(po, entries)
         total_added += len(added) + len(filled)
         print(f"{module.name}: {len(entries)} entries, {len(added)} added, {len(filled)} filled, "

@@ -336,10 +336,10 @@ class AuditorMode(QWidget):
             "bundles and the public key files of the devices you trust. Nothing is decrypted."))
         self.bundles_label.setText(tr("Bundles:"))
         self.keys_label.setText(tr("Trusted device keys:"))
-        self.add_bundles_button.setText(tr("Add &bundles…"))
+        self.add_bundles_button.setText(tr("Add b&undles…"))
         self.add_folder_button.setText(tr("Add a &folder…"))
         self.add_keys_button.setText(tr("Add &key files…"))
-        self.clear_button.setText(tr("C&lear"))
+        self.clear_button.setText(tr("Cl&ear"))
         if self.state_dir is None:
             self.state_label.setText(tr("State folder: none (bundles are checked against each other only)."))
         else:

@@ -31,6 +31,7 @@ from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
+from ui.common.shortcuts import ActionShortcutsWin
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column, TestimonyListModel, default_hidden_columns
 from ui.field.editor import TestimonyEditor
@@ -56,6 +57,7 @@ class TestimonyListPage(QWidget):
         self.search = SearchController(worker, self.search_model, self)
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
+        ActionShortcutsWin(self.search_edit)  # Ctrl+E exports even here (X11 would take it for "end of line")
         self.category = QComboBox()
         self.status = QComboBox()
         self.since = QLineEdit()
@@ -211,7 +213,7 @@ class TestimonyListPage(QWidget):
         self.search_edit.setAccessibleName(tr("Search testimonies"))
         self.new_button.setText(tr("&New testimony"))
         self.category_label.setText(tr("C&ategory:"))
-        self.status_label.setText(tr("S&tatus:"))
+        self.status_label.setText(tr("&Status:"))
         self.range_label.setText(tr("Interview &dates:"))
         self.since.setAccessibleName(tr("Interviews from (YYYY-MM-DD)"))
         self.until.setAccessibleName(tr("Interviews until (YYYY-MM-DD)"))

@@ -251,9 +251,9 @@ class ImportPage(QWidget):
         self.intro.setText(tr("Choose the bundle files from the USB stick, or its whole folder. Each bundle is "
                               "verified completely before anything is imported; a bundle that fails changes "
                               "nothing."))
-        self.add_files_button.setText(tr("Add &bundles…"))
+        self.add_files_button.setText(tr("Add b&undles…"))
         self.add_folder_button.setText(tr("Add a &folder…"))
-        self.clear_button.setText(tr("C&lear"))
+        self.clear_button.setText(tr("Cl&ear"))
         self.import_button.setText(tr("&Import"))
         self.table.setHorizontalHeaderLabels([tr(COLUMNS[i]) for i in range(len(COLUMNS))])
         for index in range(len(self.rows)):

@@ -104,9 +104,9 @@ class ActForm(QGroupBox):
         self.add_perpetrator_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
-        for msgid, widget in ((N_("What &happened:"), self.type), (N_("&When (as said):"), self.date),
+        for msgid, widget in ((N_("What ha&ppened:"), self.type), (N_("&When (as said):"), self.date),
                               (N_("Wh&ere:"), self.place), (N_("&Facility:"), self.facility),
-                              (N_("&Details:"), self.description)):
+                              (N_("Detai&ls:"), self.description)):
             form.addRow(self.texts.label(msgid, widget), widget)
         self.texts.name(self.date.edit, N_("When (as said)"))
         self.texts.name(self.place.edit, N_("Where"))
@@ -119,7 +119,7 @@ class ActForm(QGroupBox):
         buttons.addWidget(self.remove_button)
         layout.addLayout(buttons)
         self.texts.text(self, N_("Act"))
-        self.texts.text(self.add_perpetrator_button, N_("Add &perpetrator"))
+        self.texts.text(self.add_perpetrator_button, N_("Add perpetrator"))
         self.texts.text(self.remove_button, N_("Remove act"))
         self.type.currentIndexChanged.connect(self.changed)
         self.date.changed.connect(self.changed)

@@ -34,9 +34,9 @@ class InterviewForm(QWidget):
         form = QFormLayout(self)
         rows: list[tuple[str, QWidget]] = [
             (N_("Interview &date:"), self.date), (N_("&Language:"), self.language),
-            (N_("&Interviewer:"), self.interviewer), (N_("&Place:"), self.place),
-            (N_("Inte&rpreter:"), self.interpreter), (N_("&Mode:"), self.mode),
-            (N_("Interviewee &pseudonym:"), self.pseudonym), (N_("&Relation to the victim:"), self.relation),
+            (N_("Intervie&wer:"), self.interviewer), (N_("&Place:"), self.place),
+            (N_("Int&erpreter:"), self.interpreter), (N_("M&ode:"), self.mode),
+            (N_("Interviewee pse&udonym:"), self.pseudonym), (N_("Rel&ation to the victim:"), self.relation),
         ]
         for pair in rows:
             form.addRow(self.texts.label(pair[0], pair[1]), pair[1])

@@ -103,8 +103,8 @@ class VictimForm(QGroupBox):
         self.add_act_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
-        for msgid, widget in ((N_("&Sex:"), self.sex), (N_("&Born (as said):"), self.birth),
-                              (N_("S&tatus now:"), self.status), (N_("N&otes:"), self.notes)):
+        for msgid, widget in ((N_("Se&x:"), self.sex), (N_("&Born (as said):"), self.birth),
+                              (N_("Stat&us now:"), self.status), (N_("N&otes:"), self.notes)):
             form.addRow(self.texts.label(msgid, widget), widget)
         self.texts.name(self.birth.edit, N_("Born (as said)"))
         names_row = QHBoxLayout()
@@ -121,7 +121,7 @@ class VictimForm(QGroupBox):
         layout.addWidget(self.category_box)
         layout.addLayout(self.act_box)
         layout.addLayout(buttons)
-        self.texts.text(self.add_name_button, N_("Add another &name"))
+        self.texts.text(self.add_name_button, N_("Add another name"))
         self.texts.text(self.add_act_button, N_("Add &act"))
         self.texts.text(self.remove_button, N_("Remove victim"))
         self.texts.text(self.category_box, N_("Categories"))
