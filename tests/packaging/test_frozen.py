@@ -129,7 +129,7 @@ def test_sqlcipher_native_library_and_data_files_are_collected(dist: Path) -> No
     assert list((INTERNAL / "sqlcipher3").glob("_sqlite3*.so")), "SQLCipher's extension module is missing"
     vocabularies = sorted(p.name for p in (REPO / "intake_app" / "data" / "vocabularies").glob("*.json"))
     assert sorted(p.name for p in (INTERNAL / "intake_app" / "data" / "vocabularies").glob("*.json")) == vocabularies
-    for font in ("NanumGothic.ttf", "NanumGothicBold.ttf", "OFL.txt"):
+    for font in ("NanumGothic.ttf", "NanumGothicBold.ttf", "NotoSansJP-Regular.otf", "OFL.txt", "OFL-NotoSansCJK.txt"):
         assert (INTERNAL / "ui" / "resources" / "fonts" / font).is_file()
 
 
