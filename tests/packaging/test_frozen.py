@@ -200,6 +200,7 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     assert entry["Exec"].split()[0] == "intake-app"
     assert entry["Name[ko]"] == translations("ko").gettext("Testimony Intake")
     assert entry["Name[ko]"] != "Testimony Intake"
+    assert entry["Name[ja]"] == translations("ja").gettext("Testimony Intake") != "Testimony Intake"
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}.svg").is_file()
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}-256.png").is_file()
 
