@@ -102,7 +102,8 @@ def run(i18n_dir: Path = I18N_DIR, *, merge_source: bool = True) -> int:
     if merge_source:
         i18n_extract.update()
         stale = [p for p in (*ROOT.glob("ui/**/*.py"), *ROOT.glob("tests/**/*.py"), *ROOT.glob("tools/*.py"))
-                 if p.name != Path(__file__).name and "catalog_ko" in p.read_text(encoding="utf-8")]
+                 if p.name not in (Path(__file__).name, "test_i18n_import_dicts.py")
+                 and "catalog_ko" in p.read_text(encoding="utf-8")]
         for path in stale:
             print(f"still mentions catalog_ko: {path.relative_to(ROOT)}", file=sys.stderr)
     return 0
