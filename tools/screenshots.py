@@ -1,6 +1,8 @@
-"""Render the main screens in Korean and English to PNG files, offscreen: ``python -m tools.screenshots OUTDIR``.
+"""Render every screen in each language to PNG files, offscreen: ``python -m tools.screenshots OUTDIR [LANG…]``.
 
-For documentation and for checking by eye that Hangul renders (not boxes). It drives the real screens on a throwaway
+Languages: Korean, English, Japanese and the pseudo-locale (long accented English in brackets: a label cut at either
+end, or text without brackets, shows at a glance), or those named after OUTDIR. For documentation and for checking by
+eye that Hangul and kana render (not boxes). It drives the real screens on a throwaway
 vault in a temporary directory made with the deliberately weak ``fast`` key-derivation profile; the recovery key and
 fingerprint shown belong to that throwaway vault, which is erased afterwards.
 """
@@ -22,12 +24,13 @@ from tools.screenshots_stats import render_statistics
 from tools.screenshots_usable import render_usable
 from ui.common.fonts import install_application_font
 from ui.common.settings_store import UiSettings
-from ui.i18n import set_language
+from ui.i18n import SUPPORTED, set_language
 from ui.session import Session
 from ui.start.first_run_wizard import FINGERPRINT, SHOW_KEY
 
 SAMPLE_PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - typed into a throwaway vault
 _TIMEOUT_S = 60.0
+SCREENSHOT_LANGUAGES = ("ko", "en", "ja", "pseudo")
 
 
 def _wait(app: QApplication, done: object) -> None:
@@ -94,10 +97,11 @@ def render_all(out_dir: Path, lang: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Render every screen in Korean and English into the directory given as the only argument."""
+    """Render every screen in every language (or those given after OUTDIR) into OUTDIR."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m tools.screenshots OUTDIR", file=sys.stderr)
+    languages = tuple(args[1:]) or SCREENSHOT_LANGUAGES
+    if not args or any(lang not in SUPPORTED for lang in languages):
+        print(f"usage: python -m tools.screenshots OUTDIR [{'|'.join(SUPPORTED)} ...]", file=sys.stderr)
         return 2
     out_dir = Path(args[0])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     install_application_font(app)
-    for lang in ("en", "ko"):
+    for lang in languages:
         for path in render_all(out_dir, lang):
             print(path)
         set_language(lang)

@@ -129,12 +129,14 @@ def test_sqlcipher_native_library_and_data_files_are_collected(dist: Path) -> No
     assert list((INTERNAL / "sqlcipher3").glob("_sqlite3*.so")), "SQLCipher's extension module is missing"
     vocabularies = sorted(p.name for p in (REPO / "intake_app" / "data" / "vocabularies").glob("*.json"))
     assert sorted(p.name for p in (INTERNAL / "intake_app" / "data" / "vocabularies").glob("*.json")) == vocabularies
-    for font in ("NanumGothic.ttf", "NanumGothicBold.ttf", "OFL.txt"):
+    for font in ("NanumGothic.ttf", "NanumGothicBold.ttf", "NotoSansJP-Regular.otf", "OFL.txt", "OFL-NotoSansCJK.txt"):
         assert (INTERNAL / "ui" / "resources" / "fonts" / font).is_file()
 
 
-def test_only_qts_korean_and_english_translations_ship(dist: Path) -> None:
-    assert sorted(p.name for p in INTERNAL.rglob("*.qm")) == ["qtbase_en.qm", "qtbase_ko.qm"]
+def test_only_qts_translations_of_the_apps_languages_ship(dist: Path) -> None:
+    assert sorted(p.name for p in INTERNAL.rglob("*.qm")) == ["qtbase_en.qm", "qtbase_ja.qm", "qtbase_ko.qm"]
+    catalogues = sorted(p.name for p in (REPO / "ui" / "i18n" / "locale").glob("*.po"))
+    assert sorted(p.name for p in (INTERNAL / "ui" / "i18n" / "locale").glob("*.po")) == catalogues
 
 
 def test_every_collected_pyside_module_has_the_pyside_modules_it_imports(dist: Path) -> None:
@@ -185,7 +187,7 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     """Wayland matches a window to its .desktop file by app id (QGuiApplication.desktopFileName), X11 by WM_CLASS
     (the application name): both must equal the file's name, or the dock shows a generic icon and no name."""
     from ui.app import DESKTOP_FILE_NAME
-    from ui.i18n.catalog_ko import KO
+    from ui.i18n.catalogs import translations
 
     path = REPO / "packaging" / f"{DESKTOP_FILE_NAME}.desktop"
     parser = configparser.ConfigParser(interpolation=None)
@@ -196,7 +198,9 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     assert entry["StartupWMClass"] == DESKTOP_FILE_NAME
     assert entry["Icon"] == DESKTOP_FILE_NAME
     assert entry["Exec"].split()[0] == "intake-app"
-    assert entry["Name[ko]"] == KO["Testimony Intake"]
+    assert entry["Name[ko]"] == translations("ko").gettext("Testimony Intake")
+    assert entry["Name[ko]"] != "Testimony Intake"
+    assert entry["Name[ja]"] == translations("ja").gettext("Testimony Intake") != "Testimony Intake"
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}.svg").is_file()
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}-256.png").is_file()
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
 from PySide6.QtWidgets import QApplication
 
-from ui.common.fonts import BUNDLED_FAMILY, FONT_FILES, register_bundled_fonts
+from ui.common.fonts import BUNDLED_FAMILY, FONT_FILES, JAPANESE_FAMILY, register_bundled_fonts
 from ui.resources import resource_path
 
 HANGUL_SAMPLE = "잠금 해제 복구 키 암호 문구 보관함"
@@ -45,3 +45,42 @@ def test_resource_path_refuses_escapes() -> None:
     for bad in ("..", "/etc/passwd", "a/../../b", ""):
         with pytest.raises(ValueError):
             resource_path("fonts", bad)
+
+
+def _japanese_characters() -> set[str]:
+    import polib
+
+    from ui.i18n.catalogs import po_path
+
+    text = "".join(e.msgstr + "".join(e.msgstr_plural.values()) for e in polib.pofile(str(po_path("ja"))))
+    return {ch for ch in text if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+            or "\uff00" <= ch <= "\uffef"}
+
+
+def test_bundled_japanese_font_draws_every_kana_and_kanji_of_the_japanese_catalogue() -> None:
+    # From the file itself: this machine may have a system CJK font that would hide a gap in the bundled one.
+    raw = QRawFont(str(resource_path("fonts", "NotoSansJP-Regular.otf")), 12)
+    assert raw.isValid() and raw.familyName() == JAPANESE_FAMILY
+    needed = _japanese_characters()
+    assert len(needed) > 300, "the Japanese catalogue looks empty"
+    missing = sorted(ch for ch in needed if not raw.supportsCharacter(ord(ch)))
+    assert not missing, missing
+    for ch in "ぁゔヴ々〆𠮟":  # small kana, vu, iteration marks; 𠮟 is the jōyō kanji outside JIS X 0208
+        assert raw.supportsCharacter(ord(ch)), ch
+    assert not raw.supportsCharacter(ord("한"))  # Hangul stays NanumGothic's: the subset kept Japanese only
+    assert resource_path("fonts", "NotoSansJP-Regular.otf").stat().st_size < 5_000_000
+    assert "SIL OPEN FONT LICENSE" in resource_path("fonts", "OFL-NotoSansCJK.txt").read_text(encoding="utf-8")
+
+
+def test_japanese_font_comes_first_in_japanese_only(app_with_font: QApplication) -> None:
+    from ui.i18n import set_language
+
+    def bundled_order() -> list[str]:
+        return [f for f in app_with_font.font().families() if f in (BUNDLED_FAMILY, JAPANESE_FAMILY)]
+
+    set_language("ja")
+    assert bundled_order() == [JAPANESE_FAMILY, BUNDLED_FAMILY]
+    set_language("ko")
+    assert bundled_order() == [BUNDLED_FAMILY, JAPANESE_FAMILY]
+    set_language("en")
+    assert bundled_order() == [BUNDLED_FAMILY, JAPANESE_FAMILY]

@@ -42,7 +42,7 @@ from ui.auditor.auditor_report import (
 )
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 BUNDLE_SUFFIX = ".bundle.tar"
 MIN_WIDTH = 1040
@@ -307,7 +307,8 @@ class AuditorMode(QWidget):
         if report is None:
             return
         valid = sum(r.valid for r in report.results)
-        self.summary.setText(tr("{valid} of {total} bundles valid", valid=valid, total=len(report.results)))
+        self.summary.setText(trn("{valid} of {total} bundle valid", "{valid} of {total} bundles valid", len(report.results),
+                valid=valid, total=len(report.results)))
         for result in report.results:
             # Device names, times and messages come from the bundle (a hostile device signs what it likes): cleaned.
             explanation = clean_text(result_explanation(result))
@@ -398,10 +399,10 @@ class AuditorMode(QWidget):
             "bundles and the public key files of the devices you trust. Nothing is decrypted."))
         self.bundles_label.setText(tr("Bundles:"))
         self.keys_label.setText(tr("Trusted device keys:"))
-        self.add_bundles_button.setText(tr("Add &bundles…"))
+        self.add_bundles_button.setText(tr("Add b&undles…"))
         self.add_folder_button.setText(tr("Add a &folder…"))
         self.add_keys_button.setText(tr("Add &key files…"))
-        self.clear_button.setText(tr("C&lear"))
+        self.clear_button.setText(tr("Cl&ear"))
         if self.state_dir is None:
             self.state_label.setText(tr("State folder: none (bundles are checked against each other only)."))
         else:

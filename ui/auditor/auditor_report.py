@@ -23,7 +23,7 @@ from intake_app.bundles.verify import BundleRefused, OuterBundle, pinned, verify
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError
 from ui.common.refusal_reasons import translate_reason
-from ui.i18n import N_, tr
+from ui.i18n import N_, tr, trn
 
 REPORT_FORMAT = "testimony-intake-audit-report/1"
 STEPS = ("signature", "checkpoint", "log", "sequence")
@@ -176,7 +176,8 @@ def report_text(report: AuditReport) -> str:
     """The report as plain text in the current language, for printing or filing."""
     valid = sum(r.valid for r in report.results)
     lines = [tr("Bundle verification report"), tr("Made on {when} (UTC)", when=report.generated_at),
-             tr("{valid} of {total} bundles valid", valid=valid, total=len(report.results)),
+             trn("{valid} of {total} bundle valid", "{valid} of {total} bundles valid", len(report.results),
+                valid=valid, total=len(report.results)),
              tr("State folder: {used}", used=tr("used") if report.state_folder_used else tr("not used")), "",
              tr("Trusted device keys:")]
     lines += [f"  {k.key_id}  {k.fingerprint}  ({k.file})" for k in report.trusted_keys]

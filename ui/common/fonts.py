@@ -1,8 +1,12 @@
-"""The bundled Korean-capable font (NanumGothic, SIL OFL 1.1), registered at start so Hangul never renders as boxes.
+"""The bundled fonts, registered at start so Hangul and kana never render as boxes.
 
-A fresh machine often has no CJK font at all, and Qt then draws every Hangul syllable as a box. The application font
-keeps the platform's own family first (so Latin text looks native) and lists NanumGothic after it: Qt takes each glyph
-from the first family in the list that has it, so Hangul always comes from the bundled font when the system has none.
+NanumGothic (SIL OFL 1.1) carries Hangul; NotoSansJP (Noto Sans CJK JP cut down to Japanese by
+``tools/subset_japanese_font.py``, SIL OFL 1.1) carries kana and the kanji in their Japanese shapes. A fresh machine
+often has no CJK font at all, and Qt then draws every such character as a box. The application font keeps the
+platform's own family first (so Latin text looks native) and lists the bundled families after it: Qt takes each glyph
+from the first family in the list that has it. Their order follows the language: NanumGothic also has kana and the
+KS X 1001 hanja, so in Japanese the Japanese font comes first (Japanese kanji shapes, matching kana), and in Korean
+and English NanumGothic does (Korean hanja shapes; Hangul is only in NanumGothic either way).
 """
 
 from __future__ import annotations
@@ -10,14 +14,17 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from ui.i18n import LANGUAGE_HOOKS, current_language
 from ui.resources import resource_path
 
 BUNDLED_FAMILY = "NanumGothic"
-FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+JAPANESE_FAMILY = "Noto Sans CJK JP"
+FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf", "NotoSansJP-Regular.otf")
+_families: dict[str, list[str]] = {"platform": [], "bundled": []}
 
 
 def register_bundled_fonts() -> list[str]:
-    """Add the bundled TTFs to Qt's font database; return the families they provide (empty if a file is missing)."""
+    """Add the bundled fonts to Qt's font database; return the families they provide (empty if a file is missing)."""
     families: list[str] = []
     for name in FONT_FILES:
         font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
@@ -29,14 +36,30 @@ def register_bundled_fonts() -> list[str]:
     return families
 
 
+def fallback_order(lang: str, bundled: list[str]) -> list[str]:
+    """The bundled families in the order ``lang`` wants them after the platform's own."""
+    first = JAPANESE_FAMILY if lang == "ja" else BUNDLED_FAMILY
+    return sorted(bundled, key=lambda family: family != first)
+
+
+def apply_language_font(app: QApplication, lang: str) -> None:
+    """Put the bundled families after the platform's, in the order the language needs."""
+    if not _families["bundled"]:
+        return
+    font = QFont(app.font())
+    font.setFamilies([*_families["platform"], *fallback_order(lang, _families["bundled"])])
+    app.setFont(font)
+
+
 def install_application_font(app: QApplication) -> None:
-    """Register the bundled font and make it the fallback for every widget's text."""
+    """Register the bundled fonts and make them the fallback for every widget's text, in the current language's order."""
     families = register_bundled_fonts()
     font = QFont(app.font())
-    current = [f for f in font.families() if f] or [font.family()]
-    fallback = [f for f in families if f not in current]
-    font.setFamilies(current + fallback)
-    app.setFont(font)
+    current = [f for f in font.families() if f and f not in families] or [font.family()]
+    _families["platform"], _families["bundled"] = current, [f for f in families if f not in current]
+    if apply_language_font not in LANGUAGE_HOOKS:
+        LANGUAGE_HOOKS.append(apply_language_font)
+    apply_language_font(app, current_language())
 
 
 def monospace_font(point_size: int) -> QFont:

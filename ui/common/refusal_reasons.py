@@ -83,7 +83,7 @@ _REASONS: dict[str, str] = {
     r"the device's audit log was rewritten \(restored laptop\?\) in bundles (?P<numbers>[0-9, ]+)":
         N_("The device's audit log was rewritten (restored laptop?) in bundles {numbers}."),
     r"(?P<count>\d+) testimonies have conflicting edits to resolve .*":
-        N_("{count} testimonies have conflicting edits to resolve (see Conflicts)."),
+        N_("Testimonies with conflicting edits to resolve: {count} (see Conflicts)."),
     r"archive: .*":
         N_("The file is not a well-formed bundle archive (damaged or altered)."),
     r"age header: .*":

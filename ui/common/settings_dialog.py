@@ -68,7 +68,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("Settings"))
         self.language_label.setText(tr("&Language:"))
         self.language_combo.setAccessibleName(tr("Language"))
-        self.minutes_label.setText(tr("&Lock after this many idle minutes:"))
+        self.minutes_label.setText(tr("Lock after this many &idle minutes:"))
         self.minutes.setAccessibleName(tr("Auto-lock minutes"))
         self.note.setText(tr("These settings are stored on this computer, outside the vault. They contain no testimony."))
         self.ok_button.setText(tr("OK"))

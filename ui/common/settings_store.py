@@ -20,7 +20,7 @@ from intake_app.vault.private_fs import APP_NAME, make_private_dir
 
 SETTINGS_FILE = "ui-settings.json"
 MAX_FILE_BYTES = 4096
-LANGUAGES = ("system", "ko", "en")
+LANGUAGES = ("system", "ko", "en", "ja")
 MIN_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 120
 DEFAULT_LOCK_MINUTES = 5

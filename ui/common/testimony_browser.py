@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 
 from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
-from ui.common.plural import counted
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
 from ui.common.testimony_list_model import Column, TestimonyListModel
-from ui.i18n import current_language, tr
+from ui.i18n import current_language, tr, trn
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -133,7 +132,7 @@ class TestimonyBrowser(QWidget):
     def _search_done(self, total: int) -> None:
         if self.search.query():
             self.views.setCurrentWidget(self.results)
-            self.count_label.setText(tr("{testimonies} match.", testimonies=counted("testimonies", total)))
+            self.count_label.setText(trn("{count} testimony matches.", "{count} testimonies match.", total, count=total))
 
     def _filters_changed(self) -> None:
         since = self.since.text().strip()
@@ -144,7 +143,8 @@ class TestimonyBrowser(QWidget):
 
     def _update_count(self) -> None:
         if not self.search.query():
-            self.count_label.setText(counted("testimonies", self.model.total) + ".")
+            self.count_label.setText(trn("{count} testimony.", "{count} testimonies.", self.model.total,
+                                         count=self.model.total))
 
     def _row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.record_selected.emit(self.model.record_id(current.row()) if current.isValid() else None)
@@ -169,7 +169,7 @@ class TestimonyBrowser(QWidget):
         self.search_edit.setPlaceholderText(tr("Search names, places, narrative…"))
         self.search_edit.setAccessibleName(tr("Search testimonies"))
         self.category_label.setText(tr("C&ategory:"))
-        self.status_label.setText(tr("S&tatus:"))
+        self.status_label.setText(tr("&Status:"))
         self.range_label.setText(tr("Interview &dates:"))
         self.since.setAccessibleName(tr("Interviews from (YYYY-MM-DD)"))
         self.until.setAccessibleName(tr("Interviews until (YYYY-MM-DD)"))

@@ -27,8 +27,7 @@ from intake_app.bundles.export import ExportResult, export_bundle
 from intake_app.bundles.keyring import recipient_fingerprint
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.fonts import monospace_font
-from ui.common.plural import counted
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 
 def pending_summary(ctx: JobContext) -> dict[str, Any]:
@@ -109,11 +108,14 @@ class ExportDialog(QDialog):
                                     "bundle."))
             self._update()
             return
-        lines = [tr("This bundle will carry {versions}, {files} and {audit} (the vault holds {testimonies}).",
-                    versions=counted("versions", int(result["revisions"])),
-                    files=counted("attached_files", int(result["attachments"])),
-                    audit=counted("audit_entries", int(result["audit"])),
-                    testimonies=counted("testimonies", int(result["records"])))]
+        counts = (trn("{count} new or changed testimony version", "{count} new or changed testimony versions",
+                      result["revisions"], count=result["revisions"]),
+                  trn("{count} attached file", "{count} attached files", result["attachments"],
+                      count=result["attachments"]),
+                  trn("{count} audit-log entry", "{count} audit-log entries", result["audit"], count=result["audit"]))
+        lines = [tr("This bundle will carry:") + "\n" + "\n".join(f"  • {line}" for line in counts),
+                 trn("The vault holds {count} testimony.", "The vault holds {count} testimonies.", result["records"],
+                     count=result["records"])]
         if result["recipients"]:
             lines.append(tr("Encrypted to: {names}", names=", ".join(
                 f"{name} ({fp})" for name, fp in result["recipients"])))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
+from ui.common.shortcuts import ActionShortcutsWin
 from ui.common.testimony_browser import TestimonyBrowser
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import default_hidden_columns
@@ -32,7 +33,7 @@ from ui.field.export_dialog import ExportDialog
 from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
 from ui.field.update_actions import FieldUpdateActions
-from ui.i18n import tr
+from ui.i18n import tr, trn
 from ui.start.hq_pin_page import HqPinDialog
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,6 +55,7 @@ class TestimonyListPage(QWidget):
         self.search_edit, self.category, self.status, self.since, self.until = (
             b.search_edit, b.category, b.status, b.since, b.until)
         self.table, self.results, self.views, self.count_label = b.table, b.results, b.views, b.count_label
+        ActionShortcutsWin(self.search_edit)  # Ctrl+E exports even here (X11 would take it for "end of line")
         self.new_button = QPushButton()
         self.drafts_label = QLabel()
         self.drafts_button = QPushButton()
@@ -115,11 +117,9 @@ class TestimonyListPage(QWidget):
     def retranslate(self) -> None:
         self.new_button.setText(tr("&New testimony"))
         # Drafts exist after a crash and after a lock alike: the line says what they are, not where they came from.
-        if len(self._drafts) == 1:
-            self.drafts_label.setText(tr("1 unsaved draft: changes autosaved but not yet saved as a revision."))
-        else:
-            self.drafts_label.setText(tr("{count} unsaved drafts: changes autosaved but not yet saved as a revision.",
-                                         count=len(self._drafts)))
+        self.drafts_label.setText(trn("{count} unsaved draft: changes autosaved but not yet saved as a revision.",
+                                      "{count} unsaved drafts: changes autosaved but not yet saved as a revision.",
+                                      len(self._drafts), count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
 
     def changeEvent(self, event: QEvent) -> None:

@@ -37,10 +37,9 @@ from intake_app.records.interchange import InterchangeError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label
-from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
 from ui.common.revision_diff import RevisionDiffView
-from ui.i18n import tr
+from ui.i18n import tr, trn
 
 MAX_MERGED = 4 << 20  # the editor refuses more than an interchange document may hold
 
@@ -217,8 +216,8 @@ class ConflictsPage(QWidget):
 
     def _update_empty(self) -> None:
         self.empty_label.setText(tr("No conflicts: every testimony has one current version.") if not self.queue
-                                 else tr("{testimonies} need a decision.",
-                                           testimonies=counted("testimonies", len(self.queue))))
+                                 else trn("{count} testimony needs a decision.", "{count} testimonies need a decision.",
+                                          len(self.queue), count=len(self.queue)))
         # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
         self.splitter.setVisible(bool(self.queue))
 

@@ -24,10 +24,10 @@ from ui.hq.persons_page import PersonsPage
 from ui.hq.stats_page import StatsPage
 from ui.i18n import N_, tr
 
-# Page name in the main window → (menu text, shortcut).
+# Page name in the main window → (menu text, shortcut): Ctrl and the page's place in the menu, like browser tabs.
 PAGES: dict[str, tuple[str, str]] = {
     "all-testimonies": (N_("&All testimonies"), "Ctrl+1"),
-    "import": (N_("&Import bundles"), "Ctrl+I"),
+    "import": (N_("&Import bundles"), "Ctrl+2"),
     "conflicts": (N_("&Conflicts"), "Ctrl+3"),
     "devices": (N_("&Devices"), "Ctrl+4"),
     "hq-keys": (N_("HQ &keys"), "Ctrl+5"),

@@ -34,10 +34,9 @@ from intake_app.display import clean_text
 from ui.auditor.auditor_mode import bundles_in_folder
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
-from ui.common.plural import counted
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.enrol_offer import EnrolOffer, unknown_device
-from ui.i18n import N_, tr
+from ui.i18n import N_, tr, trn
 
 COLUMNS = (N_("File"), N_("Device"), N_("Bundle"), N_("Result"), N_("Details"))
 STATUS_TEXT = {"imported": N_("Imported"), "already_imported": N_("Already imported"), "refused": N_("Refused")}
@@ -221,8 +220,10 @@ class ImportPage(QWidget):
         elif outcome.status == "already_imported":
             lines = [tr("Nothing new: this bundle was imported before.")]
         else:
-            lines = [counted("new_revisions", int(outcome.counts.get("new_revisions", 0))) + ", "
-                     + counted("attachments", int(outcome.counts.get("attachments", 0))) + "."]
+            revisions = int(outcome.counts.get("new_revisions", 0))
+            attachments = int(outcome.counts.get("attachments", 0))
+            lines = [trn("{count} new revision.", "{count} new revisions.", revisions, count=revisions) + " "
+                     + trn("{count} attachment.", "{count} attachments.", attachments, count=attachments)]
         lines += [translate_reason(w) for w in outcome.warnings]
         return "\n".join(lines)
 
@@ -262,9 +263,9 @@ class ImportPage(QWidget):
         self.intro.setText(tr("Choose the bundle files from the USB stick, or its whole folder. Each bundle is "
                               "verified completely before anything is imported; a bundle that fails changes "
                               "nothing."))
-        self.add_files_button.setText(tr("Add &bundles…"))
+        self.add_files_button.setText(tr("Add b&undles…"))
         self.add_folder_button.setText(tr("Add a &folder…"))
-        self.clear_button.setText(tr("C&lear"))
+        self.clear_button.setText(tr("Cl&ear"))
         self.import_button.setText(tr("&Import"))
         self.table.setHorizontalHeaderLabels([tr(COLUMNS[i]) for i in range(len(COLUMNS))])
         for index in range(len(self.rows)):

@@ -1,9 +1,10 @@
-"""Translation of every user-visible string: ``tr("Unlock {name}", name=x)`` with named placeholders.
+"""Translation of every user-visible string: ``tr("Unlock {name}", name=x)``, ``trn(one, many, n, count=n)``.
 
-The mechanism is a catalogue per language (``ui/i18n/catalog_ko.py``) keyed by the English text, chosen over Qt .ts/.qm
-files because it needs no build step, is checked by a plain unit test (every ``tr``/``N_`` literal in ``ui/`` has a
-Korean entry with the same placeholders), and keeps translators working in one readable Python file. Qt's own strings
-(context menus of text fields) come from the ``qtbase_*.qm`` shipped with PySide6.
+Catalogues are gettext ``.po`` files in ``ui/i18n/locale/`` keyed by the English text (``ui/i18n/catalogs.py`` loads
+them); ``ui/README.md`` says how to add a string or a language. Placeholders are named (``{name}``) so a translation
+can reorder them. ``tests/ui/test_ui_i18n.py`` fails when a ``tr``/``N_``/``trn`` literal in ``ui/`` lacks a
+translation in a shipped language, or has different placeholders or mnemonics there. Qt's own strings (context menus
+of text fields, file dialogs) come from the ``qtbase_*.qm`` shipped with PySide6.
 
 Switching language at run time sends ``QEvent.LanguageChange`` to every top-level widget; Qt forwards it to all
 children, and each screen re-reads its texts in ``changeEvent``.
@@ -12,23 +13,35 @@ children, and each screen re-reads its texts in ``changeEvent``.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from ui.i18n.catalog_ko import KO
+from ui.i18n.catalogs import LANGUAGES, PSEUDO, translations
 
-SUPPORTED = ("en", "ko")
+SUPPORTED = tuple(LANGUAGES)
 SYSTEM = "system"
-_CATALOGS: dict[str, dict[str, str]] = {"ko": KO}
 
 _state: dict[str, str] = {"lang": "en"}
 _qt_translator: list[QTranslator] = []
+# Called with (app, lang) before widgets are retranslated; ui.common.fonts registers one (ui.i18n imports no ui.common).
+LANGUAGE_HOOKS: list[Callable[[QApplication, str], None]] = []
 
 
 def tr(msgid: str, **params: object) -> str:
     """Translate ``msgid`` into the current language and fill its ``{named}`` placeholders."""
-    text = _CATALOGS.get(_state["lang"], {}).get(msgid, msgid)
+    text = translations(_state["lang"]).gettext(msgid)
+    return text.format_map(params) if params else text
+
+
+def trn(singular: str, plural: str, n: int, **params: object) -> str:
+    """Translate a message whose form depends on the number ``n`` (gettext ``ngettext``), then fill placeholders.
+
+    English has two forms ("1 testimony", "2 testimonies"); Korean and Japanese one; other languages more, chosen by
+    the ``Plural-Forms`` rule of their catalogue. The number itself is a placeholder like any other (``count=n``).
+    """
+    text = translations(_state["lang"]).ngettext(singular, plural, n)
     return text.format_map(params) if params else text
 
 
@@ -43,7 +56,8 @@ def placeholders(text: str) -> set[str]:
 
 
 # Language names are shown in their own language, never translated, so anyone can find theirs.
-LANGUAGE_CHOICES: tuple[tuple[str, str | None], ...] = (("system", None), ("ko", "한국어"), ("en", "English"))
+LANGUAGE_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("system", None), *((code, lang.native_name) for code, lang in LANGUAGES.items() if lang.in_chooser))
 
 
 def language_combo_items() -> list[tuple[str, str]]:
@@ -56,12 +70,17 @@ def current_language() -> str:
 
 
 def system_language() -> str:
-    """Korean when the system locale is Korean, English otherwise."""
-    return "ko" if QLocale.system().language() == QLocale.Language.Korean else "en"
+    """Korean or Japanese when the system locale is, English otherwise."""
+    language = QLocale.system().language()
+    if language == QLocale.Language.Korean:
+        return "ko"
+    if language == QLocale.Language.Japanese:
+        return "ja"
+    return "en"
 
 
 def resolve_language(choice: str) -> str:
-    """Map a setting (``"system"``, ``"ko"``, ``"en"``) to a supported language."""
+    """Map a setting (``"system"``, ``"ko"``, ``"en"``, ``"ja"``, ``"pseudo"``) to a supported language."""
     return choice if choice in SUPPORTED else system_language()
 
 
@@ -70,12 +89,14 @@ def set_language(lang: str) -> None:
     if lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}")
     _state["lang"] = lang
-    QLocale.setDefault(QLocale(QLocale.Language.Korean if lang == "ko" else QLocale.Language.English))
+    QLocale.setDefault(QLocale(LANGUAGES[lang].qt_locale or "en_US"))
     app = QCoreApplication.instance()
     if app is None:
         return
     _install_qt_translator(app, lang)
     if isinstance(app, QApplication):
+        for hook in LANGUAGE_HOOKS:  # e.g. the font fallback order (Japanese kanji from the Japanese font)
+            hook(app, lang)
         for widget in app.topLevelWidgets():
             QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
 
@@ -83,7 +104,7 @@ def set_language(lang: str) -> None:
 def _install_qt_translator(app: QCoreApplication, lang: str) -> None:
     while _qt_translator:
         app.removeTranslator(_qt_translator.pop())
-    if lang == "en":
+    if lang in ("en", PSEUDO):
         return
     translator = QTranslator(app)
     if translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):

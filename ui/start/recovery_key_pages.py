@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.common.fonts import monospace_font
+from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.i18n import tr
 from ui.start.wizard_pages import WizardPage
 
@@ -42,10 +43,13 @@ class ShowRecoveryKeyPage(WizardPage):
         self.warning.setWordWrap(True)
         self.written = QCheckBox()
         self.written.toggled.connect(self.changed)
+        self.shield = CaptureShield(self)  # kept out of screenshots where the system allows (ui/common/screen_capture)
+        self.capture_notice = capture_notice()
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.grid)
         layout.addWidget(self.warning)
+        layout.addWidget(self.capture_notice)
         layout.addWidget(self.written)
         layout.addStretch(1)
         self.retranslate()
@@ -102,6 +106,7 @@ class ShowRecoveryKeyPage(WizardPage):
             "somewhere it will not be found with it."
         ))
         self.written.setText(tr("I have &written it down on paper"))
+        self.capture_notice.setText(capture_notice_text())
         for i, label in enumerate(self.group_labels):
             label.setAccessibleName(tr("Group {number}", number=i + 1))
 
@@ -111,6 +116,7 @@ class CheckRecoveryKeyPage(WizardPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.shield = CaptureShield(self)  # the groups typed back are part of the key
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.form = QFormLayout()

@@ -16,6 +16,7 @@ from crypto import recovery
 from crypto.errors import MalformedError
 from intake_app.vault.vault import Vault
 from ui.common.fonts import monospace_font
+from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
@@ -52,6 +53,8 @@ class RecoveryScreen(QWidget):
 
     def __init__(self, vault_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.shield = CaptureShield(self)  # the recovery key and the new passphrase are typed here
+        self.capture_notice = capture_notice()
         self.vault_path = vault_path
         self._task: Task | None = None
         self.heading = QLabel()
@@ -101,6 +104,7 @@ class RecoveryScreen(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.busy)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.capture_notice)
         layout.addStretch(1)
         self.setTabOrder(self.key_edit, self.fields.first)
         self.setTabOrder(self.fields.first, self.fields.second)
@@ -167,6 +171,7 @@ class RecoveryScreen(QWidget):
             "Upper or lower case and dashes do not matter."
         ))
         self.key_label.setText(tr("Recovery &key:"))
+        self.capture_notice.setText(capture_notice_text())
         self.key_edit.setAccessibleName(tr("Recovery key"))
         self.back_button.setText(tr("< &Back"))
         self.recover_button.setText(tr("Set passphrase and &unlock"))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from ui.common.fonts import monospace_font
+from ui.common.screen_capture import CaptureShield
 from ui.i18n import tr
 from ui.start.hq_pin_page import HqPinPanel, PinFunction
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
@@ -101,6 +102,7 @@ class PassphrasePage(WizardPage):
 
     def __init__(self, vault_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.shield = CaptureShield(self)  # a passphrase being chosen: masked, but a recording would show its length
         self.vault_path = vault_path
         self.intro = QLabel()
         self.intro.setWordWrap(True)

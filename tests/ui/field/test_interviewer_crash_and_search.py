@@ -76,7 +76,7 @@ def test_killed_mid_edit_the_reopened_app_offers_the_last_autosaved_text(qtbot: 
     assert isinstance(pages, InterviewerPages)
     page = pages.list_page
     qtbot.waitUntil(lambda: page.drafts_button.isVisibleTo(page), timeout=WAIT_MS)
-    assert "1 unsaved draft:" in page.drafts_label.text()
+    assert "1 unsaved draft:" in page.drafts_label.text()  # singular: "1 unsaved drafts" was the bug
     page.drafts_button.click()
     editor = pages.editor
     qtbot.waitUntil(lambda: editor.narrative.toPlainText() == MARKER, timeout=WAIT_MS)

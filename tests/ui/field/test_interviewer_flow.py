@@ -158,7 +158,8 @@ def test_create_write_korean_autosave_lock_unlock_attach_export(qtbot: QtBot, se
     dialog = pages.dialog
     assert isinstance(dialog, ExportDialog)
     qtbot.waitUntil(lambda: "attached file" in dialog.summary.text(), timeout=WAIT_MS)
-    assert "1 attached file and" in dialog.summary.text() and "HQ (" in dialog.summary.text()  # singular (13.11)
+    # Singular for one ("1 attached files" was the bug), from trn()'s English plural rule.
+    assert "1 attached file\n" in dialog.summary.text() and "HQ (" in dialog.summary.text()
     dialog.folder_edit.setText(str(out))
     assert dialog.export_button.isEnabled()
     QTest.keyClick(dialog.export_button, Qt.Key.Key_Space)

@@ -113,8 +113,8 @@ class ActForm(QGroupBox):
         self.remove_button = QPushButton()
         form = QFormLayout()
         rows: tuple[tuple[str, QWidget], ...] = (
-            (N_("What &happened:"), self.type), (N_("&When (as said):"), self.date), (N_("Wh&ere:"), self.place),
-            (N_("&Facility:"), self.facility), (N_("&Details:"), self.description))
+            (N_("What ha&ppened:"), self.type), (N_("&When (as said):"), self.date), (N_("Wh&ere:"), self.place),
+            (N_("&Facility:"), self.facility), (N_("Detai&ls:"), self.description))
         for msgid, widget in rows:
             form.addRow(self.texts.label(msgid, widget, required=widget is self.type), widget)
         # interchange key → (label, widget), for naming a refused field (ui/field/editor/save_problems.py)
@@ -132,7 +132,7 @@ class ActForm(QGroupBox):
         buttons.addWidget(self.remove_button)
         layout.addLayout(buttons)
         self.texts.text(self, N_("Act"))
-        self.texts.text(self.add_perpetrator_button, N_("Add &perpetrator"))
+        self.texts.text(self.add_perpetrator_button, N_("Add perpetrator"))
         self.texts.text(self.remove_button, N_("Remove act"))
         self.type.currentIndexChanged.connect(self.changed)
         self.date.changed.connect(self.changed)

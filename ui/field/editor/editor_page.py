@@ -134,7 +134,7 @@ class TestimonyEditor(QWidget):
         self.attachments.recorder_closed.connect(lambda: self.recording_markers.set_record(self.record_id))
 
         self.tabs = QTabWidget()
-        self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("&Victims"), N_("Attac&hments"))
+        self._tab_names = (N_("&Interview"), N_("&Consent"), N_("&Narrative"), N_("Victi&ms"), N_("Attac&hments"))
         for widget in (interview_scroll, consent_scroll, narrative_page, self.victim_scroll, self.attachments):
             self.tabs.addTab(widget, "")
         # Three separate lines, so no message can overwrite another: what the last save did (status), what is in
@@ -167,7 +167,7 @@ class TestimonyEditor(QWidget):
 
         self.texts.text(self.restore_button, N_("&Restore draft"))
         self.texts.text(self.discard_button, N_("Discard draft"))
-        self.texts.text(self.add_victim_button, N_("Add &victim"))
+        self.texts.text(self.add_victim_button, N_("A&dd victim"))
         self.texts.text(self.save_button, N_("&Save"))
         self.texts.text(self.close_button, N_("Close"))
         self.texts.name(self.narrative, N_("Narrative"))

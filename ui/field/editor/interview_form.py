@@ -41,12 +41,12 @@ class InterviewForm(QWidget):
         self.fields: dict[str, tuple[str, QWidget]] = {
             "interview.date": (N_("Interview &date:"), self.date),
             "interview.language": (N_("&Language:"), self.language),
-            "interview.interviewer": (N_("&Interviewer:"), self.interviewer),
+            "interview.interviewer": (N_("Intervie&wer:"), self.interviewer),
             "interview.place": (N_("&Place:"), self.place),
-            "interview.interpreter": (N_("Inte&rpreter:"), self.interpreter),
-            "interview.mode": (N_("&Mode:"), self.mode),
-            "interviewee.pseudonym": (N_("Interviewee &pseudonym:"), self.pseudonym),
-            "interviewee.relation": (N_("&Relation to the victim:"), self.relation),
+            "interview.interpreter": (N_("Int&erpreter:"), self.interpreter),
+            "interview.mode": (N_("M&ode:"), self.mode),
+            "interviewee.pseudonym": (N_("Interviewee pse&udonym:"), self.pseudonym),
+            "interviewee.relation": (N_("Rel&ation to the victim:"), self.relation),
         }
         for path, (msgid, widget) in self.fields.items():
             form.addRow(self.texts.label(msgid, widget, required=path in REQUIRED), widget)

@@ -108,8 +108,8 @@ class VictimForm(QGroupBox):
         self.add_act_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
-        rows: tuple[tuple[str, QWidget], ...] = ((N_("&Sex:"), self.sex), (N_("&Born (as said):"), self.birth),
-                                                 (N_("S&tatus now:"), self.status), (N_("N&otes:"), self.notes))
+        rows: tuple[tuple[str, QWidget], ...] = ((N_("Se&x:"), self.sex), (N_("&Born (as said):"), self.birth),
+                                                 (N_("Stat&us now:"), self.status), (N_("N&otes:"), self.notes))
         for msgid, widget in rows:
             form.addRow(self.texts.label(msgid, widget), widget)
         # interchange key → (label, widget), for naming a refused field (ui/field/editor/save_problems.py)
@@ -132,7 +132,7 @@ class VictimForm(QGroupBox):
         layout.addLayout(self.act_box)
         layout.addWidget(self.steps)
         layout.addLayout(buttons)
-        self.texts.text(self.add_name_button, N_("Add another &name"))
+        self.texts.text(self.add_name_button, N_("Add another name"))
         self.texts.text(self.add_act_button, N_("Add &act"))
         self.texts.text(self.remove_button, N_("Remove victim"))
         self.texts.text(self.category_box, N_("Categories"))
