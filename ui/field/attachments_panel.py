@@ -301,9 +301,9 @@ class AttachmentsPanel(QWidget):
 
     def retranslate(self) -> None:
         self.add_button.setText(tr("&Add file…"))
-        self.record_button.setText(tr("Record &audio…"))
+        self.record_button.setText(tr("&Record audio…"))
         self.view_button.setText(tr("&Open"))
-        self.remove_button.setText(tr("Re&move…"))
+        self.remove_button.setText(tr("Remove…"))
         self.delete_original_button.setText(tr("&Delete the original"))
         self.keep_original_button.setText(tr("&Keep it"))
         self.cancel_button.setText(tr("Cancel"))

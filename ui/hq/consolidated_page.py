@@ -172,7 +172,7 @@ class ConsolidatedPage(QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(tr("All testimonies"))
-        self.device_label.setText(tr("&Device:"))
+        self.device_label.setText(tr("Dev&ice:"))
         self.interviewer_label.setText(tr("I&nterviewer:"))
         self._set_names()
         self._fill_devices()

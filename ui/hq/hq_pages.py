@@ -31,7 +31,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "conflicts": (N_("&Conflicts"), "Ctrl+3"),
     "devices": (N_("&Devices"), "Ctrl+4"),
     "hq-keys": (N_("HQ &keys"), "Ctrl+5"),
-    "persons": (N_("&Persons"), "Ctrl+Shift+P"),
+    "persons": (N_("&Persons"), "Ctrl+6"),
     "statistics": (N_("&Statistics"), "Ctrl+7"),
     "perpetrators": (N_("Pe&rpetrators"), "Ctrl+8"),
 }
@@ -49,14 +49,11 @@ class HqPages(QObject):
         self.devices = DevicesPage(worker)
         self.keys = HqSetupPage(worker)
         self.persons = PersonsPage(worker)
-        pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
-                 "devices": self.devices, "hq-keys": self.keys}
-        pages["persons"] = self.persons
         self.statistics = StatsPage(worker)
         self.perpetrators = PerpetratorsPage(worker)
         pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
-                 "devices": self.devices, "hq-keys": self.keys, "statistics": self.statistics,
-                 "perpetrators": self.perpetrators}
+                 "devices": self.devices, "hq-keys": self.keys, "persons": self.persons,
+                 "statistics": self.statistics, "perpetrators": self.perpetrators}
         self.menu = QMenu(window)
         self.actions: dict[str, QAction] = {}
         for name, page in pages.items():
@@ -81,7 +78,7 @@ class HqPages(QObject):
         self._worker = worker
         window.menuBar().addMenu(self.menu)
         window.toolbar.addSeparator()
-        for name in ("all-testimonies", "import", "conflicts", "devices", "statistics", "perpetrators"):
+        for name in ("all-testimonies", "import", "conflicts", "devices", "persons", "statistics", "perpetrators"):
             window.toolbar.addAction(self.actions[name])
         self.importer.imported.connect(self.refresh_all)
         self.conflicts.resolved.connect(self.consolidated.refresh)
@@ -123,7 +120,7 @@ class HqPages(QObject):
             action.setText(tr(PAGES[name][0]))
         self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
         self.wgeid_action.setText(tr("UN &WGEID case of the person shown…"))
-        self.dossier_action.setText(tr("Sanctions &dossier of the perpetrator shown…"))
+        self.dossier_action.setText(tr("Sa&nctions dossier of the perpetrator shown…"))
 
 
 def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:

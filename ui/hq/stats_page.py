@@ -257,7 +257,7 @@ class StatsPage(QWidget):
         self.heading.setText(tr("Statistics"))
         self.intro.setText(tr("Counts from every current testimony. A person reported by several testimonies counts "
                               "once per bar; dates whose bounds span two bars are counted as unknown, never guessed."))
-        self.unit_caption.setText(tr("&Count:"))
+        self.unit_caption.setText(tr("Co&unt:"))
         self.unit_caption.setBuddy(self.unit_combo)
         self.dim_caption.setText(tr("&by:"))
         self.dim_caption.setBuddy(self.dim_combo)
@@ -266,7 +266,7 @@ class StatsPage(QWidget):
         self.filter_value.setPlaceholderText(tr("code, e.g. MSS or 1998"))
         self.add_filter_button.setText(tr("&Add filter"))
         self.clear_filters_button.setText(tr("C&lear filters"))
-        self.csv_button.setText(tr("Export &CSV…"))
+        self.csv_button.setText(tr("E&xport CSV…"))
         self.png_button.setText(tr("Chart as &PNG…"))
         self.svg_button.setText(tr("Chart as &SVG…"))
         self._fill_combo(self.unit_combo, dict(UNIT_NAMES))

@@ -72,7 +72,7 @@ class StepsBox(QGroupBox):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.texts.text(self, N_("Steps taken to find the person"))
-        self.texts.text(self.add_button, N_("Add ste&p"))
+        self.texts.text(self.add_button, N_("Add step"))
         self.add_button.clicked.connect(lambda: self.add_step().edits["date"].setFocus())  # noqa: PLW0108
         self.retranslate()
 
