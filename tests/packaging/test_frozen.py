@@ -162,10 +162,14 @@ def test_qtmultimedia_is_collected_when_installed(dist: Path) -> None:
     assert not (INTERNAL / "PySide6" / "Qt" / "plugins" / "networkinformation").exists()
 
 
+def test_qtcharts_ships_for_the_statistics_page(dist: Path) -> None:
+    assert any(p.name.startswith("libQt6Charts") for p in INTERNAL.rglob("*"))
+
+
 def test_unused_qt_parts_are_left_out(dist: Path) -> None:
     names = {p.name for p in INTERNAL.rglob("*")}
     unwanted = [n for n in names if n.startswith(("libQt6WebEngine", "libQt6Pdf", "libQt6VirtualKeyboard",
-                                                   "libQt6Quick3D", "libQt63D", "libQt6Charts", "libQt6Designer"))]
+                                                   "libQt6Quick3D", "libQt63D", "libQt6Designer"))]
     unwanted += [n for n in ("libqgtk3.so", "libqtvirtualkeyboardplugin.so", "libqpdf.so", "libqsqlite.so") if n in names]
     assert not unwanted
     assert not (INTERNAL / "PySide6" / "Qt" / "qml").exists()
