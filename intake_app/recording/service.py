@@ -251,7 +251,7 @@ class RecordingService:
                         (stored.sha256, stored.blob_id, stored.key, stored.size, MEDIA_TYPE, now))
                 self.conn.execute(
                     "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING",
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO NOTHING",
                     (record_id, stored.sha256, name, started_at, now, self.device))
                 self.conn.execute(
                     "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'recorded', ?, ?)",

@@ -6,6 +6,7 @@ code, tests/recording/record_probe.py), so one can be killed with SIGKILL mid-re
 from __future__ import annotations
 
 import json
+import select
 import os
 import signal
 import subprocess
@@ -37,7 +38,10 @@ def _lines(proc: subprocess.Popen[str], until: Any, timeout: float) -> list[dict
     assert proc.stdout is not None
     seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while (remaining := deadline - time.monotonic()) > 0:
+        # A recorder that stops talking must fail the test, not hang it: wait for a line at most until the deadline.
+        if not select.select([proc.stdout], [], [], remaining)[0]:
+            break
         line = proc.stdout.readline()
         if not line:
             break
@@ -45,7 +49,10 @@ def _lines(proc: subprocess.Popen[str], until: Any, timeout: float) -> list[dict
         seen.append(event)
         if until(event):
             return seen
-    stderr = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=10)
+    stderr = proc.stderr.read() if proc.stderr else ""
     raise AssertionError(f"the recorder did not get there; saw {seen[-3:]}; stderr: {stderr[-2000:]}")
 
 
