@@ -6,8 +6,8 @@ code, tests/recording/record_probe.py), so one can be killed with SIGKILL mid-re
 from __future__ import annotations
 
 import json
-import select
 import os
+import select
 import signal
 import subprocess
 import sys
