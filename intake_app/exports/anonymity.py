@@ -1,9 +1,9 @@
 """The four anonymity levels of a consent decision, applied to a disappeared person's names before anything leaves.
 
-``anonymised`` (no name at all), ``pseudonym`` (a stable code made from our person id, never a name), ``initials``
-(the first letter of each romanised part, the initial consonant of each Hangul syllable, no hanja) and ``full_name``
-(every written form as recorded). When several mentions of one person are released together, the most restrictive
-of their levels applies to the person, because any name form shown would name the person for every mention.
+``anonymised`` (no name at all), ``pseudonym`` (the person's reference for the export: a keyed code, never a name),
+``initials`` (the first letter of each romanised part, the initial consonant of each Hangul syllable, no hanja) and
+``full_name`` (every written form as recorded). When several mentions of one person are released together, the most
+restrictive of their levels applies to the person, because any name form shown would name the person for every mention.
 
 Levels below ``full_name`` also coarsen what identifies a person besides the name: the birth date is reduced to its
 year(s), and the home place as said (free words) is left out; the coded home place stays.
@@ -12,7 +12,9 @@ year(s), and the home place as said (free words) is left out; the coded home pla
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,10 +52,14 @@ def most_restrictive(levels: list[str] | tuple[str, ...]) -> str:
     return LEVELS[min(ranks)] if ranks and len(ranks) == len(levels) else DEFAULT_LEVEL
 
 
-def pseudonym_for(person_key: str) -> str:
-    """A stable pseudonym for a person: the same person key always gives the same code, and the code reveals
-    nothing about the name (it is derived from our ids only)."""
-    return "P-" + hashlib.sha256(b"testimony-intake person pseudonym\x00" + person_key.encode("utf-8")).hexdigest()[:8]
+def reference(key: bytes, purpose: str, level: str, person_key: str) -> str:
+    """The reference under which a person appears in exports for ``purpose`` at anonymity ``level``: ``P-`` and 10 hex
+    digits of HMAC-SHA256 under HQ's reference key (:mod:`intake_app.exports.references`, never leaves HQ). The same
+    person, purpose and level always give the same reference (so a second export is recognisable), but a reference
+    shown with no name (an anonymised public row) cannot be joined to the reference shown next to a name in an export
+    for another purpose or at another level, and without the key nobody can compute one from our ids."""
+    message = "\x00".join(("testimony-intake person reference v2", purpose, level, person_key)).encode("utf-8")
+    return "P-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:10]
 
 
 def hangul_initials(text: str) -> str:
@@ -73,8 +79,9 @@ def roman_initials(text: str) -> str:
     return " ".join(f"{part[0].upper()}." for part in _ROMAN_PART.findall(text))
 
 
-def shown_names(names: tuple[Name, ...], level: str, person_key: str) -> tuple[ShownName, ...]:
-    """The names of one person as ``level`` allows them to leave."""
+def shown_names(names: tuple[Name, ...], level: str, reference_code: str) -> tuple[ShownName, ...]:
+    """The names of one person as ``level`` allows them to leave (``reference_code``: the person's reference for this
+    export, shown as the name at ``pseudonym``)."""
     if level == "full_name":
         return tuple(ShownName(n.hangul, n.roman, n.hanja, n.type) for n in names)
     if level == "initials":
@@ -86,39 +93,98 @@ def shown_names(names: tuple[Name, ...], level: str, person_key: str) -> tuple[S
                 seen.append(shown)
         return tuple(seen)
     if level == "pseudonym":
-        return (ShownName(roman=pseudonym_for(person_key), kind="pseudonym"),)
+        return (ShownName(roman=reference_code, kind="pseudonym"),)
     return ()
 
 
 def name_forms(names: tuple[Name, ...]) -> set[str]:
-    """Every written form of the names, whole, without spaces or hyphens, and the given name alone, for scrubbing
-    free text. Surnames alone are not included: 김 or Kim also names perpetrators and places."""
+    """Every written form of the names, whole and the given name alone, for scrubbing free text. Surnames alone are
+    not included: 김 or Kim also names perpetrators and places. Spacing, hyphens, punctuation, invisible characters and
+    case are ignored when matching (:func:`skeleton`), so each form stands for all its spellings."""
     forms: set[str] = set()
     for n in names:
         for text, native in ((n.hangul, True), (n.hanja, True), (n.roman, False)):
             if not text:
                 continue
             forms.add(text)
-            compact = re.sub(r"[\s\-·]+", "", text)
-            forms.add(compact)
+            compact = skeleton(text)
             if native and len(compact) >= 3:
                 forms.add(compact[1:])  # the given name (Korean surnames of two syllables are rare)
             parts = [p for p in re.split(r"\s+", text.strip()) if p]
             if not native and len(parts) >= 2:
-                given = " ".join(parts[1:])
-                forms.update({given, re.sub(r"[\s\-]+", "", given), re.sub(r"-", " ", given)})
-    return {f for f in forms if len(f) >= 2}
+                forms.add(" ".join(parts[1:]))
+    return {f for f in forms if len(skeleton(f)) >= 2}
+
+
+def _ignored(ch: str) -> bool:
+    """Characters matching skips: spaces and separators (Z*), punctuation (P*: hyphens, dots, middle dots …),
+    control and format characters (C*: zero-width spaces and joiners, soft hyphens, bidirectional marks)."""
+    return unicodedata.category(ch)[0] in "ZPC"
+
+
+def skeleton(text: str) -> str:
+    """The normalised form names are matched in: NFC, then each remaining character NFKC-folded and case-folded, with
+    the characters of :func:`_ignored` removed. ``류 은-별``, ``류\u200b은별`` and ``R-y-u  UN byol`` reduce to
+    ``류은별`` and ``ryuunbyol``."""
+    return "".join(_fold(ch) for ch in unicodedata.normalize("NFC", text) if not _ignored(ch))
+
+
+def _fold(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if not _ignored(c))
+
+
+def _latin(form: str) -> bool:
+    return all("a" <= c <= "z" or c.isdigit() for c in form)
 
 
 def scrubber(forms: set[str], replacement: str = "[…]") -> Callable[[str | None], str | None]:
-    """A function replacing every occurrence of a name form in free text (a unit, a note about a step) with
-    ``replacement``; one compiled pattern, longest forms first so a full name is not half-replaced by its given name."""
-    if not forms:
+    """A function replacing every occurrence of a name form in free text with ``replacement``.
+
+    The text is put in NFC, then matched through its skeleton (:func:`skeleton`), so a name written with spaces,
+    hyphens or other punctuation between its syllables or letters, with zero-width or other invisible characters
+    inside, or in another case, is found too; the whole stretch of the original text it covers is replaced. Hangul and
+    hanja forms match anywhere (Korean attaches particles to names); a form of Latin letters only matches where the
+    original text has no letter right before or after it, so "Chol" is not taken out of "Cholera"."""
+    keys = sorted({k for k in (skeleton(f) for f in forms) if len(k) >= 2}, key=len, reverse=True)
+    if not keys:
         return lambda text: text
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)), re.IGNORECASE)
+    pattern = re.compile("|".join(re.escape(k) for k in keys))
 
     def clean(text: str | None) -> str | None:
-        return None if text is None else pattern.sub(replacement, text)
+        if text is None:
+            return None
+        text = unicodedata.normalize("NFC", text)
+        folded: list[str] = []
+        origin: list[int] = []
+        for index, ch in enumerate(text):
+            if _ignored(ch):
+                continue
+            for c in _fold(ch):
+                folded.append(c)
+                origin.append(index)
+        flat = "".join(folded)
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        while (found := pattern.search(flat, pos)) is not None:
+            start, end = origin[found.start()], origin[found.end() - 1] + 1
+            if _latin(found.group()) and ((start > 0 and text[start - 1].isalpha())
+                                          or (end < len(text) and text[end].isalpha())):
+                pos = found.start() + 1
+                continue
+            spans.append((start, end))
+            pos = found.end()
+        if not spans:
+            return text
+        out: list[str] = []
+        last = 0
+        for start, end in spans:
+            if start < last:  # overlapping with the previous match: extend it
+                continue
+            out.append(text[last:start])
+            out.append(replacement)
+            last = end
+        out.append(text[last:])
+        return "".join(out)
 
     return clean
 

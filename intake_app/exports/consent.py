@@ -6,32 +6,34 @@ Every exporter receives a :class:`Release` and nothing else from the vault. A ``
 (:mod:`intake_app.exports.released`), never the testimonies: the narrative, the interviewee's pseudonym and the
 interviewer code are not in it, except for the one purpose that needs them (``prosecutors``).
 
-The rules, per testimony and purpose:
+The rules, per testimony and purpose (the rule functions are in :mod:`intake_app.exports.decision`, docs/exports.md
+§1 states them):
 
+- only the version HQ's ownership rule makes current is read (:func:`intake_app.records.revisions.record_state`);
+  while versions are in dispute (concurrent heads, a version from another device waiting) nothing leaves: ``disputed``;
 - a purpose not recorded, or recorded as ``not_asked``, counts as refused; ``refused`` and ``withdrawn`` refuse;
-- ``withdrawn`` wins over every earlier grant: if any revision of the testimony (from any device, any branch of its
-  history) withdrew the purpose, a grant counts only if it is dated strictly after the withdrawal (the withdrawal's
-  date, or the day its revision was saved when undated). A laptop that never saw the withdrawal cannot undo it;
-- while a testimony has unresolved concurrent versions, every version must allow the purpose, and the most
-  restrictive of their levels and all of their conditions apply;
-- ``conditional`` releases the mention only with ``accept_conditions``; the conditions are shown either way;
+- a withdrawal anywhere in the record's history beats a grant unless the grant was first recorded in a revision that
+  descends from the withdrawal: ordered by the revision graph, never by a date a laptop or a person wrote;
+- ``conditional`` releases the mention only with ``accept_conditions``; the conditions are shown to the coordinator
+  either way, and never leave (an export says only that conditions existed and were acknowledged);
 - the anonymity level is the one recorded with the decision (``anonymised`` when none is), the most restrictive over
-  every purpose required; names of a person released through several mentions take the most restrictive of them.
+  every purpose required and over every mention of the same person released together.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.exports import anonymity
-from intake_app.exports.released import ReleasedMention, release_mention
-from intake_app.records import interchange, vocabularies
-from intake_app.records.interchange_model import ConsentDecision, Testimony
-from intake_app.records.store import RecordStore
+from intake_app.exports import anonymity, references
+from intake_app.exports.decision import History, Verdict, Version, verdict
+from intake_app.exports.released import ReleasedDecision, ReleasedMention, release_mention
+from intake_app.records import interchange, revisions, vocabularies
+from intake_app.records.interchange_model import Testimony
+from intake_app.records.store import content_json
 from intake_app.vault.vault import Vault
 
 EXPORT_PURPOSES = ("wgeid", "un_other", "publication", "reports", "prosecutors", "government_partners",
@@ -48,11 +50,15 @@ REASONS: dict[str, dict[str, str]] = {
                     "ko": "조건부 동의이나 조건을 확인하지 않음"},
     "refused": {"en": "consent refused", "ko": "동의하지 않음"},
     "withdrawn": {"en": "consent withdrawn", "ko": "동의 철회"},
-    "withdrawn_earlier": {"en": "consent was withdrawn in an earlier version; no grant is dated after the withdrawal",
-                          "ko": "이전 판에서 동의가 철회됨; 철회 이후 날짜의 동의가 없음"},
+    "withdrawn_earlier": {"en": "consent was withdrawn, and the grant was not recorded after the withdrawal (in a "
+                                "version that descends from it)",
+                          "ko": "동의가 철회되었고, 그 이후(철회를 이어받은 판)에 새로 기록된 동의가 없음"},
+    "disputed": {"en": "the testimony has versions in dispute; a coordinator must resolve them first",
+                 "ko": "증언에 충돌하는 판이 있음; 조정자가 먼저 해결해야 함"},
+    "unreadable": {"en": "the current version of the testimony cannot be read", "ko": "증언의 현재 판을 읽을 수 없음"},
     "not_asked": {"en": "consent not asked", "ko": "동의를 묻지 않음"},
-    "versions_disagree": {"en": "unresolved versions of the testimony disagree about this consent",
-                          "ko": "증언의 충돌하는 판들이 이 동의에 대해 서로 다름"},
+    "versions_disagree": {"en": "unresolved versions of the testimony disagree about this consent (no longer given: "
+                                "see disputed)", "ko": "증언의 충돌하는 판들이 이 동의에 대해 서로 다름"},
     "deleted": {"en": "the testimony was deleted", "ko": "증언이 삭제됨"},
     "unknown_testimony": {"en": "no such testimony in this vault", "ko": "이 금고에 없는 증언"},
     "unknown_victim": {"en": "the testimony no longer has this victim", "ko": "증언에 이 피해자가 더 이상 없음"},
@@ -151,45 +157,6 @@ def refusal_message(release: Release) -> str:
             f"{'; '.join(reasons)}){hint}; nothing was written")
 
 
-@dataclass(frozen=True)
-class _Verdict:
-    reason: str
-    decisions: tuple[ConsentDecision, ...]
-
-    @property
-    def allowed(self) -> bool:
-        return self.reason in ("granted", "conditional_accepted")
-
-
-def _day(value: str) -> dt.date:
-    return dt.date.fromisoformat(value[:10])
-
-
-def _verdict(purpose: str, heads: Sequence[Testimony], history: Sequence[tuple[str, Testimony]],
-             accept_conditions: bool) -> _Verdict:
-    decisions = [t.consent_for(purpose) for t in heads]
-    values = {d.value if d is not None else "not_asked" for d in decisions}
-    if "withdrawn" in values:
-        return _Verdict("withdrawn", ())
-    if "refused" in values:
-        return _Verdict("refused", ())
-    if "not_asked" in values:
-        return _Verdict("not_asked" if len(values) == 1 else "versions_disagree", ())
-    present = tuple(d for d in decisions if d is not None)
-    # The latest withdrawal anywhere in the history; a grant must be dated after it.
-    withdrawn_at: dt.date | None = None
-    for saved_at, version in history:
-        d = version.consent_for(purpose)
-        if d is not None and d.value == "withdrawn":
-            when = d.date.upper if d.date is not None else _day(saved_at)
-            withdrawn_at = when if withdrawn_at is None or when > withdrawn_at else withdrawn_at
-    if withdrawn_at is not None and any(d.date is None or d.date.lower <= withdrawn_at for d in present):
-        return _Verdict("withdrawn_earlier", ())
-    if "conditional" in values:
-        return _Verdict("conditional_accepted" if accept_conditions else "conditional", present)
-    return _Verdict("granted", present)
-
-
 def _parse_mention(mention: str) -> tuple[str, str]:
     parts = mention.split("/")
     if len(parts) != 2 or not all(parts):
@@ -197,34 +164,35 @@ def _parse_mention(mention: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _versions(store: RecordStore, record_id: str) -> tuple[list[Testimony], list[tuple[str, Testimony]]] | str:
-    """(current heads, every revision with its save time), or an exclusion reason."""
-    try:
-        entries = store.history(record_id)
-    except UsageError:
+def load_history(vault: Vault, record_id: str) -> History | str:
+    """The testimony's revision graph with HQ's reading of it (:func:`revisions.record_state`: the current version
+    by the ownership rule, and whether versions are in dispute), or an exclusion reason."""
+    state = revisions.record_state(vault.conn, record_id)
+    if state is None:
         return "unknown_testimony"
-    history: list[tuple[str, Testimony]] = []
-    heads: list[Testimony] = []
-    for entry in entries:
-        content = store.revision_content(entry.revision)
-        if content is None:
-            if entry.is_current:
-                return "deleted"
-            continue
-        version = interchange.validate(content)
-        history.append((entry.created_at, version))
-        if entry.is_head:
-            heads.append(version)
-    return (heads, history) if heads else "deleted"
+    versions: dict[str, Version] = {}
+    rows = vault.conn.execute("SELECT id, parents, tombstone, content FROM revisions WHERE record_id = ?",
+                              (record_id,)).fetchall()
+    for rev_id, parents, tombstone, content in rows:
+        testimony: Testimony | None = None
+        unreadable = False
+        if not tombstone:
+            try:
+                testimony = interchange.validate(content_json(record_id, bytes(content)))
+            except (UsageError, ValueError):
+                unreadable = True  # counted as a possible withdrawal, and refused when current
+        versions[str(rev_id)] = Version(str(rev_id), tuple(json.loads(parents)), testimony, unreadable)
+    return History(versions, state.current, disputed=len(state.sides) > 1)
 
 
 def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required: Sequence[str] = (),
            accept_conditions: bool = False, person_of: dict[str, str] | None = None) -> Release:
     """Decide, for ``purpose`` (and every purpose in ``also_required``), which of ``mentions`` may leave.
 
-    ``person_of`` maps a mention to its person key (for pseudonyms); a mention missing from it is its own person.
-    Returns the :class:`Release` (possibly with nothing included: exporters then refuse). Never raises for refused
-    consent; raises :class:`UsageError` for an unknown purpose or a malformed mention id.
+    ``person_of`` maps a mention to its person key (for references and for the person's most restrictive level); a
+    mention missing from it is its own person. Returns the :class:`Release` (possibly with nothing included:
+    exporters then refuse). Never raises for refused consent; raises :class:`UsageError` for an unknown purpose or a
+    malformed mention id.
     """
     wanted = (purpose, *[p for p in also_required if p != purpose])
     purposes_vocab = vocabularies.load("consent_purposes")
@@ -232,38 +200,68 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
         if p not in EXPORT_PURPOSES or p not in purposes_vocab:
             raise UsageError(f"unknown export purpose {p!r} (one of {', '.join(EXPORT_PURPOSES)})")
     ordered = sorted(dict.fromkeys(mentions))
-    store = RecordStore(vault)
-    cache: dict[str, tuple[list[Testimony], list[tuple[str, Testimony]]] | str] = {}
-    included: list[ReleasedMention] = []
+    persons = person_of or {}
+    cache: dict[str, History | str] = {}
+    allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]] = []
     excluded: list[Exclusion] = []
     conditions: list[Condition] = []
     for mention in ordered:
         record_id, victim_id = _parse_mention(mention)
         if record_id not in cache:
-            cache[record_id] = _versions(store, record_id)
-        loaded = cache[record_id]
-        if isinstance(loaded, str):
-            excluded.append(Exclusion(mention, loaded, purpose))
+            cache[record_id] = load_history(vault, record_id)
+        history = cache[record_id]
+        if isinstance(history, str):
+            excluded.append(Exclusion(mention, history, purpose))
             continue
-        heads, history = loaded
-        current = heads[-1]
-        if not any(v.id == victim_id for v in current.victims):
-            excluded.append(Exclusion(mention, "unknown_victim", purpose))
-            continue
-        verdicts = {p: _verdict(p, heads, history, accept_conditions) for p in wanted}
-        for p, verdict in verdicts.items():
-            conditions.extend(Condition(mention, p, d.conditions or "", accept_conditions)
-                              for d in verdict.decisions if d.value == "conditional")
+        verdicts = {p: verdict(p, history, accept_conditions) for p in wanted}
+        current = history.versions[history.current].testimony
+        if current is not None:
+            for p in wanted:
+                d = current.consent_for(p)
+                if d is not None and d.value == "conditional" and verdicts[p].reason.startswith("conditional"):
+                    conditions.append(Condition(mention, p, d.conditions or "", accept_conditions))
         refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
         if refused is not None:
             excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
             continue
-        levels = [d.anonymity or anonymity.DEFAULT_LEVEL for v in verdicts.values() for d in v.decisions]
-        basis = {p: v.decisions for p, v in verdicts.items()}
-        included.append(release_mention(
-            mention, current, victim_id, source_number=len(included) + 1,
-            level=anonymity.most_restrictive(levels), basis=basis,
-            person_key=(person_of or {}).get(mention, mention),
-            with_source_identity=bool(SOURCE_IDENTITY_PURPOSES & set(wanted))))
+        assert current is not None
+        if not any(v.id == victim_id for v in current.victims):
+            excluded.append(Exclusion(mention, "unknown_victim", purpose))
+            continue
+        allowed.append((mention, current, victim_id, verdicts))
+    included = _release(vault, purpose, allowed, persons, accept_conditions, bool(SOURCE_IDENTITY_PURPOSES & set(wanted)))
     return Release(_GATE, purpose, tuple(wanted[1:]), tuple(included), tuple(excluded), tuple(dict.fromkeys(conditions)),
                    accept_conditions, bool(SOURCE_IDENTITY_PURPOSES & set(wanted)))
+
+
+def _release(vault: Vault, purpose: str, allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]],
+             persons: dict[str, str], accept_conditions: bool, source_identity: bool) -> list[ReleasedMention]:
+    """The redacted copies. A person released through several mentions takes the most restrictive of their levels
+    in every one of them (names, birth, free text). Free text is scrubbed of every name form of every person of the
+    testimony unless that person may be named at full name here. Each person gets its reference for this purpose and
+    level (anonymity.reference)."""
+    own_level = {m: anonymity.most_restrictive([v.decision.anonymity or anonymity.DEFAULT_LEVEL
+                                                for v in verdicts.values() if v.decision is not None])
+                 for m, _, _, verdicts in allowed}
+    by_person: dict[str, list[str]] = {}
+    for m, *_ in allowed:
+        by_person.setdefault(persons.get(m, m), []).append(m)
+    person_level = {p: anonymity.most_restrictive([own_level[m] for m in ms]) for p, ms in by_person.items()}
+    key = references.key(vault) if allowed else b""
+    out: list[ReleasedMention] = []
+    for mention, testimony, victim_id, verdicts in allowed:
+        person = persons.get(mention, mention)
+        level = person_level[person]
+        forms: set[str] = set()
+        for victim in testimony.victims:
+            other = f"{testimony.id}/{victim.id}"
+            other_level = person_level.get(persons.get(other, other), own_level[mention])
+            if level != "full_name" or other_level != "full_name":
+                forms |= anonymity.name_forms(victim.names)
+        basis = {p: (ReleasedDecision.of(v.decision, accept_conditions),) for p, v in verdicts.items()
+                 if v.decision is not None}
+        out.append(release_mention(
+            mention, testimony, victim_id, source_number=len(out) + 1, level=level, basis=basis, person_key=person,
+            reference=anonymity.reference(key, purpose, level, person), scrub_forms=forms,
+            with_source_identity=source_identity))
+    return out

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import UsageError
-from intake_app.exports import anonymity, consent
+from intake_app.exports import consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.dossier_pdf import render_pdf
@@ -103,7 +103,7 @@ def _hits(release: Release, subject: DossierSubject) -> Iterator[_Hit]:
 
 def _victim_ref(m: ReleasedMention) -> dict[str, Any]:
     names = [n.display() for n in m.names]
-    return {"reference": anonymity.pseudonym_for(m.person_key), "names": names, "anonymity": m.anonymity}
+    return {"reference": m.reference, "names": names, "anonymity": m.anonymity}
 
 
 def _ids_in(value: Any) -> Iterator[str]:

@@ -68,14 +68,33 @@ class SourceIdentity:
 
 
 @dataclass(frozen=True)
+class ReleasedDecision:
+    """A consent decision as it may leave: whether conditions were recorded, never their words (they can hold a phone
+    number or a full name), and whether the coordinator acknowledged them."""
+
+    value: str
+    date: UncertainDate | None
+    anonymity: str
+    conditions: bool
+    conditions_acknowledged: bool
+
+    @staticmethod
+    def of(decision: ConsentDecision, acknowledged: bool) -> ReleasedDecision:
+        has = decision.value == "conditional" or decision.conditions is not None
+        return ReleasedDecision(decision.value, decision.date, decision.anonymity or anonymity.DEFAULT_LEVEL, has,
+                                has and acknowledged)
+
+
+@dataclass(frozen=True)
 class ReleasedMention:
     mention: str
     testimony_id: str
     victim_id: str
     person_key: str
+    reference: str
     source_number: int
     anonymity: str
-    basis: Mapping[str, tuple[ConsentDecision, ...]]
+    basis: Mapping[str, tuple[ReleasedDecision, ...]]
     names: tuple[ShownName, ...]
     pseudonym: str | None
     group: bool
@@ -93,12 +112,15 @@ class ReleasedMention:
     source_identity: SourceIdentity | None
 
     def basis_json(self) -> dict[str, Any]:
-        """The consent basis by purpose: value, date and conditions as recorded (no other content)."""
+        """The consent basis by purpose: value, date, level, and whether conditions existed and were acknowledged
+        (never the conditions' words)."""
         out: dict[str, Any] = {}
         for purpose, decisions in self.basis.items():
             out[purpose] = [{k: v for k, v in (("value", d.value), ("date", d.date.edtf if d.date else None),
-                                                ("anonymity", d.anonymity or anonymity.DEFAULT_LEVEL),
-                                                ("conditions", d.conditions)) if v is not None} for d in decisions]
+                                                ("anonymity", d.anonymity),
+                                                ("conditions", True if d.conditions else None),
+                                                ("conditions_acknowledged", True if d.conditions else None))
+                             if v is not None} for d in decisions]
         return out
 
 
@@ -126,22 +148,23 @@ def _act(a: Act, clean: Clean) -> ReleasedAct:
 
 
 def release_mention(mention: str, testimony: Testimony, victim_id: str, *, source_number: int, level: str,
-                    basis: Mapping[str, tuple[ConsentDecision, ...]], person_key: str,
-                    with_source_identity: bool) -> ReleasedMention:
-    """The redacted copy of one victim of ``testimony`` at anonymity ``level``."""
+                    basis: Mapping[str, tuple[ReleasedDecision, ...]], person_key: str, reference: str,
+                    scrub_forms: set[str], with_source_identity: bool) -> ReleasedMention:
+    """The redacted copy of one victim of ``testimony`` at anonymity ``level``. ``scrub_forms`` are the name forms
+    taken out of every free-text field (consent.decide passes every form of every person of the testimony that may
+    not be named here)."""
     victim = next(v for v in testimony.victims if v.id == victim_id)
     full = level == "full_name"
-    # Free text is scrubbed of the victim's names unless the full name may leave anyway.
-    clean = anonymity.scrubber(set() if full else anonymity.name_forms(victim.names))
+    clean = anonymity.scrubber(scrub_forms)
     identity = None
     if with_source_identity:
         identity = SourceIdentity(testimony.interviewee.pseudonym, testimony.interview.interviewer,
                                   testimony.interviewee.relation)
     return ReleasedMention(
         mention=mention, testimony_id=str(testimony.id), victim_id=victim_id, person_key=person_key,
-        source_number=source_number, anonymity=level, basis=dict(basis),
-        names=anonymity.shown_names(victim.names, level, person_key),
-        pseudonym=anonymity.pseudonym_for(person_key) if level == "pseudonym" else None,
+        reference=reference, source_number=source_number, anonymity=level, basis=dict(basis),
+        names=anonymity.shown_names(victim.names, level, reference),
+        pseudonym=reference if level == "pseudonym" else None,
         group=victim.group, group_size=victim.group_size, sex=victim.sex,
         birth=victim.birth if full else _year_only(victim.birth),
         birth_text=victim.birth_text if full else None,

@@ -135,7 +135,7 @@ class _Builder:
         rows = []
         for person, mentions in sorted(self.persons.items()):
             level = anonymity.most_restrictive([m.anonymity for m in mentions])
-            ref = anonymity.pseudonym_for(person)
+            ref = mentions[0].reference  # the person's keyed reference for this purpose and level (same in each)
             names: list[anonymity.ShownName] = []
             for m in mentions:
                 names.extend(n for n in m.names if n not in names and level == m.anonymity)

@@ -72,6 +72,11 @@ class _Case:
     def mentions(self) -> tuple[ReleasedMention, ...]:
         return self.release.included
 
+    def reference(self) -> str:
+        # The keyed reference of the person for wgeid at the applied level (consent.decide gives every mention of a
+        # person the same level, hence the same reference); never our ids themselves.
+        return sorted({m.reference for m in self.mentions})[0]
+
     def disappearance(self) -> tuple[ReleasedMention, ReleasedAct] | None:
         acts = [(m, a) for m in self.mentions for a in m.acts if a.type in DISAPPEARANCE_ACTS and a.date is not None]
         acts = acts or [(m, a) for m in self.mentions for a in m.acts if a.date is not None]
@@ -110,7 +115,7 @@ class _Case:
         births = [d for m in self.mentions if (d := _date_json(m.birth, m.birth_text))]
         doc: dict[str, Any] = {
             "format": "wgeid", "format_version": 1, "language": self.lang,
-            "case_reference": anonymity.pseudonym_for(self.person_key), "state": "KP",
+            "case_reference": self.reference(), "state": "KP",
             "procedure": procedure,
             "urgency": {"submitted": self.today.isoformat(), "urgent_if_after": cutoff.isoformat(),
                         "disappeared_by": date.upper.isoformat() if date and date.upper != dt.date.max else None},
