@@ -339,6 +339,8 @@ class Importer:
         else:
             try:
                 testimony = interchange.validate(doc["content"])
+                # a consent decision dated after its revision's time or HQ's clock (+1 day) is refused (issue 23)
+                interchange.check_decision_dates(testimony, min(at, utc_now()))
             except UsageError as exc:
                 raise BundleRefused(f"revision {rev_id[:12]} holds an invalid testimony: {exc}") from None
             if testimony.id != record:

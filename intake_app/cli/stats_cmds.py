@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
 from intake_app.stats import dimensions, query
 from intake_app.stats.persons import person_links
+from intake_app.vault.vault import Vault
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -21,7 +23,13 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p.add_argument("--unit", default="victim", choices=query.UNITS, help="what is counted (default: victim)")
     p.add_argument("--where", action="extend", nargs="+", default=[], metavar="DIM=VALUE",
                    help="keep units with a mention having this value (repeat a dimension for either value)")
-    p.add_argument("--csv", metavar="FILE", help="also write the table as CSV to FILE")
+    p.add_argument("--csv", metavar="FILE",
+                   help="also write the table for release as CSV to FILE (needs --purpose; an export: consent, "
+                        "small-cell suppression, audit entry)")
+    p.add_argument("--purpose", metavar="PURPOSE",
+                   help="the consent purpose the CSV is for: only mentions released for it are counted")
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
+                   help="in the CSV, counts below N are suppressed (default 3)")
     p.set_defaults(func=cmd_stats)
 
 
@@ -32,20 +40,57 @@ def cmd_stats(ctx: Context) -> int:
     except query.StatsError as exc:
         raise UsageError(str(exc)) from None
     csv_path = Path(ctx.args.csv) if ctx.args.csv else None
-    if csv_path is not None and not csv_path.parent.is_dir():
-        raise UsageError(f"no directory {csv_path.parent} for the CSV file")
+    purpose, min_cell = ctx.args.purpose, ctx.args.min_cell
+    if csv_path is None and (purpose is not None or min_cell is not None):
+        raise UsageError("--purpose and --min-cell apply to --csv (the file for release)")
+    if csv_path is not None:
+        if purpose is None:
+            raise UsageError("--csv needs --purpose: a file that leaves counts only mentions released for a purpose")
+        if not csv_path.parent.is_dir():
+            raise UsageError(f"no directory {csv_path.parent} for the CSV file")
+        if min_cell is not None and not 1 <= min_cell <= 1000:
+            raise UsageError("--min-cell takes a number from 1 to 1000")
     with ctx.open_vault() as vault:
         persons = person_links(vault) if ctx.args.unit == "person" else None
+        names = query.device_names(vault.conn)
         try:
-            result = query.run(vault.conn, by, ctx.args.unit, where, persons, query.device_names(vault.conn))
+            result = query.run(vault.conn, by, ctx.args.unit, where, persons, names)
         except query.StatsError as exc:
             raise UsageError(str(exc)) from None
-    if csv_path is not None:
-        csv_path.write_text(result.csv_text(), encoding="utf-8")
-    lines = [f"{result.unit}s by {', '.join(result.by)}: total {result.total}"
+        exported = None if csv_path is None else _export_csv(vault, csv_path, purpose, min_cell, by, ctx.args.unit,
+                                                             where, persons, names)
+    lines = ["INTERNAL figures (every mention, whatever consent; not for release)",
+             f"{result.unit}s by {', '.join(result.by)}: total {result.total}"
              + (" (a unit may count in several rows)" if result.overlapping else "")]
     for row in result.rows:
         lines.append(f"  {row['label']['en']:<48} {row['count']:>8} {row['share'] * 100:6.1f}%")
     lines.append(f"  {'unknown':<48} {result.unknown:>8}   (of which spanning buckets: {result.spans})")
-    ctx.emit(result.to_json(), "\n".join(lines))
+    doc = {**result.to_json(), "internal": True}
+    if exported is not None:
+        doc["export"] = exported
+        lines.append(f"CSV for {purpose}: {exported['file']} (export {exported['export']}, {exported['mentions']} "
+                     f"mention(s) released, {exported['suppressed_cells']} cell(s) below {exported['min_cell']} "
+                     "suppressed)")
+    ctx.emit(doc, "\n".join(lines))
     return 0
+
+
+def _export_csv(vault: Vault, path: Path, purpose: str, min_cell: int | None, by: list[str], unit: str,
+                where: list[tuple[str, str]], persons: query.Persons | None,
+                names: dict[str, str]) -> dict[str, Any]:
+    """The CSV through the export pipeline: consent decision for ``purpose``, counting only released mentions,
+    small cells suppressed, atomic write, one audit entry (docs/exports.md §6)."""
+    from intake_app.exports import pipeline, sources, stats_csv  # noqa: PLC0415 - the export modules load on demand
+    from intake_app.exports.base import ExportRequest  # noqa: PLC0415
+
+    def count(released: frozenset[str]) -> query.StatsResult:
+        return query.run(vault.conn, by, unit, where, persons, names, only=released)
+
+    cell = stats_csv.DEFAULT_MIN_CELL if min_cell is None else min_cell
+    request = ExportRequest(format="stats", purpose=purpose, mentions=tuple(sources.all_mentions(vault)),
+                            out_dir=path.parent, subject="archive",
+                            options={"count": count, "min_cell": cell, "file_name": path.name})
+    result = pipeline.run_export(vault, request)
+    return {"export": result.export_id, "file": str(result.files[0].path), "purpose": purpose, "min_cell": cell,
+            "mentions": len(result.release.included), "excluded": len(result.release.excluded),
+            "suppressed_cells": result.rendered.facts["suppressed_cells"], "sha256": result.files[0].sha256}

@@ -14,7 +14,7 @@ from typing import Any
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.vault import Vault
 
-FORMATS = ("wgeid", "uwazi", "dossier")
+FORMATS = ("wgeid", "uwazi", "dossier", "stats")
 
 
 def entries(vault: Vault) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.exports import consent, dossier, uwazi, wgeid
+from intake_app.exports import consent, dossier, stats_csv, uwazi, wgeid
 from intake_app.exports.base import Exporter, ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.output import WrittenFile, remove_written, write_files
@@ -25,7 +25,8 @@ from intake_app.vault.vault import Vault, utc_now
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:/._-]{0,300}$")
 _WHO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-EXPORTERS: dict[str, Exporter] = {e.format: e for e in (wgeid.EXPORTER, uwazi.EXPORTER, dossier.EXPORTER)}
+EXPORTERS: dict[str, Exporter] = {e.format: e for e in (wgeid.EXPORTER, uwazi.EXPORTER, dossier.EXPORTER,
+                                                        stats_csv.EXPORTER)}
 
 
 class IncompleteExport(RefusedError):
@@ -112,4 +113,6 @@ def _audit_detail(request: ExportRequest, release: Release, rendered: Rendered,
         "incomplete": list(rendered.missing),
         "files": [f.to_json() for f in written],
         "who": request.who,
+        **({"stats": {k: rendered.facts[k] for k in ("by", "unit", "min_cell", "suppressed_cells")}}
+           if request.format == "stats" else {}),
     }

@@ -16,7 +16,6 @@ each row states its consent basis and anonymity.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -24,7 +23,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from intake_app.exports import anonymity, consent
+from intake_app.exports import anonymity, consent, csv_cells
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator
@@ -208,11 +207,7 @@ class _Builder:
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return csv_cells.to_csv(header, rows).encode("utf-8")  # every cell escaped against formula injection
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:

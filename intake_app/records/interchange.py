@@ -14,6 +14,7 @@ an optional key means the key is absent. The round trip ``to_json(validate(to_js
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -352,6 +353,36 @@ def _check_object(path: str, name: str, fields: dict[str, Any]) -> None:
         raise InterchangeError(_key(path, "group_size"), "only allowed when group is true")
     if name == "name" and "system" in fields and "roman" not in fields:
         raise InterchangeError(_key(path, "system"), "only allowed with a roman name")
+    for key in _NAME_KEYS.get(name, ()):
+        _check_name_chars(_key(path, key), fields.get(key))
+
+
+# Names are matched against free text before anything leaves HQ (docs/exports.md §1, "Scrubbing"): an invisible
+# character inside a name (a zero-width space, a soft hyphen, a joiner: Unicode category Cf) would make one written
+# name look like another, so names holding one are refused rather than stripped.
+_NAME_KEYS = {"name": ("hangul", "hanja", "roman"), "perpetrator": ("name",)}
+
+
+def _check_name_chars(path: str, value: Any) -> None:
+    if isinstance(value, str):
+        bad = next((c for c in value if unicodedata.category(c) == "Cf"), None)
+        if bad is not None:
+            raise InterchangeError(path, f"a name must not contain an invisible format character (U+{ord(bad):04X}); "
+                                         "type the name without it")
+
+
+DECISION_DATE_SLACK_DAYS = 1
+
+
+def check_decision_dates(testimony: Testimony, saved_at: str) -> None:
+    """Refuse a consent decision dated after the day it is saved (``saved_at``: RFC 3339, the save time at a save, the
+    revision's time or HQ's clock, whichever is earlier, at an import) plus one day (time zones). A decision dated in
+    the future could otherwise pose as a later grant; docs/exports.md §1."""
+    limit = dt.date.fromisoformat(saved_at[:10]) + dt.timedelta(days=DECISION_DATE_SLACK_DAYS)
+    for purpose, decision in testimony.consent:
+        if decision.date is not None and decision.date.lower > limit:
+            raise InterchangeError(f"consent.{purpose}.date", f"dated after the day it was saved ({limit.isoformat()} "
+                                                               "at the latest); record the day the decision was made")
 
 
 def _check_ids(testimony: Testimony) -> dict[str, str]:

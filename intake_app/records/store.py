@@ -129,6 +129,7 @@ class RecordStore:
         if not is_uuid(record_id):
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
+        interchange.check_decision_dates(testimony, utc_now())  # a future-dated consent decision is refused
         with Transaction(self.conn):
             head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
             if len(head_ids) > 1:

@@ -10,13 +10,12 @@ of ``total`` in no bucket; ``spans`` counts those of them whose only values were
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from intake_app.exports import csv_cells
 from intake_app.stats import dimensions as dims
 from intake_app.stats import facts
 from intake_app.vault.database import Connection
@@ -45,24 +44,44 @@ class StatsResult:
                 "unknown": self.unknown, "spans": self.spans, "overlapping": self.overlapping,
                 "where": [{"dim": d, "value": v} for d, v in self.where]}
 
-    def csv_text(self) -> str:
-        """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"])
-        for row in self.rows:
-            writer.writerow([*(_csv_safe(row["key"][d]) for d in self.by), _csv_safe(row["label"]["ko"]),
-                             _csv_safe(row["label"]["en"]), row["count"], row["share"], self.total, self.unit])
+    def csv_text(self, min_cell: int | None = None) -> str:
+        """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line.
+
+        With ``min_cell`` (a file for release, docs/exports.md §6): a count below it (and above 0) is suppressed, its
+        count and share left empty and ``suppressed`` set to ``yes``; when that leaves exactly one suppressed cell, the
+        smallest other non-zero cell is suppressed too, so the total cannot give it back; a total below ``min_cell``
+        suppresses the denominators as well. Every cell is escaped (:mod:`intake_app.exports.csv_cells`)."""
         blank = [""] * len(self.by)
-        writer.writerow([*blank, "미상", "unknown", self.unknown, _share(self.unknown, self.total), self.total, self.unit])
-        writer.writerow([*blank, "구간에 걸침", "spans buckets", self.spans, _share(self.spans, self.total), self.total,
-                         self.unit])
-        return out.getvalue()
+        lines: list[tuple[list[Any], int]] = [
+            ([*(row["key"][d] for d in self.by), row["label"]["ko"], row["label"]["en"]], int(row["count"]))
+            for row in self.rows]
+        lines.append(([*blank, "미상", "unknown"], self.unknown))
+        lines.append(([*blank, "구간에 걸침", "spans buckets"], self.spans))
+        header = [*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"]
+        if min_cell is None:
+            return csv_cells.to_csv(header, [[*k, n, _share(n, self.total), self.total, self.unit] for k, n in lines],
+                                    line_end="\n")
+        hidden = suppressed_cells([n for _, n in lines[:-1]], min_cell)  # spans is a part of unknown: see below
+        if lines[-1][1] and (lines[-1][1] < min_cell or len(lines) - 2 in hidden):
+            hidden.add(len(lines) - 1)
+        total = "" if self.total < min_cell else self.total
+        out = []
+        for i, (key, n) in enumerate(lines):
+            gone = i in hidden or total == ""
+            out.append([*key, "" if gone else n, "" if gone else _share(n, self.total), total, self.unit,
+                        "yes" if gone else ""])
+        return csv_cells.to_csv([*header, "suppressed"], out, line_end="\n")
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula in spreadsheet programs: interviewer codes come from field laptops.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def suppressed_cells(counts: Sequence[int], min_cell: int) -> set[int]:
+    """Indexes of the cells to suppress: every count in ``1 .. min_cell - 1``, and when that is exactly one cell, the
+    smallest other non-zero count as well (complementary suppression)."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < min_cell}
+    if len(hidden) == 1:
+        others = sorted((n, i) for i, n in enumerate(counts) if n > 0 and i not in hidden)
+        if others:
+            hidden.add(others[0][1])
+    return hidden
 
 
 def _share(count: int, total: int) -> float:
@@ -84,8 +103,10 @@ def parse_where(items: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequence[tuple[str, str]] = (),
-        persons: Persons | None = None, device_names: dict[str, str] | None = None) -> StatsResult:
-    """Compute one statistics table (brings the fact table up to date first)."""
+        persons: Persons | None = None, device_names: dict[str, str] | None = None,
+        only: frozenset[str] | None = None) -> StatsResult:
+    """Compute one statistics table (brings the fact table up to date first). ``only``: count only these mentions
+    (``TID/VID``, the ones released for a purpose) and a testimony's own facts only if one of its mentions is in it."""
     if unit not in UNITS:
         raise StatsError(f"unknown unit {unit!r}; units: {', '.join(UNITS)}")
     if not 1 <= len(by) <= 2 or len(set(by)) != len(by):
@@ -95,9 +116,9 @@ def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequen
     except ValueError as exc:
         raise StatsError(str(exc)) from None
     facts.sync(conn)
-    if len(specs) == 1 and not where:
+    if len(specs) == 1 and not where and only is None:
         return _single(conn, specs[0].name, unit, persons or {}, device_names)
-    unit_of = _units(conn, unit, persons or {})
+    unit_of = _units(conn, unit, persons or {}, only)
     passing = _passing(conn, set(unit_of), where)
     values, spanning = _values(conn, [s.name for s in specs], passing)
     buckets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
@@ -183,11 +204,14 @@ def _person_correction(conn: Connection, dim: str, persons: Persons, counts: dic
     return counts, total, counted, spans, multi
 
 
-def _units(conn: Connection, unit: str, persons: Persons) -> dict[int, Any]:
+def _units(conn: Connection, unit: str, persons: Persons, only: frozenset[str] | None = None) -> dict[int, Any]:
     """Mention number → the unit it belongs to (the testimony pseudo-mention only for the testimony unit)."""
     unit_of: dict[int, Any] = {}
     rows = conn.execute("SELECT m.mid, m.tid, m.victim, t.record_id FROM stat_mentions m"
-                        " JOIN stat_testimonies t ON t.tid = m.tid")
+                        " JOIN stat_testimonies t ON t.tid = m.tid").fetchall()
+    if only is not None:
+        records = {m.partition("/")[0] for m in only}
+        rows = [r for r in rows if (f"{r[3]}/{r[2]}" in only if r[2] else str(r[3]) in records)]
     for mid, tid, victim, record_id in rows:
         if unit == "testimony":
             unit_of[mid] = tid

@@ -1,0 +1,31 @@
+"""The one way the project writes CSV: every cell escaped against formula injection (issue 23, finding 6).
+
+A cell starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms), a tab or a carriage return is read as a
+formula by spreadsheet programs (OWASP "CSV injection"); testimony text, codes from field laptops and labels can start
+that way. Such a cell gets a leading apostrophe, which spreadsheets show as text and which keeps the value readable.
+Used by the Uwazi ZIPs (:mod:`intake_app.exports.uwazi`) and the statistics CSV (:mod:`intake_app.stats.query`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def cell(value: Any) -> str:
+    """``value`` as a CSV cell: ``None`` is empty; text starting like a formula is prefixed with ``'``."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n") -> str:
+    """A whole CSV document with every cell (header included) passed through :func:`cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_end)
+    writer.writerow([cell(v) for v in header])
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return buffer.getvalue()

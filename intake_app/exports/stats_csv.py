@@ -1,0 +1,45 @@
+"""Statistics as a file that leaves HQ: ``intake stats --csv FILE --purpose P`` (issue 23, finding 7).
+
+A table of counts is an export too: it goes through :func:`intake_app.exports.pipeline.run_export` like the others
+(one consent decision, in-memory rendering, atomic write, one ``export`` audit entry with ``format`` ``stats``). It
+counts only the mentions the Release holds for the purpose, and cells below ``min_cell`` (default 3) are suppressed
+(:meth:`intake_app.stats.query.StatsResult.csv_text`). The counting itself runs on the fact table: the CLI hands the
+exporter ``options["count"]``, a function from the released mention ids to the table, so the exporter itself still
+reads nothing but the Release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from intake_app.exports import consent
+from intake_app.exports.base import ExportRequest, Rendered
+from intake_app.exports.consent import EXPORT_PURPOSES, Release
+from intake_app.stats.query import StatsResult
+
+DEFAULT_MIN_CELL = 3
+
+Count = Callable[[frozenset[str]], StatsResult]
+
+
+class StatsCsvExporter:
+    format: str = "stats"
+    purposes: tuple[str, ...] = EXPORT_PURPOSES
+    also_required: tuple[str, ...] = ()
+
+    def render(self, release: Release, request: ExportRequest) -> Rendered:
+        consent.require(release, request.purpose)
+        count: Count | None = request.options.get("count")
+        if count is None:
+            raise ValueError("a statistics export needs the counting function (options['count'])")
+        min_cell = int(request.options.get("min_cell", DEFAULT_MIN_CELL))
+        table = count(frozenset(m.mention for m in release.included))
+        text = table.csv_text(min_cell=min_cell)
+        name = str(request.options.get("file_name", "statistics.csv"))
+        suppressed = sum(1 for line in text.splitlines()[1:] if line.endswith(",yes"))
+        return Rendered(((name, text.encode("utf-8")),),
+                        facts={"format": "stats", "by": list(table.by), "unit": table.unit, "min_cell": min_cell,
+                               "total": table.total, "suppressed_cells": suppressed})
+
+
+EXPORTER = StatsCsvExporter()
