@@ -63,13 +63,17 @@ def test_every_exporter_refuses_refused_consent(hq: Hq, tmp_path: Path, fmt: str
 
 
 def test_every_cli_export_command_refuses_refused_consent(hq: Hq, tmp_path: Path) -> None:
-    assert set(CLI_COMMANDS) == set(pipeline.EXPORTERS)
+    assert set(CLI_COMMANDS) | {"stats"} == set(pipeline.EXPORTERS)
     hq.add(make_testimony(TID_A, {p: "refused" for p in consent.EXPORT_PURPOSES}))
     for fmt, args in CLI_COMMANDS.items():
         out = tmp_path / fmt
         result = hq.run("export", *args, "--out", str(out))
         assert result.returncode == 1, (fmt, str(result))
         assert not out.exists(), fmt
+    (tmp_path / "stats").mkdir()  # the statistics CSV (issue 23): `intake stats --csv FILE --purpose P`
+    result = hq.run("stats", "--csv", str(tmp_path / "stats" / "t.csv"), "--purpose", "publication")
+    assert result.returncode == 1, str(result)
+    assert list((tmp_path / "stats").iterdir()) == []
     assert hq.json("export", "log")["exports"] == []
 
 
