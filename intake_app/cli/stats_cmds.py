@@ -79,7 +79,7 @@ def _export_csv(vault: Vault, path: Path, purpose: str, min_cell: int | None, by
                 where: list[tuple[str, str]], persons: query.Persons | None,
                 names: dict[str, str]) -> dict[str, Any]:
     """The CSV through the export pipeline: consent decision for ``purpose``, counting only released mentions,
-    small cells suppressed, atomic write, one audit entry (docs/exports.md §6)."""
+    small cells suppressed, atomic write, one audit entry (docs/exports.md §8)."""
     from intake_app.exports import pipeline, sources, stats_csv  # noqa: PLC0415 - the export modules load on demand
     from intake_app.exports.base import ExportRequest  # noqa: PLC0415
 

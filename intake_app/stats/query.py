@@ -47,7 +47,7 @@ class StatsResult:
     def csv_text(self, min_cell: int | None = None) -> str:
         """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line.
 
-        With ``min_cell`` (a file for release, docs/exports.md §6): a count below it (and above 0) is suppressed, its
+        With ``min_cell`` (a file for release, docs/exports.md §8): a count below it (and above 0) is suppressed, its
         count and share left empty and ``suppressed`` set to ``yes``; when that leaves exactly one suppressed cell, the
         smallest other non-zero cell is suppressed too, so the total cannot give it back; a total below ``min_cell``
         suppresses the denominators as well. Every cell is escaped (:mod:`intake_app.exports.csv_cells`)."""
