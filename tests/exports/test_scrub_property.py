@@ -65,7 +65,7 @@ def records(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, str, str, 
     level = draw(st.sampled_from(LEVELS))
     victims = []
     for i, p in enumerate(people):
-        def text() -> str:
+        def text(p: tuple[str, str, str, str] = p) -> str:
             return f"near {variants(draw, draw(st.sampled_from(people)))} and {variants(draw, p)}, 함께"
         victims.append({
             "id": f"v{i}", "names": [{"hangul": p[0] + p[1], "roman": f"{p[2]} {p[3]}"}], "categories": [6],
