@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
 from intake_app.stats import dimensions, query
 from intake_app.stats.persons import person_links
-from intake_app.vault.vault import Vault
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -57,8 +55,12 @@ def cmd_stats(ctx: Context) -> int:
             result = query.run(vault.conn, by, ctx.args.unit, where, persons, names)
         except query.StatsError as exc:
             raise UsageError(str(exc)) from None
-        exported = None if csv_path is None else _export_csv(vault, csv_path, purpose, min_cell, by, ctx.args.unit,
-                                                             where, persons, names)
+        exported = None
+        if csv_path is not None:
+            from intake_app.exports.stats_export import export_table  # noqa: PLC0415 - export modules load on demand
+
+            exported = export_table(vault, csv_path, purpose, by=by, unit=ctx.args.unit, where=where,
+                                    min_cell=min_cell)
     lines = ["INTERNAL figures (every mention, whatever consent; not for release)",
              f"{result.unit}s by {', '.join(result.by)}: total {result.total}"
              + (" (a unit may count in several rows)" if result.overlapping else "")]
@@ -73,24 +75,3 @@ def cmd_stats(ctx: Context) -> int:
                      "suppressed)")
     ctx.emit(doc, "\n".join(lines))
     return 0
-
-
-def _export_csv(vault: Vault, path: Path, purpose: str, min_cell: int | None, by: list[str], unit: str,
-                where: list[tuple[str, str]], persons: query.Persons | None,
-                names: dict[str, str]) -> dict[str, Any]:
-    """The CSV through the export pipeline: consent decision for ``purpose``, counting only released mentions,
-    small cells suppressed, atomic write, one audit entry (docs/exports.md §8)."""
-    from intake_app.exports import pipeline, sources, stats_csv  # noqa: PLC0415 - the export modules load on demand
-    from intake_app.exports.base import ExportRequest  # noqa: PLC0415
-
-    def count(released: frozenset[str]) -> query.StatsResult:
-        return query.run(vault.conn, by, unit, where, persons, names, only=released)
-
-    cell = stats_csv.DEFAULT_MIN_CELL if min_cell is None else min_cell
-    request = ExportRequest(format="stats", purpose=purpose, mentions=tuple(sources.all_mentions(vault)),
-                            out_dir=path.parent, subject="archive",
-                            options={"count": count, "min_cell": cell, "file_name": path.name})
-    result = pipeline.run_export(vault, request)
-    return {"export": result.export_id, "file": str(result.files[0].path), "purpose": purpose, "min_cell": cell,
-            "mentions": len(result.release.included), "excluded": len(result.release.excluded),
-            "suppressed_cells": result.rendered.facts["suppressed_cells"], "sha256": result.files[0].sha256}

@@ -1,7 +1,9 @@
-"""External exports (UN WGEID cases, Uwazi, sanctions dossiers), each limited to what the witnesses consented to.
+"""External exports (UN WGEID cases, Uwazi, sanctions dossiers, statistics CSV), each limited to what the witnesses
+consented to.
 
 ``consent.decide`` is the one place that decides what may leave; ``pipeline.run_export`` is the one place that writes
-an export and its audit entry. Exporters (``wgeid``, ``uwazi``, ``dossier``) render a :class:`~consent.Release` into
+an export and its audit entry (``decision`` holds the consent rules as pure functions). Exporters (``wgeid``,
+``uwazi``, ``dossier``, ``stats_csv``) render a :class:`~consent.Release` into
 bytes in memory and never read the vault.
 
 Imports: crypto, vault, records, bundles (the key ring's recipient parsing), and the person and perpetrator registries

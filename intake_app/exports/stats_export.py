@@ -1,0 +1,38 @@
+"""Writing a statistics table for release (docs/exports.md §8), for the CLI (``intake stats --csv``) and the GUI alike.
+
+:func:`export_table` builds the ``stats`` export request, whose counting function runs the query restricted to the
+mentions the Release holds, and hands it to :func:`intake_app.exports.pipeline.run_export` (consent decision, small
+cells suppressed by :mod:`intake_app.exports.stats_csv`, atomic write, audit entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from intake_app.exports import pipeline, sources, stats_csv
+from intake_app.exports.base import ExportRequest
+from intake_app.stats import query
+from intake_app.stats.persons import person_links
+from intake_app.vault.vault import Vault
+
+
+def export_table(vault: Vault, path: Path, purpose: str, *, by: Sequence[str], unit: str = "victim",
+                 where: Sequence[tuple[str, str]] = (), min_cell: int | None = None) -> dict[str, Any]:
+    """Write the table to ``path`` for ``purpose``; return what the CLI prints (``"export"`` in its JSON).
+    Raises UsageError / ConsentRefused having written nothing."""
+    persons = person_links(vault) if unit == "person" else None
+    names = query.device_names(vault.conn)
+
+    def count(released: frozenset[str]) -> query.StatsResult:
+        return query.run(vault.conn, list(by), unit, list(where), persons, names, only=released)
+
+    cell = stats_csv.DEFAULT_MIN_CELL if min_cell is None else min_cell
+    request = ExportRequest(format="stats", purpose=purpose, mentions=tuple(sources.all_mentions(vault)),
+                            out_dir=path.parent, subject="archive",
+                            options={"count": count, "min_cell": cell, "file_name": path.name})
+    result = pipeline.run_export(vault, request)
+    return {"export": result.export_id, "file": str(result.files[0].path), "purpose": purpose, "min_cell": cell,
+            "mentions": len(result.release.included), "excluded": len(result.release.excluded),
+            "suppressed_cells": result.rendered.facts["suppressed_cells"], "sha256": result.files[0].sha256}
