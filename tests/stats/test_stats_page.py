@@ -87,8 +87,16 @@ def test_exports_and_korean_chart_labels(qtbot: QtBot, page: tuple[StatsPage, Va
     _wait(qtbot, widget, widget.show)
     _wait(qtbot, widget, lambda: widget.set_choice(dim="organ"))
     csv_path, png, svg = tmp_path / "t.csv", tmp_path / "c.png", tmp_path / "c.svg"
-    assert widget.export_csv(csv_path)
-    assert csv_path.read_text("utf-8").splitlines()[0].startswith("organ,label_ko,label_en,count,share,denominator")
+    # A CSV leaves HQ: it is an export for a consent purpose (issue 23), written by the pipeline on the DB worker.
+    with qtbot.waitSignal(widget.exported, timeout=20000) as blocker:
+        assert widget.export_csv(csv_path, "perpetrator_profiling")
+    summary = blocker.args[0]
+    assert summary["purpose"] == "perpetrator_profiling" and summary["excluded"] > 0 and summary["mentions"] > 0
+    assert csv_path.read_text("utf-8").splitlines()[0] == (
+        "organ,label_ko,label_en,count,share,denominator,unit,suppressed")
+    with qtbot.waitSignal(widget.exported, timeout=20000) as refused:
+        assert widget.export_csv(tmp_path / "none.csv", "wgeid")  # no generated testimony consented to wgeid
+    assert refused.args[0] is None and not (tmp_path / "none.csv").exists()
     assert widget.save_chart(png, "png") and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert widget.save_chart(svg, "svg") and b"<svg" in svg.read_bytes()
     with qtbot.waitSignal(widget.refreshed, timeout=20000):

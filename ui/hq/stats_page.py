@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.display import clean_text
+from intake_app.exports.consent import EXPORT_PURPOSES
+from intake_app.records import vocabularies
 from intake_app.stats import query
 from intake_app.stats.persons import person_links
 from intake_app.stats.query import StatsResult
@@ -57,6 +60,7 @@ class StatsPage(QWidget):
     """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
 
     refreshed = Signal()
+    exported = Signal(object)  # after a CSV export for release: its summary (dict), or None when it was refused
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,20 +206,51 @@ class StatsPage(QWidget):
         self.status.setText(translate_reason(str(exc)))
 
     # ---- export
-    def export_csv(self, path: Path) -> bool:
+    def export_csv(self, path: Path, purpose: str) -> bool:
+        """Write the table shown for release to ``purpose`` (docs/exports.md §8): on the DB worker, through the export
+        pipeline (only mentions released for the purpose, small counts suppressed, an audit entry); ``exported``
+        follows. False when there is no table yet."""
         if self.result is None:
             return False
-        path.write_text(self.result.csv_text(), encoding="utf-8")
+        from intake_app.exports.stats_export import export_table  # noqa: PLC0415 - loaded when first used
+
+        by, unit, where = list(self.result.by), self.result.unit, list(self.result.where)
+
+        def job(ctx: JobContext) -> dict[str, Any]:
+            return export_table(ctx.vault, path, purpose, by=by, unit=unit, where=where)
+
+        self.worker.submit(job, self._exported, self._export_failed)
         return True
+
+    def _exported(self, summary: dict[str, Any]) -> None:
+        self.status.setText(tr("Exported for release ({purpose}): {file}. Counts below {n} were suppressed; the export "
+                               "is in the export log.", purpose=summary["purpose"], file=summary["file"],
+                               n=summary["min_cell"]))
+        self.exported.emit(summary)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.status.setText(translate_reason(str(exc)))
+        self.exported.emit(None)
 
     def save_chart(self, path: Path, kind: str) -> bool:
         return save_png(self.bar_view, path) if kind == "png" else save_svg(self.bar_view, path, self.status.text())
 
     def _choose_csv(self) -> None:
+        if self.result is None:
+            self.status.setText(tr("Nothing to export yet."))
+            return
+        purposes = vocabularies.load("consent_purposes")
+        codes = [c for c in EXPORT_PURPOSES if c in purposes]
+        labels = [purposes.get(c).label(current_language()) for c in codes]
+        label, ok = QInputDialog.getItem(self, tr("Export the table for release"),
+                                         tr("Consent purpose: only testimonies whose witness agreed to it are counted."),
+                                         labels, 0, False)
+        if not ok:
+            return
         name, _ = QFileDialog.getSaveFileName(self, tr("Export the table as CSV"), "statistics.csv",
                                               tr("CSV files (*.csv)"))
-        if name and not self.export_csv(Path(name)):
-            self.status.setText(tr("Nothing to export yet."))
+        if name:
+            self.export_csv(Path(name), codes[labels.index(label)])
 
     def _choose_chart(self, kind: str) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("Save the chart"), f"chart.{kind}",
