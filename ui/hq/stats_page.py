@@ -241,7 +241,7 @@ class StatsPage(QWidget):
             return
         purposes = vocabularies.load("consent_purposes")
         codes = [c for c in EXPORT_PURPOSES if c in purposes]
-        labels = [purposes.get(c).label(current_language()) for c in codes]
+        labels = [purposes.get(c).label("ko" if current_language() == "ko" else "en") for c in codes]
         label, ok = QInputDialog.getItem(self, tr("Export the table for release"),
                                          tr("Consent purpose: only testimonies whose witness agreed to it are counted."),
                                          labels, 0, False)
