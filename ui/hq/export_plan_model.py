@@ -73,6 +73,8 @@ REASON_TEXT = {
     "deleted": N_("testimony deleted"),
     "unknown_testimony": N_("no such testimony"),
     "unknown_victim": N_("victim no longer in the testimony"),
+    "disputed": N_("versions in dispute: resolve the conflict first"),
+    "unreadable": N_("current version cannot be read"),
 }
 LEVEL_TEXT = {"anonymised": N_("Anonymised"), "pseudonym": N_("Pseudonym"), "initials": N_("Initials"),
               "full_name": N_("Full name")}
