@@ -48,3 +48,26 @@ def test_manifest_example_is_exactly_canonical() -> None:
     example = DOC.split("<!-- canonical-manifest-example -->", 1)[1].split("```json\n", 1)[1].split("\n", 1)[0].strip()
     data = example.encode("utf-8")
     assert bf.parse_manifest(data).to_bytes() == data
+
+
+def test_device_bound_record_id_vectors_match_the_code() -> None:
+    """bundle-format.md §3.1: every row of the test-vector table, recomputed."""
+    import hashlib
+
+    from intake_app.records import ids
+
+    section = DOC.split("### 3.1 Record ids bound", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(0x[0-9a-f]+|0)` \| ([^|]+) \| (?:`([0-9a-f]{64})` )?→ `([0-9a-f-]{36})`", section, re.M)
+    assert len(rows) == 4
+    first = PublicKey(bytes(range(8)), bytes(range(32, 64)))
+    other = PublicKey(bytes(range(1, 9)), bytes(range(32, 64)))
+    ms = 0x0190A1B2C3D4
+    for rand, key_text, digest, record_id in rows:
+        key = other if "01 02" in key_text else first
+        assert ids.bound_record_id(key, ms, int(rand, 16)) == record_id
+        assert ids.is_device_bound(record_id) and ids.bound_to(record_id, key)
+        assert ids.bound_to(record_id, other if key is first else first) is False
+        if digest:
+            data = ids.RECORD_ID_DOMAIN + key.key_id + key.public + ms.to_bytes(6, "big") + int(rand, 16).to_bytes(4, "big")
+            assert len(data) == 80 and hashlib.sha256(data).hexdigest() == digest
+    assert not ids.is_device_bound(ids.uuid7())
