@@ -91,7 +91,7 @@ MAX_NAME = 255
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _AUDIT_KEYS = {"seq", "at", "device", "action", "subject", "detail"}
 # A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
-MAX_LOG_LEAVES = 1_000_000
+MAX_LOG_LEAVES = bf.MAX_LOG_LEAVES
 
 
 is_timestamp = bf.is_timestamp
@@ -287,6 +287,8 @@ class Importer:
         manifest_bytes = inner.read_all(bf.MAX_MANIFEST)
         expect(bf.MANIFEST_SIG)
         sig = inner.read_all(bf.MAX_SIGNATURE)
+        if not bf.is_strict_signature(sig, bf.MANIFEST_SIG_COMMENT):  # fixed first line, LF only (bundle-bytes §1-2)
+            raise BundleRefused("the manifest's signature file is not exactly the four lines bundles carry")
         verified = minisign.verify(outer.key, manifest_bytes, sig)
         sha = hashlib.sha256(manifest_bytes).hexdigest()
         if not hmac.compare_digest(sha, c.manifest_sha256):

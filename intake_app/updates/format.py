@@ -23,6 +23,7 @@ from crypto import age, minisign
 from crypto.errors import CryptoError, MalformedError
 from crypto.signing import PublicKey
 from intake_app.bundles.format import canonical
+from intake_app.bundles.format import is_strict_signature as strict_signature
 
 FORMAT = "testimony-intake/hq-update"
 KEY_CHANGE_FORMAT = "testimony-intake/hq-key-change"
@@ -58,12 +59,9 @@ _VOCAB_CODE = r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}"
 
 
 def is_strict_signature(data: bytes, comment: str) -> bool:
-    """Exactly the four LF-terminated lines minisign writes, the first one fixed: no CR anywhere, a final LF, nothing
-    after the fourth line (hq-update.md §3). minisign's own parser tolerates CRLF and a missing final newline; an
-    update refuses them, so that no byte of it can change unnoticed."""
-    pattern = (b"untrusted comment: " + re.escape(comment.encode("ascii"))
-               + rb"\n[A-Za-z0-9+/]{99}=\ntrusted comment: [^\r\n]{0,1024}\n[A-Za-z0-9+/]{86}==\n")
-    return re.fullmatch(pattern, data) is not None
+    """Exactly the four LF-terminated lines minisign writes, the first one fixed (hq-update.md §3); the same rule as
+    the bundles' .minisig files."""
+    return strict_signature(data, comment)
 
 
 class UpdateMalformed(MalformedError):
