@@ -122,7 +122,7 @@ class OuterComment:
             root = base64.b64decode(m["root"], validate=True)
         except binascii.Error:
             raise MalformedError("the bundle signature's trusted comment has a bad log root") from None
-        if not is_export_time(m["created"]):
+        if not is_timestamp(m["created"]):  # the pattern above admits exactly 6 fraction digits
             raise MalformedError("the bundle signature's trusted comment has a time that is not RFC 3339 UTC")
         return cls(m["id"], m["device"], int(m["seq"]), m["manifest"], int(m["size"]), root, m["created"])
 
