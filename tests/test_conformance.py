@@ -34,8 +34,32 @@ def test_every_file_is_in_the_index_and_every_case_names_existing_files() -> Non
     on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()} - {"index.json", "README.md"}
     assert on_disk == named
     kinds = {c["kind"] for c in CASES}
-    assert kinds == {"bundle", "hq-key-file", "device-key-file", "checkpoint"}
+    assert kinds == {"bundle", "hq-key-file", "device-key-file", "checkpoint", "update"}
     assert {c["expect"] for c in CASES if c["kind"] == "bundle"} == {"accept", "refuse"}
+    assert {c["expect"] for c in CASES if c["kind"] == "update"} == {"accept", "refuse"}
+
+
+def test_refused_checkpoints_are_validly_signed_so_the_line_rule_is_what_refuses_them() -> None:
+    """Issue 25: checkpoint-crlf and checkpoint-no-final-lf once reused the valid checkpoint's signature, so the
+    signature check refused them and the line-ending rule was never tested."""
+    from crypto import minisign
+    from intake_app.bundles.keyring import parse_device_key_file, read_key_file
+
+    key = parse_device_key_file(read_key_file(CORPUS / "keys" / "device-a.TEST-ONLY.pub"))
+    for case in ("checkpoint-crlf", "checkpoint-no-final-lf"):
+        text = (CORPUS / "checkpoints" / f"{case}.checkpoint").read_bytes()
+        sig = (CORPUS / "checkpoints" / f"{case}.checkpoint.minisig").read_bytes()
+        assert minisign.verify(key, text, sig).trusted_comment.startswith("testimony-intake checkpoint ")
+
+
+def test_every_decision_of_issue_25_has_a_case() -> None:
+    ids = {c["id"] for c in CASES}
+    assert {"untrusted-comment-changed", "minisig-crlf", "minisig-no-final-lf", "audit-unknown-action",
+            "created-nine-fraction-digits", "created-no-fraction", "link-other-device", "media-type-upper-case",
+            "media-type-parameter", "attachment-name-not-nfc", "first-version-of-another-devices-record",
+            "update-sig-crlf", "update-sig-no-final-lf", "update-chain-starts-at-2", "update-revokes-itself",
+            "update-version-true", "update-time-not-real", "update-receipt-number-too-large",
+            "update-number-too-far", "update-key-change-restarts-numbers"} <= ids
 
 
 def test_keys_are_marked_test_only() -> None:

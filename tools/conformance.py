@@ -55,6 +55,7 @@ class Corpus:
             field = Vault.create(work / f"device-{name}", PASSPHRASE, "field")[0]
             Keyring(field).pin_recipient(hq_keys, "hq")
             self.devices[name] = parse_device_key_file(Keyring(field).export_public())
+            _device_keys[name] = self.devices[name]
             if name == "a":
                 Keyring(self.hq).enrol(self.devices[name], "device A (TEST ONLY)")
             example = json.loads((REPO / "tests/data/interchange/good/example.json").read_text(encoding="utf-8"))
@@ -137,6 +138,23 @@ class Corpus:
                            "reason_contains": contains, "signed_by": "keys/device-a.TEST-ONLY.pub"})
 
 
+_device_keys: dict[str, Any] = {}  # filled by Corpus: the TEST-ONLY device public keys, for hostile cases
+
+
+def _rebuild_outer(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
+    from intake_app.bundles import format as bf  # noqa: PLC0415
+    from intake_app.bundles.ustar import TarWriter  # noqa: PLC0415
+
+    parts = _outer_members(data)
+    change(parts)
+    buf = io.BytesIO()
+    writer = TarWriter(buf)
+    for name in bf.OUTER_MEMBERS:
+        writer.add_bytes(name, parts[name])
+    writer.close()
+    return buf.getvalue()
+
+
 def _outer_members(data: bytes) -> dict[str, bytes]:
     from intake_app.bundles.ustar import TarReader  # noqa: PLC0415
 
@@ -187,10 +205,52 @@ def _hostile_exports() -> list[tuple[str, str, str, Callable[[Any], contextlib.A
             v.conn.execute("UPDATE attachment_links SET original_name = ?", (name,))
         yield
 
+    @contextlib.contextmanager
+    def link_column(v: Any, column: str, value: str) -> Iterator[None]:
+        with Transaction(v.conn):
+            v.conn.execute(f"UPDATE attachment_links SET {column} = ?", (value,))  # noqa: S608 - fixed names
+        yield
+
+    @contextlib.contextmanager
+    def foreign_root(v: Any) -> Iterator[None]:
+        # A first version of a record whose id is bound to device B (bundle-format.md §3.1), made on device A.
+        from intake_app.records import ids, revisions  # noqa: PLC0415
+        from intake_app.records.store import search_fields, summarise  # noqa: PLC0415
+
+        key_b = _device_keys["b"]
+        rid = ids.new_record_id(key_b)
+        example = json.loads((REPO / "tests/data/interchange/good/example.json").read_text(encoding="utf-8"))
+        from intake_app.records import interchange  # noqa: PLC0415
+
+        content = interchange.dumps_canonical(interchange.validate({**example, "id": rid}))
+        rev = revisions.Revision.make(rid, [], v.signing_key().public_key.key_id_hex, "2026-01-01T00:00:00.000000Z",
+                                      content)
+        with Transaction(v.conn):
+            revisions.insert_revision(v.conn, rev)
+            revisions.refresh_record(v.conn, rid, summarise, search_fields)
+        yield
+
     extra = age.generate_x25519_identity().recipient
     genuine_encrypt = age.encrypt_stream
     genuine_to_json = bf.Manifest.to_json
     return [
+        ("first-version-of-another-devices-record", "a first version (no parents) of a record whose id is bound to"
+         " device B, sent by device A (bundle-format §3.1)", "made by another device", foreign_root),
+        ("audit-unknown-action", "an audit line with an action outside the vocabulary (bundle-format §7: refused)",
+         "action", lambda v: audit_row(v, '{"action":"teleport","at":"2026-01-01T00:00:00Z","detail":{},'
+                                          '"device":"DEV","seq":SEQ,"subject":null}')),
+        ("created-nine-fraction-digits", "created and created_at with 9 fraction digits (exactly 6 are required)",
+         "trusted comment", lambda v: patched(bx, "utc_now", lambda: "2026-03-01T09:30:00.123456789Z")),
+        ("created-no-fraction", "created and created_at without fraction digits (exactly 6 are required)",
+         "trusted comment", lambda v: patched(bx, "utc_now", lambda: "2026-03-01T09:30:00Z")),
+        ("link-other-device", "an attachment link naming device B in device A's bundle", "another device",
+         lambda v: link_column(v, "device", _device_keys["b"].key_id_hex)),
+        ("media-type-upper-case", "an attachment link with media_type Image/PNG (lower case only)", "media type",
+         lambda v: link_column(v, "media_type", "Image/PNG")),
+        ("media-type-parameter", "an attachment link with media_type text/plain;charset=utf-8 (no parameters)",
+         "media type", lambda v: link_column(v, "media_type", "text/plain;charset=utf-8")),
+        ("attachment-name-not-nfc", "an attachment name in NFD (e + U+0301): refused, not normalised", "file name",
+         lambda v: link_name(v, "cafe\u0301.png")),
         ("revision-not-canonical", "a revision file with whitespace (indented JSON)", "canonical",
          revisions(lambda d: json.dumps(d, indent=1, ensure_ascii=False).encode())),
         ("revision-escaped-non-ascii", "a revision file with \\uXXXX escapes for its Hangul", "canonical",
@@ -212,7 +272,7 @@ def _hostile_exports() -> list[tuple[str, str, str, Callable[[Any], contextlib.A
          audit(lambda lines: [lines[0], *lines[2:]])),
         ("audit-no-export-entry", "audit.jsonl without the bundle's own final export entry",
          "end of the signed log", audit(lambda lines: lines[:-1])),
-        ("time-not-real", "created_at (and every time) 2026-13-45T99:99:99Z", "RFC 3339",
+        ("time-not-real", "created_at (and every time) 2026-13-45T99:99:99Z", "trusted comment",
          lambda v: patched(bx, "utc_now", lambda: "2026-13-45T99:99:99Z")),
         ("extra-age-recipient", "the payload is also encrypted to a recipient the manifest does not name",
          "recipients its manifest does not name",
@@ -228,12 +288,12 @@ def _hostile_exports() -> list[tuple[str, str, str, Callable[[Any], contextlib.A
     ]
 
 
-def build(out: Path) -> list[dict[str, Any]]:
+def build(out: Path) -> list[dict[str, Any]]:  # noqa: PLR0915 - one statement per case
     os.environ["INTAKE_KDF_PROFILE"] = "fast"
     from crypto import checkpoint  # noqa: PLC0415
 
     if out.exists():
-        for child in ("bundles", "keys", "key-files", "checkpoints", "index.json"):
+        for child in ("bundles", "keys", "key-files", "checkpoints", "updates", "index.json"):
             path = out / child
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -275,13 +335,39 @@ def build(out: Path) -> list[dict[str, Any]]:
         outer1, outer2 = _outer_members(first.read_bytes()), _outer_members(second.read_bytes())
         cp_text, cp_sig = outer1["checkpoint"], outer1["checkpoint.minisig"]
         c.checkpoint("checkpoint-valid", cp_text, cp_sig, "accept", "bundle 1's signed checkpoint", None)
-        c.checkpoint("checkpoint-crlf", cp_text.replace(b"\n", b"\r\n"), cp_sig, "refuse",
-                     "the checkpoint with CRLF line ends (only the canonical LF text parses)", None)
-        c.checkpoint("checkpoint-no-final-lf", cp_text.rstrip(b"\n"), cp_sig, "refuse",
-                     "the checkpoint without its final LF", None)
+        # Signed anew over their own bytes, so that the signature holds and only the line-ending rule refuses them.
+        from crypto import minisign  # noqa: PLC0415
+        from intake_app.bundles import format as bf  # noqa: PLC0415
+
+        device_a = Vault.open(c.work / "device-a", PASSPHRASE)
+        key_a = device_a.signing_key()
+        device_a.lock()
+        trusted = cp_sig.decode("ascii").split("\n")[2].removeprefix("trusted comment: ")
+        for case, text, reason in (
+                ("checkpoint-crlf", cp_text.replace(b"\n", b"\r\n"),
+                 "the checkpoint with CRLF line ends, validly signed over those bytes (only the canonical LF text"
+                 " parses)"),
+                ("checkpoint-no-final-lf", cp_text.rstrip(b"\n"),
+                 "the checkpoint without its final LF, validly signed over those bytes")):
+            resigned = minisign.sign(key_a, text, trusted, bf.CHECKPOINT_SIG_COMMENT).encode("ascii")
+            c.checkpoint(case, text, resigned, "refuse", reason, "checkpoint")
+        c.bundle("untrusted-comment-changed", "refuse", "payload.age.minisig with another untrusted comment (the"
+                 " first line of every .minisig is fixed and checked)", "first line", source=first,
+                 post=lambda d: _rebuild_outer(d, lambda p: p.update({"payload.age.minisig": p[
+                     "payload.age.minisig"].replace(b"bundle payload", b"bundle PAYLOAD", 1)})))
+        c.bundle("minisig-crlf", "refuse", "checkpoint.minisig with CRLF line ends on lines 2-4 (LF only)",
+                 "four lines", source=first,
+                 post=lambda d: _rebuild_outer(d, lambda p: p.update({"checkpoint.minisig": p[
+                     "checkpoint.minisig"].replace(b"\n", b"\r\n").replace(b"checkpoint\r\n", b"checkpoint\n", 1)})))
+        c.bundle("minisig-no-final-lf", "refuse", "payload.age.minisig without its final LF", "four lines",
+                 source=first, post=lambda d: _rebuild_outer(d, lambda p: p.update({"payload.age.minisig": p[
+                     "payload.age.minisig"][:-1]})))
         c.checkpoint("checkpoint-other-signature", cp_text, outer2["checkpoint.minisig"], "refuse",
                      "bundle 1's checkpoint with bundle 2's checkpoint signature", None)
         assert checkpoint.parse(cp_text)
+        from tools.conformance_updates import build_updates  # noqa: PLC0415
+
+        c.cases += build_updates(out, c.hq)
         c.hq.lock()
     index = {"format": "testimony-intake conformance corpus", "version": 1,
              "test_only_keys": {"hq_identity": "keys/hq-identity.TEST-ONLY.txt", "hq_public": "keys/hq.TEST-ONLY.pub",
@@ -293,7 +379,7 @@ def build(out: Path) -> list[dict[str, Any]]:
     return c.cases
 
 
-README_HEAD = """# Conformance corpus (bundle format v1)
+README_HEAD = """# Conformance corpus (bundle format v1, HQ update format v1)
 
 Small files with the verdict a correct implementation of [../bundle-format.md](../bundle-format.md) and
 [../formats/](../formats/) gives each. `index.json` is the machine-readable list; this page is the same list for
@@ -324,6 +410,11 @@ Every key in `keys/` is **TEST ONLY**: published here, so anyone can decrypt wha
 - `hq-key-file` / `device-key-file`: parse `file` as that kind of key file; `accept` means it parses.
 - `checkpoint`: verify `file` with its minisign signature `signature` and the key `signed_by`
   ([../formats/minisign-and-checkpoint.md](../formats/minisign-and-checkpoint.md)); `accept` means it verifies.
+- `update`: an HQ update ([../formats/hq-update.md](../formats/hq-update.md)) for the TEST-ONLY laptop key
+  `seed = SHA-256("testimony-intake conformance corpus TEST-ONLY laptop key")`,
+  `key_id = SHA-256(seed ‖ "key id")[:8]` (public by design), on a fresh laptop that pinned `keys/hq.TEST-ONLY.pub`:
+  import the updates named in `after` (each must be accepted), then `file`. `accept`: imported; `refuse`: refused,
+  and the laptop unchanged. The files are signed by the `signing-key` of `hq.TEST-ONLY.pub` unless stated.
 
 `reason` says what is wrong in words; `reason_contains` is a word of this program's own refusal message (another
 implementation's wording may differ: compare verdicts).
@@ -401,6 +492,10 @@ def run_case(out: Path, case: dict[str, Any]) -> str | None:
 
     os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
     contains = (case.get("reason_contains") or "").lower()
+    if case["kind"] == "update":
+        from tools.conformance_updates import run_update_case  # noqa: PLC0415
+
+        return run_update_case(out, case, json.loads((out / "index.json").read_text())["cases"])
     if case["kind"] == "bundle":
         with tempfile.TemporaryDirectory(prefix="conformance-hq-") as tmp:
             hq = _hq(out, Path(tmp) / "hq")

@@ -43,7 +43,11 @@ CHECKPOINT_SIG_COMMENT = "testimony-intake log checkpoint"
 MANIFEST_SIG_COMMENT = "testimony-intake bundle manifest"
 MAX_SIGNATURE = 4096
 MAX_CHECKPOINT = 16 * 1024
-MAX_LEAVES = 32 * 4_000_000
+# A device's audit log holds at most MAX_LOG_LEAVES entries; its leaves travel in every bundle (32 MB at the limit).
+MAX_LOG_LEAVES = 1_000_000
+MAX_LEAVES = 32 * MAX_LOG_LEAVES
+MAX_INNER_MEMBERS = 1_000_000
+MAX_FILE_ENTRIES = MAX_INNER_MEMBERS - 2  # every member but manifest.json and manifest.json.minisig
 MAX_MANIFEST = 64 << 20
 MAX_REVISION_FILE = 20 << 20
 MAX_LINKS_FILE = 64 << 20
@@ -54,7 +58,7 @@ _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _OUTER_RE = re.compile(
     rf"^testimony-intake bundle v1 id=(?P<id>{_UUID}) device=(?P<device>[0-9A-F]{{16}}) seq=(?P<seq>[1-9][0-9]{{0,17}})"
     r" manifest=(?P<manifest>[0-9a-f]{64}) log=(?P<size>0|[1-9][0-9]{0,18}):(?P<root>[A-Za-z0-9+/]{43}=)"
-    r" created=(?P<created>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}Z)$"
+    r" created=(?P<created>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)$"
 )
 REVISION_RE = re.compile(r"^revisions/([0-9a-f]{64})\.json$")
 ATTACHMENT_RE = re.compile(r"^attachments/([0-9a-f]{64})$")
@@ -74,6 +78,20 @@ def is_timestamp(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_export_time(value: object) -> bool:
+    """The bundle's own time (outer ``created``, manifest ``created_at``): exactly as utc_now writes it, 6 digits."""
+    return is_timestamp(value) and isinstance(value, str) and len(value) == 27 and value[19] == "."
+
+
+def is_strict_signature(data: bytes, comment: str) -> bool:
+    """A .minisig file exactly as the writer makes it: the fixed first line, then the three other lines of minisign's
+    ED format, each ending in one LF (no CR, a final LF, nothing after it). Line 2 is base64 of 74 bytes (100
+    characters), line 4 of 64 bytes (88); the trusted comment is one line of at most 1024 bytes."""
+    pattern = (b"untrusted comment: " + re.escape(comment.encode("ascii"))
+               + rb"\n[A-Za-z0-9+/]{99}=\ntrusted comment: [^\r\n]{0,1024}\n[A-Za-z0-9+/]{86}==\n")
+    return re.fullmatch(pattern, data) is not None
 
 
 def canonical(obj: Any) -> bytes:
@@ -104,7 +122,7 @@ class OuterComment:
             root = base64.b64decode(m["root"], validate=True)
         except binascii.Error:
             raise MalformedError("the bundle signature's trusted comment has a bad log root") from None
-        if not is_timestamp(m["created"]):
+        if not is_timestamp(m["created"]):  # the pattern above admits exactly 6 fraction digits
             raise MalformedError("the bundle signature's trusted comment has a time that is not RFC 3339 UTC")
         return cls(m["id"], m["device"], int(m["seq"]), m["manifest"], int(m["size"]), root, m["created"])
 
@@ -179,7 +197,7 @@ def _file_rank(path: str) -> int:
 
 def _parse_files(files: Any) -> list[FileEntry]:
     """The file list: known paths, each once, in the order revisions, attachments.json, attachments, audit.jsonl."""
-    if not isinstance(files, list) or len(files) > 5_000_000:
+    if not isinstance(files, list) or len(files) > MAX_FILE_ENTRIES:
         raise MalformedError("manifest: bad file list")
     entries = []
     seen = set()
@@ -196,7 +214,10 @@ def _parse_files(files: Any) -> list[FileEntry]:
             raise MalformedError("manifest: files out of order (revisions, attachments.json, attachments, audit.jsonl)")
         last_rank = rank
         seen.add(path)
-        entries.append(FileEntry(path, _int(f["size"], "file size", 0, MAX_ATTACHMENT), _hex64(f["sha256"], "file hash")))
+        limit = (MAX_REVISION_FILE if rank == 0 else MAX_LINKS_FILE if rank == 1 else MAX_ATTACHMENT if rank == 2
+                 else MAX_AUDIT_FILE)
+        entries.append(FileEntry(path, _int(f["size"], f"the size of {path}", 0, limit),
+                                 _hex64(f["sha256"], "file hash")))
     if ATTACHMENT_LINKS not in seen or AUDIT_ENTRIES not in seen:
         raise MalformedError("manifest: attachments.json and audit.jsonl are required")
     return entries
@@ -217,8 +238,8 @@ def parse_manifest(data: bytes) -> Manifest:
     for key, pattern in (("bundle_id", _UUID), ("device", "[0-9A-F]{16}")):
         if not isinstance(doc[key], str) or not re.fullmatch(pattern, doc[key]):
             raise MalformedError(f"manifest: bad {key}")
-    if not is_timestamp(doc["created_at"]):
-        raise MalformedError("manifest: bad created_at (RFC 3339 UTC, as in a revision's at)")
+    if not is_export_time(doc["created_at"]):
+        raise MalformedError("manifest: bad created_at (YYYY-MM-DDThh:mm:ss.ffffffZ, six fraction digits)")
     prev = doc["previous_manifest_sha256"]
     if prev is not None:
         _hex64(prev, "previous_manifest_sha256")

@@ -33,7 +33,7 @@ from intake_app.bundles.ustar import TarReader
 from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.errors import IntakeError, UsageError
 from intake_app.records import interchange, revisions
-from intake_app.records.ids import is_uuid
+from intake_app.records.ids import bound_to, is_device_bound, is_uuid
 from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE, is_blank
 from intake_app.records.store import search_fields, summarise
 from intake_app.stats import facts as stat_facts
@@ -91,7 +91,7 @@ MAX_NAME = 255
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _AUDIT_KEYS = {"seq", "at", "device", "action", "subject", "detail"}
 # A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
-MAX_LOG_LEAVES = 1_000_000
+MAX_LOG_LEAVES = bf.MAX_LOG_LEAVES
 
 
 is_timestamp = bf.is_timestamp
@@ -256,7 +256,7 @@ class Importer:
             if m := bf.REVISION_RE.match(entry.path):
                 data = inner.read_all(bf.MAX_REVISION_FILE)
                 digest.update(data)
-                new = self._revision(m[1], data, c.device, touched)
+                new = self._revision(m[1], data, outer.key, touched)
                 counts["revisions"] += 1
                 counts["new_revisions"] += int(new)
             elif entry.path == bf.ATTACHMENT_LINKS:
@@ -287,6 +287,8 @@ class Importer:
         manifest_bytes = inner.read_all(bf.MAX_MANIFEST)
         expect(bf.MANIFEST_SIG)
         sig = inner.read_all(bf.MAX_SIGNATURE)
+        if not bf.is_strict_signature(sig, bf.MANIFEST_SIG_COMMENT):  # fixed first line, LF only (bundle-bytes §1-2)
+            raise BundleRefused("the manifest's signature file is not exactly the four lines bundles carry")
         verified = minisign.verify(outer.key, manifest_bytes, sig)
         sha = hashlib.sha256(manifest_bytes).hexdigest()
         if not hmac.compare_digest(sha, c.manifest_sha256):
@@ -329,9 +331,14 @@ class Importer:
             raise BundleRefused(f"revision {rev_id[:12]} has parents that are not sorted, distinct, lower-case ids")
         return doc, env
 
-    def _revision(self, rev_id: str, data: bytes, device: str, touched: set[str]) -> bool:
+    def _revision(self, rev_id: str, data: bytes, key: PublicKey, touched: set[str]) -> bool:
+        device = key.key_id_hex
         doc, env = self._envelope(rev_id, data, device)
         record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
+        if not parents and is_device_bound(record) and not bound_to(record, key):
+            # The id commits to the device that made it (docs/bundle-format.md §3.1): nobody else starts it.
+            raise BundleRefused(f"revision {rev_id[:12]} is a first version of record {record}, whose id was made"
+                                " by another device")
         if tomb:
             if doc["content"] is not None:
                 raise BundleRefused(f"revision {rev_id[:12]} is a deletion with content")

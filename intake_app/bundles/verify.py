@@ -66,6 +66,9 @@ def _expect_untrusted_comment(sig: bytes, comment: str) -> None:
     # change unnoticed.
     if not sig.startswith(f"untrusted comment: {comment}\n".encode("ascii")):
         raise BundleRefused("a signature file in the bundle was altered (its first line is not the one bundles carry)")
+    if not bf.is_strict_signature(sig, comment):
+        raise BundleRefused("a signature file in the bundle is not exactly four lines each ending in LF"
+                            " (a CR, a missing final LF or anything after the fourth line)")
 
 
 def verify_outer(path: Path, resolve_key: KeyResolver, *, check_payload: bool = True) -> OuterBundle:
@@ -133,6 +136,9 @@ def _verify_outer(path: Path, fh: BinaryIO, resolve_key: KeyResolver, check_payl
     comment = bf.OuterComment.parse(verified.trusted_comment)
     if comment.device != key.key_id_hex:
         raise BundleRefused("the bundle's signed comment names another device than the key that signed it")
+    if comment.log_size > bf.MAX_LOG_LEAVES:  # the same limit with or without HQ's key (bundle-format.md §4)
+        raise BundleRefused(f"the bundle's audit log has {comment.log_size} entries, more than the"
+                            f" {bf.MAX_LOG_LEAVES} a device's log may hold")
     _expect_member(members, "checkpoint")
     cp_text = reader.read_all(bf.MAX_CHECKPOINT)
     _expect_member(members, "checkpoint.minisig")

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from crypto.signing import PublicKey, SigningKey
+from intake_app.records import ids
 from intake_app.search.index import SearchIndex
 from intake_app.vault.database import Connection, Transaction
 
@@ -137,6 +139,15 @@ def own_devices(conn: Connection) -> set[str]:
     return {bytes(r[0])[::-1].hex().upper() for r in conn.execute("SELECT key_id FROM signing_keys")}
 
 
+def bound_devices(conn: Connection, record_id: str) -> list[str]:
+    """Key ids of the registry's devices and of this vault's own signing keys that the device-bound id commits to."""
+    keys = [PublicKey(bytes.fromhex(str(k))[::-1], bytes(pk))
+            for k, pk in conn.execute("SELECT key_id, public_key FROM devices")]
+    keys += [SigningKey(bytes(seed), bytes(kid)).public_key
+             for seed, kid in conn.execute("SELECT seed, key_id FROM signing_keys")]
+    return sorted({k.key_id_hex for k in keys if ids.bound_to(record_id, k)})
+
+
 def choose_owner(conn: Connection, candidates: list[str], own: set[str]) -> str:
     """The owner among the devices that sent root revisions. This vault itself if it is one of them; the only one if
     there is one. Several devices each starting the same record id cannot happen honestly (one laptop makes the id),
@@ -161,11 +172,17 @@ def record_state(conn: Connection, record_id: str) -> RecordState | None:
     parents = {str(r[0]): tuple(p for p in json.loads(r[1])) for r in rows}
     device = {str(r[0]): str(r[2]) for r in rows}
     present = {rid: tuple(p for p in ps if p in parents) for rid, ps in parents.items()}
-    # Roots decide the owner; without any root here yet (its bundle is missing), the earliest revisions present do.
-    bases = [rid for rid, ps in parents.items() if not ps] or [rid for rid, ps in present.items() if not ps]
-    candidates = sorted({device[b] for b in bases}) or sorted(set(device.values()))
     own = own_devices(conn)
-    owner = choose_owner(conn, candidates, own)
+    if ids.is_device_bound(record_id):
+        # The id names its creator: the owner is whichever device of HQ's registry (or this vault) it commits to,
+        # whatever revisions have arrived. Several only by a 48-bit collision: then HQ's registry orders them.
+        candidates = bound_devices(conn, record_id)
+    else:
+        # Legacy (UUIDv7) ids: roots decide the owner; without any root here yet (its bundle is missing), the
+        # earliest revisions present do.
+        bases = [rid for rid, ps in parents.items() if not ps] or [rid for rid, ps in present.items() if not ps]
+        candidates = sorted({device[b] for b in bases}) or sorted(set(device.values()))
+    owner = choose_owner(conn, candidates, own) if candidates else ""
     trusted = {owner} | own
     accepted: set[str] = set()
     stack = [rid for rid, d in device.items() if d in trusted]
@@ -180,7 +197,9 @@ def record_state(conn: Connection, record_id: str) -> RecordState | None:
     waiting = tuple(sorted(rid for rid in parents if rid not in named and rid not in accepted))
     depth = _depths(present)
     # Among concurrent trusted heads: the coordinator's own decision first, then the longest history, then the id.
-    current = min(accepted_heads, key=lambda h: (device[h] not in own, -depth[h], h))
+    # With nothing trusted here yet (the owner's bundles are missing), a waiting version is shown, marked: see
+    # RecordState.untrusted; it never takes the record from its owner, whose first version wins when it arrives.
+    current = min(accepted_heads or waiting, key=lambda h: (device[h] not in own, -depth[h], h))
     return RecordState(owner, tuple(candidates) if len(candidates) > 1 else (), current, accepted_heads, waiting,
                        frozenset(accepted))
 
@@ -224,8 +243,10 @@ def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fiel
                      [(record_id, h) for h in state.sides])
     # Shown times come from trusted revisions only: another device's claimed time changes nothing here.
     created = min(str(r[1]) for r in conn.execute("SELECT id, created_at FROM revisions WHERE record_id = ?",
-                                                  (record_id,)) if r[0] in state.accepted)
-    conflicted = len(state.sides) > 1
+                                                  (record_id,)) if r[0] in state.accepted or not state.accepted)
+    # Nothing trusted yet (a device-bound record whose owner's versions have not arrived): the version shown waits
+    # for the coordinator like any other from another device.
+    conflicted = len(state.sides) > 1 or not state.accepted
     index = SearchIndex(conn)
     if current.tombstone:
         summary: dict[str, Any] = {"id": record_id, "deleted": True}

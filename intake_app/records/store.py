@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import entity_ids, interchange, revisions
-from intake_app.records.ids import is_uuid, uuid7
+from intake_app.records import entity_ids, ids, interchange, revisions
+from intake_app.records.ids import is_uuid
 from intake_app.records.interchange import Testimony
 from intake_app.search.index import SearchIndex
 from intake_app.stats import facts as stat_facts
@@ -125,7 +125,7 @@ class RecordStore:
         return self.save(interchange.parse_testimony(data))
 
     def save(self, testimony: Testimony) -> SaveResult:
-        record_id = testimony.id or uuid7()
+        record_id = testimony.id or ids.new_record_id(self.vault.signing_key().public_key)
         if not is_uuid(record_id):
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
@@ -135,6 +135,10 @@ class RecordStore:
             if len(head_ids) > 1:
                 raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
                                    "resolve it first (intake conflicts resolve)")
+            if (not head_ids and self.vault.role == "field" and ids.is_device_bound(record_id)
+                    and not ids.bound_to(record_id, self.vault.signing_key().public_key)):
+                # HQ would refuse the whole bundle carrying this first version (docs/bundle-format.md §3.1).
+                raise UsageError(f"id: {record_id} was made by another device; a laptop can start only its own ids")
             head = revisions.load(self.conn, head_ids[0]) if head_ids else None
             base = None if head is None or head.tombstone else read_content(record_id, head.content)
             testimony = with_entity_ids(testimony, record_id, base=base, salt=head.id if head else "")

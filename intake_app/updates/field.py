@@ -119,10 +119,16 @@ def verify(vault: Vault, data: bytes) -> tuple[uf.UpdateDoc, bytes, PublicKey, l
     own = vault.signing_key().public_key.key_id_hex
     if doc.device != own:
         raise UpdateRefused(f"this update is for device {doc.device}, not for this laptop ({own})")
-    last = int(conn.execute("SELECT coalesce(max(seq), 0) FROM updates_received").fetchone()[0])
+    # Numbers count per HQ signing key (hq-update.md §6): a key HQ reached by a validly signed key change starts
+    # afresh, so no number the old key's updates reached (even one signed by a thief of it) can hold the change back.
+    last = int(conn.execute("SELECT coalesce(max(seq), 0) FROM updates_received WHERE hq_key_id = ?",
+                            (signer.key_id_hex,)).fetchone()[0])
     if doc.seq <= last:
         raise UpdateRefused(f"update {doc.seq} is not newer than update {last}, already imported here "
                             "(a replay or an older update)")
+    if doc.seq > last + uf.SEQUENCE_WINDOW:
+        raise UpdateRefused(f"update {doc.seq} skips too far ahead of update {last}, the last one from this HQ key"
+                            f" (at most {uf.SEQUENCE_WINDOW} more is accepted)")
     return doc, doc_bytes, signer, links
 
 
@@ -280,7 +286,7 @@ def revoked(conn: Connection, key_id: str) -> dict[str, Any] | None:
 
 
 def status(conn: Connection) -> dict[str, Any]:
-    row = conn.execute("SELECT seq, created_at, imported_at FROM updates_received ORDER BY seq DESC LIMIT 1").fetchone()
+    row = conn.execute("SELECT seq, created_at, imported_at FROM updates_received ORDER BY rowid DESC LIMIT 1").fetchone()
     return {
         "last_update": None if row is None else {"seq": int(row[0]), "created_at": str(row[1]),
                                                  "imported_at": str(row[2])},

@@ -79,4 +79,7 @@ def split_archive(data: bytes) -> tuple[bytes, bytes]:
     # minisign does not sign the first line; it is fixed, so that no byte of an update can change unnoticed.
     if not parts[1].startswith(f"untrusted comment: {uf.DOC_SIG_COMMENT}\n".encode("ascii")):
         raise uf.UpdateMalformed("the update's signature file does not start with its fixed first line")
+    if not uf.is_strict_signature(parts[1], uf.DOC_SIG_COMMENT):
+        raise uf.UpdateMalformed("the update's signature file is not exactly four lines each ending in LF"
+                                 " (a CR, a missing final LF or anything after the fourth line)")
     return parts[0], parts[1]

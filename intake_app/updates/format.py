@@ -12,6 +12,7 @@ and policy minimums. Everything is cumulative, so a lost update is made good by 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -22,6 +23,7 @@ from crypto import age, minisign
 from crypto.errors import CryptoError, MalformedError
 from crypto.signing import PublicKey
 from intake_app.bundles.format import canonical
+from intake_app.bundles.format import is_strict_signature as strict_signature
 
 FORMAT = "testimony-intake/hq-update"
 KEY_CHANGE_FORMAT = "testimony-intake/hq-key-change"
@@ -40,6 +42,10 @@ MAX_KEY_CHANGES = 1000
 MAX_REVOCATIONS = 10_000
 MAX_VOCABULARY = 10_000
 POLICY_RANGES = {"auto_lock_minutes": (1, 120), "max_days_between_exports": (1, 365)}
+# Numbers: every number an update carries (its own, a receipt's, accept_up_to) fits the trusted comments' 18 digits.
+MAX_SEQUENCE = 999_999_999_999_999_999
+# A laptop accepts an update numbered at most this much above the last one it took from the same HQ signing key.
+SEQUENCE_WINDOW = 1000
 
 _TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z"
 _KEYID = r"[0-9A-F]{16}"
@@ -50,6 +56,12 @@ _LINK_COMMENT_RE = re.compile(rf"^testimony-intake hq-key-change v1 index=(?P<id
                               rf" sha256=(?P<sha>{_HEX64})$")
 _VOCAB_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 _VOCAB_CODE = r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}"
+
+
+def is_strict_signature(data: bytes, comment: str) -> bool:
+    """Exactly the four LF-terminated lines minisign writes, the first one fixed (hq-update.md §3); the same rule as
+    the bundles' .minisig files."""
+    return strict_signature(data, comment)
 
 
 class UpdateMalformed(MalformedError):
@@ -197,6 +209,21 @@ def _str(value: Any, pattern: str, what: str) -> str:
     return value
 
 
+def _time(value: Any, what: str) -> str:
+    """A time as _TIME spells it that names a real date and time (no month 13, no 24:00, no leap second)."""
+    text = _str(value, _TIME, what)
+    try:
+        dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        raise UpdateMalformed(f"update: bad {what}") from None
+    return text
+
+
+def _version(doc: dict[str, Any], fmt: str) -> bool:
+    """The format name and the integer 1 (``true`` equals 1 in Python, and is refused)."""
+    return doc["format"] == fmt and type(doc["version"]) is int and doc["version"] == VERSION
+
+
 def _list(value: Any, limit: int, what: str) -> list[Any]:
     if not isinstance(value, list) or len(value) > limit:
         raise UpdateMalformed(f"update: bad {what} list")
@@ -230,21 +257,21 @@ def parse_key_change(raw: Any) -> SignedKeyChange:
     item = _obj(raw, {"change", "signature"}, "a key change")
     doc = _obj(item["change"], {"format", "version", "index", "previous_signing_key", "signing_key", "add_recipient",
                                 "retire_recipient", "created_at"}, "a key change")
-    if doc["format"] != KEY_CHANGE_FORMAT or doc["version"] != VERSION:
+    if not _version(doc, KEY_CHANGE_FORMAT):
         raise UpdateMalformed("update: a key change is not version 1")
     new_key = None if doc["signing_key"] is None else _signing_key(doc["signing_key"], "new signing key")
     change = KeyChange(_int(doc["index"], "key change index", 1, MAX_KEY_CHANGES),
                        _signing_key(doc["previous_signing_key"], "previous signing key"), new_key,
                        _recipient(doc["add_recipient"], "added recipient"),
                        _recipient(doc["retire_recipient"], "retired recipient"),
-                       _str(doc["created_at"], _TIME, "key change time"))
+                       _time(doc["created_at"], "key change time"))
     if change.signing_key is None and change.add_recipient is None and change.retire_recipient is None:
         raise UpdateMalformed("update: a key change changes nothing")
     if change.signing_key is not None and change.signing_key.same_as(change.previous_signing_key):
         raise UpdateMalformed("update: a key change replaces a signing key by itself")
     signature = item["signature"]
     if (not isinstance(signature, str) or len(signature.encode("utf-8")) > MAX_SIGNATURE
-            or not signature.startswith(f"untrusted comment: {KEY_CHANGE_SIG_COMMENT}\n")):
+            or not is_strict_signature(signature.encode("utf-8"), KEY_CHANGE_SIG_COMMENT)):
         raise UpdateMalformed("update: bad key change signature")
     data = change.to_bytes()
     try:
@@ -272,7 +299,7 @@ def _receipts(raw: Any) -> tuple[Receipt, ...]:
     receipts = []
     for r in _list(raw, MAX_RECEIPTS, "receipt"):
         r = _obj(r, {"sequence", "manifest_sha256"}, "a receipt")  # noqa: PLW2901
-        receipts.append(Receipt(_int(r["sequence"], "receipt number", 1, 2**63 - 1),
+        receipts.append(Receipt(_int(r["sequence"], "receipt number", 1, MAX_SEQUENCE),
                                 _str(r["manifest_sha256"], _HEX64, "receipt manifest hash")))
     if receipts != sorted(set(receipts), key=lambda x: (x.seq, x.manifest_sha256)):
         raise UpdateMalformed("update: receipts are not sorted and unique")
@@ -281,9 +308,9 @@ def _receipts(raw: Any) -> tuple[Receipt, ...]:
 
 def _key_changes(raw: Any) -> tuple[SignedKeyChange, ...]:
     changes = tuple(parse_key_change(k) for k in _list(raw, MAX_KEY_CHANGES, "key change"))
-    first = changes[0].change.index if changes else 1
-    if [k.change.index for k in changes] != list(range(first, first + len(changes))):
-        raise UpdateMalformed("update: key changes are not numbered consecutively")
+    # The whole chain travels in every update (it is cumulative), so it starts at link 1.
+    if [k.change.index for k in changes] != list(range(1, 1 + len(changes))):
+        raise UpdateMalformed("update: key changes are not numbered 1, 2, 3 … without gaps")
     return changes
 
 
@@ -295,8 +322,8 @@ def _revocations(raw: Any) -> tuple[Revocation, ...]:
         device = _str(r["device"], _KEYID, "revoked device")
         if key.key_id_hex != device:
             raise UpdateMalformed("update: a revocation names a key of another device")
-        revocations.append(Revocation(device, r["public_key"], _str(r["revoked_at"], _TIME, "revocation time"),
-                                      _int(r["accept_up_to"], "revocation bundle number", 0, 2**63 - 1)))
+        revocations.append(Revocation(device, r["public_key"], _time(r["revoked_at"], "revocation time"),
+                                      _int(r["accept_up_to"], "revocation bundle number", 0, MAX_SEQUENCE)))
     if [r.device for r in revocations] != sorted({r.device for r in revocations}):
         raise UpdateMalformed("update: revocations are not sorted and unique")
     return tuple(revocations)
@@ -325,7 +352,7 @@ def parse_doc(data: bytes) -> UpdateDoc:
         raise UpdateMalformed("update: update.json is not valid JSON") from None
     doc = _obj(obj, {"format", "version", "device", "sequence", "created_at", "hq_signing_key", "receipts",
                      "key_changes", "revocations", "vocabulary", "policy"}, "update.json")
-    if doc["format"] != FORMAT or doc["version"] != VERSION:
+    if not _version(doc, FORMAT):
         raise UpdateMalformed("update: not a version 1 Testimony Intake HQ update")
     try:
         canonical_bytes = canonical(doc)
@@ -333,8 +360,13 @@ def parse_doc(data: bytes) -> UpdateDoc:
         raise UpdateMalformed("update: update.json is not in canonical form") from None
     if canonical_bytes != data:
         raise UpdateMalformed("update: update.json is not in canonical form")
-    return UpdateDoc(_str(doc["device"], _KEYID, "device"), _int(doc["sequence"], "sequence", 1, 2**63 - 1),
-                     _str(doc["created_at"], _TIME, "created_at"), _signing_key(doc["hq_signing_key"], "HQ signing key"),
-                     _receipts(doc["receipts"]), _key_changes(doc["key_changes"]), _revocations(doc["revocations"]),
-                     _vocabulary(doc["vocabulary"]), _policy(doc["policy"]))
+    parsed = UpdateDoc(_str(doc["device"], _KEYID, "device"), _int(doc["sequence"], "sequence", 1, MAX_SEQUENCE),
+                       _time(doc["created_at"], "created_at"), _signing_key(doc["hq_signing_key"], "HQ signing key"),
+                       _receipts(doc["receipts"]), _key_changes(doc["key_changes"]), _revocations(doc["revocations"]),
+                       _vocabulary(doc["vocabulary"]), _policy(doc["policy"]))
+    if any(r.device == parsed.device for r in parsed.revocations):
+        # HQ never lists the device an update is for (a revoked device gets no updates): such a file is refused
+        # whole; the laptop learns of its revocation from its coordinator, not from a file anyone could replay.
+        raise UpdateMalformed("update: it lists the device it is for among the revoked devices")
+    return parsed
 

@@ -189,8 +189,9 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
     for dev in _devices(vault, device):
         conn = vault.conn
         with Transaction(conn):
-            seq = int(conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM updates_sent WHERE device = ?",
-                                   (dev,)).fetchone()[0])
+            # Numbered per device and per HQ signing key: a new key starts at 1 (hq-update.md §6).
+            seq = int(conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM updates_sent WHERE device = ?"
+                                   " AND hq_key_id = ?", (dev, key.public_key.key_id_hex)).fetchone()[0])
             now = utc_now()
             doc = build(vault, dev, seq, now)
             data = doc.to_bytes()
@@ -198,9 +199,9 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
             sig = minisign.sign(key, data, uf.update_comment(dev, seq, sha, now), uf.DOC_SIG_COMMENT)
             path = out_dir / uf.update_file_name(dev, seq)
             highest = max((r.seq for r in doc.receipts), default=0)
-            conn.execute("INSERT INTO updates_sent (device, seq, sha256, created_at, file_name, receipts,"
-                         " highest_receipt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (dev, seq, sha, now, path.name, len(doc.receipts), highest))
+            conn.execute("INSERT INTO updates_sent (device, hq_key_id, seq, sha256, created_at, file_name, receipts,"
+                         " highest_receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (dev, key.public_key.key_id_hex, seq, sha, now, path.name, len(doc.receipts), highest))
             AuditLog(conn, key.public_key.key_id_hex).append(
                 "update_export", now, dev, {"seq": seq, "sha256": sha, "receipts": len(doc.receipts)})
             # Written before the commit: a failure to write rolls the numbering back; a crash after the write and
@@ -214,7 +215,7 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
 def update_status(conn: Connection, device: str) -> dict[str, Any]:
     """For the devices page and ``bundle status``: the last update sent and the bundles it acknowledged."""
     row = conn.execute("SELECT seq, created_at, receipts, highest_receipt FROM updates_sent WHERE device = ?"
-                       " ORDER BY seq DESC LIMIT 1", (device,)).fetchone()
+                       " ORDER BY rowid DESC LIMIT 1", (device,)).fetchone()
     if row is None:
         return {"last_update_sent": None, "bundles_acknowledged": 0, "highest_bundle_acknowledged": 0}
     return {"last_update_sent": {"seq": int(row[0]), "created_at": str(row[1])},

@@ -22,6 +22,7 @@ from intake_app.bundles.export import export_bundle
 from intake_app.bundles.keyring import Keyring
 from intake_app.records import conflicts, interchange, revisions
 from intake_app.records.attachments import AttachmentStore
+from intake_app.records.ids import uuid7
 from intake_app.records.store import RecordStore, search_fields, summarise
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault
@@ -73,7 +74,8 @@ class Scene:
         b = t.field(victim, tmp / "b")
         a = t.field(attacker, tmp / "a")
         self.b_id, self.a_id = device_id(b), device_id(a)
-        self.rid = add(b, narrative="B's account, as told")
+        # A record made before device-bound ids (a UUIDv7): the rule these attacks test still governs it.
+        self.rid = add(b, id=uuid7(), narrative="B's account, as told")
         attach(b, self.rid, SCAN, "notice.jpg")
         edit(b, self.rid, narrative="B's account, as told, with the second interview")
         self.b_doc = RecordStore(b).show(self.rid)
@@ -175,7 +177,7 @@ def test_coordinator_keeps_the_version_from_another_device(intake: Runner, tmp_p
     """The CLI marks the waiting version in text and --json; keeping it makes it current through HQ's revision."""
     hq_path, (b_path, a_path), ids = setup(tmp_path, fields=2)
     b = open_vault(b_path)
-    rid = add(b, narrative="B's account")
+    rid = add(b, id=uuid7(), narrative="B's account")  # a legacy id: another device can send a first version
     b_doc = RecordStore(b).show(rid)
     bundles = [export(b, tmp_path / "u-b")]
     b.lock()
@@ -245,8 +247,8 @@ def test_cross_device_attacks_give_one_state_in_every_order(templates: Templates
     b, c = templates.field(0, tmp_path / "b"), templates.field(2, tmp_path / "c")
     a = templates.field(1, tmp_path / "a")
     bundles: list[Path] = []
-    b_records = [add(b, narrative=f"B {k}") for k in range(3)]
-    c_records = [add(c, narrative="C 0")]
+    b_records = [add(b, id=uuid7(), narrative=f"B {k}") for k in range(3)]  # legacy ids: roots can be forged
+    c_records = [add(c, id=uuid7(), narrative="C 0")]
     attach(b, b_records[0], SCAN, "notice.jpg")
     bundles += [export(b, tmp_path / "b1"), export(c, tmp_path / "c1")]
     path = b.path
@@ -363,7 +365,7 @@ def test_property_forgeries_never_current_and_order_independent(templates: Templ
             v = vaults[i]
             others = [(j, r) for j in range(3) if j != i for r in owned[j]]
             if op == "add" or (op in ("edit", "delete") and not owned[i]) or (op.startswith("forge") and not others):
-                owned[i].append(add(v, narrative=f"{i} at {step}"))
+                owned[i].append(add(v, id=uuid7(), narrative=f"{i} at {step}"))  # legacy ids, see the next test
             elif op in ("edit", "delete"):
                 rid = owned[i][pick % len(owned[i])]
                 if RecordStore(v).is_conflicted(rid) or v.conn.execute(

@@ -154,7 +154,10 @@ def test_key_changes_without_a_valid_chain_are_refused(intake: Runner, tmp_path:
              "not HQ's pinned signing key")
     # 4. a chain with a missing link: pinned → A is left out, A → B is given, signed by A
     a, b = SigningKey.generate(), SigningKey.generate()
-    _refused(intake, laptop, forged("gap.tar", (_link(2, a, a, b),), b), "not HQ's pinned signing key")
+    _refused(intake, laptop, forged("gap.tar", (_link(1, middle, middle, evil), _link(2, a, a, b)), b),
+             "not HQ's pinned signing key")
+    # 4b. (issue 25 U2) the chain travels whole in every update: one that starts at link 2 is malformed
+    _refused(intake, laptop, forged("from-two.tar", (_link(2, a, a, b),), b), "not numbered 1, 2, 3")
     # 5. a chain whose second link is not signed by the key the first one installed
     _refused(intake, laptop, forged("broken.tar", (_link(1, current, current, a), _link(2, evil, evil, b)), b),
              "the key chain is broken")

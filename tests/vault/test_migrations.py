@@ -56,7 +56,8 @@ UPDATES_VERSION = next(v for v, up in migrations.MIGRATIONS if up.__module__.end
 SAMPLE_ROWS[UPDATES_VERSION] = [
     ("INSERT INTO acknowledged_bundles VALUES (1, 'm', 1, 't')", "SELECT update_seq FROM acknowledged_bundles", 1),
     ("INSERT INTO purged_revisions VALUES ('rev', 'r-1', 'h', 1, 't')", "SELECT exported_in FROM purged_revisions", 1),
-    ("INSERT INTO updates_sent VALUES ('0011223344556677', 1, 's', 't', 'f', 2, 2)",
+    ("INSERT INTO updates_sent (device, seq, sha256, created_at, file_name, receipts, highest_receipt)"
+     " VALUES ('0011223344556677', 1, 's', 't', 'f', 2, 2)",
      "SELECT receipts FROM updates_sent", 2),
 ]
 # The person registry (issue 14); numbered by its module so the integrator's renumbering needs no edit here.
@@ -83,6 +84,13 @@ SAMPLE_ROWS[_version_of("attachment_removal")] = [
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, removed_at, removed_by)"
      " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
      "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1' AND sha256 = 'ab'", "t2")]
+# Issue 25: update numbers per HQ signing key; the row of version 5 is kept, and number 1 can recur under a new key.
+SAMPLE_ROWS[_version_of("update_epochs")] = [
+    ("INSERT INTO updates_sent (device, hq_key_id, seq, sha256, created_at, file_name, receipts, highest_receipt)"
+     " VALUES ('0011223344556677', 'AABBCCDDEEFF0011', 1, 's2', 't', 'f', 3, 3)",
+     "SELECT count(*) FROM updates_sent WHERE device = '0011223344556677' AND seq = 1", 2),
+    ("INSERT INTO updates_received (hq_key_id, seq, sha256, created_at, imported_at, summary)"
+     " VALUES ('AABBCCDDEEFF0011', 1, 's', 't', 't', '{}')", "SELECT hq_key_id FROM updates_received", "AABBCCDDEEFF0011")]
 
 
 def _build_at(path: Path, version: int) -> None:

@@ -139,6 +139,8 @@ class DbWorker(QObject):
     def __init__(self, vault: Vault, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = _WorkerState(vault)
+        # Read before the worker thread starts: new record ids are bound to this key (intake_app.records.ids).
+        self.device_key = vault.signing_key().public_key
         self._queue: queue.Queue[object] = queue.Queue()
         self._ids = itertools.count(1)
         self._callbacks: dict[int, _Callbacks] = {}

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from intake_app.display import clean_text
 from intake_app.records import interchange
-from intake_app.records.ids import uuid7
+from intake_app.records.ids import new_record_id
 from intake_app.records.store import SaveResult
 from ui.common.db_worker import DbWorker, JobContext
 from ui.field.attachments_panel import AttachmentsPanel
@@ -191,7 +191,7 @@ class TestimonyEditor(QWidget):
     # ---- opening
     def new_testimony(self) -> None:
         """An empty testimony with one victim, ready to type; its id is fixed now so drafts can refer to it."""
-        self._open(uuid7(), Opened(None, None, None, None))
+        self._open(new_record_id(self._worker.device_key), Opened(None, None, None, None))
 
     def open_record(self, record_id: str, place: EditorPlace | None = None) -> None:
         """Load ``record_id`` (and any draft of it) on the worker, then show it; with ``place`` (after an unlock),
