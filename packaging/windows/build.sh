@@ -19,10 +19,16 @@ echo "PyInstaller under Wine (5-11 min on a loaded 2-core machine) ..."
 # The embeddable CPython's sys.path is fixed by its ._pth file (PYTHONPATH is ignored), so the source tree is put on
 # it here; PyInstaller's isolated helper processes inherit it.
 cd "$WIN_ROOT"
+set +e
 winrun "$WINPY/python.exe" -X utf8 -c "import sys; sys.path.insert(0, sys.argv[1]); \
 from PyInstaller.__main__ import run; run(sys.argv[2:])" "$(winpath "$WIN_ROOT")" \
   --noconfirm --clean --log-level WARN --distpath "$(winpath "$DIST")" --workpath "$(winpath "$WORK")" \
-  "$(winpath "$WIN_ROOT/packaging/testimony-intake.spec")" | grep -v "api-ms-win-\|^$" | tail -40
+  "$(winpath "$WIN_ROOT/packaging/testimony-intake.spec")" > "$WORK/pyinstaller.log"
+status=$?
+set -e
+# About 870 warnings name unresolved api-ms-win-* API sets (Windows resolves them itself): harmless, left out here.
+grep -v "api-ms-win-" "$WORK/pyinstaller.log" | grep -v '^\s*$' | tail -30 || true
+[ "$status" = 0 ] || { echo "PyInstaller failed (exit $status); the whole log: $WORK/pyinstaller.log" >&2; exit 1; }
 for exe in intake.exe intake-app.exe; do
   [ -f "$DIST/testimony-intake/$exe" ] || { echo "the build made no $exe" >&2; exit 1; }
 done
