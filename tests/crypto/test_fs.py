@@ -155,10 +155,17 @@ def test_sddl_is_owner_only() -> None:
     assert fs.sddl_is_owner_only(f"D:AI(A;ID;FA;;;{me})", me)  # a file inheriting its private folder's entry
     assert fs.sddl_is_owner_only(f"D:P(D;;FA;;;{other})(A;;FA;;;{me})", me)  # deny entries take nothing away
     assert not fs.sddl_is_owner_only(f"D:P(A;;FA;;;{me})(A;;FR;;;{other})", me)
-    assert not fs.sddl_is_owner_only(f"D:P(A;;FA;;;{me})(A;;FA;;;SY)", me)  # SYSTEM too
+    assert fs.sddl_is_owner_only(f"D:(A;OICI;FA;;;SY)(A;OICI;FA;;;{me})", me)  # the OS itself (what Wine reports)
+    assert not fs.sddl_is_owner_only(f"D:P(A;;FA;;;{me})(A;;FA;;;BA)", me)  # Administrators
     assert not fs.sddl_is_owner_only("D:P(A;;FA;;;WD)", me)  # Everyone
     assert not fs.sddl_is_owner_only("D:P", me)  # an empty DACL: nobody, not even the owner
     assert not fs.sddl_is_owner_only("", me)  # no DACL at all: everyone
+
+
+def _under_wine() -> bool:
+    import ctypes
+
+    return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")  # type: ignore[attr-defined]
 
 
 @pytest.mark.skipif(not WINDOWS, reason="Windows ACLs (make test-windows runs this under Wine)")
@@ -166,18 +173,23 @@ def test_windows_private_folder_and_file_have_an_owner_only_acl(tmp_path: Path) 
     sid = fs.user_id()
     assert sid.startswith("S-1-5-")
     folder = tmp_path / "vault"
-    before = fs.win_dacl_sddl(str(tmp_path))
-    assert not fs.sddl_is_owner_only(before, sid) or before.startswith("D:P")  # what the temp folder had
+    folder.mkdir()
+    assert not fs.is_private(folder), fs.win_dacl_sddl(str(folder))  # a new folder lets others in (Everyone, Users)
     fs.make_private_dir(folder)
     sddl = fs.win_dacl_sddl(str(folder))
-    assert sddl.startswith("D:P") and f"(A;OICI;FA;;;{sid})" in sddl
-    assert fs.is_private(folder)
+    assert fs.is_private(folder), sddl
+    assert f"(A;OICI;FA;;;{sid})" in sddl and ";;;WD)" not in sddl and ";;;BU)" not in sddl
     fd = fs.create_private_file(folder / "keyslots.json")
     os.close(fd)
-    assert fs.win_dacl_sddl(str(folder / "keyslots.json")).startswith("D:P")
-    assert fs.is_private(folder / "keyslots.json")
-    (folder / "later.db").write_bytes(b"x")  # made by another library: inherits the folder's entry
-    assert fs.is_private(folder / "later.db")
+    assert fs.is_private(folder / "keyslots.json"), fs.win_dacl_sddl(str(folder / "keyslots.json"))
+    loose = tmp_path / "loose.bin"
+    loose.write_bytes(b"x")
+    fs.set_private(loose)
+    assert fs.is_private(loose)
+    if not _under_wine():  # real Windows keeps the descriptor itself: protected, the user's entry only
+        assert sddl.startswith("D:P") and sddl.count("(") == 1, sddl
+        (folder / "later.db").write_bytes(b"x")  # made by another library: inherits the folder's entry
+        assert fs.is_private(folder / "later.db")
 
 
 def test_lock_exclusive_excludes_a_second_holder(tmp_path: Path) -> None:
@@ -200,5 +212,5 @@ def test_lock_exclusive_excludes_a_second_holder(tmp_path: Path) -> None:
 
 def test_user_id() -> None:
     uid = fs.user_id()
-    assert uid == (uid if WINDOWS else str(os.getuid()))  # noqa: portability (a test, not product code)
+    assert uid == (uid if WINDOWS else str(os.getuid()))  # a test, not product code
     assert uid
