@@ -18,17 +18,11 @@ import os
 import secrets
 from pathlib import Path
 
-FILE_MODE = 0o600
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_OVERWRITE_STEP = 1 << 20
+from crypto import fs
+from crypto.fs import FILE_MODE, fsync_dir, overwrite_in_place
 
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+__all__ = ["FILE_MODE", "commit_temp", "fsync_dir", "leftover_patterns", "old_name", "overwrite_and_unlink",
+           "overwrite_in_place", "remove_leftovers", "replace_secret_file", "temp_name", "write_atomic", "write_temp"]
 
 
 def temp_name(path: Path) -> Path:
@@ -47,12 +41,9 @@ def leftover_patterns(path: Path) -> list[str]:
 def write_temp(path: Path, data: bytes) -> Path:
     """Write ``data`` to a new private temp file beside ``path`` and fsync it; return the temp file's path."""
     tmp = temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | _CLOEXEC, FILE_MODE)
+    fd = fs.create_private_file(tmp)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        fs.write_all(fd, data)
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -102,19 +93,6 @@ def replace_secret_file(path: Path, data: bytes) -> None:
     commit_temp(write_temp(path, data), path, destroy_old=True)
 
 
-def overwrite_in_place(path: Path) -> None:
-    """Overwrite a file's bytes in place with random data of the same length and fsync (the file keeps its name)."""
-    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | _CLOEXEC)
-    try:
-        size = max(os.fstat(fd).st_size, 1)
-        offset = 0
-        while offset < size:  # in 1 MiB steps, so a large file (a database backup) costs no more memory
-            offset += os.pwrite(fd, secrets.token_bytes(min(_OVERWRITE_STEP, size - offset)), offset)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def overwrite_and_unlink(path: Path) -> None:
     """Overwrite a file's bytes in place with random data, fsync, then unlink it and fsync the directory.
 
@@ -137,7 +115,9 @@ def remove_leftovers(path: Path, live: list[Path] | None = None) -> None:
             live_inodes.add((st.st_dev, st.st_ino))
     for pattern in leftover_patterns(path):
         for leftover in sorted(path.parent.glob(pattern)):
-            with contextlib.suppress(OSError):
+            # Any failure (not only OSError) leaves the leftover for the next open: a cleanup that cannot run must
+            # never keep the vault from opening (issue 27, W5: on Windows it raised AttributeError at every open).
+            with contextlib.suppress(Exception):
                 st = leftover.stat(follow_symlinks=False)
                 if (st.st_dev, st.st_ino) in live_inodes:
                     leftover.unlink()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crypto import age, minisign
+from crypto import age, fs, minisign
 from crypto import checkpoint as cp_mod
 from crypto.atomic_file import fsync_dir
 from intake_app.bundles import format as bf
@@ -219,7 +219,7 @@ def _plan(selection: _Selection) -> tuple[list[bf.FileEntry], int]:
 def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest: bf.Manifest, manifest_bytes: bytes,
            manifest_sha: str, selection: _Selection, blobs: BlobStore, leaves: list[bytes],
            progress: Progress | None, total: int) -> int:
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = fs.create_private_file(tmp)
     with os.fdopen(fd, "wb") as out:
         outer = TarWriter(out)
         header_at = out.tell()

@@ -8,6 +8,7 @@ unexpected internal error prints its type only (tracebacks could carry content) 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -75,7 +76,21 @@ def _check_environment() -> None:
         raise UsageError(f"INTAKE_KDF_PROFILE must be 'fast' or 'default', not {profile!r}")
 
 
+def utf8_streams() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale or the Windows console code page (issue 27, W4).
+
+    Without this, a Windows console on cp949 or cp1252 gets Hangul in a legacy encoding, or a UnicodeEncodeError when
+    the output is a pipe; the frozen programs also run in Python's UTF-8 mode (packaging/testimony-intake.spec), this
+    covers ``python -m intake_app`` and the ``intake`` console script. A Windows console itself is written in UTF-16
+    by Python whatever the encoding set here. Stderr never fails on a character: it is how errors are told."""
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding.lower().replace("-", "") != "utf8"
+                                                     or stream.errors != errors):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_streams()
     harden_process()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -29,14 +29,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from crypto import fs
 from intake_app.errors import RefusedError
-
-try:  # advisory lock: recovery must never take over a journal another process is still writing
-    import fcntl
-
-    _HAVE_FLOCK: bool = True
-except ImportError:  # pragma: no cover - Windows has no flock; one recorder per vault is then the user's to keep
-    _HAVE_FLOCK = False
 
 MAGIC: Final = b"\x89TIjrnl\n"
 VERSION: Final = 1
@@ -77,23 +71,13 @@ def _check(key: bytes, journal_id: bytes) -> None:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        if n <= 0:
-            raise OSError(errno.EIO, "the disk accepted no data")
-        view = view[n:]
+    fs.write_all(fd, data)
 
 
 def lock_exclusive(fd: int, *, wait: bool) -> bool:
-    """Take the journal's advisory lock; False if ``wait`` is False and another process holds it."""
-    if not _HAVE_FLOCK:  # pragma: no cover
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
+    """Take the journal's lock (recovery must never take over a journal another process is still writing); False if
+    ``wait`` is False and another process holds it. crypto.fs.lock_exclusive: flock, or a Windows byte-range lock."""
+    return fs.lock_exclusive(fd, wait=wait)
 
 
 class JournalWriter:

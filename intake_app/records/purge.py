@@ -21,10 +21,10 @@ checkpointed, its old frames (which may hold earlier page versions) overwritten 
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from crypto.fs import zero_in_place
 from intake_app.errors import UsageError
 from intake_app.search.index import SearchIndex
 from intake_app.vault.audit import AuditLog
@@ -171,16 +171,7 @@ def scrub_wal(conn: Connection, db_path: Path) -> bool:
         return False
     if not wal.is_file():
         return True  # no WAL file at all: nothing stale to overwrite
-    fd = os.open(wal, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        size = os.fstat(fd).st_size
-        zeros = bytes(1 << 20)
-        offset = 0
-        while offset < size:
-            offset += os.pwrite(fd, zeros[: min(len(zeros), size - offset)], offset)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    zero_in_place(wal)
     with contextlib.suppress(Exception):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return True

@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
+from crypto import fs
 from crypto.atomic_file import fsync_dir
 from crypto.errors import MalformedError
 from intake_app.bundles.ustar import TarReader, TarWriter
@@ -29,7 +30,7 @@ def write_new(path: Path, data: bytes) -> None:
     if path.exists() or path.is_symlink():
         raise RefusedError(f"{path} already exists; choose another folder")
     tmp = path.with_name(f".{path.name}.partial-{secrets.token_hex(6)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = fs.create_private_file(tmp)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from crypto.atomic_file import overwrite_in_place
+from crypto import fs
 from crypto.blob_cipher import DEFAULT_CHUNK_LOG2, KEY_LEN, BlobReader, BlobWriter
 from crypto.errors import CryptoError
+from crypto.fs import overwrite_in_place
 from intake_app.errors import RefusedError, UsageError
 
 BLOB_ID_HEX_LEN: Final = 32
@@ -42,7 +43,6 @@ JOURNAL_PREFIX: Final = ".rec-"
 _IO_BLOCK: Final = 16 << DEFAULT_CHUNK_LOG2
 _NO_SPACE_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 _DIR_MODE: Final = 0o700
-_FILE_MODE: Final = 0o600
 
 
 class AttachmentCancelled(RefusedError):
@@ -67,25 +67,12 @@ def _no_space_or(exc: OSError, doing: str) -> RefusedError:
 
 def _create_private_file(path: Path) -> int:
     """Create ``path`` exclusively, for writing, owner-only whatever the umask, refusing to follow a symlink."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, _FILE_MODE)
-    try:
-        os.fchmod(fd, _FILE_MODE)  # a umask can only remove bits; an odd one could have removed ours
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
+    return fs.create_private_file(path)
 
 
 def _fsync_dir(path: Path) -> None:
-    """Make a rename or unlink in ``path`` durable. No-op where directories cannot be opened (Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make a rename or unlink in ``path`` durable (a no-op on Windows, which cannot open a folder)."""
+    fs.fsync_dir(path)
 
 
 def _unlink_quietly(path: Path) -> None:
@@ -108,8 +95,8 @@ class BlobStore:
         st = self.root.lstat()
         if not stat.S_ISDIR(st.st_mode):
             raise RefusedError("the vault's attachment folder is not a folder (or is a symbolic link)")
-        if stat.S_IMODE(st.st_mode) != _DIR_MODE:
-            self.root.chmod(_DIR_MODE)
+        if fs.IS_WINDOWS or stat.S_IMODE(st.st_mode) != _DIR_MODE:
+            fs.set_private(self.root)
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()  # temp names being written now, which sweep_orphans must leave alone
 
@@ -201,9 +188,8 @@ class BlobStore:
         the file raises :class:`crypto.errors.AuthenticationError` from the read that reaches it.
         """
         path = self._path(blob_id)
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, flags)
+            fd = fs.open_fd(path, os.O_RDONLY)
         except FileNotFoundError as exc:
             raise RefusedError("the attachment's file is missing from the vault") from exc
         except OSError as exc:
@@ -306,11 +292,8 @@ class BlobStore:
         power cut. The caller owns the descriptor.
         """
         path = self._journal_path(journal_id)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
-        flags |= getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, flags, _FILE_MODE)
-            os.fchmod(fd, _FILE_MODE)
+            fd = fs.create_private_file(path, append=True)
         except OSError as exc:
             raise _no_space_or(exc, "start the recording") from exc
         try:
@@ -323,9 +306,8 @@ class BlobStore:
 
     def open_journal(self, journal_id: str) -> int | None:
         """Open a journal read-only (never following a symlink); None if it does not exist."""
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            return os.open(self._journal_path(journal_id), flags)
+            return fs.open_fd(self._journal_path(journal_id), os.O_RDONLY)
         except FileNotFoundError:
             return None
         except OSError as exc:

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlcipher3
 
+from crypto import fs
 from intake_app.errors import RefusedError
 
 PAGE_SIZE = 8192
@@ -30,7 +31,7 @@ def open_encrypted(path: Path, key: bytes, *, create: bool = False) -> Connectio
     if create and not path.exists():
         # SQLite creates files with the process umask and gives its -wal/-shm files the database's mode, so the database
         # file is made private here first, whatever umask the caller runs with.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.close(fs.create_private_file(path))
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import stat
 import sys
 from pathlib import Path
 
 import platformdirs
 
+from crypto import fs
 from intake_app.errors import UsageError
 
 APP_NAME = "testimony-intake"
@@ -23,12 +23,7 @@ _PR_SET_DUMPABLE = 4
 def harden_process() -> None:
     """Called first by every entry point: files we create are private, and no core dumps spill memory to disk."""
     os.umask(0o077)
-    try:
-        import resource  # noqa: PLC0415 - POSIX only
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ImportError, ValueError, OSError):
-        pass
+    fs.disable_core_dumps()
     set_non_dumpable()
 
 
@@ -68,9 +63,11 @@ def resolve_vault_path(explicit: str | None) -> Path:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) as 0700; an existing directory is tightened to 0700."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    if not path.is_dir():
-        raise UsageError(f"{path} exists and is not a directory")
-    if stat.S_IMODE(path.stat().st_mode) != DIR_MODE:
-        path.chmod(DIR_MODE)
+    """Create ``path`` (and parents) private to the user: 0700 on POSIX, an owner-only ACL on Windows (crypto.fs); an
+    existing directory is made private too."""
+    try:
+        fs.make_private_dir(path)
+    except NotADirectoryError:
+        raise UsageError(f"{path} exists and is not a directory") from None
+    except FileExistsError:
+        raise UsageError(f"{path} exists and is not a directory") from None

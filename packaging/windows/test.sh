@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# make test-windows: the core test suite (everything that needs no Qt) under the Windows CPython in Wine, against this
+# source tree. Extra arguments go to pytest (e.g. a test path, -k, -x).
+# Left out: tests/ui (Qt widgets; the frozen GUI's --self-test covers Windows' Qt in make package-smoke-windows),
+# tests/packaging (builds and runs the Linux program), and the recording tests that capture from PulseAudio.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$WIN_HERE/toolchain.sh" >/dev/null
+exec 9>"$WIN_TC/.lock"
+flock 9
+
+# The embeddable CPython ignores PYTHONPATH (its ._pth file fixes sys.path) but reads .pth files in site-packages: one
+# names this source tree for the run, so the tests' child processes (python -m intake_app) import it too.
+PTH="$WINPY/Lib/site-packages/_testimony_intake_source.pth"
+trap 'rm -f "$PTH"' EXIT
+printf '%s\r\n' "$(winpath "$WIN_ROOT")" > "$PTH"
+
+cd "$WIN_ROOT"
+if [ $# -eq 0 ]; then
+  set -- tests --ignore=tests/ui --ignore=tests/packaging --ignore=tests/recording/test_capture_pulse.py
+  for qt_test in $(grep -rlE "qtbot|pytestqt" tests --include='test_*.py' | sort); do  # Qt widget tests
+    set -- "$@" --ignore="$qt_test"
+  done
+fi
+t0=$SECONDS
+set +e
+HOME="$WIN_HOME" QT_QPA_PLATFORM=offscreen wine "$WINPY/python.exe" -X utf8 -m pytest -q -p no:cacheprovider \
+  -o addopts="-ra --strict-markers" --basetemp="$(winpath "$WIN_TC/pytest-tmp")" "$@" < /dev/null 2>&1 | cat
+status=${PIPESTATUS[0]}
+set -e
+echo "make test-windows: pytest exit $status after $((SECONDS - t0)) s under Wine"
+exit "$status"
