@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QIODevice, QObject, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QIODevice, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -156,9 +156,29 @@ class AttachmentViewer(QDialog):
         return box
 
     def done(self, result: int) -> None:
-        if self.player is not None:
-            self.player.stop()
-            self.player.setSourceDevice(None)
-        if self.device is not None:
-            self.device.close()
+        self._release_player()
         super().done(result)
+
+    def _release_player(self) -> None:
+        """Hand the player to Qt's event loop to stop and destroy, never calling it from Python.
+
+        QMediaPlayer's stop(), setSource and destructor wait for its demuxer thread, and that thread may be inside
+        ``BlobDevice.readData`` (Python) waiting for the GIL, which a Python caller holds while it waits: the app froze
+        for good (issue 29). ``deleteLater`` runs the destructor from the event loop in C++, with the GIL released, so
+        the pending read completes. The objects are re-parented to the application first, so neither this dialog's
+        destruction nor Python's garbage collector deletes them synchronously; the device is deleted after the player
+        (deferred deletions run in the order they were posted).
+        """
+        player, output, device = self.player, getattr(self, "audio_output", None), self.device
+        self.player, self.device = None, None
+        if player is None:
+            return
+        app = QCoreApplication.instance()
+        for obj in (player, output, device):
+            if obj is not None:
+                obj.setParent(app)
+        player.deleteLater()
+        if output is not None:
+            output.deleteLater()
+        if device is not None:
+            device.deleteLater()
