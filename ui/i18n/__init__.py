@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -67,6 +68,12 @@ def language_combo_items() -> list[tuple[str, str]]:
 
 def current_language() -> str:
     return _state["lang"]
+
+
+def vocabulary_language() -> Literal["ko", "en", "ja"]:
+    """The language vocabulary labels are shown in: the UI's, English for any language without labels."""
+    lang = _state["lang"]
+    return "ko" if lang == "ko" else "ja" if lang == "ja" else "en"
 
 
 def system_language() -> str:

@@ -8,11 +8,11 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from intake_app.records import vocabularies
-from ui.i18n import current_language, tr
+from ui.i18n import tr, vocabulary_language
 
 
 def _lang() -> vocabularies.Language:
-    return "ko" if current_language() == "ko" else "en"
+    return vocabulary_language()
 
 
 class FocusWheelCombo(QComboBox):
