@@ -152,6 +152,8 @@ class UnlockProtectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.busy)
         layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
         for signal in (self.current.textChanged, self.duress.textChanged, self.duress_again.textChanged,
                        self.use_duress.toggled, self.use_limit.toggled):
             signal.connect(self._update)

@@ -67,8 +67,9 @@ def test_the_dialog_sets_both_after_checking_the_current_passphrase(qtbot: QtBot
     dialog.duress.setText(DURESS)
     dialog.duress_again.setText(DURESS)
     dialog.current.setText(PASSPHRASE)
+    assert dialog.ok_button.isVisible() and dialog.ok_button.isEnabled()
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
-        dialog.submit()
+        dialog.ok_button.click()
     assert _state(vault) == (True, 5)
     assert not any(e.text() for e in (dialog.current, dialog.duress, dialog.duress_again))  # secrets wiped
 
