@@ -30,6 +30,7 @@ from crypto.atomic_file import overwrite_and_unlink
 from intake_app.display import clean_text
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.field.attachments_viewer import AttachmentViewer
 from ui.field.recorder_dialog import RecorderDialog
@@ -213,7 +214,7 @@ class AttachmentsPanel(QWidget):
         self._wipe_task = None
         self.delete_original_button.setEnabled(True)
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        self.status.setText(tr("The original could not be deleted: {detail}", detail=clean_text(str(detail))))
+        self.status.setText(tr("The original could not be deleted: {detail}", detail=translate_reason(str(detail))))
 
     def _forget_original(self) -> None:
         self.original = None
@@ -245,7 +246,7 @@ class AttachmentsPanel(QWidget):
         self._worker.submit(lambda ctx: ctx.attachments.remove(record_id, info.sha256),
                             on_done=lambda _: self._removed(info),
                             on_error=lambda exc: self.status.setText(
-                                tr("The attachment was not removed: {detail}", detail=clean_text(str(exc)))))
+                                tr("The attachment was not removed: {detail}", detail=translate_reason(str(exc)))))
 
     def _removed(self, info: AttachmentInfo) -> None:
         self.status.setText(tr("{file} was removed from this testimony (recorded in its custody history).",
@@ -254,7 +255,7 @@ class AttachmentsPanel(QWidget):
 
     def _attach_failed(self, exc: BaseException) -> None:
         self._finish()
-        self.status.setText(tr("The file was not added: {detail}", detail=str(exc)))
+        self.status.setText(tr("The file was not added: {detail}", detail=translate_reason(str(exc))))
 
     def cancel(self) -> None:
         if self._job is not None:
@@ -270,7 +271,7 @@ class AttachmentsPanel(QWidget):
         self._worker.submit(lambda ctx: ctx.attachments.open(info.sha256),
                             on_done=lambda reader: self._show_viewer(reader, info),
                             on_error=lambda exc: self.status.setText(
-                                tr("The file cannot be opened: {detail}", detail=str(exc))))
+                                tr("The file cannot be opened: {detail}", detail=translate_reason(str(exc)))))
 
     def _show_viewer(self, reader: object, info: AttachmentInfo) -> None:
         # The reader decrypts lazily from its own file handle; it does not touch the database.

@@ -21,6 +21,9 @@ _CLASS_NAMES = {
     "digit": N_("digits"),
     "symbol": N_("spaces or symbols"),
     "hangul": N_("Hangul"),
+    "kana": N_("kana"),
+    "kanji": N_("kanji"),
+    "letter": N_("other letters"),
 }
 
 

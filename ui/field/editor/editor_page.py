@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app.display import clean_text
 from intake_app.records import interchange
 from intake_app.records.ids import uuid7
 from intake_app.records.store import SaveResult
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.refusal_reasons import translate_reason
 from ui.field.attachments_panel import AttachmentsPanel
 from ui.field.autosave import AUTOSAVE_MS, Autosaver
 from ui.field.editor.consent_checklist import ConsentChecklist
@@ -217,7 +217,7 @@ class TestimonyEditor(QWidget):
             self._resume_place = None
             self.new_testimony()
             return
-        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=clean_text(str(exc))))
+        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=translate_reason(str(exc))))
 
     def _open(self, record_id: str, opened: object) -> None:
         assert isinstance(opened, Opened)
@@ -453,7 +453,7 @@ class TestimonyEditor(QWidget):
             self.status.setText(_not_saved(1))
             self._go_to(problems[0])
         else:  # the vault refused (disk full, locked): not the user's typing; stays until the next save
-            self.status.setText(tr("Not saved: {detail}", detail=clean_text(str(exc))))
+            self.status.setText(tr("Not saved: {detail}", detail=translate_reason(str(exc))))
 
     def close_editor(self) -> None:
         """Leave the editor; unsaved changes stay in the draft (flushed now)."""
