@@ -76,14 +76,23 @@ def vocabulary_language() -> Literal["ko", "en", "ja"]:
     return "ko" if lang == "ko" else "ja" if lang == "ja" else "en"
 
 
-def system_language() -> str:
-    """Korean or Japanese when the system locale is, English otherwise."""
-    language = QLocale.system().language()
+def system_language(locale: QLocale | None = None) -> str:
+    """The system locale's language when it is Korean, Japanese or English (the C locale of a bare system counts as
+    English); Korean for any other, the language of the organisation (issue 29: a wizard in English for a Korean
+    interviewer whose laptop was set up in another language)."""
+    language = (locale or QLocale.system()).language()
     if language == QLocale.Language.Korean:
         return "ko"
     if language == QLocale.Language.Japanese:
         return "ja"
-    return "en"
+    if language in (QLocale.Language.English, QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return "en"
+    return "ko"
+
+
+def shown_language_choice(setting: str) -> str:
+    """What a language box shows: the setting when it is the language on screen, else the language on screen."""
+    return setting if setting in SUPPORTED and setting == current_language() else current_language()
 
 
 def resolve_language(choice: str) -> str:

@@ -69,3 +69,31 @@ def test_the_japanese_editor_explains_a_date_without_english(qtbot: object) -> N
     field.edit.setText("昭和53年7月")
     text = field.understood.text()
     assert "1978-07" in text and "July" not in text and not any(c.isascii() and c.isalpha() for c in text), text
+
+
+def test_no_language_set_means_the_system_language_then_korean() -> None:
+    from PySide6.QtCore import QLocale
+
+    from ui.i18n import system_language
+
+    assert system_language(QLocale("ja_JP")) == "ja"
+    assert system_language(QLocale("ko_KR")) == "ko"
+    assert system_language(QLocale("en_GB")) == "en"
+    assert system_language(QLocale("zh_CN")) == "ko"  # not a language of the app: Korean, not English
+    assert system_language(QLocale("ru_RU")) == "ko"
+
+
+def test_the_language_boxes_show_the_language_on_screen(qtbot: object) -> None:
+    from pathlib import Path
+
+    from ui.common.settings_dialog import SettingsDialog
+    from ui.common.settings_store import UiSettings
+    from ui.gate_window import GateWindow
+
+    set_language("ja")
+    dialog = SettingsDialog(UiSettings(language="system", auto_lock_minutes=10))
+    assert dialog.language_combo.currentData() == "ja"
+    gate = GateWindow(Path("/nonexistent/vault"), "system")
+    assert gate.language_combo.currentData() == "ja"
+    dialog.deleteLater()
+    gate.deleteLater()
