@@ -30,3 +30,35 @@ def test_closing_the_player_while_it_plays_returns_at_once_and_the_app_keeps_run
     assert seen["position_ms"] >= 300  # it was really playing when closed
     assert seen["close_s"] < 1.0
     assert seen["ticks"] >= 10  # timers (auto-lock among them) still fire after the close
+
+
+def test_the_player_shows_the_time_and_the_markers_and_a_marker_seeks(qtbot: object) -> None:
+    import io
+    import os as _os
+
+    from pytestqt.qtbot import QtBot
+
+    from crypto.blob_cipher import BlobReader, BlobWriter
+    from tests.ui.field.player_close_probe import _wav
+    from ui.field.attachments_viewer import HAVE_MULTIMEDIA, AttachmentViewer
+
+    assert isinstance(qtbot, QtBot)
+    if not HAVE_MULTIMEDIA:
+        pytest.skip("no QtMultimedia")
+    key, blob_id = _os.urandom(32), _os.urandom(16)
+    encrypted = io.BytesIO()
+    writer = BlobWriter(encrypted, key, blob_id)
+    writer.write(_wav(seconds=3))
+    writer.close()
+    encrypted.seek(0)
+    viewer = AttachmentViewer(BlobReader(encrypted, key, blob_id), "a.wav", "audio/wav",
+                              markers=[(1500, "중요한 순간"), (2500, "울음")])
+    qtbot.addWidget(viewer)
+    viewer.show()
+    assert [viewer.marker_list.item(i).text() for i in range(2)] == ["0:00:01  중요한 순간", "0:00:02  울음"]
+    qtbot.waitUntil(lambda: viewer.player.duration() > 0, timeout=20_000)
+    assert viewer.time_label.text() == "0:00:00 / 0:00:03"
+    viewer.marker_list.itemClicked.emit(viewer.marker_list.item(0))
+    qtbot.waitUntil(lambda: viewer.player.position() >= 1400, timeout=20_000)
+    assert viewer.time_label.text().startswith("0:00:01 /")
+    viewer.reject()
