@@ -82,8 +82,9 @@ class ConsentChecklist(QWidget):
             conditions = ""
             if isinstance(value, dict):
                 self._extra[code] = {k: v for k, v in value.items() if k not in ("value", "anonymity", "conditions")}
-                anonymity = value.get("anonymity") if isinstance(value.get("anonymity"), str) else None
-                conditions = value.get("conditions") if isinstance(value.get("conditions"), str) else ""
+                raw_anonymity, raw_conditions = value.get("anonymity"), value.get("conditions")
+                anonymity = raw_anonymity if isinstance(raw_anonymity, str) else None
+                conditions = raw_conditions if isinstance(raw_conditions, str) else ""
                 value = value.get("value")
             row.value.set_code(value if isinstance(value, str) else None)
             row.anonymity.set_code(anonymity)
