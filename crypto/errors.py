@@ -17,6 +17,10 @@ class AuthenticationError(CryptoError):
     """A secret did not match, or an authenticated ciphertext / MAC / signature failed to verify."""
 
 
+class WrongSecretError(AuthenticationError):
+    """The secret opened no key slot (as opposed to a slot that opened but whose file was altered)."""
+
+
 class UnsupportedError(CryptoError):
     """The input is well formed but uses a feature this implementation deliberately does not support."""
 

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from crypto import kdf
 from crypto.atomic_file import replace_secret_file
-from crypto.errors import AuthenticationError, MalformedError
+from crypto.errors import AuthenticationError, MalformedError, WrongSecretError
 
 FORMAT = "testimony-intake/keyslots"
 VERSION = 1
@@ -253,7 +253,7 @@ class KeySlotFile:
         slot = self.slots[PASSPHRASE_SLOT]
         dek = _open(_passphrase_kek(passphrase, slot), slot, self.vault_id)
         if dek is None:
-            raise AuthenticationError("wrong passphrase")
+            raise WrongSecretError("wrong passphrase")
         return self._check_mac(dek)
 
     def unlock_with_recovery_key(self, recovery_key: bytes) -> bytes:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tools.screenshots_field import render_field
 from tools.screenshots_hq import render_coordinator
 from tools.screenshots_interviewer import render_interviewer
 from tools.screenshots_recorder import render_recorder
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in render_coordinator(app, out_dir, lang, _save):
             print(path)
         for path in render_interviewer(app, out_dir, lang, _save):
+            print(path)
+        for path in render_field(app, out_dir, lang, _save):
             print(path)
         for path in render_recorder(app, out_dir, lang, _save):
             print(path)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStac
 
 from intake_app.vault.vault import vault_exists
 from ui.auditor.auditor_mode import AuditorMode
-from ui.i18n import language_combo_items, tr
+from ui.i18n import language_combo_items, shown_language_choice, tr
 from ui.start.first_run_wizard import FirstRunWizard
 from ui.start.recovery_screen import RecoveryScreen
 from ui.start.unlock_screen import UnlockScreen
@@ -119,7 +119,7 @@ class GateWindow(QWidget):
         self.language_combo.clear()
         for value, label in language_combo_items():
             self.language_combo.addItem(label, value)
-        index = self.language_combo.findData(setting)
+        index = self.language_combo.findData(shown_language_choice(setting))
         self.language_combo.setCurrentIndex(max(index, 0))
         self.language_combo.blockSignals(False)
 

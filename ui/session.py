@@ -38,6 +38,7 @@ from ui.gate_window import GateWindow
 from ui.hq.hq_pages import HqPages, install_hq_pages
 from ui.i18n import resolve_language, set_language, tr
 from ui.start.passphrase_change_dialog import PassphraseChangeDialog
+from ui.start.unlock_protection_dialog import UnlockProtectionDialog
 
 
 def clear_clipboard() -> None:
@@ -84,6 +85,8 @@ class Session(QObject):
         self.erase_dialog: EraseDialog | None = None
         self.passphrase_dialog: PassphraseChangeDialog | None = None
         self.passphrase_action: QAction | None = None
+        self.protection_dialog: UnlockProtectionDialog | None = None
+        self.protection_action: QAction | None = None
 
     def start(self) -> None:
         self.gate.show_start()
@@ -155,6 +158,7 @@ class Session(QObject):
             self.interviewer_pages = None
         self._stop_db_worker()
         self.passphrase_action = None
+        self.protection_action = None
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.clear_content()
@@ -215,6 +219,16 @@ class Session(QObject):
         self.passphrase_action = QAction(tr("Change &passphrase…"), self.main_window)
         self.passphrase_action.triggered.connect(self.open_passphrase_change)
         menu.insertAction(actions[after] if after < len(actions) else None, self.passphrase_action)
+        self.protection_action = QAction(tr("Unlock pro&tection…"), self.main_window)
+        self.protection_action.triggered.connect(self.open_unlock_protection)
+        menu.insertAction(actions[after] if after < len(actions) else None, self.protection_action)
+
+    def open_unlock_protection(self) -> None:
+        """Duress passphrase and failed-unlock limit (issue 29)."""
+        if self.vault is None or self.main_window is None or self.db_worker is None:
+            return
+        self.protection_dialog = UnlockProtectionDialog(self.db_worker, self.main_window)
+        self.protection_dialog.open()
 
     def open_passphrase_change(self) -> None:
         if self.vault is None or self.main_window is None or self.db_worker is None:
@@ -240,6 +254,8 @@ class Session(QObject):
         set_language(resolve_language(settings.language))
         if self.passphrase_action is not None:
             self.passphrase_action.setText(tr("Change &passphrase…"))
+        if self.protection_action is not None:
+            self.protection_action.setText(tr("Unlock pro&tection…"))
         self.idle.set_timeout_ms(self._lock_minutes() * 60_000)
         # A read-only or full config directory must not stop the app: the settings then last for this run only.
         with contextlib.suppress(OSError):
@@ -262,6 +278,10 @@ class Session(QObject):
             self.passphrase_dialog.discard()  # holds passphrases, maybe a recovery key on screen
             self.passphrase_dialog.deleteLater()
             self.passphrase_dialog = None
+        if self.protection_dialog is not None:
+            self.protection_dialog.discard()  # holds passphrases
+            self.protection_dialog.deleteLater()
+            self.protection_dialog = None
         for dialog in (self.settings_dialog, self.erase_dialog):
             if dialog is not None:
                 dialog.reject()

@@ -90,6 +90,22 @@ class Context:
             raise UsageError("the new passphrase is empty")
         return value
 
+    def duress_passphrase(self) -> str:
+        """``vault duress set``: --duress-passphrase-file, else $INTAKE_DURESS_PASSPHRASE (removed once read), else
+        asked twice."""
+        path = self.opt("duress_passphrase_file")
+        if path:
+            value = read_secret_file(path, "duress passphrase")
+        elif (env := self._env_secret("INTAKE_DURESS_PASSPHRASE")) is not None:
+            value = env
+        else:
+            value = _prompt("Duress passphrase: ")
+            if _prompt("Repeat the duress passphrase: ") != value:
+                raise UsageError("the two duress passphrases differ; nothing was changed")
+        if not value:
+            raise UsageError("the duress passphrase is empty")
+        return value
+
     def recovery_key(self) -> str:
         path = self.opt("recovery_key_file")
         if path:

@@ -1,4 +1,4 @@
-"""``intake vault …``: init, info, passwd, recover, erase."""
+"""``intake vault …``: init, info, passwd, recover, erase, duress, unlock-limit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import argparse
 import dataclasses
 import sys
 import time
+from collections.abc import Callable
 
 from crypto import kdf
+from crypto.errors import CryptoError
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
+from intake_app.vault import unlock_guard
 from intake_app.vault import vault as vault_mod
 from intake_app.vault.vault import Vault
 
@@ -43,6 +46,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p = vsub.add_parser("erase", help="crypto-erase: destroy the key material at once", parents=[common])
     p.add_argument("--yes", action="store_true", help="do not ask to type the vault id")
     p.set_defaults(func=cmd_erase)
+
+    p = vsub.add_parser("duress", help="a second passphrase that erases the vault and then looks like a wrong one",
+                        parents=[common])
+    dsub = p.add_subparsers(dest="duress_command", required=True, metavar="ACTION")
+    d = dsub.add_parser("set", help="set or replace it (from --duress-passphrase-file, $INTAKE_DURESS_PASSPHRASE "
+                                    "or a prompt)", parents=[common])
+    d.add_argument("--duress-passphrase-file", help="read the duress passphrase from this file")
+    d.set_defaults(func=cmd_duress_set)
+    d = dsub.add_parser("clear", help="remove it", parents=[common])
+    d.set_defaults(func=cmd_duress_clear)
+    d = dsub.add_parser("status", help="whether one is set (needs the passphrase)", parents=[common])
+    d.set_defaults(func=cmd_duress_status)
+
+    p = vsub.add_parser("unlock-limit", help="erase the vault after N failed unlocks (off by default)",
+                        parents=[common])
+    lsub = p.add_subparsers(dest="limit_command", required=True, metavar="ACTION")
+    d = lsub.add_parser("set", help=f"N ({unlock_guard.MIN_LIMIT}–{unlock_guard.MAX_LIMIT}) or off", parents=[common])
+    d.add_argument("value", metavar="N|off")
+    d.set_defaults(func=cmd_limit_set)
+    d = lsub.add_parser("status", help="the limit in force (needs the passphrase)", parents=[common])
+    d.set_defaults(func=cmd_limit_status)
 
 
 def _new_vault_passphrase(ctx: Context) -> str:
@@ -169,6 +193,77 @@ def cmd_erase(ctx: Context) -> int:
     elapsed_ms = (time.perf_counter() - started) * 1000
     ctx.emit({"erased": True, "vault_id": slots.vault_id, "elapsed_ms": round(elapsed_ms, 1)},
              f"Vault {slots.vault_id} erased in {elapsed_ms:.0f} ms: its key material is destroyed.")
+    return 0
+
+
+def _opens(vault: Vault) -> Callable[[str], bool]:
+    def opens(candidate: str) -> bool:
+        try:
+            vault_mod.read_key_slots(vault.path).unlock_with_passphrase(candidate)
+        except CryptoError:
+            return False
+        return True
+    return opens
+
+
+def _duress_doc(vault: Vault) -> tuple[dict[str, object], str]:
+    on = unlock_guard.duress_is_set(vault.conn)
+    return ({"duress_passphrase_set": on, "vault_id": vault.vault_id},
+            "A duress passphrase is set." if on else "No duress passphrase is set.")
+
+
+def cmd_duress_set(ctx: Context) -> int:
+    with ctx.open_vault() as vault:
+        duress = ctx.duress_passphrase()
+        unlock_guard.set_duress(vault.path, vault.conn, duress, _opens(vault))
+        doc, _ = _duress_doc(vault)
+    ctx.emit(doc, "Duress passphrase set. Typed at unlock, it erases this vault and then looks like a wrong "
+                  "passphrase.")
+    return 0
+
+
+def cmd_duress_clear(ctx: Context) -> int:
+    with ctx.open_vault() as vault:
+        unlock_guard.set_duress(vault.path, vault.conn, None, _opens(vault))
+        doc, _ = _duress_doc(vault)
+    ctx.emit(doc, "Duress passphrase removed.")
+    return 0
+
+
+def cmd_duress_status(ctx: Context) -> int:
+    with ctx.open_vault() as vault:
+        doc, text = _duress_doc(vault)
+    ctx.emit(doc, text)
+    return 0
+
+
+def _limit_doc(vault: Vault) -> tuple[dict[str, object], str]:
+    limit = unlock_guard.db_limit(vault.conn)
+    text = (f"After {limit} failed unlocks in a row this vault erases itself." if limit
+            else "No failed-unlock limit: failed unlocks are counted but never erase the vault.")
+    return {"unlock_limit": limit or None, "vault_id": vault.vault_id}, text
+
+
+def cmd_limit_set(ctx: Context) -> int:
+    raw = str(ctx.opt("value")).strip().lower()
+    if raw == "off":
+        limit = 0
+    elif raw.isascii() and raw.isdigit() and unlock_guard.MIN_LIMIT <= int(raw) <= unlock_guard.MAX_LIMIT:
+        limit = int(raw)
+    else:
+        raise UsageError(f"the failed-unlock limit is a number from {unlock_guard.MIN_LIMIT} to "
+                         f"{unlock_guard.MAX_LIMIT}, or off (not {raw!r}); nothing was changed")
+    with ctx.open_vault() as vault:
+        unlock_guard.set_limit(vault.path, vault.conn, limit)
+        doc, text = _limit_doc(vault)
+    ctx.emit(doc, text)
+    return 0
+
+
+def cmd_limit_status(ctx: Context) -> int:
+    with ctx.open_vault() as vault:
+        doc, text = _limit_doc(vault)
+    ctx.emit(doc, text)
     return 0
 
 

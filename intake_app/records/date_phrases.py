@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from intake_app.records import date_words as words
 from intake_app.resources import data_path
 
 _SEP = re.compile(r"\s*[·ㆍ‧・.\-]\s*")
@@ -130,3 +132,47 @@ def add_months(day: dt.date, months: int) -> dt.date:
     import calendar  # noqa: PLC0415 (small helper, keeps the module's imports to what most callers need)
 
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- Japanese -----------------------------------------------------------------------------------------------------
+
+def _kanji_number(text: str) -> int | None:
+    """一 … 九十九 and digit-by-digit forms (一九七八); None for anything else."""
+    if "十" not in text:
+        digits = [words.KANJI_DIGITS.get(ch) for ch in text]
+        return None if any(d is None for d in digits) else int("".join(str(d) for d in digits))
+    tens_text, _, units_text = text.partition("十")
+    tens = 1 if not tens_text else words.KANJI_DIGITS.get(tens_text) if len(tens_text) == 1 else None
+    units = 0 if not units_text else words.KANJI_DIGITS.get(units_text) if len(units_text) == 1 else None
+    return None if tens is None or units is None else tens * 10 + units
+
+
+def from_japanese(text: str) -> str | None:
+    """Japanese date words rewritten into the Korean forms :mod:`dates` reads (昭和53年7月頃 → 1978년 7월 쯤), the
+    text unchanged when it has no Japanese, or None when it names an era year that never existed (昭和65年)."""
+    if not words.JAPANESE_CHARS.search(text):
+        return text  # Korean and English untouched (NFKC would rewrite the ㆍ of 6ㆍ25)
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and ？～ as ASCII
+
+    def kanji(match: re.Match[str]) -> str:
+        number = _kanji_number(match[0])
+        return match[0] if number is None else str(number)
+
+    text = words.KANJI_NUMBER.sub(kanji, text)
+    bad = False
+
+    def era(match: re.Match[str]) -> str:
+        nonlocal bad
+        first, last = words.JAPANESE_ERAS[match[1]]
+        number = 1 if match[2] == "元" else _kanji_number(match[2]) if not match[2].isdigit() else int(match[2])
+        if number is None or not 1 <= number <= last:
+            bad = True
+            return match[0]
+        return f"{first + number - 1}년 "
+
+    text = words.JAPANESE_ERA.sub(era, text)
+    if bad:
+        return None
+    for japanese, korean in words.JAPANESE_WORDS:
+        text = text.replace(japanese, korean)
+    return text

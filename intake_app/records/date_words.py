@@ -41,3 +41,24 @@ SEASON = re.compile(r"봄|여름|가을|겨울|\bspring\b|\bsummer\b|\bautumn\b|
 PART = re.compile(
     r"초순|초반|초기|초|중순|중반|중엽|하순|후반|말기|말|\bearly\b|\bmid(?:dle)?\b(?:\s+of\b)?-?|\blate\b|\bend\s+of\b")
 FILLER = re.compile(r"[\s,.\-/]|년|\bof\b|\bin\b|\bthe\b|\bon\b|\bsometime\b|\byear\b|에|께")
+
+# --- Japanese (issue 29): read by rewriting into the forms above (date_phrases.from_japanese) ---------------------
+# Japanese eras: first Gregorian year (元年) and the last year number each reached. Sources: the Cabinet Office's
+# era-name announcements (平成 1989-01-08, 令和 2019-05-01) and the 元号法 of 1979; see docs/dates.md.
+JAPANESE_ERAS = {"明治": (1868, 45), "大正": (1912, 15), "昭和": (1926, 64), "平成": (1989, 31), "令和": (2019, 99)}
+JAPANESE_ERA = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|[0-9〇一二三四五六七八九十]{1,4})\s*年(?!代)")
+KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十]{1,4}(?=\s*[年月日])")
+JAPANESE_CHARS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# Longest first: each pair rewrites a Japanese word into the Korean word the rules above already understand.
+JAPANESE_WORDS: tuple[tuple[str, str], ...] = (
+    ("チュチェ", "주체"), ("主体", "주체"), ("旧暦", "음력"), ("陰暦", "음력"), ("新暦", "양력"),
+    ("年代", "년대"), ("年初め", "년 초"), ("年始", "년 초"), ("年初", "년 초"), ("年末", "년 말"), ("月末", "월 말"),
+    ("の初め", " 초"), ("初め", " 초"), ("はじめ", " 초"), ("上旬", " 초순"), ("初旬", " 초순"),
+    ("の半ば", " 중반"), ("半ば", " 중반"), ("中旬", " 중순"), ("中頃", " 중반"), ("なかば", " 중반"),
+    ("の終わり", " 말"), ("終わり", " 말"), ("下旬", " 하순"), ("の末", " 말"), ("末", " 말"),
+    ("ごろ", " 쯤"), ("ころ", " 쯤"), ("頃", " 쯤"), ("ぐらい", " 쯤"), ("くらい", " 쯤"), ("約", "약 "),
+    ("たぶん", "아마 "), ("多分", "아마 "), ("おそらく", "아마 "),
+    ("春", " 봄 "), ("夏", " 여름 "), ("秋", " 가을 "), ("冬", " 겨울 "),
+    ("年", "년 "), ("月", "월 "), ("日", "일 "), ("の", " "), ("に", " "), ("、", " "), ("。", " "),
+)

@@ -535,7 +535,7 @@ def _context(birth: str | None, interview_date: str | dt.date | None) -> _Contex
 
 def interpret(text: str, *, birth: str | None = None,
               interview_date: str | dt.date | None = None) -> Interpretation | None:
-    """Understand a date as people say it (Korean or English); None if the text is not understood.
+    """Understand a date as people say it (Korean, English or Japanese); None if the text is not understood.
 
     Handles years, Juche years (주체87년 = 1998), two-digit years (98년: the latest such year not after the interview),
     decades (1990년대, 90년대, 1990s), months, days, seasons (봄/spring...), early/mid/late (초/중순/말) of a month,
@@ -548,9 +548,10 @@ def interpret(text: str, *, birth: str | None = None,
     ``interview_date`` that is not valid EDTF raises :class:`DateError`. The rules are in docs/dates.md.
     """
     ctx = _context(birth, interview_date)
-    if not isinstance(text, str) or not text.strip() or len(text) > 200:
+    # Japanese is read by rewriting it into the Korean forms; None for an era year that never was (昭和65年).
+    stripped = date_phrases.from_japanese(text.strip()) if isinstance(text, str) and len(text) <= 200 else None
+    if not stripped:
         return None
-    stripped = text.strip()
     try:
         parsed = parse_edtf(stripped)
     except DateError:

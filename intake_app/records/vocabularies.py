@@ -20,9 +20,9 @@ from typing import Any, Literal
 from intake_app.errors import UsageError
 from intake_app.resources import data_path
 
-Language = Literal["ko", "en"]
+Language = Literal["ko", "en", "ja"]
 
-_ENTRY_KEYS = frozenset({"code", "ko", "en", "aliases", "confirm", "parent", "former", "attrs"})
+_ENTRY_KEYS = frozenset({"code", "ko", "en", "ja", "aliases", "confirm", "parent", "former", "attrs"})
 _FORMER_KEYS = frozenset({"name", "lang", "from", "until"})
 _MAX_FILE_BYTES = 1 << 20
 
@@ -53,9 +53,12 @@ class Entry:
     parent: str | None = None
     former: tuple[FormerName, ...] = ()
     attrs: tuple[tuple[str, str | int], ...] = ()
+    ja: str | None = None  # the Japanese label, where the catalogue has one (docs/vocabularies-ja.md)
 
     def label(self, lang: Language = "ko") -> str:
-        """The label in ``lang`` ("ko" or "en")."""
+        """The label in ``lang`` ("ko", "en" or "ja"; a term without a Japanese label shows its English one)."""
+        if lang == "ja":
+            return self.ja or self.en
         return self.ko if lang == "ko" else self.en
 
     def attr(self, name: str) -> str | int | None:
@@ -205,6 +208,7 @@ def _entry(vocab: str, i: int, raw: Any) -> Entry:
         code=_text(vocab, f"{where}.code", raw.get("code")),
         ko=_text(vocab, f"{where}.ko", raw.get("ko")),
         en=_text(vocab, f"{where}.en", raw.get("en")),
+        ja=None if raw.get("ja") is None else _text(vocab, f"{where}.ja", raw.get("ja")),
         aliases=tuple(_text(vocab, f"{where}.aliases[{j}]", a) for j, a in enumerate(aliases)),
         confirm=confirm,
         parent=None if parent is None else _text(vocab, f"{where}.parent", parent),
@@ -223,7 +227,8 @@ def _index(name: str, entries: tuple[Entry, ...]) -> tuple[dict[str, Entry], dic
     for entry in entries:
         if entry.parent is not None and entry.parent not in by_code:
             raise _fail(name, entry.code, "parent is not a code of this vocabulary")
-        names = {entry.code, entry.ko, entry.en, *entry.aliases, *(f.name for f in entry.former)}
+        names = {entry.code, entry.ko, entry.en, *([entry.ja] if entry.ja else []), *entry.aliases,
+                 *(f.name for f in entry.former)}
         for text in {fold(n) for n in names}:
             other = by_label.get(text)
             if other is not None and other is not entry:

@@ -5,6 +5,7 @@
     <vault>/keyslots.json   the data key (DEK) wrapped by the passphrase and by the recovery key (crypto.keyslots)
     <vault>/vault.db        SQLCipher 4, keyed with the raw DEK
     <vault>/blobs/          attachments, each encrypted with its own key (kept in vault.db)
+    <vault>/unlock-guard.json  duress-passphrase records and the failed-unlock count (intake_app.vault.unlock_guard)
 
 Nothing else is written: no plaintext, no caches. Creating a vault builds it in a hidden sibling directory and renames
 it into place, so a crash never leaves half a vault under the real name.
@@ -27,10 +28,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from crypto import kdf, keyslots, recovery
 from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, remove_leftovers, replace_secret_file
-from crypto.errors import CryptoError, MalformedError
+from crypto.errors import CryptoError, MalformedError, WrongSecretError
 from crypto.signing import SigningKey
 from intake_app.errors import RefusedError, UsageError
-from intake_app.vault import migrations
+from intake_app.vault import migrations, unlock_guard
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import Connection, Transaction, open_encrypted
@@ -92,6 +93,9 @@ class Vault:
         # True when opening finished a data-key rotation that a crash had interrupted after the database was re-keyed:
         # a recovery key made by that rotation may never have been shown.
         self.finished_interrupted_rotation = False
+        # Set by open(): failed unlocks since the last successful one, and whether a duress passphrase was lost.
+        self.failed_unlocks = 0
+        self.duress_lost = False
 
     # ---- lifecycle
     @classmethod
@@ -121,6 +125,7 @@ class Vault:
             try:
                 migrations.migrate(conn, None)
                 _initialise(conn, vault_id, role)
+                unlock_guard.install(staging, conn, vault_id, params or kdf.profile_for_new_slot())
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
@@ -137,8 +142,43 @@ class Vault:
 
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Vault:
-        """Unlock with the passphrase. A wrong passphrase raises RefusedError and writes nothing."""
-        return cls._unlock(path, lambda slots: slots.unlock_with_passphrase(passphrase))
+        """Unlock with the passphrase. A wrong passphrase raises RefusedError; it is counted in the unlock guard, and
+        at the failed-unlock limit the vault is erased. A duress passphrase erases the vault and is then refused
+        exactly as a wrong passphrase is (unlock_guard)."""
+        read_key_slots(path)  # no vault, no guard work: the usual error
+        attempt = unlock_guard.Attempt.begin(path, passphrase)
+        wrong: list[bool] = []
+
+        def unlock(slots: keyslots.KeySlotFile) -> bytes:
+            try:
+                return slots.unlock_with_passphrase(passphrase)
+            except WrongSecretError:
+                wrong.append(True)
+                raise
+
+        try:
+            vault = cls._unlock(path, unlock)
+        except RefusedError:
+            attempt.refused(bool(wrong), erase)
+            if attempt.duress:
+                raise RefusedError(unlock_guard.WRONG_PASSPHRASE) from None
+            raise
+        if attempt.duress:  # only if the duress passphrase equals the passphrase, which setting it refuses
+            vault.lock()
+            erase(path)
+            raise RefusedError(unlock_guard.WRONG_PASSPHRASE)
+        def erase_open_vault() -> None:
+            vault.lock()
+            erase(path)
+
+        try:
+            vault.failed_unlocks = attempt.succeeded(path, vault.conn, vault.vault_id, vault._slots.kdf_params,
+                                                     erase_open_vault)
+        except BaseException:
+            vault.lock()
+            raise
+        vault.duress_lost = attempt.duress_lost
+        return vault
 
     @classmethod
     def open_with_recovery_key(cls, path: Path, recovery_text: str) -> Vault:
@@ -443,12 +483,13 @@ def _remove_interrupted_slot_writes(path: Path) -> None:
     live = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE]
     remove_leftovers(path / KEYSLOTS_FILE, live)
     remove_leftovers(path / PENDING_KEYSLOTS_FILE, live)
+    remove_leftovers(path / unlock_guard.GUARD_FILE)
 
 
 def _key_files(path: Path) -> list[Path]:
     """Every file in a vault folder that may hold a copy of wrapped key material."""
-    found = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE]
-    for name in (KEYSLOTS_FILE, PENDING_KEYSLOTS_FILE):
+    found = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE, path / unlock_guard.GUARD_FILE]
+    for name in (KEYSLOTS_FILE, PENDING_KEYSLOTS_FILE, unlock_guard.GUARD_FILE):
         found += sorted(path.glob(f".{name}.tmp-*")) + sorted(path.glob(f".{name}.old-*"))
     return [p for p in found if p.is_file() and not p.is_symlink()]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from intake_app.vault import unlock_guard
 from intake_app.vault.vault import KEYSLOTS_FILE
 from tests.conftest import REPO, Runner, tree_digest
 
@@ -60,7 +61,11 @@ def test_wrong_passphrase_exit_1_and_nothing_changes(intake: Runner, vault_dir: 
         res = intake("--vault", str(vault_dir), *cmd, env={"INTAKE_PASSPHRASE": "nope", "INTAKE_NEW_PASSPHRASE": "x"})
         assert res.returncode == 1, res
         assert "wrong passphrase" in res.stderr and "Traceback" not in res.stderr
-    assert tree_digest(vault_dir) == before
+    after = tree_digest(vault_dir)
+    guard = unlock_guard.read(vault_dir)
+    assert guard is not None and guard.failures == 2  # each command's wrong passphrase counted (issue 29)
+    assert {k: v for k, v in after.items() if k != unlock_guard.GUARD_FILE} == {
+        k: v for k, v in before.items() if k != unlock_guard.GUARD_FILE}
 
 
 def test_passwd_then_old_fails_and_new_opens(intake: Runner, vault_dir: Path, tmp_path: Path) -> None:

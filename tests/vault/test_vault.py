@@ -11,7 +11,7 @@ import sqlcipher3
 
 from crypto import recovery
 from intake_app.errors import RefusedError, UsageError
-from intake_app.vault import migrations
+from intake_app.vault import migrations, unlock_guard
 from intake_app.vault.vault import DB_FILE, KEYSLOTS_FILE, Vault, erase
 from tests.conftest import tree_digest
 
@@ -77,7 +77,12 @@ def test_wrong_passphrase_changes_nothing(vault_dir: Path) -> None:
         Vault.open(vault_dir, PASS + "x")
     with pytest.raises(RefusedError, match="wrong recovery key"):
         Vault.open_with_recovery_key(vault_dir, recovery.encode(os.urandom(32)))
-    assert tree_digest(vault_dir) == before
+    after = tree_digest(vault_dir)
+    # Only the failed-unlock count moved (issue 29): one wrong passphrase; a recovery key is not counted.
+    guard = unlock_guard.read(vault_dir)
+    assert guard is not None and guard.failures == 1
+    assert {k: v for k, v in after.items() if k != unlock_guard.GUARD_FILE} == {
+        k: v for k, v in before.items() if k != unlock_guard.GUARD_FILE}
 
 
 def test_recovery_key_typo_is_a_usage_error(vault_dir: Path) -> None:

@@ -90,6 +90,16 @@ _REASONS: dict[str, str] = {
         N_("The encrypted contents are damaged or altered."),
     r"cannot read .*":
         N_("The file cannot be read."),
+    # Issue 29: core messages an interviewer meets, never in English inside a Korean or Japanese screen.
+    r"this update is for device (?P<device>\S+), not for this laptop \((?P<own>[^)]*)\)":
+        N_("This update is for another laptop (device {device}); this laptop is {own}."),
+    r"no testimony with id (?P<id>\S+)":
+        N_("There is no testimony with id {id}."),
+    r"wrong passphrase":
+        N_("The passphrase is wrong."),
+    r"the failed-unlock record of this vault was altered or removed: .*":
+        N_("The vault's record of failed unlocks was altered or removed: as its failed-unlock limit requires, the "
+           "vault erased itself."),
 }
 _COMPILED = {pattern: re.compile(pattern, re.DOTALL) for pattern in _REASONS}
 

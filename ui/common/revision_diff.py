@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHeaderView, QTableView, QVBoxLayout, Q
 from intake_app.display import clean_text
 from intake_app.records import dates, vocabularies
 from intake_app.records.revision_diff import DiffRow, Leaf, compare
-from ui.i18n import N_, current_language, tr
+from ui.i18n import N_, current_language, tr, vocabulary_language
 
 CHANGED = QColor("#fff0b3")
 _MNEMONIC = re.compile(r"\(&[^)]\)")
@@ -62,7 +62,7 @@ _SECTIONS = {"victim": N_("Victim {number}"), "name": N_("Name {number}"), "act"
 
 
 def _lang() -> vocabularies.Language:
-    return "ko" if current_language() == "ko" else "en"
+    return vocabulary_language()
 
 
 def plain_label(text: str) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.common.settings_store import MAX_LOCK_MINUTES, MIN_LOCK_MINUTES, UiSettings
-from ui.i18n import language_combo_items, tr
+from ui.i18n import language_combo_items, shown_language_choice, tr
 
 
 class SettingsDialog(QDialog):
@@ -64,7 +64,7 @@ class SettingsDialog(QDialog):
         self.language_combo.clear()
         for value, label in language_combo_items():
             self.language_combo.addItem(label, value)
-        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(choice)))
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(shown_language_choice(choice))))
         self.setWindowTitle(tr("Settings"))
         self.language_label.setText(tr("&Language:"))
         self.language_combo.setAccessibleName(tr("Language"))

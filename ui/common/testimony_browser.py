@@ -28,7 +28,7 @@ from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
 from ui.common.testimony_list_model import Column, TestimonyListModel
-from ui.i18n import current_language, tr, trn
+from ui.i18n import tr, trn, vocabulary_language
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -165,7 +165,7 @@ class TestimonyBrowser(QWidget):
         self.model.clear()
 
     def retranslate(self) -> None:
-        lang: vocabularies.Language = "ko" if current_language() == "ko" else "en"
+        lang: vocabularies.Language = vocabulary_language()
         self.search_edit.setPlaceholderText(tr("Search names, places, narrative…"))
         self.search_edit.setAccessibleName(tr("Search testimonies"))
         self.category_label.setText(tr("C&ategory:"))

@@ -16,7 +16,7 @@ from intake_app.display import clean_text
 from intake_app.records import vocabularies
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
-from ui.i18n import current_language, tr
+from ui.i18n import tr, vocabulary_language
 
 NARRATIVE_PREVIEW = 3000
 
@@ -27,7 +27,7 @@ def _esc(value: object) -> str:
 
 def _label(vocab: str, code: object) -> str:
     try:
-        return vocabularies.label(vocab, str(code), "ko" if current_language() == "ko" else "en")
+        return vocabularies.label(vocab, str(code), vocabulary_language())
     except vocabularies.VocabularyError:
         return str(code)
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker, Job, JobContext
-from ui.i18n import N_, current_language, tr
+from ui.i18n import N_, tr, vocabulary_language
 
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -80,7 +80,7 @@ class Filters:
 
 def _vocab_label(vocab: str, code: object) -> str:
     try:
-        return vocabularies.label(vocab, str(code), "ko" if current_language() == "ko" else "en")
+        return vocabularies.label(vocab, str(code), vocabulary_language())
     except vocabularies.VocabularyError:
         return str(code)
 

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from crypto.atomic_file import overwrite_and_unlink
 from intake_app.display import clean_text
+from intake_app.recording.service import RecordingService
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.field.attachments_viewer import AttachmentViewer
 from ui.field.recorder_dialog import RecorderDialog
@@ -213,7 +215,7 @@ class AttachmentsPanel(QWidget):
         self._wipe_task = None
         self.delete_original_button.setEnabled(True)
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        self.status.setText(tr("The original could not be deleted: {detail}", detail=clean_text(str(detail))))
+        self.status.setText(tr("The original could not be deleted: {detail}", detail=translate_reason(str(detail))))
 
     def _forget_original(self) -> None:
         self.original = None
@@ -245,7 +247,7 @@ class AttachmentsPanel(QWidget):
         self._worker.submit(lambda ctx: ctx.attachments.remove(record_id, info.sha256),
                             on_done=lambda _: self._removed(info),
                             on_error=lambda exc: self.status.setText(
-                                tr("The attachment was not removed: {detail}", detail=clean_text(str(exc)))))
+                                tr("The attachment was not removed: {detail}", detail=translate_reason(str(exc)))))
 
     def _removed(self, info: AttachmentInfo) -> None:
         self.status.setText(tr("{file} was removed from this testimony (recorded in its custody history).",
@@ -254,7 +256,7 @@ class AttachmentsPanel(QWidget):
 
     def _attach_failed(self, exc: BaseException) -> None:
         self._finish()
-        self.status.setText(tr("The file was not added: {detail}", detail=str(exc)))
+        self.status.setText(tr("The file was not added: {detail}", detail=translate_reason(str(exc))))
 
     def cancel(self) -> None:
         if self._job is not None:
@@ -267,14 +269,22 @@ class AttachmentsPanel(QWidget):
         if not 0 <= row < len(self.infos):
             return
         info = self.infos[row]
-        self._worker.submit(lambda ctx: ctx.attachments.open(info.sha256),
-                            on_done=lambda reader: self._show_viewer(reader, info),
-                            on_error=lambda exc: self.status.setText(
-                                tr("The file cannot be opened: {detail}", detail=str(exc))))
+        record_id = self.record_id
 
-    def _show_viewer(self, reader: object, info: AttachmentInfo) -> None:
+        def open_with_markers(ctx: JobContext) -> tuple[object, list[tuple[int, str]]]:
+            markers = [(m.at_ms, m.note) for m in RecordingService(ctx.vault).markers_for(record_id)
+                       if m.sha256 == info.sha256] if record_id is not None else []
+            return ctx.attachments.open(info.sha256), markers
+
+        self._worker.submit(open_with_markers,
+                            on_done=lambda opened: self._show_viewer(opened[0], info, opened[1]),
+                            on_error=lambda exc: self.status.setText(
+                                tr("The file cannot be opened: {detail}", detail=translate_reason(str(exc)))))
+
+    def _show_viewer(self, reader: object, info: AttachmentInfo, markers: list[tuple[int, str]] | None = None) -> None:
         # The reader decrypts lazily from its own file handle; it does not touch the database.
-        self.viewer = AttachmentViewer(reader, info.original_name, info.media_type, self)  # type: ignore[arg-type]
+        self.viewer = AttachmentViewer(reader, info.original_name, info.media_type, self,  # type: ignore[arg-type]
+                                       markers=markers)
         self.viewer.open()
 
     def open_recorder(self) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QIODevice, QObject, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QIODevice, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -68,6 +70,12 @@ class BlobDevice(QIODevice):
         return self.size() - self.pos() + super().bytesAvailable()
 
 
+def clock(ms: int) -> str:
+    """0:01:05 for 65 000 ms (the recorder's clock format)."""
+    seconds = max(0, int(ms)) // 1000
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
 def read_all(reader: BlobReader, limit: int = MAX_INLINE) -> bytes | None:
     """The whole attachment in memory, or None if it is larger than ``limit``."""
     size = reader.size or 0
@@ -80,8 +88,10 @@ def read_all(reader: BlobReader, limit: int = MAX_INLINE) -> bytes | None:
 class AttachmentViewer(QDialog):
     """Shows one attachment: image, text, or an audio player; anything else only by its name and type."""
 
-    def __init__(self, reader: BlobReader, name: str, media_type: str, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: BlobReader, name: str, media_type: str, parent: QWidget | None = None,
+                 markers: list[tuple[int, str]] | None = None) -> None:
         super().__init__(parent)
+        self._markers = markers or []  # (ms from the start, note) set while recording: shown, a click seeks there
         self.setWindowTitle(tr("Attachment"))  # never the file name: titles can leak to window lists
         self.resize(700, 520)
         self._reader = reader
@@ -150,15 +160,59 @@ class AttachmentViewer(QDialog):
         self.player.durationChanged.connect(lambda ms: self.position.setRange(0, int(ms)))
         self.player.positionChanged.connect(lambda ms: self.position.setValue(int(ms)))
         self.position.sliderMoved.connect(lambda ms: self.player.setPosition(int(ms)))
-        row = QHBoxLayout(box)
-        for widget in (self.play_button, self.pause_button, self.position):
+        self.time_label = QLabel(f"{clock(0)} / {clock(0)}")
+        self.time_label.setAccessibleName(tr("Playback time"))
+        self.player.positionChanged.connect(self._show_time)
+        self.player.durationChanged.connect(self._show_time)
+        self.marker_list = QListWidget()
+        self.marker_list.setAccessibleName(tr("Markers"))
+        for at_ms, note in self._markers:
+            item = QListWidgetItem(f"{clock(at_ms)}  {clean_text(note)}")
+            item.setData(Qt.ItemDataRole.UserRole, int(at_ms))
+            self.marker_list.addItem(item)
+        self.marker_list.itemActivated.connect(self._seek_to_marker)
+        self.marker_list.itemClicked.connect(self._seek_to_marker)
+        self.marker_list.setVisible(bool(self._markers))
+        column = QVBoxLayout(box)
+        row = QHBoxLayout()
+        for widget in (self.play_button, self.pause_button, self.position, self.time_label):
             row.addWidget(widget)
+        column.addLayout(row)
+        column.addWidget(self.marker_list)
         return box
 
-    def done(self, result: int) -> None:
+    def _show_time(self, _value: int = 0) -> None:
         if self.player is not None:
-            self.player.stop()
-            self.player.setSourceDevice(None)
-        if self.device is not None:
-            self.device.close()
+            self.time_label.setText(f"{clock(self.player.position())} / {clock(self.player.duration())}")
+
+    def _seek_to_marker(self, item: QListWidgetItem) -> None:
+        if self.player is not None:
+            self.player.setPosition(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def done(self, result: int) -> None:
+        self._release_player()
         super().done(result)
+
+    def _release_player(self) -> None:
+        """Hand the player to Qt's event loop to stop and destroy, never calling it from Python.
+
+        QMediaPlayer's stop(), setSource and destructor wait for its demuxer thread, and that thread may be inside
+        ``BlobDevice.readData`` (Python) waiting for the GIL, which a Python caller holds while it waits: the app froze
+        for good (issue 29). ``deleteLater`` runs the destructor from the event loop in C++, with the GIL released, so
+        the pending read completes. The objects are re-parented to the application first, so neither this dialog's
+        destruction nor Python's garbage collector deletes them synchronously; the device is deleted after the player
+        (deferred deletions run in the order they were posted).
+        """
+        player, output, device = self.player, getattr(self, "audio_output", None), self.device
+        self.player, self.device = None, None
+        if player is None:
+            return
+        app = QCoreApplication.instance()
+        for obj in (player, output, device):
+            if obj is not None:
+                obj.setParent(app)
+        player.deleteLater()
+        if output is not None:
+            output.deleteLater()
+        if device is not None:
+            device.deleteLater()

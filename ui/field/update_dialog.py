@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from intake_app.display import clean_text
 from intake_app.updates.field import ImportedUpdate, auto_purge_enabled, import_update, set_auto_purge
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
 
 
@@ -149,7 +150,7 @@ class UpdateImportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._job = None
         self.result_label.setText(tr("The update was refused and nothing was changed: {detail}",
-                                     detail=clean_text(str(exc))))
+                                     detail=translate_reason(str(exc))))
         self._update()
 
     def reject(self) -> None:

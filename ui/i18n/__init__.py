@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -69,14 +70,29 @@ def current_language() -> str:
     return _state["lang"]
 
 
-def system_language() -> str:
-    """Korean or Japanese when the system locale is, English otherwise."""
-    language = QLocale.system().language()
+def vocabulary_language() -> Literal["ko", "en", "ja"]:
+    """The language vocabulary labels are shown in: the UI's, English for any language without labels."""
+    lang = _state["lang"]
+    return "ko" if lang == "ko" else "ja" if lang == "ja" else "en"
+
+
+def system_language(locale: QLocale | None = None) -> str:
+    """The system locale's language when it is Korean, Japanese or English (the C locale of a bare system counts as
+    English); Korean for any other, the language of the organisation (issue 29: a wizard in English for a Korean
+    interviewer whose laptop was set up in another language)."""
+    language = (locale or QLocale.system()).language()
     if language == QLocale.Language.Korean:
         return "ko"
     if language == QLocale.Language.Japanese:
         return "ja"
-    return "en"
+    if language in (QLocale.Language.English, QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return "en"
+    return "ko"
+
+
+def shown_language_choice(setting: str) -> str:
+    """What a language box shows: the setting when it is the language on screen, else the language on screen."""
+    return setting if setting in SUPPORTED and setting == current_language() else current_language()
 
 
 def resolve_language(choice: str) -> str:

@@ -17,6 +17,7 @@ from intake_app.errors import IntakeError
 from intake_app.vault.vault import Vault
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.start import wizard_protection
 from ui.start.recovery_key_pages import CheckRecoveryKeyPage, ShowRecoveryKeyPage
 from ui.start.wizard_pages import CreatingPage, FingerprintPage, PassphrasePage, RolePage, WizardPage
 
@@ -114,13 +115,25 @@ class FirstRunWizard(QWidget):
     # ---- vault creation on a worker thread
     def _create(self) -> None:
         passphrase = self.passphrase_page.fields.passphrase()
+        choices = self.passphrase_page.protection.choices()
         role = self.role_page.role()
         path = self.vault_path
         self.passphrase_page.fields.clear()
+        self.passphrase_page.protection.clear()
         self.creating_page.error_label.clear()
         self._show(CREATING)
         self.creating_page.busy.start(tr("Creating the vault and deriving its key. This takes a few seconds…"))
-        self._task = start_task(lambda: Vault.create(path, passphrase, role), self._created, self._create_failed, self)
+
+        def create() -> tuple[Vault, str]:
+            vault, recovery_text = Vault.create(path, passphrase, role)
+            try:
+                wizard_protection.apply(vault, passphrase, choices)
+            except BaseException:
+                vault.lock()
+                raise
+            return vault, recovery_text
+
+        self._task = start_task(create, self._created, self._create_failed, self)
         self._update_buttons()
 
     def _created(self, result: object) -> None:
@@ -161,6 +174,7 @@ class FirstRunWizard(QWidget):
         """Wipe what the wizard holds (used when the app quits or locks mid-wizard)."""
         self._forget_recovery_key()
         self.passphrase_page.fields.clear()
+        self.passphrase_page.protection.clear()
         if self.vault is not None:
             self.vault.lock()
             self.vault = None

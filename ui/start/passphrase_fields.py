@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ui.i18n import N_, tr
@@ -21,12 +22,40 @@ _CLASS_NAMES = {
     "digit": N_("digits"),
     "symbol": N_("spaces or symbols"),
     "hangul": N_("Hangul"),
+    "kana": N_("kana"),
+    "kanji": N_("kanji"),
+    "letter": N_("other letters"),
 }
+
+
+class _AltTypesNothing(QObject):
+    """Drops Alt+letter key presses a line edit would type as the letter (issue 29: Alt+C typed "c" into the recovery
+    key check instead of doing nothing). An access key that exists is handled as a shortcut before the key press is
+    delivered, so only presses that name no access key reach this filter; AltGr (Ctrl+Alt on Windows) still types."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            modifiers = event.modifiers()
+            if modifiers & Qt.KeyboardModifier.AltModifier and not modifiers & Qt.KeyboardModifier.ControlModifier \
+                    and event.text().isprintable() and event.text():
+                return True
+        return False
+
+
+_ALT_GUARD: list[_AltTypesNothing] = []
+
+
+def no_alt_typing(edit: QLineEdit) -> QLineEdit:
+    """Install the Alt+letter guard on ``edit`` (one shared filter object, owned by the application's lifetime)."""
+    if not _ALT_GUARD:
+        _ALT_GUARD.append(_AltTypesNothing())
+    edit.installEventFilter(_ALT_GUARD[0])
+    return edit
 
 
 def secret_line_edit(accessible_name: str) -> QLineEdit:
     """A line edit for a secret: echo off, no context menu (no copy), no input-method prediction."""
-    edit = QLineEdit()
+    edit = no_alt_typing(QLineEdit())
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(accessible_name)
     edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)

@@ -45,14 +45,21 @@ class Assessment:
 def _char_class(ch: str) -> str:
     if "\uac00" <= ch <= "\ud7a3" or "\u3130" <= ch <= "\u318f" or "\u1100" <= ch <= "\u11ff":
         return "hangul"
+    if "\u3040" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f":
+        return "kana"
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
+        return "kanji"
     if ch.isdigit():
         return "digit"
-    if ch.isalpha():
+    if ch.isalpha() and ch < "\u0250":  # Latin (with accents): only these have a case worth naming
         return "upper" if ch.isupper() else "lower"
+    if ch.isalpha():
+        return "letter"
     return "symbol"
 
 
-_POOL = {"lower": 26, "upper": 26, "digit": 10, "symbol": 33, "hangul": 40}
+_POOL = {"lower": 26, "upper": 26, "digit": 10, "symbol": 33, "hangul": 40, "kana": 80, "kanji": 2000,
+         "letter": 40}
 
 
 def assess(passphrase: str) -> Assessment:

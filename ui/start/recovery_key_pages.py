@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QLine
 from ui.common.fonts import monospace_font
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.i18n import tr
+from ui.start.passphrase_fields import no_alt_typing
 from ui.start.wizard_pages import WizardPage
 
 GROUPS_PER_ROW = 7
@@ -123,7 +124,7 @@ class CheckRecoveryKeyPage(WizardPage):
         self.fields: list[QLineEdit] = []
         self.field_labels: list[QLabel] = []
         for _ in range(CHECKED_GROUPS):
-            edit = QLineEdit()
+            edit = no_alt_typing(QLineEdit())
             edit.setMaxLength(8)
             edit.setFont(monospace_font(14))
             label = QLabel()

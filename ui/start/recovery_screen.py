@@ -19,7 +19,7 @@ from ui.common.fonts import monospace_font
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
-from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
+from ui.start.passphrase_fields import BusyLine, NewPassphraseFields, no_alt_typing
 from ui.start.unlock_screen import describe_unlock_error
 
 KEY_CHARS = 56
@@ -64,7 +64,7 @@ class RecoveryScreen(QWidget):
         self.heading.setFont(font)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.key_edit = QLineEdit()
+        self.key_edit = no_alt_typing(QLineEdit())
         self.key_edit.setFont(monospace_font(13))
         self.key_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.key_label = QLabel()

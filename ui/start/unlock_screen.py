@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from intake_app.errors import RefusedError, UsageError
+from intake_app.vault import unlock_guard
 from intake_app.vault.vault import Vault
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
@@ -19,6 +20,9 @@ PANEL_WIDTH = 520
 
 def describe_unlock_error(exc: object) -> str:
     """A translated sentence for a failed unlock; the core's English reason follows for the technical detail."""
+    if isinstance(exc, RefusedError) and str(exc) == unlock_guard.WRONG_PASSPHRASE:
+        # A wrong passphrase and a duress passphrase read the same, word for word (issue 29).
+        return tr("The vault did not unlock: the passphrase is wrong.")
     if isinstance(exc, RefusedError):
         return tr("The vault did not unlock: the passphrase is wrong, or the vault's key file is damaged. ({detail})",
                   detail=str(exc))

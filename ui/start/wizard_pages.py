@@ -17,6 +17,7 @@ from ui.common.screen_capture import CaptureShield
 from ui.i18n import tr
 from ui.start.hq_pin_page import HqPinPanel, PinFunction
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
+from ui.start.wizard_protection import ProtectionChoices
 
 
 class WizardPage(QWidget):
@@ -107,19 +108,22 @@ class PassphrasePage(WizardPage):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.fields = NewPassphraseFields()
+        self.protection = ProtectionChoices()
         self.location = QLabel()
         self.location.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.fields)
+        layout.addWidget(self.protection)
         layout.addStretch(1)
         layout.addWidget(self.location)
         self.fields.changed.connect(self.changed)
         self.fields.submitted.connect(self.submitted)
+        self.protection.changed.connect(self.changed)
         self.retranslate()
 
     def is_complete(self) -> bool:
-        return self.fields.is_acceptable()
+        return self.fields.is_acceptable() and self.protection.is_acceptable(self.fields.passphrase())
 
     def focus_first(self) -> None:
         self.fields.first.setFocus()

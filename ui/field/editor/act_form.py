@@ -91,6 +91,9 @@ class PerpetratorRow(QWidget):
         self.unit.setPlaceholderText(self.unit.toolTip())
         self.organ.retranslate()
         self.rank.retranslate()
+        # The two vocabulary boxes are named by placeholder too (issue 29: they showed an empty, unlabelled box).
+        self.organ.edit.setPlaceholderText(self.organ.edit.toolTip())
+        self.rank.edit.setPlaceholderText(self.rank.edit.toolTip())
 
 
 class ActForm(QGroupBox):

@@ -6,6 +6,7 @@ is what lists, filters and reports use. Text that is not understood is kept as s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -13,6 +14,20 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from intake_app.records import dates
 from ui.i18n import current_language, tr
+
+
+def _explanation(found: dates.Interpretation) -> str:
+    """Korean or English as the core writes it; in any other language (Japanese) the value and its bounds as
+    numbers, never an English month name inside a Japanese screen (issue 29)."""
+    lang = current_language()
+    if lang == "ko":
+        return found.explanation_ko
+    if lang == "en":
+        return found.explanation_en
+    low, high = found.date.lower, found.date.upper
+    lower = "…" if low == dt.date.min else low.isoformat()
+    upper = "…" if high == dt.date.max else high.isoformat()
+    return f"{found.edtf}  ({lower} 〜 {upper})"
 
 
 class UncertainDateField(QWidget):
@@ -82,7 +97,7 @@ class UncertainDateField(QWidget):
     def _show(self) -> None:
         found = self.interpretation()
         if found is not None:
-            explanation = found.explanation_ko if current_language() == "ko" else found.explanation_en
+            explanation = _explanation(found)
             self.understood.setText(tr("Understood as: {explanation}", explanation=explanation))
         elif self.text():
             self.understood.setText(tr("Not understood; kept as said."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app.display import clean_text
 from intake_app.records import interchange
 from intake_app.records.ids import new_record_id
 from intake_app.records.store import SaveResult
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.refusal_reasons import translate_reason
 from ui.field.attachments_panel import AttachmentsPanel
 from ui.field.autosave import AUTOSAVE_MS, Autosaver
 from ui.field.editor.consent_checklist import ConsentChecklist
@@ -66,6 +66,7 @@ class EditorPlace:
     tab: int
     field: str | None  # a fixed field's name ("narrative", "interview.place"), else "#<index in _fields()>"
     cursor: int
+    scroll: int = 0  # the vertical scroll position of the tab's scroll area
 
 
 class TestimonyEditor(QWidget):
@@ -217,7 +218,7 @@ class TestimonyEditor(QWidget):
             self._resume_place = None
             self.new_testimony()
             return
-        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=clean_text(str(exc))))
+        self.status.setText(tr("This testimony cannot be opened: {detail}", detail=translate_reason(str(exc))))
 
     def _open(self, record_id: str, opened: object) -> None:
         assert isinstance(opened, Opened)
@@ -278,7 +279,13 @@ class TestimonyEditor(QWidget):
                     if focus is not None and (widget is focus or widget.isAncestorOf(focus))), None)
         if key is None and focus in fields:
             key = f"#{fields.index(focus)}"  # inside a victim: the same content gives the same widget order
-        return EditorPlace(self.record_id, self.tabs.currentIndex(), key, cursor)
+        scroll_area = self._tab_scroll()
+        scroll = scroll_area.verticalScrollBar().value() if scroll_area is not None else 0
+        return EditorPlace(self.record_id, self.tabs.currentIndex(), key, cursor, scroll)
+
+    def _tab_scroll(self) -> QScrollArea | None:
+        page = self.tabs.currentWidget()
+        return page if isinstance(page, QScrollArea) else None
 
     def _named_fields(self) -> dict[str, QWidget]:
         named: dict[str, QWidget] = {path: entry[1] for path, entry in self.interview.fields.items()}
@@ -291,6 +298,20 @@ class TestimonyEditor(QWidget):
 
     def _return_to(self, place: EditorPlace) -> None:
         self.tabs.setCurrentIndex(place.tab)
+        # The forms were just rebuilt and are not laid out yet: scrolling and focusing now would be undone by the
+        # layout (issue 29: the right tab came back, not the field or the scroll position). Once the event loop has
+        # laid them out, the tab scrolls back and the field gets the focus and cursor.
+        QTimer.singleShot(0, lambda: self._finish_return(place))
+
+    def _finish_return(self, place: EditorPlace) -> None:
+        if self.record_id != place.record_id:
+            return  # locked or closed meanwhile
+        self.tabs.setCurrentIndex(place.tab)
+        for _ in range(3):  # nested layouts: the victims' forms, then the page, then the scroll area's range
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        scroll_area = self._tab_scroll()
+        if scroll_area is not None:
+            scroll_area.verticalScrollBar().setValue(place.scroll)
         fields = self._fields()
         widget: QWidget | None = self._named_fields().get(place.field or "")
         if widget is None and place.field is not None and place.field.startswith("#"):
@@ -299,8 +320,8 @@ class TestimonyEditor(QWidget):
         if widget is not None:
             if isinstance(widget, UncertainDateField):
                 widget = widget.edit
-            if self.victim_scroll.isAncestorOf(widget):
-                self.victim_scroll.ensureWidgetVisible(widget)
+            if scroll_area is not None and scroll_area.isAncestorOf(widget):
+                scroll_area.ensureWidgetVisible(widget)  # no move when the restored view already shows it
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(widget, QLineEdit):
                 widget.setCursorPosition(place.cursor)
@@ -453,7 +474,7 @@ class TestimonyEditor(QWidget):
             self.status.setText(_not_saved(1))
             self._go_to(problems[0])
         else:  # the vault refused (disk full, locked): not the user's typing; stays until the next save
-            self.status.setText(tr("Not saved: {detail}", detail=clean_text(str(exc))))
+            self.status.setText(tr("Not saved: {detail}", detail=translate_reason(str(exc))))
 
     def close_editor(self) -> None:
         """Leave the editor; unsaved changes stay in the draft (flushed now)."""

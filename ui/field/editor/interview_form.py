@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
-from ui.field.editor.vocab_picker import VocabCombo
+from ui.field.editor.vocab_picker import FocusWheelCombo, VocabCombo
 from ui.i18n import N_, tr
 
 # Interview languages, each named in its own language (as the language chooser does), so the field never shows a
@@ -25,7 +25,7 @@ class InterviewForm(QWidget):
         super().__init__(parent)
         self.texts = FormTexts()
         self.date = UncertainDateField()
-        self.language = QComboBox()
+        self.language = FocusWheelCombo()
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
         self.legend = QLabel()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QV
 from ui.field.editor.form_texts import FormTexts
 from ui.i18n import N_
 
-_STEP_FIELDS = (("date", N_("Date (EDTF, e.g. 2012-03)")), ("body", N_("Asked whom (ministry, Red Cross, court…)")),
+_STEP_FIELDS = (("date", N_("Date, as said (e.g. 2012년 3월, March 2012)")),
+                ("body", N_("Asked whom (ministry, Red Cross, court…)")),
                 ("action", N_("What was done")), ("response", N_("Response received")))
 STEP_KEYS = tuple(key for key, _ in _STEP_FIELDS)
 

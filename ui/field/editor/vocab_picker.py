@@ -4,17 +4,33 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from intake_app.records import vocabularies
-from ui.i18n import current_language, tr
+from ui.i18n import tr, vocabulary_language
 
 
 def _lang() -> vocabularies.Language:
-    return "ko" if current_language() == "ko" else "en"
+    return vocabulary_language()
 
 
-class VocabCombo(QComboBox):
+class FocusWheelCombo(QComboBox):
+    """A combo box the mouse wheel changes only once it has focus (a click or Tab): scrolling the form over it scrolls
+    the form, instead of silently turning an Abduction into a Detention (issue 29)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self.hasFocus():
+            event.ignore()  # goes on to the parent: the scroll area scrolls
+            return
+        super().wheelEvent(event)
+
+
+class VocabCombo(FocusWheelCombo):
     """One code of a vocabulary, or none (the first, empty item)."""
 
     def __init__(self, vocab: str, parent: QWidget | None = None) -> None:
