@@ -63,7 +63,7 @@ class _DryRun(Exception):
 
 def check_source(name: str) -> str:
     try:
-        value = interchange._string("--source", name, "line")  # noqa: SLF001 - the one text rule
+        value = interchange._string("--source", name, "line")
     except interchange.InterchangeError as exc:
         raise UsageError(str(exc)) from None
     if len(value) > MAX_SOURCE_CHARS:

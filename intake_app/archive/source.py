@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from intake_app.errors import UsageError
 
@@ -65,7 +65,7 @@ def _check_size(path: Path) -> None:
 class _Limited(io.RawIOBase):
     """A ZIP member's stream that refuses to inflate past the limit (a ZIP bomb stops here)."""
 
-    def __init__(self, inner: BinaryIO, limit: int) -> None:
+    def __init__(self, inner: IO[bytes], limit: int) -> None:
         self.inner, self.left = inner, limit
 
     def readable(self) -> bool:
@@ -94,6 +94,8 @@ class _Lines:
 
     def _fill(self) -> bool:
         chunk = self.binary.read(_CHUNK)
+        if self.first and chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ArchiveFileError("the CSV is UTF-16; export it again as UTF-8")
         try:
             text = self.decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
@@ -101,8 +103,6 @@ class _Lines:
                                    "or convert it (e.g. iconv -f CP949 -t UTF-8)") from None
         if self.first and chunk:
             self.first = False
-            if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                raise ArchiveFileError("the CSV is UTF-16; export it again as UTF-8")
             text = text.removeprefix("\ufeff")
         self.offset += len(chunk)
         if "\x00" in text:
@@ -206,7 +206,7 @@ def open_rows(path: Path) -> Iterator[tuple[list[str], Iterator[Row]]]:
                 with member:
                     limited = io.BufferedReader(_Limited(member, MAX_FILE_BYTES), _CHUNK)
                     try:
-                        yield from _rows(limited)  # type: ignore[arg-type]
+                        yield from _rows(limited)
                     except zipfile.BadZipFile:
                         raise ArchiveFileError("import.csv is damaged in the ZIP") from None
         elif path.suffix.lower() == ".zip":

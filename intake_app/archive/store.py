@@ -10,6 +10,8 @@ from intake_app.vault.database import Connection
 
 IMPORT_COLUMNS = ("id", "source", "template", "file_sha256", "imported_at", "rows", "created", "updated", "unchanged",
                   "refused")
+_SELECT_IMPORTS = ("SELECT id, source, template, file_sha256, imported_at, rows, created, updated, unchanged, refused"
+                   " FROM reference_imports")
 
 
 def is_reference(conn: Connection, record_id: str) -> bool:
@@ -35,13 +37,12 @@ def reference_mentions(conn: Connection) -> list[str]:
 
 
 def imports(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(f"SELECT {', '.join(IMPORT_COLUMNS)} FROM reference_imports ORDER BY imported_at, id")
+    rows = conn.execute(_SELECT_IMPORTS + " ORDER BY imported_at, id")
     return [dict(zip(IMPORT_COLUMNS, r, strict=True)) for r in rows]
 
 
 def show_import(conn: Connection, import_id: str) -> dict[str, Any]:
-    row = conn.execute(f"SELECT {', '.join(IMPORT_COLUMNS)}, detail FROM reference_imports WHERE id = ?",
-                       (import_id,)).fetchone()
+    row = conn.execute(_SELECT_IMPORTS.replace(" FROM", ", detail FROM") + " WHERE id = ?", (import_id,)).fetchone()
     if row is None:
         raise UsageError(f"no import {import_id!r} (see intake import list)")
     out = dict(zip(IMPORT_COLUMNS, row[:-1], strict=True))

@@ -143,7 +143,7 @@ def _cells(mapping: Mapping, cells: list[str], field: str) -> list[str]:
 
 def _text(field: str, value: str) -> str:
     try:
-        return str(interchange._string(field, value, FIELDS[field][1] if FIELDS[field][1] == "text" else "line"))  # noqa: SLF001 - the one text rule
+        return str(interchange._string(field, value, FIELDS[field][1] if FIELDS[field][1] == "text" else "line"))
     except interchange.InterchangeError as exc:
         raise RowRefused(str(exc)) from None
 
@@ -181,6 +181,23 @@ def row_content(mapping: Mapping, cells: list[str], template: str, lang: str) ->
             fmt = mapping.date_format or "EDTF / YYYY-MM-DD"
             raise RowRefused(f"{field}: the date cannot be read with the format {fmt}") from None
 
+    _person(got, content, template, coded, date, unknown)
+    act = _act(got, date, coded)
+    if act:
+        content["acts"] = [act]
+    perp = {k.split(".")[1]: got[k][0] for k in ("perpetrator.name", "perpetrator.unit", "perpetrator.rank")
+            if k in got}
+    if (organ := coded("perpetrator.organ", "organs")) is not None:
+        perp["organ"] = organ
+    if perp:
+        content["perpetrator"] = perp
+    if unknown:
+        content["as_said"] = unknown
+    return content
+
+
+def _person(got: dict[str, list[str]], content: dict[str, Any], template: str, coded: Any, date: Any,
+            unknown: list[dict[str, str]]) -> None:
     names = _names(got)
     if not names and template == "victims" and "title" in content:
         title = content["title"]
@@ -208,18 +225,6 @@ def row_content(mapping: Mapping, cells: list[str], template: str, lang: str) ->
         content["home"] = got["victim.home"][0]
         if (home := code_for("places", content["home"])) is not None:
             content["home_code"] = home
-    act = _act(got, date, coded)
-    if act:
-        content["acts"] = [act]
-    perp = {k.split(".")[1]: got[k][0] for k in ("perpetrator.name", "perpetrator.unit", "perpetrator.rank")
-            if k in got}
-    if (organ := coded("perpetrator.organ", "organs")) is not None:
-        perp["organ"] = organ
-    if perp:
-        content["perpetrator"] = perp
-    if unknown:
-        content["as_said"] = unknown
-    return content
 
 
 def _names(got: dict[str, list[str]]) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from intake_app.archive import store
 from intake_app.vault.vault import Vault
@@ -36,7 +37,7 @@ def _map(tmp_path: Path) -> Path:
     return path
 
 
-def _contents(hq: Hq) -> dict[str, dict[str, object]]:
+def _contents(hq: Hq) -> dict[str, dict[str, Any]]:
     with Vault.open(hq.path, PASSPHRASE) as vault:
         rows = vault.conn.execute("""SELECT v.content FROM reference_records r JOIN reference_versions v
                                      ON v.record_id = r.id AND v.version = r.version""").fetchall()

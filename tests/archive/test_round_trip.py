@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def exported(hq: Hq, tmp_path: Path) -> Path:
     return out
 
 
-def _import_all(hq: Hq, out: Path) -> dict[str, dict[str, object]]:
+def _import_all(hq: Hq, out: Path) -> dict[str, dict[str, Any]]:
     return {t: hq.json("import", "uwazi", str(out / f"{t}.zip"), "--template", t, "--source", "TJWG-own")
             for t in ("victims", "perpetrators", "cases")}
 
