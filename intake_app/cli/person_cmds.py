@@ -134,9 +134,9 @@ def cmd_list(ctx: Context) -> int:
     with _open_hq(ctx) as vault:
         persons = facts.list_persons(vault)
     rows = [{"person": p["person"], "names": p["names"], "mentions": p["mentions"],
-             "reference": p.get("reference", [])} for p in persons]
+             **({"reference": p["reference"]} if p.get("reference") else {})} for p in persons]  # issue 31
     lines = [f"{r['person']}  {r['mentions']}  {', '.join(r['names']) or '(unnamed)'}"
-             + "".join(f"  [reference: {s}]" for s in r["reference"]) for r in rows]
+             + "".join(f"  [reference: {s}]" for s in r.get("reference", [])) for r in rows]
     ctx.emit({"persons": rows}, "\n".join(lines) if lines else "no persons")
     return 0
 

@@ -84,6 +84,15 @@ SAMPLE_ROWS[_version_of("attachment_removal")] = [
      " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
      "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1' AND sha256 = 'ab'", "t2")]
 
+# Issue 31: reference records (numbered by its module, renumbered at merge).
+SAMPLE_ROWS[_version_of("reference_records")] = [
+    ("INSERT INTO reference_imports VALUES ('i-1', 'FOOTPRINTS', 'victims', 'ab', 't', 1, 1, 0, 0, 0, '{}')",
+     "SELECT source FROM reference_imports", "FOOTPRINTS"),
+    ("INSERT INTO reference_records VALUES ('ref-1', 'FOOTPRINTS', 'victims', 'person', 'title:홍길동', 1)",
+     "SELECT identity FROM reference_records", "title:홍길동"),
+    ("INSERT INTO reference_versions VALUES ('ref-1', 1, 'i-1', 1, '{}', 'cd', X'68', 't')",
+     "SELECT original_row FROM reference_versions", b"h")]
+
 
 def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)
