@@ -11,6 +11,7 @@ too large) changes nothing. A dry run does the same work inside the transaction 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,8 @@ def _import(vault: Vault, path: Path, template: str, name: str, column_map: dict
 
 def _store(conn: Any, result: ImportResult, template: str, name: str, key: str, content: dict[str, Any],
            import_id: str, row: source.Row, now: str, split: set[str]) -> None:
-    digest = content_sha256(content)
+    data = canonical(content)
+    digest = hashlib.sha256(data).hexdigest()
     found = conn.execute("SELECT id, version FROM reference_records WHERE source = ? AND template = ? AND identity = ?",
                          (name, template, key)).fetchone()
     if found is not None:
@@ -168,6 +170,6 @@ def _store(conn: Any, result: ImportResult, template: str, name: str, key: str, 
         result.created += 1
     conn.execute("INSERT INTO reference_versions (record_id, version, import_id, row_number, content, content_sha256,"
                  " original_row, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (record_id, version, import_id, row.number, canonical(content).decode("utf-8"), digest, row.raw, now))
+                 (record_id, version, import_id, row.number, data.decode("utf-8"), digest, row.raw, now))
     if KIND_OF[template] == "person":
-        persons.index(conn, record_id, name, content, split)
+        persons.index(conn, record_id, name, content, split, replace=version > 1)

@@ -29,12 +29,13 @@ def mention_of(record_id: str) -> str:
     return f"{record_id}/{VICTIM_ID}"
 
 
-def victim_of(content: dict[str, Any]) -> Victim:
-    """The record's content as a victim (acts without a known type are left out here; features keep them)."""
-    acts = tuple(Act(type=a["type"], date=parse_edtf(a["date"]) if a.get("date") else None,
+def victim_of(content: dict[str, Any], *, untyped: bool = False) -> Victim:
+    """The record's content as a victim; acts without a known type are left out, or kept with type "" (``untyped``,
+    for the statistics' dates). The comparison features keep them either way."""
+    acts = tuple(Act(type=a.get("type", ""), date=parse_edtf(a["date"]) if a.get("date") else None,
                      date_text=a.get("date_text"), place=a.get("place"), place_code=a.get("place_code"),
                      facility=a.get("facility"), id=f"a{i + 1}")
-                 for i, a in enumerate(content.get("acts", [])) if a.get("type"))
+                 for i, a in enumerate(content.get("acts", [])) if untyped or a.get("type"))
     return Victim(id=VICTIM_ID, names=tuple(Name(**n) for n in content.get("names", [])), sex=content.get("sex"),
                   birth=parse_edtf(content["birth"]) if content.get("birth") else None,
                   birth_text=content.get("birth_text"), origin=content.get("home"),
@@ -59,11 +60,12 @@ def reference_features(record_id: str, source: str, content: dict[str, Any]) -> 
 
 
 def index(conn: Connection, record_id: str, source: str, content: dict[str, Any],
-          split: set[str] | None = None) -> None:
-    """File (or re-file) one reference person in the blocking index, inside the caller's transaction."""
+          split: set[str] | None = None, *, replace: bool = True) -> None:
+    """File (or re-file, ``replace``) one reference person in the blocking index, inside the caller's transaction."""
     mention = mention_of(record_id)
-    conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE mention = ?)", (mention,))
-    conn.execute("DELETE FROM person_mentions WHERE mention = ?", (mention,))
+    if replace:
+        conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE mention = ?)", (mention,))
+        conn.execute("DELETE FROM person_mentions WHERE mention = ?", (mention,))
     feat = reference_features(record_id, source, content)
     cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
                        (mention, record_id, json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))

@@ -130,15 +130,21 @@ def _cells(mapping: Mapping, cells: list[str], field: str) -> list[str]:
     multi = FIELDS[field][0]
     out: list[str] = []
     for i in mapping.columns_of(field):
-        cell = cells[i]
-        if is_blank(cell):
+        cell = cells[i].strip()
+        if _blank(cell):
             continue
         if not multi:
-            return [cell.strip()]
-        for part in cell.split(SEP):
-            if not is_blank(part) and part.strip() not in out:
-                out.append(part.strip())
+            return [cell]
+        for raw in cell.split(SEP):
+            part = raw.strip()
+            if not _blank(part) and part not in out:
+                out.append(part)
     return out
+
+
+def _blank(text: str) -> bool:
+    """Empty, or only spaces and invisible characters (the interchange rule); a leading letter or digit is not."""
+    return not text or (not text[0].isalnum() and is_blank(text))
 
 
 def _text(field: str, value: str) -> str:
