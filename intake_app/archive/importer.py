@@ -30,6 +30,7 @@ from intake_app.vault.vault import Vault, utc_now
 
 LANGS = ("ko", "en", "ja")
 MAX_SOURCE_CHARS = 100
+IMPORT_CACHE_KIB = -16384  # SQLite page cache during an import (negative: KiB); the transaction spills to the WAL
 MAX_LISTED = 1000  # unknown values kept in the import's detail (all are counted)
 
 
@@ -92,6 +93,8 @@ def run_import(vault: Vault, path: Path, *, template: str, source_name: str, map
     name = check_source(source_name)
     column_map, map_format = read_map(map_path) if map_path is not None else (None, None)
     sha = source.file_sha256(path)
+    cache = vault.conn.execute("PRAGMA cache_size").fetchone()[0]
+    vault.conn.execute(f"PRAGMA cache_size = {int(IMPORT_CACHE_KIB)}")  # memory flat however many rows
     try:
         with Transaction(vault.conn):
             result = _import(vault, path, template, name, column_map, date_format or map_format, lang, sha, dry_run)
@@ -99,6 +102,8 @@ def run_import(vault: Vault, path: Path, *, template: str, source_name: str, map
                 raise _DryRun
     except _DryRun:
         pass
+    finally:
+        vault.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return result
 
 
