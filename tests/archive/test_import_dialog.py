@@ -52,7 +52,7 @@ def test_dialog_shows_the_dry_run_before_writing(qtbot: QtBot, hq_vault: Vault, 
         assert not dialog.import_button.isEnabled()
         dialog.source.setText("FOOTPRINTS")
         dialog.check()
-        qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=WAIT_MS)
+        qtbot.waitUntil(dialog.import_button.isEnabled, timeout=WAIT_MS)
         with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS) as signal:
             dialog.run()
         assert signal.args is not None and signal.args[0]["created"] == 2

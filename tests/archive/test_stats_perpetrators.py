@@ -10,7 +10,8 @@ VICTIMS = ("제목,성명,성별,피해자 구분,납북일\r\n"
            "홍길동,홍길동,남,6·25전쟁 납북자|정치범,1950-07-15\r\n"
            "김순옥,김순옥,여,전후납북자,1970\r\n"
            "박철,박철,,,\r\n")
-UNITS = "title,organ__en,unit,rank,name\r\nOnsong MSS [K-1],MSS_CITY_COUNTY,온성군 보위부,,\r\nOther [K-2],MSS,,대위,박무개\r\n"
+UNITS = ("title,organ__en,unit,rank,name\r\n"
+         "Onsong MSS [K-1],MSS_CITY_COUNTY,온성군 보위부,,\r\nOther [K-2],MSS,,대위,박무개\r\n")
 
 
 def test_stats_count_reference_persons_only_when_asked(hq: Hq, tmp_path: Path) -> None:
