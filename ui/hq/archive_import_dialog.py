@@ -186,8 +186,8 @@ class ArchiveImportDialog(QDialog):
         self.setWindowTitle(tr("Import an archive"))
         for i in range(len(TEMPLATES)):
             self.template.setItemText(i, tr(TEMPLATES[i][1]))
-        for label, msgid in self._labels:
-            label.setText(tr(msgid))
+        for i in range(len(self._labels)):
+            self._labels[i][0].setText(tr(self._labels[i][1]))
         self.browse_file.setText(tr("&Browse…"))
         self.browse_map.setText(tr("B&rowse…"))
         self.source.setPlaceholderText(tr("e.g. FOOTPRINTS"))

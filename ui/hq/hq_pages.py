@@ -132,7 +132,7 @@ class HqPages(QObject):
         self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
         self.wgeid_action.setText(tr("UN &WGEID case of the person shown…"))
         self.dossier_action.setText(tr("Sa&nctions dossier of the perpetrator shown…"))
-        self.archive_action.setText(tr("Import an &archive…"))
+        self.archive_action.setText(tr("Import an arc&hive…"))
 
 
 def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:
