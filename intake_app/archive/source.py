@@ -127,7 +127,7 @@ class _Lines:
                 line, self.pending = self.pending, ""
                 break
         self.taken.append(line)
-        self.size += len(line)
+        self.size += len(line) if line.isascii() else len(line.encode("utf-8"))  # bytes, as the limit says
         if self.size > MAX_ROW_BYTES:
             raise RowTooLarge
         return line

@@ -53,6 +53,9 @@ def test_file_level_refusals_change_nothing(fresh_hq: Hq, tmp_path: Path) -> Non
         "empty.csv": (b"", "empty"),
         "badquote.csv": (b'title\r\n"unterminated\r\n', "not valid CSV"),
         "bigrow.csv": (("title,notes\r\nA," + "x" * (source.MAX_ROW_BYTES + 10) + "\r\n").encode(), "row 1 is over"),
+        # Over 1 MiB in bytes though not in characters (Hangul is 3 bytes in UTF-8), on row 2.
+        "bigkorean.csv": (("title,notes\r\nA,b\r\nB," + "가" * (source.MAX_ROW_BYTES // 3 + 10) + "\r\n").encode(),
+                          "row 2 is over"),
     }
     for name, (data, words) in cases.items():
         path = tmp_path / name

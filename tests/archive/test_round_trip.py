@@ -86,6 +86,10 @@ def test_round_trip_reference_records_and_no_export(exported: Path, fresh_hq: Hq
     result = fresh_hq.run("export", "wgeid", person, "--out", str(tmp_path / "w"))
     assert result.returncode == 1 and "reference record" in result.stderr
     assert not (tmp_path / "w").exists() or not any((tmp_path / "w").iterdir())
+    # A dossier's subject comes from testimonies only: a reference record is no subject, nothing is written.
+    record = person.split("/")[0]
+    result = fresh_hq.run("export", "dossier", record, "--purpose", "government_partners", "--out", str(tmp_path / "d"))
+    assert result.returncode != 0 and (not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir()))
 
 
 def persons_mention(hq: Hq) -> str:
