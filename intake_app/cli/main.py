@@ -19,6 +19,7 @@ from intake_app.cli import (
     bundle_cmds,
     date_cmds,
     export_cmds,
+    import_cmds,
     perpetrator_cmds,
     person_cmds,
     record_cmds,
@@ -37,7 +38,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
 REGISTRARS: list[Registrar] = [vault_cmds.register, record_cmds.register, bundle_cmds.register, date_cmds.register,
                                update_cmds.register, person_cmds.register, stats_cmds.register,
-                               perpetrator_cmds.register, export_cmds.register]
+                               perpetrator_cmds.register, export_cmds.register, import_cmds.register]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError
 from intake_app.perpetrators.candidates import candidates
 from intake_app.perpetrators.profile import build_profile
 from intake_app.perpetrators.registry import KINDS, Registry
+from intake_app.vault.vault import Vault
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -103,7 +105,8 @@ def cmd_show(ctx: Context) -> int:
     registry = _registry(ctx)
     with registry.vault:
         profile = build_profile(registry.vault, ctx.args.perpetrator)
-    doc = profile.to_json()
+        doc = profile.to_json()
+        doc["reference"] = _reference(registry.vault, profile)  # issue 31: outside archives, marked by source
     lines = [f"{profile.label['en']}  [{profile.perpetrator}]",
              "counts: " + ", ".join(f"{k} {v}" for k, v in profile.counts.items())]
     lines += [f"  claim {c.field}: {c.value}  ({len(c.mentions)} entries; {', '.join(c.sources)}; {c.confidence})"
@@ -112,5 +115,12 @@ def cmd_show(ctx: Context) -> int:
               for d in profile.disagreements]
     lines += [f"  {a.date or '?':<12} {a.stage:<20} victim {a.victim_person}  testimony {a.testimony}"
               f"  source {a.source or '?'}  id {a.identification}  consent {a.consent}" for a in profile.acts]
+    lines += [f"  reference ({r['source']}): {r['title'] or r['record']}" for r in doc["reference"]]
     ctx.emit(doc, "\n".join(lines))
     return 0
+
+
+def _reference(vault: Vault, profile: Any) -> list[dict[str, Any]]:
+    from intake_app.archive.perpetrators import reference_for  # noqa: PLC0415
+
+    return reference_for(vault.conn, profile)

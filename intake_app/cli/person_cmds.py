@@ -82,7 +82,8 @@ def _open_hq(ctx: Context) -> Vault:
 
 def _side(c: cand.Candidate, which: str) -> dict[str, Any]:
     feat, person = (c.a, c.person_a) if which == "a" else (c.b, c.person_b)
-    return {"mention": feat["m"], "testimony": feat["t"], "names": feat["names"], "person": person}
+    return {"mention": feat["m"], "testimony": feat["t"], "names": feat["names"], "person": person,
+            "reference": feat.get("src")}  # issue 31: the source of a reference person, else None
 
 
 def candidate_json(c: cand.Candidate, lang: str = "en") -> dict[str, Any]:
@@ -132,8 +133,10 @@ def cmd_distinct(ctx: Context) -> int:
 def cmd_list(ctx: Context) -> int:
     with _open_hq(ctx) as vault:
         persons = facts.list_persons(vault)
-    rows = [{"person": p["person"], "names": p["names"], "mentions": p["mentions"]} for p in persons]
-    lines = [f"{r['person']}  {r['mentions']}  {', '.join(r['names']) or '(unnamed)'}" for r in rows]
+    rows = [{"person": p["person"], "names": p["names"], "mentions": p["mentions"],
+             **({"reference": p["reference"]} if p.get("reference") else {})} for p in persons]  # issue 31
+    lines = [f"{r['person']}  {r['mentions']}  {', '.join(r['names']) or '(unnamed)'}"
+             + "".join(f"  [reference: {s}]" for s in r.get("reference", [])) for r in rows]
     ctx.emit({"persons": rows}, "\n".join(lines) if lines else "no persons")
     return 0
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
 from intake_app.stats import dimensions, query
 from intake_app.stats.persons import person_links
+from intake_app.vault.vault import Vault
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -28,6 +30,8 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
                    help="the consent purpose the CSV is for: only mentions released for it are counted")
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="in the CSV, counts below N are suppressed (default 3)")
+    p.add_argument("--include-reference", action="store_true",
+                   help="also count the reference persons of imported archives, in their own labelled table")
     p.set_defaults(func=cmd_stats)
 
 
@@ -53,6 +57,7 @@ def cmd_stats(ctx: Context) -> int:
         names = query.device_names(vault.conn)
         try:
             result = query.run(vault.conn, by, ctx.args.unit, where, persons, names)
+            reference = _reference(vault, by, where) if ctx.opt("include_reference") else None
         except query.StatsError as exc:
             raise UsageError(str(exc)) from None
         exported = None
@@ -73,5 +78,16 @@ def cmd_stats(ctx: Context) -> int:
         lines.append(f"CSV for {purpose}: {exported['file']} (export {exported['export']}, {exported['mentions']} "
                      f"mention(s) released, {exported['suppressed_cells']} cell(s) below {exported['min_cell']} "
                      "suppressed)")
+    if reference is not None:  # issue 31: only when asked, in its own labelled table
+        doc["reference"] = reference
+        lines.append(f"{reference['label']['en']} [{', '.join(reference['sources'])}]: total {reference['total']}")
+        lines += [f"  {row['label']['en']:<48} {row['count']:>8} {row['share'] * 100:6.1f}%" for row in reference["rows"]]
+        lines.append(f"  {'unknown':<48} {reference['unknown']:>8}")
     ctx.emit(doc, "\n".join(lines))
     return 0
+
+
+def _reference(vault: Vault, by: list[str], where: list[tuple[str, str]]) -> dict[str, Any]:
+    from intake_app.archive.stats import reference_table  # noqa: PLC0415 - only when asked
+
+    return reference_table(vault.conn, by, where)

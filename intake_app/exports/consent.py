@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from intake_app.archive import store as reference_store
 from intake_app.errors import RefusedError, UsageError
 from intake_app.exports import anonymity, references
 from intake_app.exports.decision import History, Verdict, Version, verdict
@@ -63,6 +64,10 @@ REASONS: dict[str, dict[str, str]] = {
     "unknown_testimony": {"en": "no such testimony in this vault", "ko": "이 금고에 없는 증언"},
     "unknown_victim": {"en": "the testimony no longer has this victim", "ko": "증언에 이 피해자가 더 이상 없음"},
 }
+# Issue 31 (archive import): a reference record comes from an outside archive; its consent is unknown, so it never
+# leaves, whatever the purpose (docs/archive-import.md, "Consent").
+REASONS["reference_only"] = {"en": "a reference record from an outside archive (consent unknown): it never leaves",
+                             "ko": "외부 기록물의 참조 기록 (동의 알 수 없음): 반출하지 않음"}
 
 
 class ConsentRefused(RefusedError):
@@ -207,6 +212,9 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     conditions: list[Condition] = []
     for mention in ordered:
         record_id, victim_id = _parse_mention(mention)
+        if reference_store.is_reference(vault.conn, record_id):  # issue 31: reference records never leave
+            excluded.append(Exclusion(mention, "reference_only", purpose))
+            continue
         if record_id not in cache:
             cache[record_id] = load_history(vault, record_id)
         history = cache[record_id]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from intake_app.archive import store as reference_store
 from intake_app.errors import UsageError
 from intake_app.records.store import content_json
 from intake_app.vault.vault import Vault
@@ -30,6 +31,8 @@ def all_mentions(vault: Vault) -> list[str]:
     for record_id, content in rows:
         doc = content_json(str(record_id), bytes(content))  # legacy revisions get their derived ids
         out.extend(f"{record_id}/{v['id']}" for v in doc.get("victims", []) if isinstance(v, dict) and v.get("id"))
+    # Issue 31: reference persons are considered too, so the consent decision refuses them (reference_only).
+    out.extend(reference_store.reference_mentions(vault.conn))
     return out
 
 

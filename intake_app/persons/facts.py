@@ -107,7 +107,10 @@ def list_persons(vault: Vault) -> list[dict[str, Any]]:
         entry = groups.setdefault(key, {"person": key, "names": list(preferred.get(key, [])), "mentions": 0,
                                         "linked": key != mention})
         entry["mentions"] += 1
-        for name in json.loads(feat)["names"]:
+        feature = json.loads(feat)
+        if feature.get("src") and feature["src"] not in entry.setdefault("reference", []):
+            entry["reference"].append(feature["src"])  # issue 31: a reference person, with its archive's name
+        for name in feature["names"]:
             if name not in entry["names"]:
                 entry["names"].append(name)
     return sorted(groups.values(), key=lambda e: (not e["linked"], e["person"]))

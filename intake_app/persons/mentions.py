@@ -66,6 +66,12 @@ def find_mention(vault: Vault, mention: str) -> Mention:
     record_id, victim_id = split_mention(mention)
     row = vault.conn.execute("SELECT current_rev, deleted FROM records WHERE id = ? AND kind = 'testimony'",
                              (record_id,)).fetchone()
+    if row is None and victim_id == "ref":  # issue 31: a reference person from an imported archive
+        from intake_app.archive import persons, store  # noqa: PLC0415 - the archive package imports this module
+
+        held = store.current(vault.conn, record_id)
+        if held is not None and held[1] == "person":
+            return persons.stand_in_mention(record_id, held[0], held[2])
     if row is None or row[1]:
         raise UsageError(f"no testimony {record_id!r} (mention {mention!r})")
     rev = revisions.load(vault.conn, str(row[0]))

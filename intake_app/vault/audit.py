@@ -32,6 +32,8 @@ ACTIONS = frozenset(
 )
 # The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.
 ACTIONS |= frozenset({"person_link", "person_unlink", "person_distinct", "person_name"})
+# An outside archive imported as reference records at HQ (issue 31): file SHA-256 and counts.
+ACTIONS |= frozenset({"reference_import"})
 
 
 def canonical(obj: Any) -> bytes:

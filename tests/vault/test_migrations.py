@@ -92,6 +92,15 @@ SAMPLE_ROWS[_version_of("update_epochs")] = [
     ("INSERT INTO updates_received (hq_key_id, seq, sha256, created_at, imported_at, summary)"
      " VALUES ('AABBCCDDEEFF0011', 1, 's', 't', 't', '{}')", "SELECT hq_key_id FROM updates_received", "AABBCCDDEEFF0011")]
 
+# Issue 31: reference records (numbered by its module, renumbered at merge).
+SAMPLE_ROWS[_version_of("reference_records")] = [
+    ("INSERT INTO reference_imports VALUES ('i-1', 'FOOTPRINTS', 'victims', 'ab', 't', 1, 1, 0, 0, 0, '{}')",
+     "SELECT source FROM reference_imports", "FOOTPRINTS"),
+    ("INSERT INTO reference_records VALUES ('ref-1', 'FOOTPRINTS', 'victims', 'person', 'title:홍길동', 1)",
+     "SELECT identity FROM reference_records", "title:홍길동"),
+    ("INSERT INTO reference_versions VALUES ('ref-1', 1, 'i-1', 1, '{}', 'cd', X'68', 't')",
+     "SELECT original_row FROM reference_versions", b"h")]
+
 
 def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu
 
 from ui.common.db_worker import DbWorker
 from ui.common.main_window import MainWindow
+from ui.hq.archive_import_dialog import ArchiveImportDialog
 from ui.hq.conflicts_page import ConflictsPage
 from ui.hq.consolidated_page import ConsolidatedPage
 from ui.hq.devices_page import DevicesPage
@@ -75,6 +76,10 @@ class HqPages(QObject):
         self.dossier_action.triggered.connect(
             lambda _checked=False: self.open_export("dossier", shown_perpetrator(self.perpetrators)))
         self.menu.addAction(self.dossier_action)
+        # Issue 31: outside archives (Uwazi exports) as reference records; the dialog shows the dry run first.
+        self.archive_action = QAction(window)
+        self.archive_action.triggered.connect(lambda _checked=False: self.open_archive_import())
+        self.menu.addAction(self.archive_action)
         self._worker = worker
         window.menuBar().addMenu(self.menu)
         window.toolbar.addSeparator()
@@ -93,6 +98,12 @@ class HqPages(QObject):
 
     def open_export(self, fmt: str = "wgeid", subject: str = "") -> ExportDialog:
         dialog = ExportDialog(self._worker, fmt, subject, self.window)
+        dialog.show()
+        return dialog
+
+    def open_archive_import(self) -> ArchiveImportDialog:
+        dialog = ArchiveImportDialog(self._worker, self.window)
+        dialog.imported.connect(lambda _doc: self.refresh_all())
         dialog.show()
         return dialog
 
@@ -121,6 +132,7 @@ class HqPages(QObject):
         self.export_action.setText(tr("E&xport (WGEID, dossier, Uwazi)…"))
         self.wgeid_action.setText(tr("UN &WGEID case of the person shown…"))
         self.dossier_action.setText(tr("Sa&nctions dossier of the perpetrator shown…"))
+        self.archive_action.setText(tr("Import an arc&hive…"))
 
 
 def install_hq_pages(window: MainWindow, worker: DbWorker) -> HqPages:

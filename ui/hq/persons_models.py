@@ -131,7 +131,7 @@ class CandidateQueueModel(QAbstractTableModel):
             return f"{row['score']:.2f}"
         if column in (1, 2):
             feat = row["a"] if column == 1 else row["b"]
-            return clean_text(" / ".join(feat["names"]) or tr("(unnamed)"))
+            return clean_text(" / ".join(feat["names"]) or tr("(unnamed)")) + reference_mark(feat.get("src"))
         return tr(self.decisions[index.row()]) if index.row() in self.decisions else ""
 
 
@@ -170,5 +170,11 @@ class PersonListModel(QAbstractTableModel):
         if index.column() == 0:
             return row["person"] if row["linked"] else tr("(not linked) {mention}", mention=row["person"])
         if index.column() == 1:
-            return clean_text(", ".join(row["names"]) or tr("(unnamed)"))
+            return clean_text(", ".join(row["names"]) or tr("(unnamed)")) + reference_mark(*row.get("reference", []))
         return str(row["mentions"])
+
+
+def reference_mark(*sources: str | None) -> str:
+    """Issue 31: "  [reference: FOOTPRINTS]" after a reference person's names (an outside archive, never a testimony)."""
+    shown = [clean_text(s) for s in sources if s]
+    return "".join("  " + tr("[reference: {source}]", source=s) for s in shown)
