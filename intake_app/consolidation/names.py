@@ -115,6 +115,14 @@ def _hangul_readings(compact: str) -> list[tuple[str, str]]:
     return [(surname, given_key), ("~" + given_name_key(romanise_hangul(surname)), given_key)]
 
 
+def split_hangul_name(name: str) -> tuple[str, str]:
+    """(family name, given name) of a Hangul name as written: a two-syllable surname from the table (남궁, 제갈 ...)
+    when the name is longer than two syllables, else the first syllable."""
+    compact = "".join(name.split())
+    cut = 2 if compact[:2] in _TWO_SYLLABLE_SURNAMES and len(compact) > 2 else 1
+    return compact[:cut], compact[cut:]
+
+
 def _roman_tokens(name: str) -> list[str]:
     return [t for t in _SPLIT.split(_plain_latin(name)) if t.strip("-")]
 
