@@ -122,7 +122,7 @@ def test_the_case_states_whose_consent_and_when_never_a_name(tmp_path: Path) -> 
     assert "consent given by the person's mother (granted, decided on 2024-05-02)" in " ".join(text.split())
     for never in ("W-117", "I-03"):
         assert never not in text and never not in json.dumps(case)
-    fr, fr_pdf = _case(tmp_path / "fr", [_victim([_arrest("2011-09")])], relation="mother", lang="fr")
+    _, fr_pdf = _case(tmp_path / "fr", [_victim([_arrest("2011-09")])], relation="mother", lang="fr")
     fr_text = " ".join(_pdf_text(fr_pdf).split())
     assert "la mère de la personne (accordé, décision du 2024-05-02)" in fr_text
     assert "full_name" not in fr_text and "granted" not in fr_text

@@ -10,6 +10,7 @@ from typing import Any
 
 from intake_app.consolidation.names import given_name_key, hanja_to_hangul, name_keys, name_readings, romanise_hangul
 from intake_app.persons import candidates as cand
+from intake_app.persons.facts import show_person
 from intake_app.persons.features import FEATURES_VERSION, blocking_keys, features
 from intake_app.persons.mentions import Mention
 from intake_app.persons.scoring import score_pair
@@ -87,3 +88,14 @@ def test_features_cached_by_older_rules_are_recomputed(tmp_path: Path) -> None:
     assert cand.refresh_index(vault) == 1
     (stored,) = [json.loads(r[0]) for r in vault.conn.execute("SELECT features FROM person_mentions")]
     assert stored["v"] == FEATURES_VERSION and stored["rd"][0][1] != ""
+
+
+def test_persons_show_lists_the_hanja_forms(tmp_path: Path) -> None:
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    doc = {"interview": {"date": "2024", "language": "ko", "interviewer": "면담자"},
+           "interviewee": {"pseudonym": "증언자"},
+           "victims": [{"id": "v1", "names": [{"hangul": "리영길", "hanja": "李 永吉", "roman": "Ri Yong-gil"}]}]}
+    tid = RecordStore(vault).add_json(json.dumps(doc, ensure_ascii=False).encode()).record_id
+    shown = show_person(vault, f"{tid}/v1")
+    assert [n["name"] for n in shown["names"]] == ["리영길 (Ri Yong-gil)", "李永吉"]
+    assert shown["mentions"][0]["names"] == ["리영길 (Ri Yong-gil)", "李永吉"]
