@@ -198,6 +198,11 @@ def _nationality(code: str, lang: str) -> str:
 
 
 def _pdf(doc: dict[str, Any]) -> bytes:
+    return document(doc).render(f"WGEID {doc['case_reference']}")
+
+
+def document(doc: dict[str, Any]) -> Document:
+    """The case's PDF, laid out but not yet rendered (its strings are what a rendering test compares)."""
     lang = doc["language"]
     pdf = Document(word("title", lang))
     pdf.fields([(word("case", lang), doc["case_reference"]), (word("state", lang), word("dprk", lang)),
@@ -224,7 +229,7 @@ def _pdf(doc: dict[str, Any]) -> bytes:
     for seen in doc["last_seen"]:
         pdf.para(f"{_label('act_types', 'last_seen')}: {_date_words(seen['date'], lang)}; {seen.get('place') or ''}")
     pdf.heading(word("d", lang))
-    pdf.bullets([", ".join(str(v) for k, v in f.items() if k in ("organ_label", "unit", "rank", "role", "name"))
+    pdf.bullets([", ".join(str(f[k]) for k in ("organ_label", "unit", "rank", "role", "name") if f.get(k))
                  + f" — {_label('act_types', f['act'])}" for f in doc["forces"]] or [word("none_recorded", lang)])
     pdf.heading(word("e", lang))
     if doc["steps_taken"]:
@@ -255,7 +260,7 @@ def _pdf(doc: dict[str, Any]) -> bytes:
         pdf.heading(word("missing", lang))
         pdf.para(word("missing_note", lang))
         pdf.bullets([MISSING[k] for k in doc["missing"]])
-    return pdf.render(f"WGEID {doc['case_reference']}")
+    return pdf
 
 
 class WgeidExporter:
