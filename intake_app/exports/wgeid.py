@@ -21,11 +21,23 @@ from intake_app.exports.consent import Release
 from intake_app.exports.pdf import Document
 from intake_app.exports.released import ReleasedAct, ReleasedMention
 from intake_app.exports.settings import Organisation
-from intake_app.exports.wgeid_text import LANGUAGES, MISSING, value, word
+from intake_app.exports.wgeid_text import LANGUAGES, MISSING, VALUES, value, word
 from intake_app.records import vocabularies
 from intake_app.records.edtf import UncertainDate
 
 DISAPPEARANCE_ACTS = ("arrest", "abduction", "capture_pow", "forced_repatriation", "handover", "detention", "last_seen")
+
+
+def _label_in(vocab: str, code: str, lang: str) -> str:
+    """A vocabulary value in the case's language (wgeid_text.VALUES), with the Korean label as recorded."""
+    words = VALUES[vocab].get(code, {}).get(lang)
+    if words is None:
+        return _label(vocab, code)
+    try:
+        korean = vocabularies.load(vocab).get(code).label("ko")
+    except Exception:  # noqa: BLE001 - a code missing from the vocabulary keeps the translated words alone
+        return words
+    return f"{words} ({korean})"
 
 
 def _label(vocab: str, code: str | None) -> str:
@@ -164,12 +176,10 @@ def _date_words(date: dict[str, Any] | None, lang: str) -> str:
     parts = []
     if date.get("as_said"):
         parts.append(f"{date['as_said']} ({word('as_said', lang)})")
-    if date.get("qualifiers"):
-        parts.append(", ".join(word(q, lang) for q in date["qualifiers"]))
     if date.get("as_understood"):
-        bounds = ""
+        bounds = "".join(", " + word(q, lang) for q in date.get("qualifiers") or ())
         if date.get("lower") and date.get("upper") and date["lower"] != date["upper"]:
-            bounds = "; " + word("between", lang, a=date["lower"], b=date["upper"])
+            bounds += "; " + word("between", lang, a=date["lower"], b=date["upper"])
         parts.append(f"{date['as_understood']} ({word('understood', lang)}{bounds})")
     return " — ".join(parts)
 
@@ -211,10 +221,10 @@ def document(doc: dict[str, Any]) -> Document:
     pdf.heading(word("a", lang))
     names = "; ".join(" / ".join(v for v in (n.get("roman"), n.get("hangul"), n.get("hanja")) if v)
                       for n in ident["names"]) or word("none_recorded", lang)
-    rows = [(word("name", lang), names), (word("sex", lang), ", ".join(_label("sex", s) for s in ident["sex"])),
+    rows = [(word("name", lang), names), (word("sex", lang), ", ".join(_label_in("sex", s, lang) for s in ident["sex"])),
             (word("birth", lang), "; ".join(_date_words(b, lang) for b in ident["birth"]) or word("none_recorded", lang)),
             (word("origin", lang), "; ".join(ident["origin"] + [_label("places", p) for p in ident["origin_place"]])),
-            (word("status", lang), ", ".join(_label("whereabouts_status", s) for s in ident["status"]))]
+            (word("status", lang), ", ".join(_label_in("whereabouts_status", s, lang) for s in ident["status"]))]
     if ident["group_size"]:
         rows.append(("", word("group", lang, n=ident["group_size"])))
     rows += _form_rows(ident, lang)
@@ -227,10 +237,11 @@ def document(doc: dict[str, Any]) -> Document:
     pdf.para("; ".join(v for v in (place.get("as_said"), _label("places", place.get("code")), place.get("facility"))
                        if v) if place else word("none_recorded", lang))
     for seen in doc["last_seen"]:
-        pdf.para(f"{_label('act_types', 'last_seen')}: {_date_words(seen['date'], lang)}; {seen.get('place') or ''}")
+        pdf.para(f"{_label_in('act_types', 'last_seen', lang)}: {_date_words(seen['date'], lang)}; "
+                 f"{seen.get('place') or ''}")
     pdf.heading(word("d", lang))
     pdf.bullets([", ".join(str(f[k]) for k in ("organ_label", "unit", "rank", "role", "name") if f.get(k))
-                 + f" — {_label('act_types', f['act'])}" for f in doc["forces"]] or [word("none_recorded", lang)])
+                 + f" — {_label_in('act_types', f['act'], lang)}" for f in doc["forces"]] or [word("none_recorded", lang)])
     pdf.heading(word("e", lang))
     if doc["steps_taken"]:
         pdf.table([word("date", lang), word("body", lang), word("done", lang), word("response", lang)],

@@ -176,3 +176,22 @@ def test_old_bundles_stay_valid_and_a_bad_nationality_is_refused() -> None:
     bad = make_testimony(TID_A, {"wgeid": GRANT}, victim=_victim([], nationality="North Korea"))
     with pytest.raises(InterchangeError, match="nationality"):
         parse_testimony(json.dumps(bad, ensure_ascii=False).encode())
+
+
+# --- item 5: language ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", ("Féminin (여)", "Disparue (toujours disparue)", "Arrestation (체포)", "nom complet", "accordé")),
+    ("es", ("Femenino (여)", "Desaparecida (sigue desaparecida)", "Detención (체포)", "nombre completo", "otorgado")),
+])
+def test_french_and_spanish_cases_print_no_code_and_no_english_value(tmp_path: Path, lang: str,
+                                                                     words: tuple[str, ...]) -> None:
+    victim = _victim([{**_arrest("2011-09"), "perpetrators": [{"organ": "MSS_CITY_COUNTY", "unit": "온성군 보위부"}]},
+                      _arrest("2012", "last_seen")], nationality="KP")
+    _, pdf = _case(tmp_path, [victim], lang=lang)
+    text = " ".join(_pdf_text(pdf).split())
+    for needle in words:
+        assert needle in text, needle
+    for never in ("full_name", "granted", "Female", "Missing (still", "Arrest (", "Last seen", "MSS_CITY_COUNTY",
+                  "organisation_with_family_consent", "sister", "intake "):
+        assert never not in text, never
