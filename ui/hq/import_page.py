@@ -232,13 +232,13 @@ class ImportPage(QWidget):
                 offer.deleteLater()
         self.enrol_offers = []
         for key_id, bundles in refused.items():
-            offer = keep.get(key_id)
-            if offer is None:
-                offer = EnrolOffer(self.worker)
-                offer.enrolled.connect(self._import_again)
-            self.offer_box.addWidget(offer)
-            offer.offer(bundles)
-            self.enrol_offers.append(offer)
+            kept = keep.get(key_id)
+            if kept is None:
+                kept = EnrolOffer(self.worker)
+                kept.enrolled.connect(self._import_again)
+            self.offer_box.addWidget(kept)
+            kept.offer(bundles)
+            self.enrol_offers.append(kept)
 
     def _show_status(self) -> None:
         if self.is_busy() and self._done < self._total:
