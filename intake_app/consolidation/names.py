@@ -40,6 +40,11 @@ SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {h: tuple(r) for h, r in _SURNAME
 _SURNAME_BY_ROMAN = {roman: hangul for hangul, romans in SURNAME_VARIANTS.items() for roman in romans}
 _TWO_SYLLABLE_SURNAMES = frozenset(_SURNAMES["two_syllable_surnames"])
 HANJA_SURNAMES: dict[str, str] = dict(_SURNAMES["hanja_surnames"])
+# Hanja -> Hangul reading, one per character (intake_app/data/names/hanja_readings.json, built by
+# tools/make_hanja_table.py from the `hanja` package's table). Surnames come from HANJA_SURNAMES first (金 -> 김).
+_HANJA_READINGS: dict[str, str] = dict(_table("hanja_readings")["readings"])
+_HANJA_DOUBLE_SURNAMES: dict[str, str] = {"南宮": "남궁", "諸葛": "제갈", "鮮于": "선우", "皇甫": "황보",
+                                          "司空": "사공", "西門": "서문", "獨孤": "독고", "東方": "동방"}
 
 # Applied in order to a romanised given name: vowels first (ŏ/eo/o, ŭ/eu/u, ee/i ...), then consonants whose
 # spelling depends on the system or position (g/k, d/t, b/p, j/ch, r/l, sh/s). Customary spellings write 어 as "u"
@@ -115,6 +120,14 @@ def _hangul_readings(compact: str) -> list[tuple[str, str]]:
     return [(surname, given_key), ("~" + given_name_key(romanise_hangul(surname)), given_key)]
 
 
+def split_hangul_name(name: str) -> tuple[str, str]:
+    """(family name, given name) of a Hangul name as written: a two-syllable surname from the table (남궁, 제갈 ...)
+    when the name is longer than two syllables, else the first syllable."""
+    compact = "".join(name.split())
+    cut = 2 if compact[:2] in _TWO_SYLLABLE_SURNAMES and len(compact) > 2 else 1
+    return compact[:cut], compact[cut:]
+
+
 def _roman_tokens(name: str) -> list[str]:
     return [t for t in _SPLIT.split(_plain_latin(name)) if t.strip("-")]
 
@@ -141,10 +154,31 @@ def _hanja(text: str) -> str:
     return "".join(ch for ch in text if _CJK.match(ch))
 
 
+def hanja_to_hangul(text: str) -> str | None:
+    """The Hangul reading of a hanja name (surname from the surname table, given name character by character), or
+    None when a character has no known reading or the name has no given name (a reading must never be partial: a
+    surname alone would match every namesake)."""
+    hanja = _hanja(unicodedata.normalize("NFC", text))
+    if len(hanja) < 2:
+        return None
+    if hanja[:2] in _HANJA_DOUBLE_SURNAMES and len(hanja) > 2:
+        surname, rest = _HANJA_DOUBLE_SURNAMES[hanja[:2]], hanja[2:]
+    else:
+        first = HANJA_SURNAMES.get(hanja[0]) or _HANJA_READINGS.get(hanja[0])
+        if first is None:
+            return None
+        surname, rest = first, hanja[1:]
+    given = [_HANJA_READINGS.get(ch) for ch in rest]
+    if not given or any(g is None for g in given):
+        return None
+    return surname + "".join(g for g in given if g)
+
+
 def name_readings(name: str) -> list[tuple[str, str]]:
     """The (surname group, given-name key) readings of one written name: the Hangul surname group (이 for 리, 이,
     Lee, Yi, Rhee, Ri; 李 too when written in hanja) or ``~key`` for a surname the table lacks, and the loose key of
-    the given name. A hanja name gives only its surname reading (its given name has no key)."""
+    the given name. A hanja name is read to Hangul first (:func:`hanja_to_hangul`), given name included; a hanja name
+    that cannot be read whole gives no reading."""
     return list(_readings(name))
 
 
@@ -160,8 +194,8 @@ def _name_readings(name: str) -> list[tuple[str, str]]:
     if _HANGUL_TEXT.match(text):
         return _hangul_readings("".join(text.split()))
     if _CJK.search(text):
-        hanja = _hanja(text)
-        return [(HANJA_SURNAMES[hanja[0]], "")] if hanja[:1] in HANJA_SURNAMES and len(hanja) > 1 else []
+        reading = hanja_to_hangul(text)
+        return _hangul_readings(reading) if reading else []
     return _roman_readings(text)
 
 
@@ -175,7 +209,12 @@ def _keys(text: str) -> frozenset[str]:
         keys |= {f"name:{s}:{g}" for s, g in _hangul_readings(compact)}
         return frozenset(keys)
     if _CJK.search(text):
-        return frozenset({"hanja:" + _hanja(text)})
+        keys = {"hanja:" + _hanja(text)}
+        reading = hanja_to_hangul(text)
+        if reading:
+            keys.add(f"hangul:{initial_sound_rule(reading[0])}{reading[1:]}")
+            keys |= {f"name:{s}:{g}" for s, g in _hangul_readings(reading)}
+        return frozenset(keys)
     tokens = _roman_tokens(text)
     if len(tokens) == 1:
         return frozenset({f"roman:{given_name_key(tokens[0])}"})

@@ -110,6 +110,12 @@ class ReleasedMention:
     acts: tuple[ReleasedAct, ...]
     steps_taken: tuple[ReleasedStep, ...]
     source_identity: SourceIdentity | None
+    # Who stands behind the consent (the interviewee's relation code, never a name) and the WGEID form's fields:
+    # nationality (a code) always; identity document and occupation (free text) only at ``full_name``.
+    interviewee_relation: str | None = None
+    nationality: str | None = None
+    identity_document: str | None = None
+    occupation: str | None = None
 
     def basis_json(self) -> dict[str, Any]:
         """The consent basis by purpose: value, date, level, and whether conditions existed and were acknowledged
@@ -174,4 +180,8 @@ def release_mention(mention: str, testimony: Testimony, victim_id: str, *, sourc
         steps_taken=tuple(ReleasedStep(s.date, clean(s.body), clean(s.action) or "", clean(s.response))
                           for s in victim.steps_taken),
         source_identity=identity,
+        interviewee_relation=testimony.interviewee.relation,
+        nationality=victim.nationality,
+        identity_document=clean(victim.identity_document) if full else None,
+        occupation=clean(victim.occupation) if full else None,
     )

@@ -43,6 +43,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str | None]]] = {
         "status": ("select", "whereabouts_status"), "reasons": ("multiselect", "disappearance_reasons"),
         "home_place": ("select", "places"), "disappeared": ("daterange", None), "sources": ("numeric", None),
         "anonymity": ("select", "anonymity_levels"), "consent_basis": ("text", None),
+        "group_size": ("numeric", None),  # a group of unnamed victims is one row: how many people it stands for
     },
     "perpetrators": {
         "title": ("title", None), "our_id": ("text", None), "organ": ("select", "organs"), "unit": ("text", None),
@@ -78,11 +79,33 @@ def date_range(date: UncertainDate | None) -> str:
     return "" if not low and not high else f"{low}:{high}"
 
 
+# Vocabularies exported as a two-level Uwazi thesaurus (Uwazi nests one level: a group and its values). An entry is
+# nested under its parent when every child of that parent is a leaf (the parent is a lowest-level group): "-" rows in
+# the thesaurus CSV, ``parent::child`` in the entity CSVs. Other entries are top-level values. So Onsong is under North
+# Hamgyong and Yanji under China, while North Korea's provinces (which have counties) stand beside North Korea.
+NESTED_VOCABS = frozenset({"places"})
+
+
+def nested_parent(vocab: str, code: str) -> str | None:
+    """The parent under which ``code`` is nested in the Uwazi thesaurus, or None for a top-level value."""
+    if vocab not in NESTED_VOCABS:
+        return None
+    entries = vocabularies.load(vocab).entries
+    parent = next((e.parent for e in entries if e.code == code), None)
+    if parent is None:
+        return None
+    has_children = {e.parent for e in entries if e.parent is not None}
+    siblings = [e.code for e in entries if e.parent == parent]
+    return None if any(c in has_children for c in siblings) else parent
+
+
 def _label(vocab: str, code: str | int | None, lang: str) -> str:
     if code is None or code == "":
         return ""
     try:
-        return vocabularies.load(vocab).get(str(code)).label("ko" if lang == "ko" else "en")
+        label = vocabularies.load(vocab).get(str(code)).label("ko" if lang == "ko" else "en")
+        parent = nested_parent(vocab, str(code))
+        return label if parent is None else f"{_label(vocab, parent, lang)}::{label}"
     except Exception:  # a code the bundled vocabulary no longer has is exported as itself  # noqa: BLE001
         return str(code)
 
@@ -159,6 +182,7 @@ class _Builder:
                 "home_place": sorted({m.origin_place for m in mentions if m.origin_place})[:1],
                 "disappeared": date_range(first), "sources": str(len(mentions)), "anonymity": [level],
                 "consent_basis": _basis(mentions, self.release.purpose),
+                "group_size": str(max(m.group_size or 0 for m in mentions) or ""),
             }))
         return rows
 
@@ -227,7 +251,12 @@ def thesauri() -> list[tuple[str, bytes]]:
     out = []
     for vocab in used:
         entries = vocabularies.load(vocab).entries
-        rows = [[e.label("en"), e.label("ko")] for e in entries]
+        rows = []
+        for e in entries:
+            if nested_parent(vocab, e.code) is not None:
+                continue
+            rows.append([e.label("en"), e.label("ko")])
+            rows += [["-" + c.label("en"), "-" + c.label("ko")] for c in entries if nested_parent(vocab, c.code) == e.code]
         out.append((f"thesaurus-{vocab}.csv", _csv([LANGUAGE_LABELS["en"], LANGUAGE_LABELS["ko"]], rows)))
     return out
 
@@ -239,8 +268,15 @@ def readme(purpose: str, counts: dict[str, int]) -> bytes:
         f"Purpose of this export: {purpose}. Every row comes from testimony whose witness consented to it, with the",
         "anonymity level stated in the row.",
         "",
+        "Before importing: set the collection's default language (Settings > Languages) to English or Korean and",
+        "leave it unchanged until every file below is imported. Uwazi reads a thesaurus CSV in the default language",
+        "(the other column becomes its translation); with another default language, or one changed half-way,",
+        "the values of the entity files do not match and Uwazi adds them again as duplicate values.",
+        "",
         "Import order (relationship columns hold titles; Uwazi creates an empty entity for an unknown title):",
-        "  1. Create the thesauri from thesauri.zip (one CSV per thesaurus, columns English and Korean).",
+        "  1. Create the thesauri from thesauri.zip (one CSV per thesaurus, columns English and Korean; a value",
+        "     starting with '-' belongs to the value above it, e.g. Onsong under North Hamgyong, and the entity",
+        "     files write it North Hamgyong::Onsong).",
         "  2. Create the templates victims, perpetrators and cases with the properties named in each import.csv",
         "     header (the __en/__ko columns are one property in two languages; English and Korean must be",
         "     languages of the collection). Date ranges are written from:to, YYYY-MM-DD.",

@@ -15,17 +15,29 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from intake_app.exports import anonymity, consent
+from intake_app.exports import anonymity, consent, wgeid_fields
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.pdf import Document
 from intake_app.exports.released import ReleasedAct, ReleasedMention
 from intake_app.exports.settings import Organisation
-from intake_app.exports.wgeid_text import LANGUAGES, MISSING, word
+from intake_app.exports.wgeid_text import LANGUAGES, MISSING, VALUES, value, word
 from intake_app.records import vocabularies
 from intake_app.records.edtf import UncertainDate
 
 DISAPPEARANCE_ACTS = ("arrest", "abduction", "capture_pow", "forced_repatriation", "handover", "detention", "last_seen")
+
+
+def _label_in(vocab: str, code: str, lang: str) -> str:
+    """A vocabulary value in the case's language (wgeid_text.VALUES), with the Korean label as recorded."""
+    words = VALUES[vocab].get(code, {}).get(lang)
+    if words is None:
+        return _label(vocab, code)
+    try:
+        korean = vocabularies.load(vocab).get(code).label("ko")
+    except Exception:  # noqa: BLE001 - a code missing from the vocabulary keeps the translated words alone
+        return words
+    return f"{words} ({korean})"
 
 
 def _label(vocab: str, code: str | None) -> str:
@@ -38,20 +50,15 @@ def _label(vocab: str, code: str | None) -> str:
     return f"{entry.label('en')} ({entry.label('ko')})" if entry.label("ko") != entry.label("en") else entry.label("en")
 
 
-def _months_back(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
 def _date_json(date: UncertainDate | None, said: str | None) -> dict[str, Any] | None:
     if date is None and said is None:
         return None
     doc: dict[str, Any] = {"as_said": said}
     if date is not None:
         doc.update(as_understood=date.edtf, lower=date.lower.isoformat() if date.lower != dt.date.min else None,
-                   upper=date.upper.isoformat() if date.upper != dt.date.max else None)
+                   upper=date.upper.isoformat() if date.upper != dt.date.max else None,
+                   qualifiers=[q for q, on in (("approximate", date.approximate), ("uncertain", date.uncertain))
+                               if on] or None)
     return {k: v for k, v in doc.items() if v is not None}
 
 
@@ -78,11 +85,7 @@ class _Case:
         return sorted({m.reference for m in self.mentions})[0]
 
     def disappearance(self) -> tuple[ReleasedMention, ReleasedAct] | None:
-        acts = [(m, a) for m in self.mentions for a in m.acts if a.type in DISAPPEARANCE_ACTS and a.date is not None]
-        acts = acts or [(m, a) for m in self.mentions for a in m.acts if a.date is not None]
-        if not acts:
-            return None
-        return min(acts, key=lambda ma: (ma[1].date.lower if ma[1].date else dt.date.max, ma[0].mention))
+        return wgeid_fields.constituting_act(self.mentions)
 
     def names(self) -> list[anonymity.ShownName]:
         # Only the names of mentions at the applied (most restrictive) level: another mention's fuller form of the
@@ -108,17 +111,14 @@ class _Case:
 
     def to_json(self) -> dict[str, Any]:
         found = self.disappearance()
-        cutoff = _months_back(self.today, 3)
         date = found[1].date if found else None
-        procedure = "urgent" if date is not None and date.upper >= cutoff else "standard"
+        procedure, urgency = wgeid_fields.urgency(date, self.today)
         level = self.release.anonymity
         births = [d for m in self.mentions if (d := _date_json(m.birth, m.birth_text))]
         doc: dict[str, Any] = {
             "format": "wgeid", "format_version": 1, "language": self.lang,
             "case_reference": self.reference(), "state": "KP",
-            "procedure": procedure,
-            "urgency": {"submitted": self.today.isoformat(), "urgent_if_after": cutoff.isoformat(),
-                        "disappeared_by": date.upper.isoformat() if date and date.upper != dt.date.max else None},
+            "procedure": procedure, "urgency": urgency,
             "identity": {
                 "anonymity": level,
                 "names": [{k: v for k, v in (("hangul", n.hangul), ("roman", n.roman), ("hanja", n.hanja)) if v}
@@ -129,6 +129,7 @@ class _Case:
                 "origin_place": sorted({m.origin_place for m in self.mentions if m.origin_place}),
                 "status": sorted({m.status for m in self.mentions if m.status}),
                 "group_size": max((m.group_size or 0 for m in self.mentions), default=0) or None,
+                **wgeid_fields.form_fields(self.mentions, self.names(), date, level),
             },
             "disappearance": None if found is None else {
                 "act": found[1].type, "source": found[0].source_number,
@@ -144,7 +145,9 @@ class _Case:
                                                ("source", m.source_number)) if v}
                             for m in self.mentions for s in m.steps_taken],
             "submitted_by": {"organisation": self.org.name, "contact": self.org.contact,
-                             "confidential": self.org.confidential},
+                             "confidential": self.org.confidential, "date": self.today.isoformat(),
+                             "relation": "organisation_with_family_consent"},
+            "family_consent": wgeid_fields.family_consent(self.mentions),
             "sources": [{"source": m.source_number, "consent": m.basis_json()["wgeid"], "anonymity": m.anonymity}
                         for m in self.mentions],
         }
@@ -179,14 +182,42 @@ def _date_words(date: dict[str, Any] | None, lang: str) -> str:
     if date.get("as_said"):
         parts.append(f"{date['as_said']} ({word('as_said', lang)})")
     if date.get("as_understood"):
-        bounds = ""
+        bounds = "".join(", " + word(q, lang) for q in date.get("qualifiers") or ())
         if date.get("lower") and date.get("upper") and date["lower"] != date["upper"]:
-            bounds = "; " + word("between", lang, a=date["lower"], b=date["upper"])
+            bounds += "; " + word("between", lang, a=date["lower"], b=date["upper"])
         parts.append(f"{date['as_understood']} ({word('understood', lang)}{bounds})")
     return " — ".join(parts)
 
 
+def _form_rows(ident: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The communication form's identity rows (family and given names, nationality, document, occupation, age)."""
+    rows: list[tuple[str, str]] = []
+    for split in ident["names_split"]:
+        rows.append((word("family_name", lang), " / ".join(v for k in ("family_roman", "family_hangul", "family_hanja")
+                                                           if (v := split.get(k)))))
+        rows.append((word("given_names", lang), " / ".join(v for k in ("given_roman", "given_hangul", "given_hanja")
+                                                           if (v := split.get(k)))))
+    rows.append((word("nationality", lang), ", ".join(_nationality(c, lang) for c in ident["nationality"])))
+    rows.append((word("identity_document", lang), "; ".join(ident["identity_document"])))
+    rows.append((word("occupation", lang), "; ".join(ident["occupation"])))
+    age = ident["age_at_disappearance"]
+    if age:
+        rows.append((word("age", lang), word("age_exact", lang, a=age["min"]) if age["min"] == age["max"]
+                     else word("age_range", lang, a=age["min"], b=age["max"])))
+    return rows
+
+
+def _nationality(code: str, lang: str) -> str:
+    entry = vocabularies.load("nationalities").get(code)
+    return entry.label("en") if lang == "en" else str(dict(entry.attrs).get(lang, entry.label("en")))
+
+
 def _pdf(doc: dict[str, Any]) -> bytes:
+    return document(doc).render(f"WGEID {doc['case_reference']}")
+
+
+def document(doc: dict[str, Any]) -> Document:
+    """The case's PDF, laid out but not yet rendered (its strings are what a rendering test compares)."""
     lang = doc["language"]
     pdf = Document(word("title", lang))
     pdf.fields([(word("case", lang), doc["case_reference"]), (word("state", lang), word("dprk", lang)),
@@ -195,12 +226,13 @@ def _pdf(doc: dict[str, Any]) -> bytes:
     pdf.heading(word("a", lang))
     names = "; ".join(" / ".join(v for v in (n.get("roman"), n.get("hangul"), n.get("hanja")) if v)
                       for n in ident["names"]) or word("none_recorded", lang)
-    rows = [(word("name", lang), names), (word("sex", lang), ", ".join(_label("sex", s) for s in ident["sex"])),
+    rows = [(word("name", lang), names), (word("sex", lang), ", ".join(_label_in("sex", s, lang) for s in ident["sex"])),
             (word("birth", lang), "; ".join(_date_words(b, lang) for b in ident["birth"]) or word("none_recorded", lang)),
             (word("origin", lang), "; ".join(ident["origin"] + [_label("places", p) for p in ident["origin_place"]])),
-            (word("status", lang), ", ".join(_label("whereabouts_status", s) for s in ident["status"]))]
+            (word("status", lang), ", ".join(_label_in("whereabouts_status", s, lang) for s in ident["status"]))]
     if ident["group_size"]:
         rows.append(("", word("group", lang, n=ident["group_size"])))
+    rows += _form_rows(ident, lang)
     pdf.fields([(k, v) for k, v in rows if v])
     found = doc["disappearance"]
     pdf.heading(word("b", lang))
@@ -210,10 +242,11 @@ def _pdf(doc: dict[str, Any]) -> bytes:
     pdf.para("; ".join(v for v in (place.get("as_said"), _label("places", place.get("code")), place.get("facility"))
                        if v) if place else word("none_recorded", lang))
     for seen in doc["last_seen"]:
-        pdf.para(f"{_label('act_types', 'last_seen')}: {_date_words(seen['date'], lang)}; {seen.get('place') or ''}")
+        pdf.para(f"{_label_in('act_types', 'last_seen', lang)}: {_date_words(seen['date'], lang)}; "
+                 f"{seen.get('place') or ''}")
     pdf.heading(word("d", lang))
-    pdf.bullets([", ".join(str(v) for k, v in f.items() if k in ("organ_label", "unit", "rank", "role", "name"))
-                 + f" — {_label('act_types', f['act'])}" for f in doc["forces"]] or [word("none_recorded", lang)])
+    pdf.bullets([", ".join(str(f[k]) for k in ("organ_label", "unit", "rank", "role", "name") if f.get(k))
+                 + f" — {_label_in('act_types', f['act'], lang)}" for f in doc["forces"]] or [word("none_recorded", lang)])
     pdf.heading(word("e", lang))
     if doc["steps_taken"]:
         pdf.table([word("date", lang), word("body", lang), word("done", lang), word("response", lang)],
@@ -224,18 +257,26 @@ def _pdf(doc: dict[str, Any]) -> bytes:
     pdf.heading(word("f", lang))
     org = doc["submitted_by"]
     pdf.fields([(word("organisation", lang), org["organisation"] or word("none_recorded", lang)),
-                (word("contact", lang), org["contact"] or word("none_recorded", lang))])
+                (word("contact", lang), org["contact"] or word("none_recorded", lang)),
+                (word("submitter_relation", lang), word(org["relation"], lang)),
+                (word("submitted_on", lang), org["date"])])
     pdf.para(word("confidential" if org["confidential"] else "not_confidential", lang))
+    pdf.heading(word("consent_heading", lang))
+    for given in doc["family_consent"]:
+        pdf.para(word("consent_line", lang, n=given["source"], relation=value("relations", given.get("given_by"), lang),
+                      value=value("consent_values", given.get("decision"), lang),
+                      date=word("decided_on", lang, d=given["date"]) if given.get("date") else ""))
     pdf.heading(word("sources", lang))
     for src in doc["sources"]:
         decision = src["consent"][0] if src["consent"] else {}
-        pdf.para(word("source_line", lang, n=src["source"], value=decision.get("value", ""),
-                      date=f", {decision['date']}" if decision.get("date") else "", level=src["anonymity"]), "small")
+        pdf.para(word("source_line", lang, n=src["source"], value=value("consent_values", decision.get("value"), lang),
+                      date=f", {decision['date']}" if decision.get("date") else "",
+                      level=value("anonymity_levels", src["anonymity"], lang)), "small")
     if doc["missing"]:
         pdf.heading(word("missing", lang))
         pdf.para(word("missing_note", lang))
         pdf.bullets([MISSING[k] for k in doc["missing"]])
-    return pdf.render(f"WGEID {doc['case_reference']}")
+    return pdf
 
 
 class WgeidExporter:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from intake_app.persons.features import blocking_keys, features
+from intake_app.persons.features import FEATURES_VERSION, blocking_keys, features
 from intake_app.persons.mentions import mentions_of_testimony
 from intake_app.persons.scoring import Reason, score_pair
 from intake_app.records import revisions
@@ -82,6 +82,10 @@ def _split_big_blocks(conn: Connection) -> None:
 def refresh_index(vault: Vault) -> int:
     """Bring the blocking index up to date with the current revisions; returns how many testimonies were re-read."""
     conn = vault.conn
+    # Features computed by an older release of the rules (before hanja was read with its given name: no "v") are
+    # re-read: forgetting the testimony's indexed revision makes it stale below.
+    conn.execute("DELETE FROM person_indexed WHERE record_id IN (SELECT record_id FROM person_mentions"
+                 " WHERE json_extract(features, '$.v') IS NOT ?)", (FEATURES_VERSION,))
     stale = conn.execute(
         """SELECT r.id, r.current_rev, r.deleted FROM records r LEFT JOIN person_indexed i ON i.record_id = r.id
            WHERE r.kind = 'testimony' AND (i.rev IS NULL OR i.rev != r.current_rev)""").fetchall()

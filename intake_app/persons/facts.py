@@ -14,6 +14,7 @@ from intake_app.persons.mentions import Mention, find_mention
 from intake_app.persons.registry import mentions_of, preferred_name
 from intake_app.records.edtf import parse_edtf
 from intake_app.records.entity_ids import mention_id
+from intake_app.records.interchange_model import Name
 from intake_app.vault.vault import Vault
 
 # Single-valued facts of a victim: (key, Korean label, English label).
@@ -60,12 +61,21 @@ def merged_facts(found: list[Mention]) -> list[dict[str, Any]]:
     return out
 
 
+def _written(name: Name) -> list[str]:
+    """Every written form of one name: its display form, and its hanja when the display shows the Hangul."""
+    forms = [shown] if (shown := name.display()) else []
+    if name.hanja and name.hangul:
+        forms.append("".join(name.hanja.split()))
+    return forms
+
+
 def _names(found: list[Mention]) -> list[dict[str, Any]]:
     names: dict[str, list[str]] = {}
     for m in found:
         for name in m.victim.names:
-            if shown := name.display():
-                names.setdefault(shown, []).append(m.mention)
+            for shown in _written(name):
+                if m.mention not in names.setdefault(shown, []):
+                    names[shown].append(m.mention)
     return [{"name": n, "sources": s} for n, s in names.items()]
 
 
@@ -87,7 +97,7 @@ def show_person(vault: Vault, person: str) -> dict[str, Any]:
         "person": person, "linked": linked, "preferred_name": preferred_name(vault, person) if linked else None,
         "names": _names(found),
         "mentions": [{"mention": m.mention, "testimony": m.testimony_id,
-                      "names": [n.display() for n in m.victim.names if n.display()],
+                      "names": [w for n in m.victim.names for w in _written(n)],
                       "interviewee": m.testimony.interviewee.pseudonym, "relation": m.testimony.interviewee.relation,
                       "interview_date": m.testimony.interview.date.edtf} for m in found],
         "facts": merged_facts(found),

@@ -4,18 +4,23 @@ Keys: ``m`` mention, ``t`` testimony id, ``names`` written forms as shown, ``nk`
 ``rd`` name readings ``[surname group, given key]``, ``hg`` Hangul names (initial-sound rule applied), ``hj`` hanja,
 ``by`` birth years ``[lower, upper]`` or None, ``bt`` birth EDTF, ``sex``, ``cat`` categories, ``home`` home place
 (a place code, else folded text), ``acts`` ``[[type, place, [y0, y1] | None, facility], ...]``, ``rel`` the
-interviewee's relation, ``iv`` the interviewee's pseudonym (folded), ``bk`` extra blocking keys.
+interviewee's relation, ``iv`` the interviewee's pseudonym (folded), ``bk`` extra blocking keys, ``hr`` the Hangul
+readings of the hanja names, ``v`` the version of these rules (:data:`FEATURES_VERSION`; cached features of another
+version are recomputed).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from intake_app.consolidation.names import initial_sound_rule, name_keys, name_readings
+from intake_app.consolidation.names import hanja_to_hangul, initial_sound_rule, name_keys, name_readings
 from intake_app.persons.mentions import Mention
 from intake_app.records import vocabularies
 from intake_app.records.edtf import UncertainDate
 from intake_app.records.vocabularies import fold
+
+# 2: hanja names are read to Hangul with their given names (issue 28); features cached without "v" are stale.
+FEATURES_VERSION = 2
 
 # Bounds wider than this say nothing useful about the year (open intervals, "before 1990").
 _MAX_YEAR_SPAN = 30
@@ -55,6 +60,16 @@ def _name_strings(mention: Mention) -> tuple[list[str], list[str], list[str]]:
     return shown, hangul, hanja
 
 
+def _hanja_readings(hanja: list[str]) -> list[str]:
+    """The Hangul readings of the hanja names (initial-sound rule applied to the surname), for explanations."""
+    out = []
+    for text in hanja:
+        reading = hanja_to_hangul(text)
+        if reading and (shown := initial_sound_rule(reading[0]) + reading[1:]) not in out:
+            out.append(shown)
+    return out
+
+
 def features(mention: Mention) -> dict[str, Any]:
     """The comparison features of one mention (see the module docstring)."""
     victim = mention.victim
@@ -75,8 +90,10 @@ def features(mention: Mention) -> dict[str, Any]:
                      place_key(act.facility_code, act.facility, "facilities")])
     interviewee = mention.testimony.interviewee
     return {
-        "m": mention.mention, "t": mention.testimony_id, "names": shown, "nk": sorted(keys), "rd": readings,
-        "hg": hangul, "hj": hanja, "by": birth, "bt": victim.birth.edtf if victim.birth else None,
+        "v": FEATURES_VERSION, "m": mention.mention, "t": mention.testimony_id, "names": shown, "nk": sorted(keys),
+        "rd": readings,
+        "hg": hangul, "hj": hanja, "hr": _hanja_readings(hanja),
+        "by": birth, "bt": victim.birth.edtf if victim.birth else None,
         "sex": victim.sex, "cat": list(victim.categories),
         "home": place_key(victim.origin_place, victim.origin), "acts": acts,
         "rel": interviewee.relation, "iv": fold(interviewee.pseudonym), "bk": extra,

@@ -81,8 +81,10 @@ def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> l
     out: list[Reason] = []
     shown_a, shown_b = " / ".join(a["names"]) or "?", " / ".join(b["names"]) or "?"
     same_hangul = set(a["hg"]) & set(b["hg"])
-    readings_a = {(s, g) for s, g in a["rd"]}
-    readings_b = {(s, g) for s, g in b["rd"]}
+    # A reading without a given name is never a name match (a surname alone would match every namesake).
+    readings_a = {(s, g) for s, g in a["rd"] if g}
+    readings_b = {(s, g) for s, g in b["rd"] if g}
+    read_hanja = (set(a.get("hr", ())) & set(b["hg"])) | (set(b.get("hr", ())) & set(a["hg"]))
     if same_hangul or readings_a & readings_b:
         raw_a = {n.split(" (")[0] for n in a["names"]}
         raw_b = {n.split(" (")[0] for n in b["names"]}
@@ -92,6 +94,13 @@ def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> l
         if raw_a & raw_b:
             out.append(
                 _r(weight, f"같은 이름 {shown_a}{common_ko}", f"same name {shown_a}{common_en}") if ex else _w(weight)
+            )
+        elif read_hanja and not same_hangul:
+            out.append(
+                _r(weight, f"이름 {shown_a} = {shown_b} (한자 읽기{common_ko})",
+                   f"name {shown_a} = {shown_b} (hanja read as Hangul{common_en})")
+                if ex
+                else _w(weight)
             )
         elif same_hangul:
             out.append(

@@ -97,6 +97,9 @@ class Victim:
     acts: tuple[Act, ...] = ()
     steps_taken: tuple[Step, ...] = ()
     notes: str | None = None
+    nationality: str | None = None
+    identity_document: str | None = None
+    occupation: str | None = None
 
     @property
     def display_name(self) -> str | None:

@@ -112,6 +112,10 @@ OBJECTS: dict[str, dict[str, FieldSpec]] = {
         "acts": _f("objects", target="act", max_items=500),
         "steps_taken": _f("objects", target="step", max_items=100),
         "notes": _f("text"),
+        # Fields of the WGEID communication form (format 1 additions; older bundles simply lack them).
+        "nationality": _f("code", vocab="nationalities"),
+        "identity_document": _f("line"),
+        "occupation": _f("line"),
     },
     # A step taken to find the person (HURIDOCS "intervention", WGEID element (e)): an inquiry, a complaint, a letter.
     "step": {

@@ -98,7 +98,7 @@ def test_romanise_hangul() -> None:
 
 
 def test_hanja_and_empty() -> None:
-    assert name_keys("李 英姬") == {"hanja:李英姬"}
+    assert name_keys("李 英姬") == {"hanja:李英姬", "hangul:이영희", f"name:이:{given_name_key('yeonghui')}"}
     assert name_keys("") == set()
     assert name_keys("   ") == set()
     assert name_keys("-- ,") == set()

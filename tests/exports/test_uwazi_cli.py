@@ -111,3 +111,54 @@ def test_reports_purpose_uses_its_own_consent(archive: Hq, tmp_path: Path) -> No
     _, victims = _read(tmp_path / "r" / "victims.zip")
     assert len(victims) == 1 and victims[0]["anonymity__en"] == "Anonymised"
     assert "REFUSED-ROW-CANARY" not in json.dumps(victims) and victims[0]["title__en"].startswith("Unnamed victim [P-")
+
+
+GROUP = {"id": "v1", "group": True, "group_size": 12, "origin_place": "KP.north_hamgyong.onsong",
+         "acts": [{"type": "forced_repatriation", "date": "2019-04", "place_code": "CN.tumen"}]}
+
+
+def _thesaurus(data: bytes, column: str) -> dict[str, set[str]]:
+    """Read a thesaurus CSV as Uwazi's importThesauri does: a "-" row is a value of the row group above it."""
+    groups: dict[str, set[str]] = {}
+    last = None
+    for row in csv.DictReader(io.StringIO(data.decode("utf-8"))):
+        nested = [v.startswith("-") for v in row.values()]
+        assert all(nested) or not any(nested), row  # Uwazi refuses a row half nested
+        value = row[column]
+        if nested[0]:
+            assert last is not None, "a nested value needs a value above it"
+            groups[last].add(value[1:])
+        else:
+            groups.setdefault(value, set())
+            last = value
+    return groups
+
+
+def test_group_size_and_places_as_parent_child(hq: Hq, tmp_path: Path) -> None:
+    hq.add(make_testimony(TID_A, {"publication": {"value": "granted", "anonymity": "full_name"}}, victim=GROUP))
+    out = tmp_path / "g"
+    hq.json("export", "uwazi", "--out", str(out), "--purpose", "publication")
+    _, victims = _read(out / "victims.zip")
+    (row,) = victims
+    assert row["group_size"] == "12"
+    assert (row["home_place__en"], row["home_place__ko"]) == ("North Hamgyong::Onsong", "함경북도::온성")
+    _, cases = _read(out / "cases.zip")
+    assert cases[0]["place_code__en"] == "China::Tumen"
+    with zipfile.ZipFile(out / "thesauri.zip") as zf:
+        places = zf.read("thesaurus-places.csv")
+        others = {n: zf.read(n) for n in zf.namelist()}
+    readme = (out / "README.txt").read_text(encoding="utf-8")
+    assert "default language" in readme and "duplicate" in readme and "North Hamgyong::Onsong" in readme
+    lines = places.decode("utf-8").splitlines()
+    assert lines.index("-Onsong,-온성") > lines.index("North Hamgyong,함경북도")
+    # Every select value of every entity CSV resolves in its thesaurus, as Uwazi's select parser would look it up.
+    for template in ("victims", "perpetrators", "cases"):
+        for entity in _read(out / f"{template}.zip")[1]:
+            for prop, (kind, vocab) in TEMPLATES[template].items():
+                if kind not in ("select", "multiselect") or vocab is None:
+                    continue
+                for lang, column in (("en", "English"), ("ko", "Korean")):
+                    groups = _thesaurus(others[f"thesaurus-{vocab}.csv"], column)
+                    for value in filter(None, entity[f"{prop}__{lang}"].split("|")):
+                        parent, _, child = value.partition("::")
+                        assert parent in groups and (not child or child in groups[parent]), (vocab, value)

@@ -10,11 +10,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from intake_app.perpetrators.registry import Registry
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
 from tests.perpetrators.test_profile_cli import DOCS, ONSONG
@@ -81,3 +83,33 @@ def test_list_model_without_a_view() -> None:
     assert [model.index(0, c).data() for c in range(4)] == ["Unit", "Onsong", "3", "3"]
     assert model.index(0, 0).data(PerpetratorIdRole) == ONSONG
     assert model.row_of(ONSONG) == 0 and model.row_of("x") == -1
+
+
+def _ask(qtbot: QtBot, page: PerpetratorsPage, read: Any) -> Any:
+    """Read the registry through the page's worker (it owns the connection), after every job queued before."""
+    got: list[Any] = []
+    page.worker.submit(lambda ctx: read(Registry(ctx.vault)), on_done=got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=20000)
+    return got[0]
+
+
+def test_duplicates_are_reviewed_in_the_window(qtbot: QtBot, page: PerpetratorsPage) -> None:
+    """Same person / different people without the terminal (issue 28, item 15)."""
+    with qtbot.waitSignal(page.refreshed, timeout=20000):
+        page.show()
+    review = page.open_review()
+    qtbot.waitUntil(lambda: bool(review.rows), timeout=20000)
+    first = review.rows[0]
+    pair = {first["a"]["entry"], first["b"]["entry"]}
+    assert "온성군 보위부" in review.a_label.text() and "unit:" not in review.a_label.text()
+    review.reason_edit.setText("same burn scar, same rank")
+    with qtbot.waitSignal(review.loaded, timeout=20000):
+        review.same_button.click()
+    links = {e for (e, _kind) in _ask(qtbot, page, lambda r: r.links())}
+    assert pair <= links
+    assert all({c["a"]["entry"], c["b"]["entry"]} != pair for c in review.rows)
+    if review.rows:
+        other = {review.rows[0]["a"]["entry"], review.rows[0]["b"]["entry"]}
+        with qtbot.waitSignal(review.loaded, timeout=20000):
+            review.different_button.click()
+        assert tuple(sorted(other)) in _ask(qtbot, page, lambda r: r.distinct_pairs())

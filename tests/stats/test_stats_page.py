@@ -120,3 +120,16 @@ def test_table_model_without_a_view() -> None:
     assert [model.index(0, c).data() for c in range(4)] == ["Female", "4", "40.0%", "10 victims"]
     assert model.index(1, 1).data() == "6" and model.index(2, 1).data() == "2"
     assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) is not None
+
+
+def test_two_dimensions_as_on_the_command_line(qtbot: QtBot, page: tuple[StatsPage, Vault]) -> None:
+    """The page takes the second dimension ``intake stats --by DIM,DIM2`` takes (issue 28, item 15)."""
+    widget, _ = page
+    _wait(qtbot, widget, widget.show)
+    _wait(qtbot, widget, lambda: widget.set_choice(dim="organ", dim2="sex"))
+    assert widget.state()["dim2"] == "sex" and widget.result is not None
+    assert widget.result.by == ("organ", "sex")
+    assert all(set(r["key"]) == {"organ", "sex"} for r in widget.result.rows)
+    assert " · " in widget.model.index(0, 0).data()
+    _wait(qtbot, widget, lambda: widget.set_choice(dim2=""))
+    assert widget.result.by == ("organ",)

@@ -178,6 +178,10 @@ class ConflictsPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
+        # Takes the splitter's room when it is hidden, so the labels stay together at the top instead of being
+        # spread over the page once the last conflict is resolved.
+        self.filler = QWidget()
+        layout.addWidget(self.filler, 1)
         self.retranslate()
 
     # ---- queue
@@ -220,6 +224,7 @@ class ConflictsPage(QWidget):
                                           len(self.queue), count=len(self.queue)))
         # With nothing to decide there is nothing to compare: no empty queue, no table with a bare "1" header.
         self.splitter.setVisible(bool(self.queue))
+        self.filler.setVisible(not self.queue)
 
     # ---- one conflict
     def _select(self, row: int) -> None:

@@ -33,10 +33,11 @@ from intake_app.display import clean_text
 from intake_app.exports import pipeline
 from intake_app.exports.requests import PURPOSES, build_request
 from intake_app.exports.wgeid_text import LANGUAGES
+from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.export_plan_model import LEVEL_TEXT, ExportPlanModel
-from ui.i18n import N_, tr
+from ui.i18n import N_, current_language, tr
 
 FORMATS = (("wgeid", N_("UN WGEID case (one person)")), ("dossier", N_("Sanctions dossier (one perpetrator)")),
            ("uwazi", N_("Uwazi import (whole archive)")))
@@ -58,6 +59,18 @@ def _export_job(fmt: str, subject: str, purpose: str, out: str, lang: str, accep
                                 allow_incomplete=incomplete, encrypt_to=encrypt)
         return pipeline.run_export(ctx.vault, request).to_json()
     return job
+
+
+# The languages a WGEID case is written in, each named in itself (never a code on screen).
+CASE_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+def _purpose_label(code: str) -> str:
+    """A consent purpose in the window's language (the vocabulary's Korean or English label), never its code."""
+    try:
+        return vocabularies.label("consent_purposes", code, "ko" if current_language() == "ko" else "en")
+    except vocabularies.VocabularyError:
+        return code
 
 
 def shown_perpetrator(page: QWidget) -> str:
@@ -89,7 +102,7 @@ class ExportDialog(QDialog):
         self.purpose = QComboBox()
         self.language = QComboBox()
         for lang in LANGUAGES:
-            self.language.addItem(lang, lang)
+            self.language.addItem(CASE_LANGUAGES[lang], lang)
         self.out = QLineEdit()
         self.browse = QPushButton()
         self.encrypt = QCheckBox()
@@ -118,8 +131,7 @@ class ExportDialog(QDialog):
                               (N_("Output &folder:"), out_row)):
             label = QLabel()
             self._labels.append((label, msgid))
-            if isinstance(widget, QWidget):
-                label.setBuddy(widget)
+            label.setBuddy(widget if isinstance(widget, QWidget) else self.out)
             form.addRow(label, widget)
         enc_row = QHBoxLayout()
         enc_row.addWidget(self.encrypt)
@@ -163,7 +175,7 @@ class ExportDialog(QDialog):
         self.purpose.blockSignals(True)
         self.purpose.clear()
         for purpose in PURPOSES[fmt]:
-            self.purpose.addItem(purpose, purpose)
+            self.purpose.addItem(_purpose_label(purpose), purpose)
         self.purpose.blockSignals(False)
         self.subject.setEnabled(fmt != "uwazi")
         self.language.setEnabled(fmt == "wgeid")
@@ -230,6 +242,8 @@ class ExportDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Export"))
+        for i in range(self.purpose.count()):
+            self.purpose.setItemText(i, _purpose_label(str(self.purpose.itemData(i))))
         for i in range(len(FORMATS)):
             self.format.setItemText(i, tr(FORMATS[i][1]))
         for i in range(len(self._labels)):

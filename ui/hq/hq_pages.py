@@ -20,6 +20,7 @@ from ui.hq.devices_page import DevicesPage
 from ui.hq.export_dialog import ExportDialog, shown_perpetrator, shown_person
 from ui.hq.hq_setup import HqSetupPage
 from ui.hq.import_page import ImportPage
+from ui.hq.organisation_page import OrganisationPage
 from ui.hq.perpetrators_page import PerpetratorsPage
 from ui.hq.persons_page import PersonsPage
 from ui.hq.stats_page import StatsPage
@@ -35,6 +36,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "persons": (N_("&Persons"), "Ctrl+6"),
     "statistics": (N_("&Statistics"), "Ctrl+7"),
     "perpetrators": (N_("Pe&rpetrators"), "Ctrl+8"),
+    "organisation": (N_("&Organisation (WGEID submitter)"), "Ctrl+9"),
 }
 
 
@@ -52,9 +54,10 @@ class HqPages(QObject):
         self.persons = PersonsPage(worker)
         self.statistics = StatsPage(worker)
         self.perpetrators = PerpetratorsPage(worker)
+        self.organisation = OrganisationPage(worker)
         pages = {"all-testimonies": self.consolidated, "import": self.importer, "conflicts": self.conflicts,
                  "devices": self.devices, "hq-keys": self.keys, "persons": self.persons,
-                 "statistics": self.statistics, "perpetrators": self.perpetrators}
+                 "statistics": self.statistics, "perpetrators": self.perpetrators, "organisation": self.organisation}
         self.menu = QMenu(window)
         self.actions: dict[str, QAction] = {}
         for name, page in pages.items():
@@ -114,6 +117,7 @@ class HqPages(QObject):
         self.devices.refresh()
         self.conflicts.refresh()
         self.keys.refresh()
+        self.organisation.refresh()
         self.consolidated.refresh()
         self.consolidated.refresh_devices()
         self.persons.refresh()

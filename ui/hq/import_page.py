@@ -97,8 +97,9 @@ class ImportPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         # A bundle from an unenrolled device: offer to enrol it (after the fingerprint check), then import again.
-        self.enrol_offer = EnrolOffer(worker)
-        self.enrol_offer.enrolled.connect(self._import_again)
+        # One offer per unknown device, each with its own bundles; the other rows stay as they are.
+        self.enrol_offers: list[EnrolOffer] = []
+        self.offer_box = QVBoxLayout()
         self._lay_out()
         self.retranslate()
         self._update_buttons()
@@ -120,7 +121,7 @@ class ImportPage(QWidget):
         layout.addWidget(self.pending_list)
         layout.addLayout(buttons)
         layout.addLayout(progress)
-        layout.addWidget(self.enrol_offer)
+        layout.addLayout(self.offer_box)
         layout.addWidget(self.table, 1)
 
     # ---- choosing
@@ -150,14 +151,23 @@ class ImportPage(QWidget):
     def is_busy(self) -> bool:
         return bool(self._jobs)
 
-    def start_import(self) -> None:
-        """Queue every chosen bundle on the DB worker, in the order chosen (the merged state does not depend on it)."""
+    @property
+    def enrol_offer(self) -> EnrolOffer | None:
+        """The first device offered for enrolment (None when none is)."""
+        return next((o for o in self.enrol_offers if o.key_id is not None), None)
+
+    def start_import(self, *, keep_rows: bool = False) -> None:
+        """Queue every chosen bundle on the DB worker, in the order chosen (the merged state does not depend on it).
+
+        ``keep_rows``: an import again after an enrolment keeps the table; each bundle's row is replaced by its new
+        outcome and the other rows (another device still refused) stay with their offers."""
         if self.is_busy() or not self.pending:
             return
         paths, self.pending = list(self.pending), []
         self.pending_list.clear()
-        self.rows = []
-        self.table.setRowCount(0)
+        if not keep_rows:
+            self.rows = []
+            self.table.setRowCount(0)
         self._done = 0
         self.set_progress.setRange(0, len(paths))
         self.set_progress.setValue(0)
@@ -173,7 +183,7 @@ class ImportPage(QWidget):
 
     def _import_again(self, bundles: list[Path]) -> None:
         self.add_files(bundles)
-        self.start_import()
+        self.start_import(keep_rows=True)
 
     def _on_progress(self, done: int, total: int) -> None:
         # Byte counts can exceed a C int: show per mille.
@@ -188,8 +198,14 @@ class ImportPage(QWidget):
         self._add_row(ImportRow(clean_text(path.name), ImportOutcome(str(path), "refused", reason=str(exc))))
 
     def _add_row(self, row: ImportRow) -> None:
-        self.rows.append(row)
-        self._fill_row(len(self.rows) - 1)
+        index = next((i for i, r in enumerate(self.rows) if r.outcome.file == row.outcome.file), None)
+        if index is None:
+            self.rows.append(row)
+            index = len(self.rows) - 1
+            self.table.setRowCount(len(self.rows))
+        else:
+            self.rows[index] = row
+        self._fill_row(index)
         self._done += 1
         self.set_progress.setValue(self._done)
         self.bundle_progress.setRange(0, 0)
@@ -199,10 +215,30 @@ class ImportPage(QWidget):
             for bar in (self.bundle_progress, self.set_progress):
                 bar.setVisible(False)
             self._update_buttons()
-            self.enrol_offer.offer([(Path(r.outcome.file), key_id) for r in self.rows
-                                    if (key_id := unknown_device(r.outcome.reason)) is not None])
+            self._offer_enrolment()
             self.imported.emit()
             self.finished.emit()
+
+    def _offer_enrolment(self) -> None:
+        """One offer per device whose bundles were refused as unknown, in the order of the rows."""
+        refused: dict[str, list[tuple[Path, str]]] = {}
+        for r in self.rows:
+            if (key_id := unknown_device(r.outcome.reason)) is not None:
+                refused.setdefault(key_id, []).append((Path(r.outcome.file), key_id))
+        keep = {o.key_id: o for o in self.enrol_offers if o.key_id in refused}
+        for offer in self.enrol_offers:
+            if offer.key_id not in keep or keep[offer.key_id] is not offer:
+                offer.clear_content()
+                offer.deleteLater()
+        self.enrol_offers = []
+        for key_id, bundles in refused.items():
+            kept = keep.get(key_id)
+            if kept is None:
+                kept = EnrolOffer(self.worker)
+                kept.enrolled.connect(self._import_again)
+            self.offer_box.addWidget(kept)
+            kept.offer(bundles)
+            self.enrol_offers.append(kept)
 
     def _show_status(self) -> None:
         if self.is_busy() and self._done < self._total:
@@ -256,7 +292,10 @@ class ImportPage(QWidget):
         self.rows = []
         self.table.setRowCount(0)
         self.clear_pending()
-        self.enrol_offer.clear_content()
+        for offer in self.enrol_offers:
+            offer.clear_content()
+            offer.deleteLater()
+        self.enrol_offers = []
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Import bundles"))

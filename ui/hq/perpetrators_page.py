@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -28,6 +29,7 @@ from intake_app.perpetrators.registry import Registry
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
+from ui.hq.perpetrator_review import PerpetratorReview
 from ui.hq.perpetrators_model import KIND_NAMES, PerpetratorIdRole, PerpetratorListModel
 from ui.hq.perpetrators_view import profile_html
 from ui.i18n import current_language, tr
@@ -74,6 +76,11 @@ class PerpetratorsPage(QWidget):
         top.addWidget(self.kind_caption)
         top.addWidget(self.kind_combo)
         top.addStretch(1)
+        # Duplicate entries are reviewed in the window (what `intake perpetrators candidates/link/distinct` do).
+        self.review_button = QPushButton()
+        self.review_button.clicked.connect(lambda: self.open_review())  # noqa: PLW0108 - clicked(bool)
+        self.review: PerpetratorReview | None = None
+        top.addWidget(self.review_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.browser)
@@ -86,6 +93,13 @@ class PerpetratorsPage(QWidget):
         layout.addWidget(split, 1)
         self.kind_combo.currentIndexChanged.connect(self.refresh)
         self.retranslate()
+
+    def open_review(self) -> PerpetratorReview:
+        self.review = PerpetratorReview(self.worker, self)
+        self.review.decided.connect(self.refresh)
+        self.review.show()
+        self.review.refresh()
+        return self.review
 
     def refresh(self) -> None:
         kind = self.kind_combo.currentData()
@@ -149,6 +163,7 @@ class PerpetratorsPage(QWidget):
         self.intro.setText(tr("Persons, units and facilities the testimonies name. Every statement in a profile is a "
                               "claim with the entries that support it; disagreeing claims are shown side by side."))
         self.kind_caption.setText(tr("&Show:"))
+        self.review_button.setText(tr("Review possible &duplicates…"))
         self.kind_caption.setBuddy(self.kind_combo)
         current = self.kind_combo.currentData()
         self.kind_combo.blockSignals(True)

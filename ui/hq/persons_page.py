@@ -174,6 +174,9 @@ class ReviewPane(QWidget):
             self.status.setText(tr("Every pair in the queue has a decision."))
             self.show_row(None)
             return
+        left = sum(1 for i in range(len(self.model.rows)) if i not in self.model.decisions)
+        self.status.setText(tr("{left} of {count} candidate pairs still to review.", left=left,
+                               count=len(self.model.rows)))
         self.queue.selectRow(following)
         self.show_row(following)
 

@@ -4,6 +4,7 @@ chart as PNG or SVG."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -43,6 +44,30 @@ def _style(chart: QChart, title: str) -> None:
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
 
 
+def integer_step(top: float, ticks: int = 5) -> int:
+    """A tick interval of 1, 2 or 5 times a power of ten giving at most about ``ticks`` intervals up to ``top``."""
+    step = 1
+    while top / step > ticks:
+        for factor in (2, 5 / 2, 2):
+            step = int(step * factor)
+            if top / step <= ticks:
+                break
+    return step
+
+
+def integer_axis(axis: QValueAxis, low: float, top: float) -> None:
+    """Ticks on whole numbers only (counts, years): a dynamic interval of an integer step anchored at a whole number,
+    so small counts never read "1, 1, 0, 0"."""
+    step = integer_step(max(top - low, 1))
+    start = math.floor(low / step) * step
+    end = max(math.ceil(top / step) * step, start + step)
+    axis.setRange(start, end)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(start)
+    axis.setTickInterval(step)
+    axis.setLabelFormat("%d")
+
+
 def bar_chart(result: StatsResult | None, lang: str, title: str) -> QChart:
     """Counts per bucket, largest dimension value order as in the table, at most :data:`MAX_BARS` bars."""
     chart = QChart()
@@ -65,9 +90,7 @@ def bar_chart(result: StatsResult | None, lang: str, title: str) -> QChart:
     axis_y.append(labels)
     axis_y.setLabelsFont(chart_font(9))
     axis_x = QValueAxis()
-    axis_x.setRange(0, max(r["count"] for r in rows) * 1.15 or 1)
-    axis_x.setLabelFormat("%d")
-    axis_x.applyNiceNumbers()
+    integer_axis(axis_x, 0, max(r["count"] for r in rows) * 1.15)
     axis_x.setLabelsFont(chart_font(8))
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
@@ -91,15 +114,10 @@ def timeline_chart(result: StatsResult | None, title: str) -> QChart:
         series.append(float(year), float(counts.get(year, 0)))
     chart.addSeries(series)
     axis_x = QValueAxis()
-    axis_x.setRange(min(counts) - 0.5, max(counts) + 0.5)
-    axis_x.setLabelFormat("%d")
-    axis_x.setTickCount(6)
-    axis_x.applyNiceNumbers()
+    integer_axis(axis_x, min(counts), max(counts))
     axis_x.setLabelsFont(chart_font(8))
     axis_y = QValueAxis()
-    axis_y.setRange(0, max(counts.values()) * 1.1 or 1)
-    axis_y.setLabelFormat("%d")
-    axis_y.applyNiceNumbers()
+    integer_axis(axis_y, 0, max(counts.values()) * 1.1)
     axis_y.setLabelsFont(chart_font(8))
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)

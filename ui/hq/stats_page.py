@@ -40,19 +40,20 @@ from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
 from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
-from ui.i18n import current_language, tr
+from ui.i18n import N_, current_language, tr
 
 Filters = list[tuple[str, str]]
 
 
-def compute(ctx: JobContext, dim: str, unit: str, where: Filters) -> tuple[StatsResult, StatsResult]:
-    """The chosen dimension and the year timeline for the same unit and filters (runs on the DB worker)."""
+def compute(ctx: JobContext, dims: list[str], unit: str, where: Filters) -> tuple[StatsResult, StatsResult]:
+    """The chosen dimension(s) (one or two, as ``intake stats --by``) and the year timeline for the same unit and
+    filters (runs on the DB worker)."""
     conn = ctx.vault.conn
     persons = person_links(ctx.vault) if unit == "person" else None
     names = query.device_names(conn)
-    main = query.run(conn, [dim], unit, where, persons, names)
+    main = query.run(conn, dims, unit, where, persons, names)
     ctx.check_cancelled()
-    years = main if dim == "year" else query.run(conn, ["year"], unit, where, persons, names)
+    years = main if dims == ["year"] else query.run(conn, ["year"], unit, where, persons, names)
     return main, years
 
 
@@ -76,6 +77,9 @@ class StatsPage(QWidget):
         self.unit_caption, self.dim_caption, self.filter_caption = QLabel(), QLabel(), QLabel()
         self.unit_combo = QComboBox()
         self.dim_combo = QComboBox()
+        # The second dimension the command line takes (--by DIM,DIM2); "" = none.
+        self.dim2_caption = QLabel()
+        self.dim2_combo = QComboBox()
         self.filter_dim = QComboBox()
         self.filter_value = QLineEdit()
         self.filter_value.setMaxLength(80)
@@ -96,7 +100,7 @@ class StatsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._layout()
-        for combo in (self.unit_combo, self.dim_combo):
+        for combo in (self.unit_combo, self.dim_combo, self.dim2_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.add_filter_button.clicked.connect(self.add_filter_from_inputs)
         self.filter_value.returnPressed.connect(self.add_filter_from_inputs)
@@ -108,7 +112,9 @@ class StatsPage(QWidget):
 
     def _layout(self) -> None:
         controls = QHBoxLayout()
-        for w in (self.unit_caption, self.unit_combo, self.dim_caption, self.dim_combo):
+        choices: tuple[QWidget, ...] = (self.unit_caption, self.unit_combo, self.dim_caption, self.dim_combo,
+                                        self.dim2_caption, self.dim2_combo)
+        for w in choices:
             controls.addWidget(w)
         controls.addStretch(1)
         for w in (self.csv_button, self.png_button, self.svg_button):
@@ -138,15 +144,25 @@ class StatsPage(QWidget):
     def dimension(self) -> str:
         return str(self.dim_combo.currentData() or "category")
 
+    def dimension2(self) -> str:
+        """The second dimension, or "" for none."""
+        return str(self.dim2_combo.currentData() or "")
+
+    def dimensions(self) -> list[str]:
+        second = self.dimension2()
+        return [self.dimension()] + ([second] if second and second != self.dimension() else [])
+
     def unit(self) -> str:
         return str(self.unit_combo.currentData() or "victim")
 
-    def set_choice(self, dim: str | None = None, unit: str | None = None) -> None:
-        """Select a dimension and/or unit (as the user would in the combo boxes)."""
+    def set_choice(self, dim: str | None = None, unit: str | None = None, dim2: str | None = None) -> None:
+        """Select a dimension, a second dimension ("" for none) and/or unit (as the user would in the combo boxes)."""
         if unit is not None:
             self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit))
         if dim is not None:
             self.dim_combo.setCurrentIndex(self.dim_combo.findData(dim))
+        if dim2 is not None:
+            self.dim2_combo.setCurrentIndex(max(0, self.dim2_combo.findData(dim2)))
 
     def add_filter(self, dim: str, value: str) -> None:
         value = value.strip()
@@ -173,9 +189,9 @@ class StatsPage(QWidget):
     def refresh(self) -> None:
         if self.job is not None:
             self.job.cancel()
-        dim, unit, where = self.dimension(), self.unit(), list(self.filters)
+        dims, unit, where = self.dimensions(), self.unit(), list(self.filters)
         self.status.setText(tr("Counting…"))
-        self.job = self.worker.submit(lambda ctx: compute(ctx, dim, unit, where), self._show, self._show_error)
+        self.job = self.worker.submit(lambda ctx: compute(ctx, dims, unit, where), self._show, self._show_error)
 
     def _show(self, results: tuple[StatsResult, StatsResult]) -> None:
         self.job = None
@@ -186,7 +202,7 @@ class StatsPage(QWidget):
 
     def _draw(self) -> None:
         lang = "ko" if current_language() == "ko" else "en"
-        name = tr(DIM_NAMES[self.dimension()]) if self.dimension() in DIM_NAMES else self.dimension()
+        name = " · ".join(tr(DIM_NAMES[d]) if d in DIM_NAMES else d for d in self.dimensions())
         unit_name = tr(UNIT_NAMES[self.unit()])
         self.bar_view.setChart(bar_chart(self.result, lang, tr("{units} by {dimension}", units=unit_name,
                                                               dimension=name)))
@@ -306,6 +322,9 @@ class StatsPage(QWidget):
         self.svg_button.setText(tr("Chart as &SVG…"))
         self._fill_combo(self.unit_combo, dict(UNIT_NAMES))
         self._fill_combo(self.dim_combo, dict(DIM_NAMES))
+        self._fill_combo(self.dim2_combo, {"": N_("(nothing)"), **DIM_NAMES})
+        self.dim2_caption.setText(tr("and &then by:"))
+        self.dim2_caption.setBuddy(self.dim2_combo)
         self._fill_combo(self.filter_dim, dict(DIM_NAMES))
         self._show_filters()
         self.model.set_result(self.result)
@@ -314,5 +333,5 @@ class StatsPage(QWidget):
 
     def state(self) -> dict[str, Any]:
         """What the page shows (for tests): the dimension, unit, filters and the result's JSON."""
-        return {"dim": self.dimension(), "unit": self.unit(), "filters": list(self.filters),
+        return {"dim": self.dimension(), "dim2": self.dimension2(), "unit": self.unit(), "filters": list(self.filters),
                 "result": self.result.to_json() if self.result else None}

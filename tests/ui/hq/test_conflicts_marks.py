@@ -52,3 +52,37 @@ def test_waiting_version_is_marked_in_the_queue_and_its_column(qtbot: QtBot, tmp
     finally:
         worker.shutdown()
         hq.lock()
+
+
+def test_the_page_keeps_together_after_the_last_conflict_is_resolved(qtbot: QtBot, tmp_path: Path) -> None:
+    hq_path, (b_path, a_path), _ = setup(tmp_path, fields=2)
+    b = open_vault(b_path)
+    rid = add(b, narrative="B's account")
+    doc = RecordStore(b).show(rid)
+    bundles = [export(b, tmp_path / "u-b")]
+    b.lock()
+    a = open_vault(a_path)
+    forge(a, rid, [], FUTURE, {**doc, "narrative": "A's version"})
+    bundles.append(export(a, tmp_path / "u-a"))
+    a.lock()
+    hq = open_vault(hq_path)
+    for p in bundles:
+        Importer(hq).import_file(p)
+    worker = DbWorker(hq)
+    page = ConflictsPage(worker)
+    qtbot.addWidget(page)
+    page.resize(900, 700)
+    page.show()
+    try:
+        page.refresh()
+        qtbot.waitUntil(lambda: page.view is not None and bool(page.keep_buttons), timeout=WAIT_MS)
+        with qtbot.waitSignal(page.resolved, timeout=WAIT_MS):
+            page.keep_buttons[0].click()
+        qtbot.waitUntil(lambda: not page.queue and page.view is None, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "No conflicts" in page.empty_label.text(), timeout=WAIT_MS)
+        assert not page.splitter.isVisible() and page.filler.isVisible()
+        # The labels stay together under the heading, not spread down the page.
+        assert page.message.geometry().bottom() < page.height() // 3
+    finally:
+        worker.shutdown()
+        hq.lock()

@@ -96,6 +96,10 @@ def test_review_three_candidates_with_the_keyboard(qtbot: QtBot, hq: tuple[Vault
             QTest.keyClick(review.queue, key)
             assert review.model.decisions[row] == decision
             assert review.current != row  # moved on to the next pair
+        total = len(review.model.rows)
+        # The status line counts what is left, never the queue as first loaded (issue 28).
+        assert review.status.text() == (f"{total - 3} of {total} candidate pairs still to review." if total > 3
+                                        else "Every pair in the queue has a decision.")
         qtbot.waitUntil(lambda: worker.pending() == 0, timeout=WAIT_MS)
         links = dict(vault.conn.execute("SELECT mention, person FROM person_links").fetchall())
         distinct = {tuple(r) for r in vault.conn.execute("SELECT a, b FROM person_distinct")}

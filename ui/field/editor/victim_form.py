@@ -22,6 +22,7 @@ from intake_app.records import vocabularies
 from intake_app.records.ids import uuid7
 from ui.field.editor.act_form import ActForm
 from ui.field.editor.date_field import UncertainDateField
+from ui.field.editor.form_fields import WgeidFormFields
 from ui.field.editor.form_texts import FormTexts
 from ui.field.editor.steps_form import StepsBox
 from ui.field.editor.vocab_picker import VocabCombo, _lang
@@ -105,6 +106,7 @@ class VictimForm(QGroupBox):
             grid.addWidget(box, i // 2, i % 2)
         self.act_box = QVBoxLayout()
         self.steps = StepsBox()
+        self.form_fields = WgeidFormFields()
         self.add_act_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
@@ -115,7 +117,7 @@ class VictimForm(QGroupBox):
         # interchange key → (label, widget), for naming a refused field (ui/field/editor/save_problems.py)
         self.fields: dict[str, tuple[str, QWidget]] = {
             "sex": rows[0], "birth": rows[1], "birth_text": rows[1], "status": rows[2], "notes": rows[3],
-            "categories": (N_("Categories"), self.category_box)}
+            "categories": (N_("Categories"), self.category_box), **self.form_fields.fields}
         self.texts.name(self.birth.edit, N_("Born (as said)"))
         names_row = QHBoxLayout()
         names_row.addStretch(1)
@@ -129,6 +131,7 @@ class VictimForm(QGroupBox):
         layout.addLayout(names_row)
         layout.addLayout(form)
         layout.addWidget(self.category_box)
+        layout.addWidget(self.form_fields)
         layout.addLayout(self.act_box)
         layout.addWidget(self.steps)
         layout.addLayout(buttons)
@@ -141,6 +144,7 @@ class VictimForm(QGroupBox):
         self.birth.changed.connect(self._birth_changed)
         self.notes.textChanged.connect(self.changed)
         self.steps.changed.connect(self.changed)
+        self.form_fields.changed.connect(self.changed)
         self.add_name_button.clicked.connect(lambda: self.add_name().edits["hangul"].setFocus())  # noqa: PLW0108
         self.add_act_button.clicked.connect(lambda: self.add_act().type.setFocus())  # noqa: PLW0108
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
@@ -204,6 +208,7 @@ class VictimForm(QGroupBox):
         for act in data.get("acts") or []:
             self.add_act(act)
         self.steps.load(data.get("steps_taken") or [])
+        self.form_fields.load(data)
 
     def dump(self) -> dict[str, Any]:
         out = {k: v for k, v in self._original.items() if k not in _VICTIM_KEYS}
@@ -225,6 +230,7 @@ class VictimForm(QGroupBox):
             out["acts"] = acts
         if steps := self.steps.dump():
             out["steps_taken"] = steps
+        self.form_fields.dump_into(out)
         if out:  # an untouched empty form is no victim at all
             out["id"] = self.entity_id
         return out
@@ -237,7 +243,7 @@ class VictimForm(QGroupBox):
         for code, box in self.categories.items():
             entry = vocabularies.load("victim_categories").get(str(code))
             box.setText(f"{code}. {entry.label(_lang())}")
-        for widget in (self.sex, self.status, self.birth, self.steps):
+        for widget in (self.sex, self.status, self.birth, self.steps, self.form_fields):
             widget.retranslate()
         for row in self.names:
             row.retranslate()
