@@ -32,11 +32,10 @@ from intake_app.bundles.log_status import device_status
 from intake_app.bundles.ustar import TarReader
 from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.errors import IntakeError, UsageError
-from intake_app.records import interchange, revisions
+from intake_app.records import derived, interchange, revisions
 from intake_app.records.ids import is_uuid
 from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE, is_blank
 from intake_app.records.store import search_fields, summarise
-from intake_app.stats import facts as stat_facts
 from intake_app.vault.audit import ACTIONS as AUDIT_ACTIONS
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
@@ -473,7 +472,7 @@ class Importer:
         log_status.record_checkpoint(self.conn, c.device, c.log_size, c.log_root, outer.leaves)
         for record_id in sorted(touched):
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
     def _warnings(self, device: str) -> list[str]:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from crypto.errors import CryptoError
-from intake_app import __version__
+from intake_app import __version__, wiring
 from intake_app.cli import (
     bundle_cmds,
     date_cmds,
@@ -77,6 +77,7 @@ def _check_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     harden_process()
+    wiring.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context(args)

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from intake_app.records.attachments import clean_file_name
 from intake_app.records.store import RecordStore
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
-from intake_app.vault.database import Transaction
+from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import BLOBS_DIR, Vault
 
 MEDIA_TYPE = "audio/wav"
@@ -108,6 +109,18 @@ class _WavStream(io.RawIOBase):
         out[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
+
+
+TABLES = ("recordings", "recording_markers")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: the finished or discarded recordings of these testimonies and their markers (notes are content), in
+    the caller's transaction. A testimony with a recording in progress is never purged (see records/purge.py)."""
+    for record_id in record_ids:
+        conn.execute("DELETE FROM recording_markers WHERE recording_id IN (SELECT id FROM recordings"
+                     " WHERE record_id = ?)", (record_id,))
+        conn.execute("DELETE FROM recordings WHERE record_id = ?", (record_id,))
 
 
 class RecordingService:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import entity_ids, interchange, revisions
+from intake_app.records import derived, entity_ids, interchange, revisions
 from intake_app.records.ids import is_uuid, uuid7
 from intake_app.records.interchange import Testimony
 from intake_app.search.index import SearchIndex
-from intake_app.stats import facts as stat_facts
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -144,7 +143,7 @@ class RecordStore:
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
             revisions.insert_revision(self.conn, rev)
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             action = "edit" if head_ids else "create"
             self.audit.append(action, now, record_id, {"revision": rev.id})
@@ -162,7 +161,7 @@ class RecordStore:
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, b"", tombstone=True)
             revisions.insert_revision(self.conn, rev)
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             self.audit.append("delete", now, record_id, {"revision": rev.id})
         return SaveResult(record_id, rev.id, created=False, changed=True)

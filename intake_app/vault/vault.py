@@ -40,6 +40,11 @@ KEYSLOTS_FILE = "keyslots.json"
 # Written by a data-key rotation before the database is re-keyed, promoted to keyslots.json after (see rotate_data_key).
 PENDING_KEYSLOTS_FILE = "keyslots.next.json"
 DB_FILE = "vault.db"
+# vault_meta keys "slot_kek:<slot id>" hold each key slot's key-encryption key (hex), for rotate_data_key_in_place.
+_KEK_META = "slot_kek:"
+_MISSING_KEK = ("the data key cannot be replaced without a secret typed again: this vault does not know the key of"
+                " slot(s) {slots}; unlock it once with the recovery key (intake vault recover, or --recovery-key-file)"
+                " and try again. Nothing was changed.")
 BLOBS_DIR = "blobs"
 ROLES = ("field", "hq")
 
@@ -133,12 +138,21 @@ class Vault:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         vault = cls(path, open_encrypted(path / DB_FILE, dek), slots, dek)
+        vault._remember_keks(slots.keks)
         return vault, recovery.encode(recovery_key)
 
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Vault:
         """Unlock with the passphrase. A wrong passphrase raises RefusedError and writes nothing."""
-        return cls._unlock(path, lambda slots: slots.unlock_with_passphrase(passphrase))
+        keks: dict[str, bytes] = {}
+
+        def unlock(slots: keyslots.KeySlotFile) -> bytes:
+            dek, keks[keyslots.PASSPHRASE_SLOT] = slots.unlock_with_passphrase_kek(passphrase)
+            return dek
+
+        vault = cls._unlock(path, unlock)
+        vault._remember_keks(keks)
+        return vault
 
     @classmethod
     def open_with_recovery_key(cls, path: Path, recovery_text: str) -> Vault:
@@ -147,7 +161,16 @@ class Vault:
             key = recovery.decode(recovery_text)
         except MalformedError as exc:
             raise UsageError(str(exc)) from None
-        return cls._unlock(path, lambda slots: slots.unlock_with_recovery_key(key))
+        keks: dict[str, bytes] = {}
+
+        def unlock(slots: keyslots.KeySlotFile) -> bytes:
+            dek = slots.unlock_with_recovery_key(key)
+            keks[keyslots.RECOVERY_SLOT] = slots.recovery_kek(key)
+            return dek
+
+        vault = cls._unlock(path, unlock)
+        vault._remember_keks(keks)
+        return vault
 
     @classmethod
     def _unlock(cls, path: Path, unlock: Callable[[keyslots.KeySlotFile], bytes]) -> Vault:
@@ -278,6 +301,7 @@ class Vault:
         new_slots = self._slots.with_new_passphrase(bytes(self._dek), new_passphrase, chosen)
         keyslots.write_file(self.path / KEYSLOTS_FILE, new_slots)
         self._slots = new_slots
+        self._remember_keks(new_slots.keks)
 
     def rotate_data_key(self, new_passphrase: str, params: kdf.Argon2Params | None = None,
                         recovery_text: str | None = None) -> str | None:
@@ -310,6 +334,49 @@ class Vault:
             shown = recovery.encode(recovery_key)
         new_dek = secrets.token_bytes(keyslots.DEK_LEN)
         new_slots = keyslots.KeySlotFile.create(self.vault_id, new_dek, new_passphrase, recovery_key, chosen)
+        self._switch_data_key(new_dek, new_slots)
+        return shown
+
+    def rotate_data_key_in_place(self) -> None:
+        """Replace the data key keeping the passphrase and the recovery key (the end of a purge): every slot is sealed
+        again, with its own key-encryption key, around a new data key, then the same crash-safe steps as
+        :meth:`rotate_data_key`. The slots' keys are those this vault remembered (in the database) when it was created,
+        unlocked or given a new passphrase; a slot whose key it does not know (a vault from before this was kept, never
+        unlocked with its recovery key since) refuses the rotation, and nothing is changed."""
+        if self.locked:
+            raise RefusedError("the vault is locked")
+        missing = [sid for sid in sorted(self._slots.slots) if sid not in self.remembered_keks()]
+        if missing:
+            raise RefusedError(_MISSING_KEK.format(slots=", ".join(missing)))
+        new_dek = secrets.token_bytes(keyslots.DEK_LEN)
+        try:
+            new_slots = self._slots.rekeyed(bytes(self._dek), new_dek, self.remembered_keks())
+        except CryptoError as exc:
+            raise RefusedError(_MISSING_KEK.format(slots=str(exc))) from None
+        self._switch_data_key(new_dek, new_slots)
+
+    def key_slot_ids(self) -> list[str]:
+        return sorted(self._slots.slots)
+
+    def remembered_keks(self) -> dict[str, bytes]:
+        """The key-encryption keys of the slots, as this vault remembered them (see rotate_data_key_in_place)."""
+        rows = self.conn.execute("SELECT key, value FROM vault_meta WHERE key >= ? AND key < ?",
+                                 (_KEK_META, _KEK_META + "\uffff"))
+        return {str(k)[len(_KEK_META):]: bytes.fromhex(str(v)) for k, v in rows}
+
+    def _remember_keks(self, keks: dict[str, bytes]) -> None:
+        """Keep the slots' key-encryption keys inside the encrypted database (whoever reads it holds the data key
+        already, and with the passphrase they could derive the passphrase's key anyway)."""
+        known = self.remembered_keks()
+        fresh = {sid: kek for sid, kek in keks.items() if not hmac.compare_digest(known.get(sid, b""), kek)}
+        if not fresh:
+            return
+        with Transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(_KEK_META + sid, kek.hex()) for sid, kek in sorted(fresh.items())])
+
+    def _switch_data_key(self, new_dek: bytes, new_slots: keyslots.KeySlotFile) -> None:
         pending = self.path / PENDING_KEYSLOTS_FILE
         replace_secret_file(pending, new_slots.to_bytes())
         conn = self.conn
@@ -328,7 +395,7 @@ class Vault:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         commit_temp(pending, self.path / KEYSLOTS_FILE, discard_on_failure=False)
         self._slots = new_slots
-        return shown
+        self._remember_keks(new_slots.keks)
 
     # ---- identity
     @property
