@@ -27,7 +27,7 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.recording import journal, wav
 from intake_app.recording.capture import CaptureSession, Marker, clean_note, utc_now
 from intake_app.recording.consent import RecordingConsent, recording_consent, require_recording_consent
-from intake_app.records.attachments import clean_file_name
+from intake_app.records.attachments import Link, clean_file_name, put_link
 from intake_app.records.store import RecordStore
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
@@ -262,13 +262,8 @@ class RecordingService:
                         "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at)"
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (stored.sha256, stored.blob_id, stored.key, stored.size, MEDIA_TYPE, now))
-                self.conn.execute(
-                    "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO NOTHING",
-                    (record_id, stored.sha256, name, started_at, now, self.device))
-                self.conn.execute(
-                    "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'recorded', ?, ?)",
-                    (stored.sha256, now, self.device, json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+                put_link(self.conn, Link(record_id, stored.sha256, name, started_at, now, self.device),
+                         custody=("recorded", now, detail))
                 self.conn.executemany(
                     "INSERT INTO recording_markers (recording_id, at_ms, note, added_at) VALUES (?, ?, ?, ?)",
                     [(recording_id, m.at_ms, m.note, m.added_at or now) for m in markers])

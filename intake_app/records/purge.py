@@ -197,12 +197,12 @@ def finish_pending(vault: Vault) -> None:
         store.destroy_many(pending)
         with Transaction(conn):
             conn.executemany("DELETE FROM purge_pending_blobs WHERE blob_id = ?", [(b,) for b in pending])
-    if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,)).fetchone():
-        # When another reader held an old snapshot the flag stays, and the next purge scrubs.
-        if scrub_wal(conn, vault.path / DB_FILE):
-            with Transaction(conn):
-                conn.execute("DELETE FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,))
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    # When another reader held an old snapshot the flag stays, and the next purge scrubs.
+    if (conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,)).fetchone()
+            and scrub_wal(conn, vault.path / DB_FILE)):
+        with Transaction(conn):
+            conn.execute("DELETE FROM vault_meta WHERE key = ?", (_SCRUB_FLAG,))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (_ROTATE_FLAG,)).fetchone():
         vault.rotate_data_key_in_place()
         with Transaction(vault.conn):

@@ -83,6 +83,9 @@ SAMPLE_ROWS[_version_of("attachment_removal")] = [
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, removed_at, removed_by)"
      " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
      "SELECT removed_at FROM attachment_links WHERE record_id = 'r-1' AND sha256 = 'ab'", "t2")]
+SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundles
+    ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, state_seq)"
+     " VALUES ('r-2', 'cd', 'b.jpg', 't', 'd', 3)", "SELECT state_seq FROM attachment_links WHERE record_id = 'r-2'", 3)]
 
 
 def _build_at(path: Path, version: int) -> None:
