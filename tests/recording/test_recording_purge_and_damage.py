@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rec_helpers import sine_pcm, wav_info
 import rec_helpers
+from rec_helpers import sine_pcm, wav_info
 
 from intake_app.bundles.export import export_bundle
 from intake_app.bundles.importer import Importer

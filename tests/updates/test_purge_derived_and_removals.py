@@ -39,7 +39,7 @@ def _rows_naming(conn: object, record_id: str) -> dict[str, int]:
             continue  # the search index is checked by the forensics tests; kept tables hold ids on purpose
         cols = [str(c[1]) for c in conn.execute(f"PRAGMA table_info({table})")]  # type: ignore[attr-defined]
         where = " OR ".join(f"instr(CAST({c} AS TEXT), ?) > 0" for c in cols)
-        n = conn.execute(f"SELECT count(*) FROM {table} WHERE {where}",  # type: ignore[attr-defined]  # noqa: S608
+        n = conn.execute(f"SELECT count(*) FROM {table} WHERE {where}",  # type: ignore[attr-defined]
                          [record_id] * len(cols)).fetchone()[0]
         if n:
             out[table] = int(n)
@@ -93,7 +93,7 @@ def test_every_table_is_cleaned_or_kept_on_purpose_and_an_unknown_one_stops_the_
         try:
             assert uncovered_tables(vault.conn) == []
         finally:
-            derived._INDEXES.pop("later")  # noqa: SLF001 - the test's own registration
+            derived._INDEXES.pop("later")
 
 
 def test_a_removal_travels_to_hq_with_custody_and_blocks_the_purge_until_acknowledged(tmp_path: Path) -> None:
