@@ -161,7 +161,7 @@ def _sessions(tmp: Path, mnt: Path, *, rotate: bool) -> tuple[str, bytes, set[by
     laptop, recovery_text = Vault.create(laptop_path, PASSPHRASE)
     device = connect(laptop, hq, "laptop")
     hq.lock()
-    keys = {bytes(laptop._dek)}  # noqa: SLF001 - the test plays the attacker who holds every secret
+    keys = {bytes(laptop._dek)}
     rid = RecordStore(laptop).add_json(_testimony()).record_id
     AttachmentStore(laptop).attach_stream(rid, io.BytesIO(b"scan " * 500), f"{canary('attachment')}.png")
     laptop.lock()
@@ -187,7 +187,7 @@ def _sessions(tmp: Path, mnt: Path, *, rotate: bool) -> tuple[str, bytes, set[by
     with open_vault(laptop_path) as f:  # session 4: the acknowledgement, then the purge
         import_update(f, sent.path)
         assert purge_acknowledged(f, rotate_data_key=rotate).count == 1
-        current = bytes(f._dek)  # noqa: SLF001
+        current = bytes(f._dek)
         keys.add(current)
     os.sync()
     return recovery_text, current, keys
