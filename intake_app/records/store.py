@@ -129,6 +129,7 @@ class RecordStore:
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
         with Transaction(self.conn):
+            self._refuse_purged(record_id)
             head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
             if len(head_ids) > 1:
                 raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
@@ -171,6 +172,7 @@ class RecordStore:
         """Keep the editor's current state (not yet validated) so a crash loses at most a few seconds of typing."""
         data = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
         with Transaction(self.conn):
+            self._refuse_purged(record_id)
             self.conn.execute(
                 "INSERT INTO drafts (record_id, base_rev, content, saved_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (record_id) DO UPDATE SET base_rev = excluded.base_rev, content = excluded.content,"
@@ -185,6 +187,13 @@ class RecordStore:
     def discard_draft(self, record_id: str) -> None:
         with Transaction(self.conn):
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+    def _refuse_purged(self, record_id: str) -> None:
+        """No save path writes a testimony this laptop purged (an editor or a file still holding it would otherwise
+        store it again as a new record, and send it in the next bundle)."""
+        if self.conn.execute("SELECT 1 FROM purged_revisions WHERE record_id = ? LIMIT 1", (record_id,)).fetchone():
+            raise RefusedError(f"testimony {record_id} was removed from this laptop after headquarters received it;"
+                               " it cannot be saved here again (headquarters has it)")
 
     # ---- reading
     def _require_record(self, record_id: str) -> tuple[str, int, int]:
