@@ -140,10 +140,13 @@ def _recovery_kek(recovery_key: bytes, salt: bytes) -> bytes:
 class KeySlotFile:
     """Parsed (or freshly made) key slots of one vault. Immutable: changes return a new instance."""
 
-    def __init__(self, vault_id: str, slots: Mapping[str, Slot], mac: bytes) -> None:
+    def __init__(self, vault_id: str, slots: Mapping[str, Slot], mac: bytes,
+                 keks: Mapping[str, bytes] | None = None) -> None:
         self.vault_id = vault_id
         self.slots = dict(slots)
         self._mac = mac
+        # The key-encryption keys this instance was made with (create, new passphrase, rekeyed); empty when parsed.
+        self.keks: dict[str, bytes] = dict(keks or {})
 
     # ---- construction
     @classmethod
@@ -152,21 +155,46 @@ class KeySlotFile:
         if len(dek) != DEK_LEN:
             raise ValueError("the data key is 32 bytes")
         p_salt = os.urandom(kdf.SALT_LEN)
-        p_slot = _seal(kdf.derive(passphrase, p_salt, params), dek, vault_id, PASSPHRASE_SLOT, params.to_json(), p_salt)
+        p_kek = kdf.derive(passphrase, p_salt, params)
+        p_slot = _seal(p_kek, dek, vault_id, PASSPHRASE_SLOT, params.to_json(), p_salt)
         r_salt = os.urandom(kdf.SALT_LEN)
-        r_slot = _seal(_recovery_kek(recovery_key, r_salt), dek, vault_id, RECOVERY_SLOT, _RECOVERY_KDF, r_salt)
-        return cls._signed(vault_id, {PASSPHRASE_SLOT: p_slot, RECOVERY_SLOT: r_slot}, dek)
+        r_kek = _recovery_kek(recovery_key, r_salt)
+        r_slot = _seal(r_kek, dek, vault_id, RECOVERY_SLOT, _RECOVERY_KDF, r_salt)
+        return cls._signed(vault_id, {PASSPHRASE_SLOT: p_slot, RECOVERY_SLOT: r_slot}, dek,
+                           {PASSPHRASE_SLOT: p_kek, RECOVERY_SLOT: r_kek})
 
     @classmethod
-    def _signed(cls, vault_id: str, slots: Mapping[str, Slot], dek: bytes) -> KeySlotFile:
+    def _signed(cls, vault_id: str, slots: Mapping[str, Slot], dek: bytes,
+                keks: Mapping[str, bytes] | None = None) -> KeySlotFile:
         body = canonical_json(cls._body(vault_id, slots))
-        return cls(vault_id, slots, hmac.new(_mac_key(dek), body, hashlib.sha256).digest())
+        return cls(vault_id, slots, hmac.new(_mac_key(dek), body, hashlib.sha256).digest(), keks)
 
     def with_new_passphrase(self, dek: bytes, passphrase: str, params: kdf.Argon2Params) -> KeySlotFile:
         """A copy whose passphrase slot wraps ``dek`` under a new passphrase; the recovery slot is kept as is."""
         salt = os.urandom(kdf.SALT_LEN)
-        slot = _seal(kdf.derive(passphrase, salt, params), dek, self.vault_id, PASSPHRASE_SLOT, params.to_json(), salt)
-        return self._signed(self.vault_id, {**self.slots, PASSPHRASE_SLOT: slot}, dek)
+        kek = kdf.derive(passphrase, salt, params)
+        slot = _seal(kek, dek, self.vault_id, PASSPHRASE_SLOT, params.to_json(), salt)
+        return self._signed(self.vault_id, {**self.slots, PASSPHRASE_SLOT: slot}, dek,
+                            {**self.keks, PASSPHRASE_SLOT: kek})
+
+    def rekeyed(self, old_dek: bytes, new_dek: bytes, keks: Mapping[str, bytes]) -> KeySlotFile:
+        """The same slots (same secrets, KDF parameters and salts, fresh nonces) wrapping ``new_dek`` instead: a data-key
+        rotation that needs no secret typed again. Every slot's key-encryption key must be given and must open the
+        slot to ``old_dek``; otherwise AuthenticationError, and nothing is made."""
+        if len(new_dek) != DEK_LEN:
+            raise ValueError("the data key is 32 bytes")
+        slots: dict[str, Slot] = {}
+        for sid, slot in self.slots.items():
+            kek = keks.get(sid)
+            opened = None if kek is None else _open(kek, slot, self.vault_id)
+            if opened is None or not hmac.compare_digest(opened, old_dek):
+                raise AuthenticationError(f"key slot file: the key of slot {sid!r} is not known, or no longer opens it")
+            slots[sid] = _seal(kek, new_dek, self.vault_id, sid, slot.kdf, slot.salt)  # type: ignore[arg-type]
+        return self._signed(self.vault_id, slots, new_dek, dict(keks))
+
+    def recovery_kek(self, recovery_key: bytes) -> bytes:
+        """The recovery slot's key-encryption key (HKDF of the recovery key and the slot's salt)."""
+        return _recovery_kek(recovery_key, self.slots[RECOVERY_SLOT].salt)
 
     # ---- serialisation
     @staticmethod
@@ -250,11 +278,16 @@ class KeySlotFile:
 
     def unlock_with_passphrase(self, passphrase: str) -> bytes:
         """Return the DEK, or raise AuthenticationError for a wrong passphrase or an altered file."""
+        return self.unlock_with_passphrase_kek(passphrase)[0]
+
+    def unlock_with_passphrase_kek(self, passphrase: str) -> tuple[bytes, bytes]:
+        """Like :meth:`unlock_with_passphrase`, also returning the slot's key-encryption key (one Argon2id run)."""
         slot = self.slots[PASSPHRASE_SLOT]
-        dek = _open(_passphrase_kek(passphrase, slot), slot, self.vault_id)
+        kek = _passphrase_kek(passphrase, slot)
+        dek = _open(kek, slot, self.vault_id)
         if dek is None:
             raise WrongSecretError("wrong passphrase")
-        return self._check_mac(dek)
+        return self._check_mac(dek), kek
 
     def unlock_with_recovery_key(self, recovery_key: bytes) -> bytes:
         slot = self.slots[RECOVERY_SLOT]

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from intake_app import wiring
+
+wiring.install()  # the derived indexes, as every entry point registers them
+
 REPO = Path(__file__).resolve().parent.parent
 
 

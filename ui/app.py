@@ -51,6 +51,9 @@ def prepare_application(app: QApplication) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the application; return the process exit status."""
     harden_process()
+    from intake_app import wiring  # noqa: PLC0415
+
+    wiring.install()
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
 
     # Qt is imported only now, after the umask is set.

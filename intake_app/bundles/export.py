@@ -115,12 +115,15 @@ class _Selection:
 
     def links(self) -> list[dict[str, Any]]:
         columns = ("l.record_id, l.sha256, l.original_name, coalesce(l.media_type, a.media_type), a.size, l.captured_at,"
-                   " l.added_at, l.device")
+                   " l.added_at, l.device, l.removed_at")
         where = self.where.replace("exported_in", "l.exported_in")
         sql = f"SELECT {columns} FROM attachment_links l JOIN attachments a USING (sha256){where} ORDER BY 1, 2, 8"  # noqa: S608
         rows = self.conn.execute(sql)
-        keys = ("record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        keys = ("record", "sha256", "original_name", "media_type", "size", "captured_at", "added_at", "device",
+                "removed_at")
+        # A live link has no "removed_at" key at all: a bundle without removals is byte for byte what it was before
+        # removals travelled (docs/bundle-format.md §3, item 4).
+        return [{k: v for k, v in zip(keys, r, strict=True) if k != "removed_at" or v is not None} for r in rows]
 
     def audit_lines(self) -> Iterator[bytes]:
         for (entry,) in self.conn.execute(f"SELECT entry FROM audit_log{self.where} ORDER BY seq"):  # noqa: S608

@@ -32,11 +32,11 @@ from intake_app.bundles.log_status import device_status
 from intake_app.bundles.ustar import TarReader
 from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.errors import IntakeError, UsageError
-from intake_app.records import interchange, revisions
+from intake_app.records import derived, interchange, revisions
+from intake_app.records.attachments import Link, put_link
 from intake_app.records.ids import bound_to, is_device_bound, is_uuid
 from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE, is_blank
 from intake_app.records.store import search_fields, summarise
-from intake_app.stats import facts as stat_facts
 from intake_app.vault.audit import ACTIONS as AUDIT_ACTIONS
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
@@ -370,7 +370,7 @@ class Importer:
         if bf.canonical(links) != data:
             raise BundleRefused("the attachment list is not in canonical JSON form")
         for link in links:
-            if (not isinstance(link, dict) or set(link) != _LINK_KEYS
+            if (not isinstance(link, dict) or set(link) - {"removed_at"} != _LINK_KEYS
                     or not all(isinstance(link[k], str) for k in ("record", "sha256", "original_name", "media_type",
                                                                    "added_at", "device"))
                     or not is_uuid(link["record"]) or not bf.ATTACHMENT_RE.match(f"attachments/{link['sha256']}")
@@ -380,8 +380,9 @@ class Importer:
                 raise BundleRefused("the attachment list has a file name with control characters, a path or too long")
             if not _MEDIA_TYPE.fullmatch(link["media_type"]):
                 raise BundleRefused("the attachment list has a malformed media type")
-            if not is_timestamp(link["added_at"]) or not (link["captured_at"] is None
-                                                          or is_timestamp(link["captured_at"])):
+            if (not is_timestamp(link["added_at"]) or not (link["captured_at"] is None
+                                                           or is_timestamp(link["captured_at"]))
+                    or ("removed_at" in link and not is_timestamp(link["removed_at"]))):
                 raise BundleRefused("the attachment list has a time that is not an RFC 3339 UTC timestamp")
             if link["device"] != device:
                 raise BundleRefused("the attachment list names another device: a device vouches only for its own")
@@ -455,20 +456,15 @@ class Importer:
                      touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
         c = outer.comment
         for link in links:
-            # Each device's link is its own row: another device never overwrites its name, times or media type.
-            # When two bundles of the same device link the same file to the same record (a restored laptop), the
-            # smallest (added_at, name, media type, captured_at) wins, whatever order the bundles arrive in.
-            self.conn.execute(
-                "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device,"
-                " media_type) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO UPDATE SET"
-                " original_name = excluded.original_name, captured_at = excluded.captured_at,"
-                " added_at = excluded.added_at, media_type = excluded.media_type"
-                " WHERE (excluded.added_at, excluded.original_name, excluded.media_type,"
-                "        coalesce(excluded.captured_at, ''))"
-                "     < (attachment_links.added_at, attachment_links.original_name, attachment_links.media_type,"
-                "        coalesce(attachment_links.captured_at, ''))",
-                (link["record"], link["sha256"], link["original_name"], link["captured_at"], link["added_at"],
-                 link["device"], link["media_type"]))
+            # Each device's link is its own row: another device never overwrites its name, times or media type; a
+            # removal is applied from the device's latest bundle, with its custody event (see put_link).
+            removed_at = link.get("removed_at")
+            put_link(self.conn, Link(link["record"], link["sha256"], link["original_name"], link["captured_at"],
+                                     link["added_at"], link["device"], link["media_type"], removed_at),
+                     custody=None if removed_at is None else ("removed", removed_at, {"record": link["record"]}),
+                     bundle_seq=c.seq)
+            if removed_at is not None:
+                touched.add(link["record"])  # the list summary, persons, statistics and exports see the removal
             if link["media_type"] != _UNKNOWN_TYPE:  # the file's own type, for links that carry none
                 self.conn.execute("UPDATE attachments SET media_type = ? WHERE sha256 = ? AND (media_type = ?"
                                   " OR media_type > ?)", (link["media_type"], link["sha256"], _UNKNOWN_TYPE,
@@ -482,7 +478,7 @@ class Importer:
         log_status.record_checkpoint(self.conn, c.device, c.log_size, c.log_root, outer.leaves)
         for record_id in sorted(touched):
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
     def _warnings(self, device: str) -> list[str]:

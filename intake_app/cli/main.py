@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from crypto.errors import CryptoError
-from intake_app import __version__
+from intake_app import __version__, wiring
 from intake_app.cli import (
     bundle_cmds,
     date_cmds,
@@ -93,6 +93,7 @@ def utf8_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     utf8_streams()
     harden_process()
+    wiring.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context(args)

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.perpetrators.entries import is_individual
 from intake_app.perpetrators.units import parse_key
 from intake_app.records import vocabularies
+from intake_app.records.derived import delete_keyed_by_record
 from intake_app.records.ids import uuid7
 from intake_app.stats import facts
 from intake_app.vault.audit import AuditLog
-from intake_app.vault.database import Transaction
+from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
 
 KINDS = ("person", "unit", "facility")
@@ -262,3 +264,16 @@ def label_of(perpetrator: str, members: list[dict[str, Any]], name: str | None =
             parts.append(str(value))
     text = " · ".join(parts) or perpetrator
     return {"ko": text, "en": text}
+
+
+REGISTRY_TABLES = ("perpetrators", "perpetrator_links", "perpetrator_distinct")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: the links and "not the same" decisions naming these testimonies' entries, and every perpetrator left
+    with no link (its name came from them), in the caller's transaction."""
+    linked = {str(r[0]) for r in conn.execute("SELECT DISTINCT perpetrator FROM perpetrator_links")}
+    delete_keyed_by_record(conn, "perpetrator_links", ("entry",), record_ids)
+    delete_keyed_by_record(conn, "perpetrator_distinct", ("a", "b"), record_ids)
+    left = {str(r[0]) for r in conn.execute("SELECT DISTINCT perpetrator FROM perpetrator_links")}
+    conn.executemany("DELETE FROM perpetrators WHERE id = ?", [(p,) for p in sorted(linked - left)])

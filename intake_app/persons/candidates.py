@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,3 +175,16 @@ def candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None
     """``intake persons candidates``: refresh the index, then :func:`generate`."""
     refresh_index(vault)
     return generate(vault.conn, min_score=min_score, limit=limit)
+
+
+INDEX_TABLES = ("person_indexed", "person_mentions", "person_keys")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: the blocking index rows of these testimonies (mention features hold names), in the caller's
+    transaction."""
+    for record_id in record_ids:
+        conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE record_id = ?)",
+                     (record_id,))
+        conn.execute("DELETE FROM person_mentions WHERE record_id = ?", (record_id,))
+        conn.execute("DELETE FROM person_indexed WHERE record_id = ?", (record_id,))

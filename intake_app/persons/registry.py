@@ -14,9 +14,10 @@ from typing import Any
 from intake_app.errors import RefusedError, UsageError
 from intake_app.persons.candidates import refresh_index
 from intake_app.persons.mentions import find_mention, split_mention
+from intake_app.records.derived import delete_keyed_by_record
 from intake_app.records.ids import is_uuid, uuid7
 from intake_app.vault.audit import AuditLog
-from intake_app.vault.database import Transaction
+from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
 
 MAX_REASON = 2000
@@ -179,3 +180,16 @@ def mentions_of(vault: Vault, person: str) -> list[str]:
         linked = _link_of(vault, person)
         return mentions_of(vault, linked) if linked is not None else [person]
     raise UsageError(f"no person {person!r} (a person id, or a mention TESTIMONY_ID/VICTIM_ID)")
+
+
+REGISTRY_TABLES = ("persons", "person_links", "person_distinct")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: the links and "not the same" decisions naming these testimonies' mentions, and every person left
+    with no link (its preferred names came from them), in the caller's transaction."""
+    linked = {str(r[0]) for r in conn.execute("SELECT DISTINCT person FROM person_links")}
+    delete_keyed_by_record(conn, "person_links", ("mention",), record_ids)
+    delete_keyed_by_record(conn, "person_distinct", ("a", "b"), record_ids)
+    left = {str(r[0]) for r in conn.execute("SELECT DISTINCT person FROM person_links")}
+    conn.executemany("DELETE FROM persons WHERE id = ?", [(p,) for p in sorted(linked - left)])

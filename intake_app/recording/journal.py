@@ -49,6 +49,9 @@ T_META: Final = 0x01
 T_AUDIO: Final = 0x02
 T_EVENT: Final = 0x03
 T_END: Final = 0x04
+# Never written: what ``JournalReader.records`` yields where complete records did not authenticate but later ones did
+# (a damaged stretch of the disk). Its body is the JSON ``{"records": n, "bytes": sealed bytes skipped}``.
+T_GAP: Final = 0x00
 _TYPES: Final = frozenset({T_META, T_AUDIO, T_EVENT, T_END})
 
 
@@ -172,14 +175,24 @@ class JournalScan:
     clean_end: bool = False
     tail_bytes: int = 0  # bytes after the last record that authenticated (an uncommitted or torn write)
     tail_reason: str = ""
+    gaps: int = 0  # damaged records skipped between records that authenticated (reported as T_GAP)
+    damaged_tail: bool = False  # the tail holds complete records that do not authenticate (not a torn write)
+
+    @property
+    def fully_read(self) -> bool:
+        """Every record was read, except at most a last record cut off by a crash: nothing is left to try again."""
+        return not self.gaps and not self.damaged_tail
 
 
 class JournalReader:
     """Read a journal from a file descriptor (not closed here), authenticating every record before releasing it.
 
     ``records()`` yields ``(type, body)`` in order and stops at the end record, at the end of the file, or at the
-    first record that is incomplete or does not authenticate (the part of a crash that was never committed); ``scan``
-    then says which. A header that does not authenticate (wrong key, wrong id, edited) raises at once.
+    first record that is incomplete or whose length is impossible (the part of a crash that was never committed);
+    ``scan`` then says which. A complete record that does not authenticate (a damaged disk block) is skipped: its
+    length is part of its associated data and its nonce is its index, so the records after it still open; when one
+    does, a ``T_GAP`` record saying how much was skipped is yielded before it. Damaged records with nothing readable
+    after them are the tail. A header that does not authenticate (wrong key, wrong id, edited) raises at once.
     """
 
     def __init__(self, fd: int, key: bytes, journal_id: bytes) -> None:
@@ -215,32 +228,49 @@ class JournalReader:
 
     def records(self) -> Iterator[tuple[int, bytes]]:
         index = 0
+        skipped: list[int] = []  # offsets of damaged records not yet followed by a good one
+        skipped_bytes = 0
         while True:
             start = self._pos
             prefix = self._read(_LEN.size)
             if not prefix:
+                self._end_with_skipped(skipped)
                 return
             if len(prefix) < _LEN.size:
-                self._stop(start, "a record's length was cut off")
+                self._stop(skipped[0] if skipped else start, "a record's length was cut off")
+                self.scan.damaged_tail = bool(skipped)
                 return
             (sealed_len,) = _LEN.unpack(prefix)
             if not 1 + TAG_LEN <= sealed_len <= MAX_SEALED:
-                self._stop(start, "a record's length is impossible")
+                self._stop(skipped[0] if skipped else start, "a record's length is impossible")
+                self.scan.damaged_tail = bool(skipped) or self._size - start > _LEN.size + MAX_SEALED
                 return
             sealed = self._read(sealed_len)
             if len(sealed) < sealed_len:
-                self._stop(start, "the last record was cut off")
+                self._stop(skipped[0] if skipped else start, "the last record was cut off")
+                self.scan.damaged_tail = bool(skipped)
                 return
+            self._pos = start + _LEN.size + sealed_len
             try:
                 plain = self._aead.decrypt(_nonce(index), sealed, prefix)
             except InvalidTag:
-                self._stop(start, "a record does not authenticate")
-                return
+                if index == 0:  # the metadata record: nothing can be read without it
+                    self._stop(start, "a record does not authenticate")
+                    self.scan.damaged_tail = True
+                    return
+                skipped.append(start)
+                skipped_bytes += _LEN.size + sealed_len
+                index += 1
+                continue
             kind, body = plain[0], plain[1:]
             if kind not in _TYPES or (index == 0) != (kind == T_META):
-                self._stop(start, "a record is out of place")
+                self._stop(skipped[0] if skipped else start, "a record is out of place")
+                self.scan.damaged_tail = True
                 return
-            self._pos = start + _LEN.size + sealed_len
+            if skipped:
+                self.scan.gaps += len(skipped)
+                yield T_GAP, json.dumps({"records": len(skipped), "bytes": skipped_bytes}).encode("ascii")
+                skipped, skipped_bytes = [], 0
             index += 1
             self.scan.records = index
             yield kind, body
@@ -250,6 +280,11 @@ class JournalReader:
                     self.scan.tail_bytes = self._size - self._pos
                     self.scan.tail_reason = "data follows the end record"
                 return
+
+    def _end_with_skipped(self, skipped: list[int]) -> None:
+        if skipped:
+            self._stop(skipped[0], "the last records do not authenticate")
+            self.scan.damaged_tail = True
 
     def _stop(self, at: int, reason: str) -> None:
         self.scan.tail_bytes = self._size - at

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +27,12 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.recording import journal, wav
 from intake_app.recording.capture import CaptureSession, Marker, clean_note, utc_now
 from intake_app.recording.consent import RecordingConsent, recording_consent, require_recording_consent
-from intake_app.records.attachments import clean_file_name
+from intake_app.records import interchange
+from intake_app.records.attachments import Link, clean_file_name, put_link
 from intake_app.records.store import RecordStore
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
-from intake_app.vault.database import Transaction
+from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import BLOBS_DIR, Vault
 
 MEDIA_TYPE = "audio/wav"
@@ -110,6 +112,18 @@ class _WavStream(io.RawIOBase):
         return n
 
 
+TABLES = ("recordings", "recording_markers")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: the finished or discarded recordings of these testimonies and their markers (notes are content), in
+    the caller's transaction. A testimony with a recording in progress is never purged (see records/purge.py)."""
+    for record_id in record_ids:
+        conn.execute("DELETE FROM recording_markers WHERE recording_id IN (SELECT id FROM recordings"
+                     " WHERE record_id = ?)", (record_id,))
+        conn.execute("DELETE FROM recordings WHERE record_id = ?", (record_id,))
+
+
 class RecordingService:
     """Recordings of one unlocked vault. Database work must run on the thread that owns the vault's connection."""
 
@@ -179,9 +193,18 @@ class RecordingService:
             if not journal.lock_exclusive(fd, wait=False):
                 raise RefusedError("this recording is still running in another window or program")
             scan = self._scan(fd, bytes(key), recording_id)
+            if scan["data_bytes"] == 0 and not scan["fully_read"]:
+                raise RefusedError("the recording's journal is damaged and no audio in it could be read yet; it is"
+                                   " kept, with its key, for a later try")
             if scan["data_bytes"] == 0:
                 result = None
             else:
+                if self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
+                    # The testimony is gone (a purge by a version that did not spare recordings, or an orphan
+                    # journal): audio is never discarded; it goes into a new testimony that says it needs review.
+                    record_id = self._rescue_testimony(record_id, started_at)
+                    with Transaction(self.conn):
+                        self.conn.execute("UPDATE recordings SET record_id = ? WHERE id = ?", (record_id, recording_id))
                 fmt = wav.PcmFormat(scan["meta"]["sample_rate"], scan["meta"]["channels"], scan["meta"]["bits"])
                 stream = _WavStream(fd, bytes(key), recording_id, fmt, scan["data_bytes"])
                 stored = self.blobs.put(stream)  # type: ignore[arg-type]
@@ -192,8 +215,9 @@ class RecordingService:
             os.close(fd)
         if result is None:
             self._discard(recording_id)
-        else:
+        elif scan["fully_read"]:
             self.blobs.delete_journal(recording_id)
+        # Otherwise the journal stays, encrypted, and its row keeps the key (set aside: never deleted unread).
         return result
 
     def _scan(self, fd: int, key: bytes, recording_id: str) -> dict[str, Any]:
@@ -219,14 +243,22 @@ class RecordingService:
                     markers.append(Marker(at, clean_note(str(event.get("note", ""))), str(event.get("wall", ""))))
             elif kind == journal.T_END:
                 ended_at = str(journal.parse_json(body).get("ended_at") or "") or None
+            elif kind == journal.T_GAP and meta:
+                # A damaged stretch: the audio on both sides is kept as it was recorded, and the gap is marked where
+                # it falls in the stored file (no silence is invented in its place).
+                lost = journal.parse_json(body)
+                markers.append(Marker(fmt.duration_ms(data_bytes), clean_note(
+                    f"gap: {lost.get('records', '?')} damaged journal record(s), about {lost.get('bytes', '?')} bytes"
+                    " of the recording could not be read here (the journal is kept for a later try)"), utc_now()))
         if not meta:
             raise RefusedError("the recording's journal has no header record")
         return {"meta": meta, "data_bytes": data_bytes, "markers": markers, "ended_at": ended_at,
-                "clean": reader.scan.clean_end, "tail_bytes": reader.scan.tail_bytes}
+                "clean": reader.scan.clean_end, "tail_bytes": reader.scan.tail_bytes, "gaps": reader.scan.gaps,
+                "fully_read": reader.scan.fully_read}
 
     def _link(self, recording_id: str, record_id: str, started_at: str, ended_at: str, input_name: str,
               consent: str, fmt: wav.PcmFormat, scan: dict[str, Any], stored: Any) -> RecordingResult:
-        interrupted = not scan["clean"]
+        interrupted = not scan["clean"] or bool(scan["gaps"])
         markers: list[Marker] = scan["markers"]
         duration = fmt.duration_ms(scan["data_bytes"])
         name = clean_file_name(f"recording-{_compact(started_at)}{'-interrupted' if interrupted else ''}.wav")
@@ -236,6 +268,9 @@ class RecordingService:
                   "format": f"WAV PCM {fmt.bits}-bit {fmt.channels}ch {fmt.sample_rate} Hz"}
         if interrupted:
             detail["lost_tail_bytes"] = scan["tail_bytes"]
+        if scan["gaps"] or not scan["fully_read"]:
+            detail["damaged_records"] = scan["gaps"]
+            detail["journal_kept"] = True
         now = utc_now()
         duplicate = False
         try:
@@ -249,20 +284,16 @@ class RecordingService:
                         "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at)"
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (stored.sha256, stored.blob_id, stored.key, stored.size, MEDIA_TYPE, now))
-                self.conn.execute(
-                    "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO NOTHING",
-                    (record_id, stored.sha256, name, started_at, now, self.device))
-                self.conn.execute(
-                    "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'recorded', ?, ?)",
-                    (stored.sha256, now, self.device, json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+                put_link(self.conn, Link(record_id, stored.sha256, name, started_at, now, self.device),
+                         custody=("recorded", now, detail))
                 self.conn.executemany(
                     "INSERT INTO recording_markers (recording_id, at_ms, note, added_at) VALUES (?, ?, ?, ?)",
                     [(recording_id, m.at_ms, m.note, m.added_at or now) for m in markers])
+                # The key goes with the journal: kept while the journal is set aside for a later try.
                 self.conn.execute(
-                    "UPDATE recordings SET state = 'finished', journal_key = NULL, ended_at = ?, sha256 = ?,"
-                    " duration_ms = ?, interrupted = ? WHERE id = ?",
-                    (ended_at, stored.sha256, duration, int(interrupted), recording_id))
+                    "UPDATE recordings SET state = 'finished', journal_key = CASE WHEN ? THEN NULL ELSE journal_key END,"
+                    " ended_at = ?, sha256 = ?, duration_ms = ?, interrupted = ? WHERE id = ?",
+                    (scan["fully_read"], ended_at, stored.sha256, duration, int(interrupted), recording_id))
                 # Ids, hashes and counts only: the audit log never holds content (marker notes stay out).
                 AuditLog(self.conn, self.device).append("attach", now, record_id, {
                     "sha256": stored.sha256, "size": stored.size, "recorded": True, "duration_ms": duration,
@@ -285,9 +316,12 @@ class RecordingService:
             result = self.finish(str(recording_id))
             if result is not None:
                 recovered.append(result)
-        live = {str(r[0]) for r in self.conn.execute("SELECT id FROM recordings WHERE state = 'recording'")}
+        # Only a journal whose audio is stored and that was read in full (its key dropped) is deleted; one without a
+        # row, or set aside with its key after damage, is never deleted here.
+        done = {str(r[0]) for r in self.conn.execute(
+            "SELECT id FROM recordings WHERE state IN ('finished', 'discarded') AND journal_key IS NULL")}
         for journal_id in list(self.blobs.iter_journal_ids()):
-            if journal_id not in live and not self._busy(journal_id):
+            if journal_id in done and not self._busy(journal_id):
                 self.blobs.delete_journal(journal_id)
         return recovered
 
@@ -322,6 +356,14 @@ class RecordingService:
             return not journal.lock_exclusive(fd, wait=False)
         finally:
             os.close(fd)
+
+    def _rescue_testimony(self, lost_record: str, started_at: str) -> str:
+        """A new testimony, marked for review, to hold a recording whose testimony is no longer in the vault."""
+        doc = {"interview": {"date": started_at[:10], "language": "und", "interviewer": "review"},
+               "interviewee": {"pseudonym": "recovered recording"},
+               "notes": (f"REVIEW: this testimony was made by the app to keep a recording whose testimony ({lost_record})"
+                         f" is no longer in this vault. Recording started {started_at}.")}
+        return RecordStore(self.vault).save(interchange.validate(doc)).record_id
 
     def _discard(self, recording_id: str) -> None:
         with Transaction(self.conn):

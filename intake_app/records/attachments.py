@@ -3,7 +3,10 @@
 An attachment is identified by the SHA-256 of its content (the same scan attached twice is stored once); the blob file
 on disk has a random name and its own key, kept in vault.db. Every add, view, extraction and removal is a custody event
 and an audit entry, so the chain of custody of a piece of evidence can be shown later. Removal is a tombstone on the
-link (``removed_at``/``removed_by``): the file no longer belongs to the testimony, but nothing is destroyed.
+link (``removed_at``/``removed_by``): the file no longer belongs to the testimony, but nothing is destroyed. A removal
+(and adding a removed file again) marks the link not yet exported, so it travels to HQ in the next bundle and keeps the
+testimony from the purge until HQ acknowledged it (docs/bundle-format.md §3 item 4). :func:`put_link` is the one place
+that writes a link and its custody event, for attachments, recordings and imported bundles alike.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from crypto.blob_cipher import BlobReader
 from intake_app.display import clean_text
 from intake_app.errors import UsageError
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
-from intake_app.vault.database import Transaction
+from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import BLOBS_DIR, Vault, utc_now
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -37,6 +40,66 @@ class AttachmentInfo:
     added_at: str
     captured_at: str | None
     device: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One device's link of a file to a testimony, as written locally or received in a bundle."""
+
+    record_id: str
+    sha256: str
+    original_name: str
+    captured_at: str | None
+    added_at: str
+    device: str
+    media_type: str | None = None
+    removed_at: str | None = None
+
+
+def put_link(conn: Connection, link: Link, *, custody: tuple[str, str, dict[str, Any]] | None,
+             bundle_seq: int | None = None) -> None:
+    """Insert or update a link and write its custody event: the one place every path (attach, recording, import)
+    writes ``attachment_links`` and ``custody_events``; call inside the caller's transaction.
+
+    Local (``bundle_seq`` None): a new link, or a removed one added again, is live and not yet exported (a revival
+    travels in the next bundle, like the removal did); a live link added again is left as it was.
+    Imported (``bundle_seq`` the bundle's number): each device's link is its own row; of two entries of the same
+    device the smallest (``added_at``, name, media type, ``captured_at``) names it, whatever the arrival order, and the
+    removal state is that of the entry from the highest bundle number (``state_seq``).
+    ``custody`` is (action, at, detail) for the event to record, or None.
+    """
+    if bundle_seq is None:
+        conn.execute(
+            "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device, media_type)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO UPDATE SET removed_at = NULL,"
+            " removed_by = NULL, exported_in = NULL WHERE attachment_links.removed_at IS NOT NULL",
+            (link.record_id, link.sha256, link.original_name, link.captured_at, link.added_at, link.device,
+             link.media_type))
+    else:
+        conn.execute(
+            "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device,"
+            " media_type) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device) DO UPDATE SET"
+            " original_name = excluded.original_name, captured_at = excluded.captured_at,"
+            " added_at = excluded.added_at, media_type = excluded.media_type"
+            " WHERE (excluded.added_at, excluded.original_name, excluded.media_type,"
+            "        coalesce(excluded.captured_at, ''))"
+            "     < (attachment_links.added_at, attachment_links.original_name, attachment_links.media_type,"
+            "        coalesce(attachment_links.captured_at, ''))",
+            (link.record_id, link.sha256, link.original_name, link.captured_at, link.added_at, link.device,
+             link.media_type))
+        conn.execute(
+            "UPDATE attachment_links SET removed_at = ?, removed_by = ?, state_seq = ? WHERE record_id = ?"
+            " AND sha256 = ? AND device = ? AND coalesce(state_seq, 0) < ?",
+            (link.removed_at, link.device if link.removed_at else None, bundle_seq, link.record_id, link.sha256,
+             link.device, bundle_seq))
+    if custody is not None:
+        action, at, detail = custody
+        data = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        # Idempotent: the same event (a bundle's entry seen again in a later bundle) is recorded once.
+        if conn.execute("SELECT 1 FROM custody_events WHERE sha256 = ? AND at = ? AND action = ? AND device = ?"
+                        " AND detail IS ?", (link.sha256, at, action, link.device, data)).fetchone() is None:
+            conn.execute("INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, ?, ?, ?)",
+                         (link.sha256, at, action, link.device, data))
 
 
 def clean_file_name(name: str) -> str:
@@ -98,17 +161,9 @@ class AttachmentStore:
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (stored.sha256, stored.blob_id, stored.key, stored.size, media_type, now),
                     )
-                self.conn.execute(
-                    "INSERT INTO attachment_links (record_id, sha256, original_name, captured_at, added_at, device)"
-                    # Attached again after a removal: the link is live again (the custody events keep both steps).
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256, device)"
-                    " DO UPDATE SET removed_at = NULL, removed_by = NULL WHERE removed_at IS NOT NULL",
-                    (record_id, stored.sha256, name, captured_at, now, self.device),
-                )
-                self.conn.execute(
-                    "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'collected', ?, ?)",
-                    (stored.sha256, now, self.device, json.dumps({"record": record_id})),
-                )
+                # Attached again after a removal: the link is live again (the custody events keep both steps).
+                put_link(self.conn, Link(record_id, stored.sha256, name, captured_at, now, self.device),
+                         custody=("collected", now, {"record": record_id}))
                 self.audit.append("attach", now, record_id, {"sha256": stored.sha256, "size": stored.size})
         except BaseException:
             self.blobs.delete(stored.blob_id)
@@ -152,7 +207,9 @@ class AttachmentStore:
             raise UsageError(f"attachment {sha256} was removed from testimony {record_id} already")
         now = utc_now()
         with Transaction(self.conn):
-            self.conn.execute("UPDATE attachment_links SET removed_at = ?, removed_by = ?"
+            # exported_in goes back to NULL: the removal travels in the next bundle, and until HQ acknowledges that
+            # bundle the testimony is not purged (records/purge.py).
+            self.conn.execute("UPDATE attachment_links SET removed_at = ?, removed_by = ?, exported_in = NULL"
                               " WHERE record_id = ? AND sha256 = ?", (now, self.device, record_id, sha256))
             self.conn.execute(
                 "INSERT INTO custody_events (sha256, at, action, device, detail) VALUES (?, ?, 'removed', ?, ?)",

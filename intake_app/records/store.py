@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import entity_ids, ids, interchange, revisions
+from intake_app.records import derived, entity_ids, ids, interchange, revisions
 from intake_app.records.ids import is_uuid
 from intake_app.records.interchange import Testimony
 from intake_app.search.index import SearchIndex
-from intake_app.stats import facts as stat_facts
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -131,6 +130,7 @@ class RecordStore:
         testimony = dataclasses.replace(testimony, id=record_id)
         interchange.check_decision_dates(testimony, utc_now())  # a future-dated consent decision is refused
         with Transaction(self.conn):
+            self._refuse_purged(record_id)
             head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
             if len(head_ids) > 1:
                 raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
@@ -149,7 +149,7 @@ class RecordStore:
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
             revisions.insert_revision(self.conn, rev)
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             action = "edit" if head_ids else "create"
             self.audit.append(action, now, record_id, {"revision": rev.id})
@@ -167,7 +167,7 @@ class RecordStore:
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, b"", tombstone=True)
             revisions.insert_revision(self.conn, rev)
             revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            stat_facts.refresh(self.conn, record_id)
+            derived.testimony_saved(self.conn, record_id)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             self.audit.append("delete", now, record_id, {"revision": rev.id})
         return SaveResult(record_id, rev.id, created=False, changed=True)
@@ -177,6 +177,7 @@ class RecordStore:
         """Keep the editor's current state (not yet validated) so a crash loses at most a few seconds of typing."""
         data = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
         with Transaction(self.conn):
+            self._refuse_purged(record_id)
             self.conn.execute(
                 "INSERT INTO drafts (record_id, base_rev, content, saved_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (record_id) DO UPDATE SET base_rev = excluded.base_rev, content = excluded.content,"
@@ -191,6 +192,13 @@ class RecordStore:
     def discard_draft(self, record_id: str) -> None:
         with Transaction(self.conn):
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+    def _refuse_purged(self, record_id: str) -> None:
+        """No save path writes a testimony this laptop purged (an editor or a file still holding it would otherwise
+        store it again as a new record, and send it in the next bundle)."""
+        if self.conn.execute("SELECT 1 FROM purged_revisions WHERE record_id = ? LIMIT 1", (record_id,)).fetchone():
+            raise RefusedError(f"testimony {record_id} was removed from this laptop after headquarters received it;"
+                               " it cannot be saved here again (headquarters has it)")
 
     # ---- reading
     def _require_record(self, record_id: str) -> tuple[str, int, int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from intake_app.perpetrators import entries as perp_entries
 from intake_app.records import entity_ids, interchange
@@ -153,6 +153,18 @@ def sync(conn: Connection, progress: Progress | None = None) -> int:
             conn.execute("ROLLBACK")
         raise
     return len(stale)
+
+
+TABLES = ("stat_testimonies", "stat_mentions", "stat_facts", "stat_counts", "perp_entries")
+
+
+def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Purge: every fact, mention, count contribution and perpetrator entry of these testimonies, and the counts
+    that fall to zero (a count row names a value: a place, a unit), in the caller's transaction."""
+    for record_id in record_ids:
+        _clear(conn, record_id)
+        conn.execute("DELETE FROM stat_testimonies WHERE record_id = ?", (record_id,))
+    conn.execute("DELETE FROM stat_counts WHERE n = 0")
 
 
 def rebuild_all(conn: Connection) -> int:

@@ -41,6 +41,11 @@ KEYSLOTS_FILE = "keyslots.json"
 # Written by a data-key rotation before the database is re-keyed, promoted to keyslots.json after (see rotate_data_key).
 PENDING_KEYSLOTS_FILE = "keyslots.next.json"
 DB_FILE = "vault.db"
+# vault_meta keys "slot_kek:<slot id>" hold each key slot's key-encryption key (hex), for rotate_data_key_in_place.
+_KEK_META = "slot_kek:"
+_MISSING_KEK = ("the data key cannot be replaced without a secret typed again: this vault does not know the key of"
+                " slot(s) {slots}; unlock it once with the recovery key (intake vault recover, or --recovery-key-file)"
+                " and try again. Nothing was changed.")
 BLOBS_DIR = "blobs"
 ROLES = ("field", "hq")
 
@@ -96,6 +101,7 @@ class Vault:
         # Set by open(): failed unlocks since the last successful one, and whether a duress passphrase was lost.
         self.failed_unlocks = 0
         self.duress_lost = False
+        self._session_keks: dict[str, bytes] = {}
 
     # ---- lifecycle
     @classmethod
@@ -124,7 +130,7 @@ class Vault:
             conn = open_encrypted(staging / DB_FILE, dek, create=True)
             try:
                 migrations.migrate(conn, None)
-                _initialise(conn, vault_id, role)
+                _initialise(conn, vault_id, role, slots.keks)
                 unlock_guard.install(staging, conn, vault_id, params or kdf.profile_for_new_slot())
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -148,13 +154,15 @@ class Vault:
         read_key_slots(path)  # no vault, no guard work: the usual error
         attempt = unlock_guard.Attempt.begin(path, passphrase)
         wrong: list[bool] = []
+        keks: dict[str, bytes] = {}
 
         def unlock(slots: keyslots.KeySlotFile) -> bytes:
             try:
-                return slots.unlock_with_passphrase(passphrase)
+                dek, keks[keyslots.PASSPHRASE_SLOT] = slots.unlock_with_passphrase_kek(passphrase)
             except WrongSecretError:
                 wrong.append(True)
                 raise
+            return dek
 
         try:
             vault = cls._unlock(path, unlock)
@@ -167,6 +175,7 @@ class Vault:
             vault.lock()
             erase(path)
             raise RefusedError(unlock_guard.WRONG_PASSPHRASE)
+
         def erase_open_vault() -> None:
             vault.lock()
             erase(path)
@@ -178,6 +187,7 @@ class Vault:
             vault.lock()
             raise
         vault.duress_lost = attempt.duress_lost
+        vault._remember_keks(keks)
         return vault
 
     @classmethod
@@ -187,7 +197,16 @@ class Vault:
             key = recovery.decode(recovery_text)
         except MalformedError as exc:
             raise UsageError(str(exc)) from None
-        return cls._unlock(path, lambda slots: slots.unlock_with_recovery_key(key))
+        keks: dict[str, bytes] = {}
+
+        def unlock(slots: keyslots.KeySlotFile) -> bytes:
+            dek = slots.unlock_with_recovery_key(key)
+            keks[keyslots.RECOVERY_SLOT] = slots.recovery_kek(key)
+            return dek
+
+        vault = cls._unlock(path, unlock)
+        vault._remember_keks(keks)
+        return vault
 
     @classmethod
     def _unlock(cls, path: Path, unlock: Callable[[keyslots.KeySlotFile], bytes]) -> Vault:
@@ -277,6 +296,7 @@ class Vault:
             self._conn = None
         for i in range(len(self._dek)):
             self._dek[i] = 0
+        self._session_keks.clear()
 
     @property
     def locked(self) -> bool:
@@ -318,6 +338,8 @@ class Vault:
         new_slots = self._slots.with_new_passphrase(bytes(self._dek), new_passphrase, chosen)
         keyslots.write_file(self.path / KEYSLOTS_FILE, new_slots)
         self._slots = new_slots
+        # In memory only: a passphrase change leaves the database untouched; the next unlock stores the key.
+        self._session_keks.update(new_slots.keks)
 
     def rotate_data_key(self, new_passphrase: str, params: kdf.Argon2Params | None = None,
                         recovery_text: str | None = None) -> str | None:
@@ -350,6 +372,75 @@ class Vault:
             shown = recovery.encode(recovery_key)
         new_dek = secrets.token_bytes(keyslots.DEK_LEN)
         new_slots = keyslots.KeySlotFile.create(self.vault_id, new_dek, new_passphrase, recovery_key, chosen)
+        self._switch_data_key(new_dek, new_slots)
+        return shown
+
+    def rotate_data_key_in_place(self) -> None:
+        """Replace the data key keeping the passphrase and the recovery key (the end of a purge): every slot is sealed
+        again, with its own key-encryption key, around a new data key, then the same crash-safe steps as
+        :meth:`rotate_data_key`. The slots' keys are those this vault remembered (in the database) when it was created,
+        unlocked or given a new passphrase; a slot whose key it does not know (a vault from before this was kept, never
+        unlocked with its recovery key since) refuses the rotation, and nothing is changed."""
+        if self.locked:
+            raise RefusedError("the vault is locked")
+        missing = [sid for sid in sorted(self._slots.slots) if sid not in self.remembered_keks()]
+        if missing:
+            raise RefusedError(_MISSING_KEK.format(slots=", ".join(missing)))
+        new_dek = secrets.token_bytes(keyslots.DEK_LEN)
+        try:
+            new_slots = self._slots.rekeyed(bytes(self._dek), new_dek, self.remembered_keks())
+        except CryptoError as exc:
+            raise RefusedError(_MISSING_KEK.format(slots=str(exc))) from None
+        self._switch_data_key(new_dek, new_slots)
+
+    def learn_recovery_key(self, recovery_text: str) -> None:
+        """Remember the recovery slot's key (for rotate_data_key_in_place) from the recovery key, checked to open the
+        current slots to the current data key; nothing else changes."""
+        try:
+            key = recovery.decode(recovery_text)
+            dek = self._slots.unlock_with_recovery_key(key)
+        except MalformedError as exc:
+            raise UsageError(str(exc)) from None
+        except CryptoError as exc:
+            raise _refuse(exc) from None
+        if not hmac.compare_digest(dek, bytes(self._dek)):
+            raise RefusedError("the recovery key does not belong to this vault's current key slots")
+        self._remember_keks({keyslots.RECOVERY_SLOT: self._slots.recovery_kek(key)})
+
+    def rotation_blockers(self) -> list[str]:
+        """Why rotate_data_key_in_place would refuse now: the slots whose key this vault does not know, or the reason
+        a remembered key no longer opens its slot; empty when it would work."""
+        keks = self.remembered_keks()
+        missing = [sid for sid in sorted(self._slots.slots) if sid not in keks]
+        if missing:
+            return missing
+        try:
+            self._slots.rekeyed(bytes(self._dek), secrets.token_bytes(keyslots.DEK_LEN), keks)
+        except CryptoError as exc:
+            return [str(exc)]
+        return []
+
+    def remembered_keks(self) -> dict[str, bytes]:
+        """The key-encryption keys of the slots, as this vault remembered them (see rotate_data_key_in_place)."""
+        rows = self.conn.execute("SELECT key, value FROM vault_meta WHERE key >= ? AND key < ?",
+                                 (_KEK_META, _KEK_META + "\uffff"))
+        return {**{str(k)[len(_KEK_META):]: bytes.fromhex(str(v)) for k, v in rows}, **self._session_keks}
+
+    def _remember_keks(self, keks: dict[str, bytes]) -> None:
+        """Keep the slots' key-encryption keys inside the encrypted database (whoever reads it holds the data key
+        already, and with the passphrase they could derive the passphrase's key anyway)."""
+        for sid in keks:
+            self._session_keks.pop(sid, None)
+        known = self.remembered_keks()
+        fresh = {sid: kek for sid, kek in keks.items() if not hmac.compare_digest(known.get(sid, b""), kek)}
+        if not fresh:
+            return
+        with Transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(_KEK_META + sid, kek.hex()) for sid, kek in sorted(fresh.items())])
+
+    def _switch_data_key(self, new_dek: bytes, new_slots: keyslots.KeySlotFile) -> None:
         pending = self.path / PENDING_KEYSLOTS_FILE
         replace_secret_file(pending, new_slots.to_bytes())
         conn = self.conn
@@ -368,7 +459,7 @@ class Vault:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         commit_temp(pending, self.path / KEYSLOTS_FILE, discard_on_failure=False)
         self._slots = new_slots
-        return shown
+        self._remember_keks(new_slots.keks)
 
     # ---- identity
     @property
@@ -438,10 +529,12 @@ def _meta(conn: Connection, key: str) -> str:
     return str(row[0])
 
 
-def _initialise(conn: Connection, vault_id: str, role: str) -> None:
+def _initialise(conn: Connection, vault_id: str, role: str, keks: dict[str, bytes]) -> None:
     now = utc_now()
     key = SigningKey.generate()
     with Transaction(conn):
+        conn.executemany("INSERT INTO vault_meta (key, value) VALUES (?, ?)",
+                         [(_KEK_META + sid, kek.hex()) for sid, kek in sorted(keks.items())])
         conn.executemany(
             "INSERT INTO vault_meta (key, value) VALUES (?, ?)",
             [("vault_id", vault_id), ("role", role), ("created_at", now)],

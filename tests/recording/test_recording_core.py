@@ -211,15 +211,15 @@ def test_journal_refuses_wrong_key_other_id_and_tampering(tmp_path: Path) -> Non
         read(b"\x89TIblob\n" + raw[8:])
     with pytest.raises(RefusedError, match="version"):
         read(raw[:8] + b"\x02" + raw[9:])
-    # A flipped byte in the second audio record: everything before it is still released, nothing after.
+    # A flipped byte in the second audio record: it is skipped and reported as a gap; what follows still opens.
     offset = journal.HEADER_LEN
     for _ in range(2):
         offset += 4 + int.from_bytes(raw[offset:offset + 4], "big")
     flipped = bytearray(raw)
     flipped[offset + 4 + 100] ^= 1
     records, scan = read(bytes(flipped))
-    assert [k for k, _ in records] == [journal.T_META, journal.T_AUDIO]
-    assert not scan.clean_end and scan.tail_reason == "a record does not authenticate"
+    assert [k for k, _ in records] == [journal.T_META, journal.T_AUDIO, journal.T_GAP, journal.T_END]
+    assert scan.clean_end and scan.gaps == 1 and not scan.fully_read
     # Records swapped: the index in the nonce refuses the first out-of-order one.
     first_len = 4 + int.from_bytes(raw[journal.HEADER_LEN:journal.HEADER_LEN + 4], "big")
     meta, rest = raw[journal.HEADER_LEN:journal.HEADER_LEN + first_len], raw[journal.HEADER_LEN + first_len:]

@@ -97,7 +97,12 @@ def test_coerced_unlock_after_purge_shows_nothing_of_what_was_purged(intake: Run
     res = cli_ok(intake, laptop, "testimony", "purge", "--acknowledged")
     assert res["testimonies"] == 2
 
-    pages, plain, folder = _scan(laptop, dek, tmp_path, "after")
+    with opened(laptop) as f:
+        new_dek = bytes(f._dek)  # the purge ended by replacing the data key; the attacker coerces the new one
+    assert new_dek != dek
+    old_key_pages = decrypted_vault_bytes(laptop, dek)  # the old key no longer opens anything
+    assert not any(found(old_key_pages, t) for tag in (*PURGED, KEPT) for t in _texts(tag))
+    pages, plain, folder = _scan(laptop, new_dek, tmp_path, "after")
     for tag in PURGED:
         for text in _texts(tag):
             assert not found(pages, text), (tag, text)
@@ -122,6 +127,7 @@ def test_power_cut_right_after_the_purge_leaves_no_purged_page_on_disk(tmp_path:
     with opened(laptop) as f:
         assert found(decrypted_vault_bytes(laptop, dek), markers("A")["narrative"])  # control, vault open
         assert purge_acknowledged(f).count == 2
+        dek = bytes(f._dek)
         snapshot.mkdir()
         for p in laptop.iterdir():
             if p.is_file():

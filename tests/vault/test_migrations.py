@@ -100,6 +100,9 @@ SAMPLE_ROWS[_version_of("reference_records")] = [
      "SELECT identity FROM reference_records", "title:홍길동"),
     ("INSERT INTO reference_versions VALUES ('ref-1', 1, 'i-1', 1, '{}', 'cd', X'68', 't')",
      "SELECT original_row FROM reference_versions", b"h")]
+SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundles
+    ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, state_seq)"
+     " VALUES ('r-2', 'cd', 'b.jpg', 't', 'd', 3)", "SELECT state_seq FROM attachment_links WHERE record_id = 'r-2'", 3)]
 
 
 def _build_at(path: Path, version: int) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.common.db_worker import DbWorker
+from ui.common.db_worker import DbWorker, JobContext
 from ui.common.main_window import MainWindow
 from ui.common.shortcuts import ActionShortcutsWin
 from ui.common.testimony_browser import TestimonyBrowser
@@ -152,7 +152,8 @@ class InterviewerPages:
         self.pin_action = QAction(window)
         self.pin_action.triggered.connect(self.open_pin)
         self.pin_action.setEnabled(role == "field")
-        self.updates = FieldUpdateActions(window, worker, role, self.list_page.refresh)
+        self.updates = FieldUpdateActions(window, worker, role, self.after_removal,
+                                          before_purge=self.editor.autosave.flush)
         self.give_key_action = QAction(window)
         self.give_key_action.triggered.connect(self.open_give_key)
         self.give_key_action.setEnabled(role == "field")
@@ -220,6 +221,28 @@ class InterviewerPages:
         dialog = HqPinDialog(self.worker, self.window)
         self.dialog = dialog
         dialog.open()
+
+    def after_removal(self) -> None:
+        """After a purge or an update import (which may have purged): as on lock, every model and view that may hold
+        a purged testimony's text is emptied and reloaded from the vault; an editor showing a purged testimony is
+        emptied without writing its draft (the core refuses to store a purged id anyway)."""
+        self.list_page.clear_content()
+        self.list_page.refresh()
+        record_id = self.editor.record_id
+        if record_id is None:
+            return
+
+        def gone(ctx: JobContext) -> bool:
+            row = ctx.vault.conn.execute("SELECT 1 FROM purged_revisions WHERE record_id = ? LIMIT 1",
+                                         (record_id,)).fetchone()
+            return row is not None
+
+        def emptied(purged: object) -> None:
+            if purged and self.editor.record_id == record_id:
+                self.editor.discard_content()
+                self.show_list()
+
+        self.worker.submit(gone, on_done=emptied)
 
     def capture(self) -> tuple[EditorPlace | None, list[str]]:
         """Before a lock: where the editor is (None on the list), and the titles of dialogs the lock will close."""

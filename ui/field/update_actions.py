@@ -19,10 +19,14 @@ from ui.i18n import tr
 
 
 class FieldUpdateActions:
-    def __init__(self, window: QMainWindow, worker: DbWorker, role: str, refresh: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, worker: DbWorker, role: str, refresh: Callable[[], None],
+                 before_purge: Callable[[], None] | None = None) -> None:
         self.window = window
         self.worker = worker
         self.refresh = refresh
+        # Called before anything may be purged: the editor writes its draft, so an edit still being typed keeps its
+        # testimony (a draft blocks the purge).
+        self.before_purge = before_purge or (lambda: None)
         self.policy = PolicyWatcher(window, worker)
         self.dialog: QDialog | None = None
         self.import_action = QAction(window)
@@ -44,6 +48,7 @@ class FieldUpdateActions:
         self.policy.retranslate()
 
     def open_import(self) -> UpdateImportDialog:
+        self.before_purge()  # the import may purge (auto-purge setting)
         dialog = UpdateImportDialog(self.worker, self.window)
         dialog.imported.connect(self._imported)
         self.dialog = dialog
@@ -55,6 +60,7 @@ class FieldUpdateActions:
         self.policy.refresh()  # the update may have brought a new policy
 
     def open_purge(self) -> PurgeDialog:
+        self.before_purge()
         dialog = PurgeDialog(self.worker, self.window)
         dialog.purged.connect(lambda _: self.refresh())
         self.dialog = dialog

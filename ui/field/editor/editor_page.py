@@ -485,6 +485,10 @@ class TestimonyEditor(QWidget):
     def clear_content(self) -> None:
         """On lock: write the last draft, then drop everything shown."""
         self.autosave.flush()
+        self.discard_content()
+
+    def discard_content(self) -> None:
+        """Drop everything shown without writing a draft (the testimony was purged)."""
         self.autosave.stop()
         self._pending_draft = None
         self.record_id = None

@@ -1,0 +1,74 @@
+"""Derived indexes of testimonies, told when a testimony is saved or removed (issue 26 §3, issue 24 finding 1).
+
+The record store, the bundle importer and the purge publish two events; the packages that keep rows derived from a
+testimony (statistics facts and perpetrator entries, the persons index, the perpetrator and person registries'
+links, recordings and their markers) subscribe from above by :func:`register`. ``records`` therefore imports none of
+them, and purge and import use the same hook:
+
+- ``saved(conn, record_id)``: the record's current revision changed (rebuild from it), inside the transaction that
+  changed it;
+- ``removed(conn, record_ids)``: the testimonies are being purged: delete every row derived from them, inside the
+  purge's transaction.
+
+Each index names the tables it owns. A purge refuses to run while a table of the schema is owned by nobody (neither the
+record store, nor the purge's list of kept tables, nor a registered index), so a table added later cannot be forgotten
+silently; ``intake_app.wiring.install`` registers the product's indexes and every entry point calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from intake_app.vault.database import Connection
+
+Saved = Callable[[Connection, str], None]
+Removed = Callable[[Connection, Sequence[str]], None]
+
+
+@dataclass(frozen=True)
+class DerivedIndex:
+    name: str
+    tables: tuple[str, ...]
+    saved: Saved | None
+    removed: Removed
+
+
+_INDEXES: dict[str, DerivedIndex] = {}
+
+
+def register(index: DerivedIndex) -> None:
+    """Subscribe ``index`` (idempotent: registering the same name again replaces it)."""
+    _INDEXES[index.name] = index
+
+
+def registered() -> tuple[DerivedIndex, ...]:
+    return tuple(_INDEXES[n] for n in sorted(_INDEXES))
+
+
+def owned_tables() -> frozenset[str]:
+    return frozenset(t for index in _INDEXES.values() for t in index.tables)
+
+
+def testimony_saved(conn: Connection, record_id: str) -> None:
+    """Publish "this testimony's current revision changed"; call inside the transaction that changed it."""
+    for index in registered():
+        if index.saved is not None:
+            index.saved(conn, record_id)
+
+
+def testimonies_removed(conn: Connection, record_ids: Sequence[str]) -> None:
+    """Publish "these testimonies are purged"; every subscriber deletes its rows, in the caller's transaction."""
+    if record_ids:
+        for index in registered():
+            index.removed(conn, record_ids)
+
+
+def delete_keyed_by_record(conn: Connection, table: str, columns: Sequence[str], record_ids: Sequence[str]) -> None:
+    """Delete the rows of ``table`` whose entity id in any of ``columns`` belongs to one of the testimonies: the id
+    is the record id itself or starts with ``<record id>/`` (mentions, acts, perpetrator entries)."""
+    for record_id in record_ids:
+        for column in columns:
+            # Table and column names are constants of the calling modules, never input.
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ?1 OR substr({column}, 1, length(?1) + 1) = ?1 || '/'",  # noqa: S608
+                         (record_id,))
