@@ -7,8 +7,8 @@ from pathlib import Path
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
+from intake_app.persons.links import person_links
 from intake_app.stats import dimensions, query
-from intake_app.stats.persons import person_links
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 

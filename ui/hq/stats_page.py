@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.display import clean_text
+from intake_app.persons.links import person_links
 from intake_app.stats import query
-from intake_app.stats.persons import person_links
 from intake_app.stats.query import StatsResult
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
