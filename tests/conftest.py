@@ -63,7 +63,7 @@ def require_tools(*names: str, why: str = "") -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Under CI=true a skip for a missing tool (including skipif markers) is reported as a failure."""
-    outcome = yield
+    outcome: Any = yield
     report = outcome.get_result()
     if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
         return

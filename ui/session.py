@@ -214,7 +214,10 @@ class Session(QObject):
         after = actions.index(self.main_window.settings_action) + 1
         self.passphrase_action = QAction(tr("Change &passphrase…"), self.main_window)
         self.passphrase_action.triggered.connect(self.open_passphrase_change)
-        menu.insertAction(actions[after] if after < len(actions) else None, self.passphrase_action)
+        if after < len(actions):
+            menu.insertAction(actions[after], self.passphrase_action)
+        else:
+            menu.addAction(self.passphrase_action)
 
     def open_passphrase_change(self) -> None:
         if self.vault is None or self.main_window is None or self.db_worker is None:

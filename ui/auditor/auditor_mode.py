@@ -347,6 +347,8 @@ class AuditorMode(QWidget):
             width = max(60, self.results.columnWidth(column) - 12)
             for i in range(self.results.topLevelItemCount()):
                 item = self.results.topLevelItem(i)
+                if item is None:
+                    continue
                 full = item.data(column, Qt.ItemDataRole.UserRole)
                 if isinstance(full, str):
                     wrapped = wrap_to_width(full, metrics, width)

@@ -281,10 +281,13 @@ class AttachmentsPanel(QWidget):
         if self.record_id is None:
             return
         recorder = RecorderDialog(self._worker, self.record_id, self)
-        recorder.finished.connect(lambda _: (self.set_record(self.record_id), self.recorder_closed.emit()))
+        recorder.finished.connect(self._recorder_finished)
         self.recorder = recorder
         recorder.open()
 
+    def _recorder_finished(self, _code: int) -> None:
+        self.set_record(self.record_id)
+        self.recorder_closed.emit()
     def clear_content(self) -> None:
         if self.recorder is not None:  # stops a recording in progress; what was recorded is kept
             self.recorder.close()

@@ -104,8 +104,8 @@ class ExportDialog(QDialog):
         self.conditions.setReadOnly(True)
         self.conditions.setMaximumHeight(90)
         self.accept_conditions = QCheckBox()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self.export_button = QPushButton()
         self.close_button = QPushButton()
         self._labels: list[tuple[QLabel, str]] = []
@@ -137,7 +137,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.conditions)
         layout.addWidget(self.accept_conditions)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(buttons)
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
         self.format.currentIndexChanged.connect(self._format_changed)
@@ -190,7 +190,7 @@ class ExportDialog(QDialog):
 
     # ---- actions
     def preview(self) -> None:
-        self.result.setText("")
+        self.outcome.setText("")
         self.worker.submit(_preview_job(*self._args()), self._show_plan, self._failed)
 
     def _show_plan(self, summary: dict[str, Any]) -> None:
@@ -215,11 +215,11 @@ class ExportDialog(QDialog):
 
     def _done(self, doc: dict[str, Any]) -> None:
         files = "\n".join(clean_text(f"{f['name']}  SHA-256 {f['sha256']}") for f in doc.get("files", []))
-        self.result.setText(tr("Written and recorded in the audit log:") + "\n" + files)
+        self.outcome.setText(tr("Written and recorded in the audit log:") + "\n" + files)
         self.exported.emit(doc)
 
     def _failed(self, exc: BaseException) -> None:
-        self.result.setText(translate_reason(str(exc)))
+        self.outcome.setText(translate_reason(str(exc)))
         self.export_button.setEnabled(self.summary is not None)
 
     # ---- language

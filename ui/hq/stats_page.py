@@ -103,6 +103,7 @@ class StatsPage(QWidget):
         self.retranslate()
 
     def _layout(self) -> None:
+        w: QWidget
         controls = QHBoxLayout()
         for w in (self.unit_caption, self.unit_combo, self.dim_caption, self.dim_combo):
             controls.addWidget(w)
