@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305  # noqa: E402
 
-from bench._report import peak_rss_mb  # noqa: E402
+from bench._report import add_dir_argument, peak_rss_mb, private_dir  # noqa: E402
 from intake_app.vault.blobstore import BlobStore  # noqa: E402
 
 MB = 1_000_000  # throughput and RSS are reported in decimal MB
@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=2048, help="attachment size in MiB (2048 = 2 GiB)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of all phases, interleaved; the fastest time of each phase is reported")
-    parser.add_argument("--dir", type=Path, default=None, help="where to write (default: the system temp folder)")
+    add_dir_argument(parser)
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -121,7 +121,7 @@ def main() -> None:
         return
 
     size = args.size_mb * MIB
-    work = Path(tempfile.mkdtemp(prefix="bench-attachments-", dir=args.dir))
+    work = Path(tempfile.mkdtemp(prefix="bench-attachments-", dir=private_dir(args.dir)))
     try:
         print(f"attachment of {args.size_mb} MiB ({size} bytes) in {work}")
         _generate(work / "source.bin", size)

@@ -33,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench._report import figure, peak_rss_mb  # noqa: E402
+from bench._report import WORK, figure, peak_rss_mb, private_dir  # noqa: E402
 
 MB = 1_000_000
 PASSPHRASE = "bench passphrase"
@@ -182,7 +182,8 @@ def main() -> int:
     parser.add_argument("--mb", type=int, nargs="+", default=[200], help="attachment megabytes (several: one run each)")
     parser.add_argument("--files", type=int, default=4, help="attachments the megabytes are split into")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs of each side")
-    parser.add_argument("--dir", default="/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir())
+    parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else WORK,
+                        help="folder for the vaults and bundles (default: %(default)s, a RAM disk where there is one)")
     parser.add_argument("--worker", nargs=3, metavar=("MODE", "VAULT", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -193,7 +194,7 @@ def main() -> int:
         return 2
     env = dict(os.environ) | {"INTAKE_KDF_PROFILE": "fast", "INTAKE_PASSPHRASE": PASSPHRASE}
     os.environ.update({"INTAKE_KDF_PROFILE": "fast"})
-    rows = [bench_size(mb, args.files, args.repeat, Path(args.dir), env) for mb in args.mb]
+    rows = [bench_size(mb, args.files, args.repeat, private_dir(args.dir), env) for mb in args.mb]
     print(f"bundle export/import vs stock age, in {args.dir}, {args.files} attachments, best of {args.repeat} "
           "(MB = 10^6 bytes; ratio target >= 0.8; RSS target < 150 MB)")
     print(f"{'size':>6} {'export':>10} {'age -r':>10} {'ratio':>6} | {'import':>10} {'age -d':>10} {'ratio':>6} | "
