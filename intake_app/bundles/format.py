@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from crypto.errors import MalformedError
 
 FORMAT = "testimony-intake/bundle"
@@ -75,9 +76,6 @@ def is_timestamp(value: object) -> bool:
         return False
     return True
 
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 @dataclass(frozen=True)

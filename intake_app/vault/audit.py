@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crypto import merkle
+from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from intake_app.vault.database import Connection
 
 ACTIONS = frozenset(
@@ -33,9 +34,6 @@ ACTIONS = frozenset(
 # The person registry's decisions at HQ (issue 14): who linked which mentions into which person, and why.
 ACTIONS |= frozenset({"person_link", "person_unlink", "person_distinct", "person_name"})
 
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 @dataclass(frozen=True)
