@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,6 +43,7 @@ from ui.auditor.auditor_report import (
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr, trn
+from ui.i18n.retranslating import Retranslating
 
 BUNDLE_SUFFIX = ".bundle.tar"
 MIN_WIDTH = 1040
@@ -87,7 +88,7 @@ class _ProgressRelay(QObject):
     changed = Signal(int, int)
 
 
-class AuditorMode(QWidget):
+class AuditorMode(Retranslating, QWidget):
     """``back_requested`` when the auditor leaves; ``report_ready`` after each verification (for tests)."""
 
     back_requested = Signal()
@@ -416,8 +417,3 @@ class AuditorMode(QWidget):
         self.save_json_button.setText(tr("Save as &JSON…"))
         self.back_button.setText(tr("< &Back"))
         self._show_report()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

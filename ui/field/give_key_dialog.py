@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,7 @@ from intake_app.errors import UsageError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,7 @@ def fingerprint_lines(fingerprint: str) -> str:
     return "\n".join("   ".join(groups[i:i + 4]) for i in range(0, len(groups), 4))
 
 
-class GiveKeyDialog(QDialog):
+class GiveKeyDialog(Retranslating, QDialog):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
@@ -165,8 +166,3 @@ class GiveKeyDialog(QDialog):
         self.write_button.setText(tr("&Write key file"))
         self.read_aloud.setText(tr("Fingerprint to read aloud:"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, cast
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from intake_app.recording.wav import PcmFormat
 from ui.common.db_worker import DbWorker, JobContext
 from ui.field.attachments_viewer import AttachmentViewer
 from ui.i18n import current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 try:  # QtMultimedia needs PySide6-Addons and the system's audio libraries; without them there is no microphone
     from ui.field.recorder_capture import RecorderController, input_devices
@@ -58,7 +59,7 @@ def _words(pair: dict[str, str]) -> str:
     return pair["ko"] if current_language() == "ko" else pair["en"]
 
 
-class RecorderDialog(QDialog):
+class RecorderDialog(Retranslating, QDialog):
     """One recording session for the testimony ``record_id``."""
 
     def __init__(self, worker: DbWorker, record_id: str, parent: QWidget | None = None) -> None:
@@ -370,11 +371,6 @@ class RecorderDialog(QDialog):
         self.play_button.setText(tr("P&lay"))
         self.close_button.setText(tr("Close"))
         self._update()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

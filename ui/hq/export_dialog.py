@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.export_plan_model import LEVEL_TEXT, ExportPlanModel
 from ui.i18n import N_, tr
+from ui.i18n.retranslating import Retranslating
 
 FORMATS = (("wgeid", N_("UN WGEID case (one person)")), ("dossier", N_("Sanctions dossier (one perpetrator)")),
            ("uwazi", N_("Uwazi import (whole archive)")))
@@ -73,7 +74,7 @@ def shown_person(page: QWidget) -> str:
     return str(shown.get("person") or "") if isinstance(shown, dict) else ""
 
 
-class ExportDialog(QDialog):
+class ExportDialog(Retranslating, QDialog):
     exported = Signal(dict)
 
     def __init__(self, worker: DbWorker, fmt: str = "wgeid", subject: str = "",  # noqa: PLR0915 - widget assembly
@@ -223,10 +224,6 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(self.summary is not None)
 
     # ---- language
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Export"))

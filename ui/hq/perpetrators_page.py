@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from ui.common.refusal_reasons import translate_reason
 from ui.hq.perpetrators_model import KIND_NAMES, PerpetratorIdRole, PerpetratorListModel
 from ui.hq.perpetrators_view import profile_html
 from ui.i18n import current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 
 def load_list(ctx: JobContext, kind: str | None) -> list[dict[str, Any]]:
@@ -41,7 +42,7 @@ def load_profile(ctx: JobContext, perpetrator: str) -> dict[str, Any]:
     return build_profile(ctx.vault, perpetrator).to_json()
 
 
-class PerpetratorsPage(QWidget):
+class PerpetratorsPage(Retranslating, QWidget):
     """``refreshed`` after the list is shown; ``profile_shown`` after a profile is drawn."""
 
     refreshed = Signal()
@@ -138,11 +139,6 @@ class PerpetratorsPage(QWidget):
         if self._stale:
             self._stale = False
             self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Perpetrators"))

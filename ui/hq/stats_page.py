@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from ui.common.refusal_reasons import translate_reason
 from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
 from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
 from ui.i18n import current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 Filters = list[tuple[str, str]]
 
@@ -53,7 +54,7 @@ def compute(ctx: JobContext, dim: str, unit: str, where: Filters) -> tuple[Stats
     return main, years
 
 
-class StatsPage(QWidget):
+class StatsPage(Retranslating, QWidget):
     """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
 
     refreshed = Signal()
@@ -238,11 +239,6 @@ class StatsPage(QWidget):
         if self._stale:
             self._stale = False
             self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _fill_combo(self, combo: QComboBox, items: dict[str, str]) -> None:
         current = combo.currentData()

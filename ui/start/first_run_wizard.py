@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -17,13 +17,14 @@ from intake_app.errors import IntakeError
 from intake_app.vault.vault import Vault
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.recovery_key_pages import CheckRecoveryKeyPage, ShowRecoveryKeyPage
 from ui.start.wizard_pages import CreatingPage, FingerprintPage, PassphrasePage, RolePage, WizardPage
 
 ROLE, PASSPHRASE, CREATING, SHOW_KEY, CHECK_KEY, FINGERPRINT = range(6)
 
 
-class FirstRunWizard(QWidget):
+class FirstRunWizard(Retranslating, QWidget):
     """Creates the vault; ``completed(vault)`` hands the unlocked vault over when the user presses Finish."""
 
     completed = Signal(object)
@@ -184,8 +185,3 @@ class FirstRunWizard(QWidget):
         labels = {PASSPHRASE: tr("&Create vault"), CHECK_KEY: tr("C&heck"), FINGERPRINT: tr("&Finish")}
         self.next_button.setText(labels.get(index, tr("&Next >")))
         self._update_buttons()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from ui.common.fonts import monospace_font
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
 from ui.start.unlock_screen import describe_unlock_error
 
@@ -45,7 +46,7 @@ def check_recovery_text(text: str) -> tuple[bool, str]:
     return True, tr("The recovery key is well formed.")
 
 
-class RecoveryScreen(QWidget):
+class RecoveryScreen(Retranslating, QWidget):
     """``unlocked(vault)`` once the recovery key worked and the new passphrase is set; ``cancelled`` goes back."""
 
     unlocked = Signal(object)
@@ -177,10 +178,6 @@ class RecoveryScreen(QWidget):
         self.recover_button.setText(tr("Set passphrase and &unlock"))
         self._update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def _recover(path: Path, key_text: str, new_passphrase: str) -> Vault:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -12,6 +12,7 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.vault.vault import Vault
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_fields import BusyLine, secret_line_edit
 
 PANEL_WIDTH = 520
@@ -27,7 +28,7 @@ def describe_unlock_error(exc: object) -> str:
     return tr("The vault could not be opened because of an unexpected error ({detail}).", detail=type(exc).__name__)
 
 
-class UnlockScreen(QWidget):
+class UnlockScreen(Retranslating, QWidget):
     """``unlocked(vault)`` after a successful unlock; ``forgot_requested`` opens the recovery flow."""
 
     unlocked = Signal(object)
@@ -147,8 +148,3 @@ class UnlockScreen(QWidget):
         self.unlock_button.setText(tr("&Unlock"))
         self.forgot_button.setText(tr("&Forgot passphrase?"))
         self.error_label.setAccessibleName(tr("Error"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
