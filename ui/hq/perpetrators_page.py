@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +26,7 @@ from intake_app.perpetrators.profile import build_profile
 from intake_app.perpetrators.registry import Registry
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.perpetrators_model import KIND_NAMES, PerpetratorIdRole, PerpetratorListModel
 from ui.hq.perpetrators_view import profile_html
@@ -42,7 +42,7 @@ def load_profile(ctx: JobContext, perpetrator: str) -> dict[str, Any]:
     return build_profile(ctx.vault, perpetrator).to_json()
 
 
-class PerpetratorsPage(Retranslating, QWidget):
+class PerpetratorsPage(RecountWhenShown, Retranslating, QWidget):
     """``refreshed`` after the list is shown; ``profile_shown`` after a profile is drawn."""
 
     refreshed = Signal()
@@ -51,7 +51,6 @@ class PerpetratorsPage(Retranslating, QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self._stale = True
         self.profile_job: Job | None = None
         self.profile: dict[str, Any] | None = None
         self.heading = heading_label()
@@ -125,20 +124,6 @@ class PerpetratorsPage(Retranslating, QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.message.setText(translate_reason(str(exc)))
-
-    def mark_stale(self) -> None:
-        """The archive changed (an import, a resolved conflict): recount now if shown, else when next shown, so
-        a large first count never holds up the pages the coordinator is using."""
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Perpetrators"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,7 @@ from intake_app.stats import query
 from intake_app.stats.query import StatsResult
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
 from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
@@ -54,7 +55,7 @@ def compute(ctx: JobContext, dim: str, unit: str, where: Filters) -> tuple[Stats
     return main, years
 
 
-class StatsPage(Retranslating, QWidget):
+class StatsPage(RecountWhenShown, Retranslating, QWidget):
     """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
 
     refreshed = Signal()
@@ -62,7 +63,6 @@ class StatsPage(Retranslating, QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self._stale = True
         self.job: Job | None = None
         self.result: StatsResult | None = None
         self.years: StatsResult | None = None
@@ -226,20 +226,6 @@ class StatsPage(Retranslating, QWidget):
             self.status.setText(tr("The chart could not be saved."))
 
     # ---- language
-    def mark_stale(self) -> None:
-        """The archive changed (an import, a resolved conflict): recount now if shown, else when next shown, so
-        a large first count never holds up the pages the coordinator is using."""
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
-
     def _fill_combo(self, combo: QComboBox, items: dict[str, str]) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
