@@ -14,5 +14,6 @@ def test_sentences_and_flags_name_the_same_problems_with_the_same_bundles() -> N
         "the device's audit log was rewritten (restored laptop?) in bundles 7",
     ]
     assert status_flags(status) == ["missing 3,4", "FORK at 2", "log rewritten in 7"]
-    assert describe_status(dict.fromkeys(status, [])) == status_flags(dict.fromkeys(status, [])) == []
+    clean: dict[str, list[int]] = {key: [] for key in status}
+    assert describe_status(clean) == status_flags(clean) == []
     assert {key for key, _, _ in SEQUENCE_PROBLEMS} == set(status)
