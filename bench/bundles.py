@@ -33,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench._report import WORK, figure, peak_rss_mb, private_dir  # noqa: E402
+from bench._report import WORK, figure, peak_rss_mb, private_dir, random_file  # noqa: E402
 
 MB = 1_000_000
 PASSPHRASE = "bench passphrase"
@@ -93,18 +93,6 @@ def _worker(mode: str, vault: Path, target: Path, env: dict[str, str]) -> dict[s
 
 
 # ---- set-up ------------------------------------------------------------------------------------------------------------
-def _random_file(path: Path, size: int) -> None:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
-
-    keystream = Cipher(algorithms.ChaCha20(os.urandom(32), os.urandom(16)), mode=None).encryptor()
-    zeros = bytes(4 << 20)
-    with path.open("wb") as f:
-        left = size
-        while left:
-            n = min(left, len(zeros))
-            f.write(keystream.update(zeros[:n]))
-            left -= n
-
 
 def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: PLC0415
@@ -121,7 +109,7 @@ def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     record = RecordStore(field).add_json(json.dumps(doc, ensure_ascii=False).encode()).record_id
     src = root / "attachment.bin"
     for i in range(files):
-        _random_file(src, total // files + (total % files if i == 0 else 0))
+        random_file(src, total // files + (total % files if i == 0 else 0))
         with src.open("rb") as fh:
             AttachmentStore(field).attach_stream(record, fh, f"recording-{i}.wav")
     src.unlink()
@@ -158,7 +146,7 @@ def bench_size(mb: int, files: int, repeat: int, base: Path, env: dict[str, str]
         recipient = next(line.split(": ", 1)[1] for line in identity.read_text().splitlines()
                          if line.startswith("# public key: "))
         plain, cipher, back = root / "plain.bin", root / "plain.age", root / "back.bin"
-        _random_file(plain, exp["size"])  # the same number of bytes as the whole bundle
+        random_file(plain, exp["size"])  # the same number of bytes as the whole bundle
         enc_runs = [_run(["age", "-r", recipient, "-o", str(cipher), str(plain)], env) for _ in range(repeat)]
         dec_runs = [_run(["age", "-d", "-i", str(identity), "-o", str(back), str(cipher)], env) for _ in range(repeat)]
         age_enc, age_enc_rss = min(r[0] for r in enc_runs), max(r[1] for r in enc_runs)
