@@ -40,6 +40,7 @@ from ui.auditor.auditor_report import (
     step_status_text,
     verify_bundles,
 )
+from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr, trn
@@ -109,11 +110,7 @@ class AuditorMode(Retranslating, QWidget):
         self._update_buttons()
 
     def _make_widgets(self) -> None:
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
 

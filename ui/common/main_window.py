@@ -8,10 +8,11 @@ window is destroyed. The window title is only the application name, never conten
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from intake_app.vault.vault import VaultInfo
+from ui.common.page_heading import heading_label
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
 
@@ -26,11 +27,7 @@ class PlaceholderTestimoniesPage(Retranslating, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.body = QLabel()
         self.body.setWordWrap(True)
         layout = QVBoxLayout(self)

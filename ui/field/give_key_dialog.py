@@ -16,7 +16,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +29,7 @@ from intake_app.display import clean_text
 from intake_app.errors import UsageError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
+from ui.common.usb_folder import choose_usb_folder
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
 
@@ -132,11 +132,7 @@ class GiveKeyDialog(Retranslating, QDialog):
         self._update()
 
     def browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Choose the folder (e.g. the USB stick)"), "",
-                                                QFileDialog.Option.DontUseNativeDialog
-                                                | QFileDialog.Option.ShowDirsOnly)
-        if path:
-            self.folder_edit.setText(path)
+        choose_usb_folder(self, self.folder_edit)
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()

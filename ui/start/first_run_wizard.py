@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_app.bundles.keyring import HqKeys, Keyring
 from intake_app.errors import IntakeError
 from intake_app.vault.vault import Vault
+from ui.common.page_heading import heading_label
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
@@ -34,11 +34,7 @@ class FirstRunWizard(Retranslating, QWidget):
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.heading.setWordWrap(True)
         self.role_page = RolePage()
         self.passphrase_page = PassphrasePage(vault_path)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from crypto import recovery
 from crypto.errors import MalformedError
 from intake_app.vault.vault import Vault
 from ui.common.fonts import monospace_font
+from ui.common.page_heading import heading_label
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
@@ -58,11 +58,7 @@ class RecoveryScreen(Retranslating, QWidget):
         self.capture_notice = capture_notice()
         self.vault_path = vault_path
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.key_edit = QLineEdit()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.vault.vault import Vault
+from ui.common.page_heading import heading_label
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
@@ -38,11 +38,7 @@ class UnlockScreen(Retranslating, QWidget):
         super().__init__(parent)
         self.vault_path = vault_path
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         # Why the vault is locked (after an auto-lock: how long without activity, and which dialogs were closed).
