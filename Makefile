@@ -41,7 +41,7 @@ $(STAMP_DEV): pyproject.toml | $(VENV)/bin/python
 
 # The Debian packages: Qt's xcb libraries, a CJK font and python3-venv for `make run`; stock age and minisign, Xvfb and
 # the rest for `make test`. Installed only when missing and only as root (CI runs as root); otherwise they are named, and
-# the tests that need them say so and skip. The list is in packaging/debian-packages.sh.
+# the tests that need them say so and skip (under CI=true they fail instead). The list is in packaging/debian-packages.sh.
 runtime-deps:
 	@sh packaging/debian-packages.sh runtime
 

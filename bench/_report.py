@@ -6,9 +6,41 @@ A benchmark prints its own readable output and, for each headline figure, calls 
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import resource
 from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+WORK = OUT / "work"    # scratch vaults, bundles and attachments; each run removes its own
+CACHE = OUT / "cache"  # corpora kept between runs (search, ui_latency)
+
+
+def add_dir_argument(parser: argparse.ArgumentParser, default: Path = WORK, what: str = "working files") -> None:
+    """``--dir``: the folder a benchmark writes its ``what`` under (created, private), never the system temp folder."""
+    parser.add_argument("--dir", type=Path, default=default, help=f"folder for the {what} (default: %(default)s)")
+
+
+def random_file(path: Path, size: int) -> None:
+    """``size`` incompressible bytes (a ChaCha20 keystream) at ``path``, written 4 MiB at a time."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
+
+    keystream = Cipher(algorithms.ChaCha20(os.urandom(32), os.urandom(16)), mode=None).encryptor()
+    zeros = bytes(4 << 20)
+    with path.open("wb") as f:
+        left = size
+        while left:
+            n = min(left, len(zeros))
+            f.write(keystream.update(zeros[:n]))
+            left -= n
+
+
+def private_dir(path: Path) -> Path:
+    """``path``, created with its parents if missing, readable by this user only (umask 077 habits)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
 
 
 def figure(name: str, value: float, unit: str, *, reference: str | None = None, reference_value: float | None = None,

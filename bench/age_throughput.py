@@ -70,11 +70,15 @@ def sha256_file(path: Path) -> str:
 
 
 def main() -> None:
+    sys.path.insert(0, str(REPO))
+    from bench._report import WORK, private_dir  # noqa: PLC0415 (importable only once the repo is on sys.path)
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None,
-                        help="where the files go (default: /dev/shm, so disk noise does not drown the crypto)")
+    parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if Path("/dev/shm").is_dir() else WORK,
+                        help="where the files go (default: %(default)s: a RAM disk, so disk noise does not drown the "
+                             "crypto)")
     parser.add_argument("--worker", nargs=4, metavar=("MODE", "SRC", "DST", "KEY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -85,7 +89,7 @@ def main() -> None:
         sys.exit("stock age / age-keygen not found (apt install age)")
 
     size = args.mb * 1000 * 1000
-    with tempfile.TemporaryDirectory(prefix="age-bench-", dir=args.dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="age-bench-", dir=private_dir(args.dir)) as tmp:
         d = Path(tmp)
         key = d / "key.txt"
         subprocess.run([keygen, "-o", str(key)], check=True, capture_output=True)

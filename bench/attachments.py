@@ -32,10 +32,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305  # noqa: E402
 
-from bench._report import peak_rss_mb  # noqa: E402
+from bench._report import add_dir_argument, peak_rss_mb, private_dir, random_file  # noqa: E402
 from intake_app.vault.blobstore import BlobStore  # noqa: E402
 
 MB = 1_000_000  # throughput and RSS are reported in decimal MB
@@ -44,14 +43,7 @@ PHASES = ("baseline", "copy", "put", "read", "verify", "extract")
 
 
 def _generate(path: Path, size: int) -> None:
-    keystream = Cipher(algorithms.ChaCha20(os.urandom(32), os.urandom(16)), mode=None).encryptor()
-    zeros = bytes(4 << 20)
-    with path.open("wb") as f:
-        left = size
-        while left:
-            n = min(left, len(zeros))
-            f.write(keystream.update(zeros[:n]))
-            left -= n
+    random_file(path, size)
 
 
 def _run_phase(phase: str, work: Path) -> dict[str, float]:
@@ -111,7 +103,7 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=2048, help="attachment size in MiB (2048 = 2 GiB)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of all phases, interleaved; the fastest time of each phase is reported")
-    parser.add_argument("--dir", type=Path, default=None, help="where to write (default: the system temp folder)")
+    add_dir_argument(parser)
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -121,7 +113,7 @@ def main() -> None:
         return
 
     size = args.size_mb * MIB
-    work = Path(tempfile.mkdtemp(prefix="bench-attachments-", dir=args.dir))
+    work = Path(tempfile.mkdtemp(prefix="bench-attachments-", dir=private_dir(args.dir)))
     try:
         print(f"attachment of {args.size_mb} MiB ({size} bytes) in {work}")
         _generate(work / "source.bin", size)

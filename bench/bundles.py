@@ -33,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench._report import figure, peak_rss_mb  # noqa: E402
+from bench._report import WORK, figure, peak_rss_mb, private_dir, random_file  # noqa: E402
 
 MB = 1_000_000
 PASSPHRASE = "bench passphrase"
@@ -93,18 +93,6 @@ def _worker(mode: str, vault: Path, target: Path, env: dict[str, str]) -> dict[s
 
 
 # ---- set-up ------------------------------------------------------------------------------------------------------------
-def _random_file(path: Path, size: int) -> None:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
-
-    keystream = Cipher(algorithms.ChaCha20(os.urandom(32), os.urandom(16)), mode=None).encryptor()
-    zeros = bytes(4 << 20)
-    with path.open("wb") as f:
-        left = size
-        while left:
-            n = min(left, len(zeros))
-            f.write(keystream.update(zeros[:n]))
-            left -= n
-
 
 def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: PLC0415
@@ -121,7 +109,7 @@ def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     record = RecordStore(field).add_json(json.dumps(doc, ensure_ascii=False).encode()).record_id
     src = root / "attachment.bin"
     for i in range(files):
-        _random_file(src, total // files + (total % files if i == 0 else 0))
+        random_file(src, total // files + (total % files if i == 0 else 0))
         with src.open("rb") as fh:
             AttachmentStore(field).attach_stream(record, fh, f"recording-{i}.wav")
     src.unlink()
@@ -158,7 +146,7 @@ def bench_size(mb: int, files: int, repeat: int, base: Path, env: dict[str, str]
         recipient = next(line.split(": ", 1)[1] for line in identity.read_text().splitlines()
                          if line.startswith("# public key: "))
         plain, cipher, back = root / "plain.bin", root / "plain.age", root / "back.bin"
-        _random_file(plain, exp["size"])  # the same number of bytes as the whole bundle
+        random_file(plain, exp["size"])  # the same number of bytes as the whole bundle
         enc_runs = [_run(["age", "-r", recipient, "-o", str(cipher), str(plain)], env) for _ in range(repeat)]
         dec_runs = [_run(["age", "-d", "-i", str(identity), "-o", str(back), str(cipher)], env) for _ in range(repeat)]
         age_enc, age_enc_rss = min(r[0] for r in enc_runs), max(r[1] for r in enc_runs)
@@ -182,7 +170,8 @@ def main() -> int:
     parser.add_argument("--mb", type=int, nargs="+", default=[200], help="attachment megabytes (several: one run each)")
     parser.add_argument("--files", type=int, default=4, help="attachments the megabytes are split into")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs of each side")
-    parser.add_argument("--dir", default="/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir())
+    parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else WORK,
+                        help="folder for the vaults and bundles (default: %(default)s, a RAM disk where there is one)")
     parser.add_argument("--worker", nargs=3, metavar=("MODE", "VAULT", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -193,7 +182,7 @@ def main() -> int:
         return 2
     env = dict(os.environ) | {"INTAKE_KDF_PROFILE": "fast", "INTAKE_PASSPHRASE": PASSPHRASE}
     os.environ.update({"INTAKE_KDF_PROFILE": "fast"})
-    rows = [bench_size(mb, args.files, args.repeat, Path(args.dir), env) for mb in args.mb]
+    rows = [bench_size(mb, args.files, args.repeat, private_dir(args.dir), env) for mb in args.mb]
     print(f"bundle export/import vs stock age, in {args.dir}, {args.files} attachments, best of {args.repeat} "
           "(MB = 10^6 bytes; ratio target >= 0.8; RSS target < 150 MB)")
     print(f"{'size':>6} {'export':>10} {'age -r':>10} {'ratio':>6} | {'import':>10} {'age -d':>10} {'ratio':>6} | "

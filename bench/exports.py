@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import figure, peak_rss_mb  # noqa: E402
+from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir  # noqa: E402
 from intake_app.exports import consent, pipeline, sources  # noqa: E402
 from intake_app.exports.base import ExportRequest  # noqa: E402
 from intake_app.exports.settings import Organisation  # noqa: E402
@@ -34,9 +34,10 @@ VALUES = ("granted", "refused", "not_asked", "withdrawn")
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--testimonies", type=int, default=2000)
+    add_dir_argument(parser)
     args = parser.parse_args()
     base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-exports-", dir=private_dir(args.dir)) as tmp:
         vault, _ = Vault.create(Path(tmp) / "hq", "bench passphrase", "hq")
         store = RecordStore(vault)
         for i in range(args.testimonies):

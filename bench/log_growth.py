@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import figure  # noqa: E402
+from bench._report import add_dir_argument, figure, private_dir  # noqa: E402
 
 PASSPHRASE = "bench passphrase"
 
@@ -51,7 +51,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leaves", type=int, default=100_000)
     parser.add_argument("--bundles", type=int, default=40)
-    parser.add_argument("--dir", default=None)
+    add_dir_argument(parser)
     args = parser.parse_args()
 
     from intake_app.bundles.export import export_bundle  # noqa: PLC0415 (after sys.path is set)
@@ -66,7 +66,7 @@ def main() -> int:
     from intake_app.vault.database import Transaction  # noqa: PLC0415
     from intake_app.vault.vault import Vault, utc_now  # noqa: PLC0415
 
-    root = Path(tempfile.mkdtemp(prefix="log-growth-", dir=args.dir))
+    root = Path(tempfile.mkdtemp(prefix="log-growth-", dir=private_dir(args.dir)))
     try:
         hq, _ = Vault.create(root / "hq", PASSPHRASE, "hq")
         field, _ = Vault.create(root / "field", PASSPHRASE, "field")

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import figure  # noqa: E402
+from bench._report import add_dir_argument, figure, private_dir  # noqa: E402
 from intake_app.bundles.export import export_bundle  # noqa: E402
 from intake_app.bundles.importer import Importer  # noqa: E402
 from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: E402
@@ -33,12 +33,13 @@ EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "rich.json"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--testimonies", type=int, default=10_000)
+    add_dir_argument(parser)
     args = parser.parse_args()
     os.umask(0o077)
     n = args.testimonies
     base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     base.pop("id", None)
-    with tempfile.TemporaryDirectory(prefix="bench-merge-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-merge-", dir=private_dir(args.dir)) as tmp:
         work = Path(tmp)
         hq, _ = Vault.create(work / "hq", "pw", "hq")
         hq_keys = parse_hq_key_file(Keyring(hq).export_public())

@@ -26,7 +26,7 @@ from bench._persons_synth import (
     iter_mentions,
     true_pairs,
 )
-from bench._report import figure, peak_rss_mb
+from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir
 from intake_app.persons import candidates as cand
 from intake_app.persons.features import features
 from intake_app.persons.scoring import score_pair
@@ -74,9 +74,10 @@ def main() -> int:
     ap.add_argument("--mentions", type=int, default=100_000)
     ap.add_argument("--subset", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=14)
+    add_dir_argument(ap)
     args = ap.parse_args()
     truth: dict[str, int] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-persons-", dir=private_dir(args.dir)) as tmp:
         vault, _ = Vault.create(Path(tmp) / "v", "bench", "hq")
         rss_before = peak_rss_mb()
         feats, t_feat = [], 0.0
@@ -98,7 +99,7 @@ def main() -> int:
           f"{q['precision_08']:.4f} of {q['high']} pairs")
     sub = feats[: args.subset]
     sub_truth = {f["m"]: truth[f["m"]] for f in sub}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-persons-", dir=private_dir(args.dir)) as tmp:
         vault, _ = Vault.create(Path(tmp) / "v", "bench", "hq")
         sub_blocked, sub_times = run_blocked(vault, sub)
         vault.lock()

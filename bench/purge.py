@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import figure  # noqa: E402
+from bench._report import add_dir_argument, figure, private_dir  # noqa: E402
 
 PASSPHRASE = "bench passphrase"
 
@@ -86,9 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, nargs="+", default=[300, 1000])
     parser.add_argument("--attach-every", type=int, default=4)
-    parser.add_argument("--dir", default=None)
+    add_dir_argument(parser)
     args = parser.parse_args()
-    base = Path(args.dir) if args.dir else Path(tempfile.gettempdir())
+    base = private_dir(args.dir)
     for n in args.n:
         r = run(n, args.attach_every, base)
         print(f"N={n}: export {r['export']:.2f} s, update import {r['update_import'] * 1000:.0f} ms, "

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import figure, peak_rss_mb
+from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir
 from intake_app.recording import capture, journal
 from intake_app.recording.service import RecordingService
 from intake_app.records.store import RecordStore
@@ -52,9 +52,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=60)
     parser.add_argument("--commits", type=int, default=200)
+    add_dir_argument(parser)
     args = parser.parse_args()
     block = _sine_block()
-    with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-recording-", dir=private_dir(args.dir)) as tmp:
         root = Path(tmp)
         vault, _ = Vault.create(root / "vault", "bench passphrase")
         rid = RecordStore(vault).add_json(_testimony()).record_id

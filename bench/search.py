@@ -25,6 +25,7 @@ import sqlcipher3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._report import CACHE
 from intake_app.search.index import SEARCH_SCHEMA, SearchIndex, reference_scan
 from intake_app.search.tokens import normalize
 
@@ -250,7 +251,8 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query against the index")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/intake-search-bench"))
+    parser.add_argument("--cache", type=Path, default=CACHE / "search", help="folder for the corpus kept between runs "
+                        "(default: %(default)s)")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--cache-mib", type=int, default=0, help="PRAGMA cache_size for the query phase (0: default)")
     args = parser.parse_args()

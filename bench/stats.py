@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")  # a throwaway vault
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench._report import figure, peak_rss_mb
+from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir
 from intake_app.records import interchange
 from intake_app.records.ids import uuid7
 from intake_app.stats import dimensions, facts, query
@@ -82,7 +82,7 @@ def naive_count(docs: list[bytes], dim: str) -> dict[str, int]:
 
 def time_query(conn: object, by: str, unit: str, persons: query.Persons | None = None) -> float:
     started = time.perf_counter()
-    query.run(conn, [by], unit, (), persons)  # type: ignore[arg-type]
+    query.run(conn, [by], unit, (), persons)
     return time.perf_counter() - started
 
 
@@ -126,8 +126,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--testimonies", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=15)
+    add_dir_argument(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-stats-", dir=private_dir(args.dir)) as tmp:
         vault = Vault.create(Path(tmp) / "hq", "bench passphrase", "hq")[0]
         docs, fill_s = fill(vault, args.testimonies, args.seed)
         conn = vault.conn

@@ -26,7 +26,7 @@ os.environ["INTAKE_KDF_PROFILE"] = "fast"  # throwaway vaults; the unlock is not
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from bench._report import figure
+from bench._report import add_dir_argument, figure, private_dir
 from tools import demo_bundles as demo
 from ui.common.db_worker import DbWorker
 from ui.hq.import_page import ImportPage
@@ -94,9 +94,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100, help="attachment size per bundle (MB)")
     parser.add_argument("--count", type=int, default=2, help="number of bundles")
+    add_dir_argument(parser)
     args = parser.parse_args()
     app = QApplication([sys.argv[0]])
-    with tempfile.TemporaryDirectory(prefix="bench-ui-import-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bench-ui-import-", dir=private_dir(args.dir)) as scratch:
         tmp = Path(scratch)
         started = time.perf_counter()
         hq_path, bundles = make_bundles(tmp, args.mb, args.count)

@@ -6,7 +6,7 @@ panel, export on the ``DbWorker``). The reference is the same timer on an idle l
 
     python -m bench.ui_latency [--records 20000] [--attach-mb 200] [--cache DIR]
 
-Setup (cached between runs in DIR, default /tmp/intake-bench-ui): a field vault with the default key-derivation
+Setup (cached between runs in DIR, default bench/out/cache/ui): a field vault with the default key-derivation
 profile, N generated testimonies written through RecordStore, and a pinned HQ key.
 """
 
@@ -21,10 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by `python -m bench`
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench._report import CACHE
 from intake_app.bundles.export import export_bundle
 from intake_app.bundles.keyring import Keyring, parse_hq_key_file
 from intake_app.records.store import RecordStore
@@ -128,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--attach-mb", type=int, default=200)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/intake-bench-ui"))
+    parser.add_argument("--cache", type=Path, default=CACHE / "ui", help="folder for the vault kept between runs "
+                        "(default: %(default)s)")
     args = parser.parse_args(argv)
     path = setup(args.cache, args.records)
     favour_the_gui_thread()  # as ui.app.main does

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlcipher3
 
-from bench._report import figure
+from bench._report import add_dir_argument, figure, private_dir
 from crypto import kdf
 from intake_app.vault.database import open_encrypted
 from intake_app.vault.vault import DB_FILE, Vault, read_key_slots
@@ -38,6 +38,7 @@ def _median_ms(fn: object, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
+    add_dir_argument(parser)
     args = parser.parse_args()
     os.umask(0o077)
     salt = os.urandom(16)
@@ -49,7 +50,7 @@ def main() -> None:
         print(f"{name:<10} {params.memory_kib / 1024:>8.0f} {params.time_cost:>3} {params.parallelism:>3} "
               f"{kdf_ms[name]:>20.1f}")
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-unlock-", dir=private_dir(args.dir)) as tmp:
         path = Path(tmp) / "vault"
         os.environ["INTAKE_KDF_PROFILE"] = "fast"
         Vault.create(path, "pw")[0].lock()

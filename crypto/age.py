@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Sequence
-from types import TracebackType
 from typing import BinaryIO, Literal
 
 from cryptography.exceptions import InvalidTag
@@ -55,6 +54,7 @@ from crypto.age_stream import (
     write_all,
 )
 from crypto.errors import AuthenticationError, MalformedError, UnsupportedError
+from crypto.sealing import SealOnExit
 
 __all__ = [
     "AgeArmorError",
@@ -246,7 +246,7 @@ def _x25519_stanza(recipient: X25519Recipient, file_key: bytes) -> Stanza:
     return Stanza(_X25519_TYPE, (b64encode_nopad(share).decode("ascii"),), body)
 
 
-class AgeWriter:
+class AgeWriter(SealOnExit):
     """Encrypting writer returned by :func:`encrypt_stream`.
 
     ``close()`` seals the final chunk. Leaving a ``with`` block by an exception aborts instead: the final chunk is never
@@ -292,17 +292,6 @@ class AgeWriter:
     def closed(self) -> bool:
         """True after close() or abort()."""
         return self._stream is None
-
-    def __enter__(self) -> AgeWriter:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def encrypt_stream(dst: BinaryIO, recipients: Sequence[X25519Recipient]) -> AgeWriter:

@@ -26,7 +26,6 @@ import hmac
 import io
 import os
 import struct
-from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO, Final, Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -35,6 +34,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from crypto.errors import AuthenticationError, CryptoError, MalformedError, UnsupportedError
+from crypto.sealing import SealOnExit
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
@@ -132,7 +132,7 @@ def _write_all(dst: WritableStream, data: memoryview) -> None:
         data = data[written:]
 
 
-class BlobWriter:
+class BlobWriter(SealOnExit):
     """Encrypts a stream of plaintext into the blob format, writing each chunk to ``dst`` as soon as it is sealed.
 
     Memory stays at about two chunks whatever the size. ``close()`` seals the final chunk; until it is called the
@@ -215,17 +215,6 @@ class BlobWriter:
         self._aead.seal_into(self._index, last, plaintext, out)
         _write_all(self._dst, out)
         self._index += 1
-
-    def __enter__(self) -> BlobWriter:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def _read_full(src: BinaryIO, buf: memoryview) -> int:

@@ -1,4 +1,4 @@
-"""RFC 6962 Merkle tree hashes, inclusion and consistency proofs (verification as in RFC 9162 §2.1.3.2 / §2.1.4.2).
+"""RFC 6962 Merkle tree hashes and consistency proofs (verification as in RFC 9162 §2.1.4.2).
 
 Each device keeps an append-only audit log; a bundle carries the log's leaf hashes and a signed checkpoint of its
 root, so an auditor can recompute the root and check that a later log only grew. The hashes are RFC 6962's:
@@ -99,26 +99,6 @@ def _subtree_root(leaves: Sequence[bytes], start: int, end: int) -> bytes:
     return builder.root()
 
 
-def inclusion_proof(leaf_hashes: Sequence[bytes], index: int) -> list[bytes]:
-    """Audit path PATH(index, D[n]) of RFC 6962 §2.1.1, leaf to root order. O(n) hashes."""
-    n = len(leaf_hashes)
-    if not 0 <= index < n:
-        raise MalformedError("leaf index is outside the tree")
-    proof: list[bytes] = []
-    start, end = 0, n
-    # Walk from the root down to the leaf, collecting the sibling subtree at each level; reversed at the end.
-    while end - start > 1:
-        k = _split_point(end - start)
-        if index - start < k:
-            proof.append(_subtree_root(leaf_hashes, start + k, end))
-            end = start + k
-        else:
-            proof.append(_subtree_root(leaf_hashes, start, start + k))
-            start += k
-    proof.reverse()
-    return proof
-
-
 def consistency_proof(leaf_hashes: Sequence[bytes], old_size: int) -> list[bytes]:
     """PROOF(old_size, D[n]) of RFC 6962 §2.1.2: shows the tree of ``old_size`` leaves is a prefix. O(n) hashes."""
     n = len(leaf_hashes)
@@ -150,41 +130,6 @@ def _validate_proof(proof: Sequence[bytes]) -> None:
         raise MalformedError("a Merkle proof has at most 64 hashes")
     for node in proof:
         _check_hash(node, "proof hash")
-
-
-def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes | None:
-    """The root that ``proof`` implies for ``leaf`` at ``index`` in a tree of ``size``, or None if the proof has
-    the wrong shape. RFC 9162 §2.1.3.2."""
-    _check_hash(leaf, "leaf hash")
-    _validate_proof(proof)
-    if not 0 <= index < size:
-        return None
-    fn, sn = index, size - 1
-    node = leaf
-    for sibling in proof:
-        if sn == 0:
-            return None
-        if fn & 1 or fn == sn:
-            node = node_hash(sibling, node)
-            if not fn & 1:
-                # The node is a last, unpaired subtree: it moves up unchanged until it becomes a right child.
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            node = node_hash(node, sibling)
-        fn >>= 1
-        sn >>= 1
-    if sn != 0:
-        return None
-    return node
-
-
-def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes) -> bool:
-    """True when ``proof`` shows ``leaf`` is entry ``index`` of the tree of ``size`` leaves with ``expected_root``."""
-    _check_hash(expected_root, "root hash")
-    computed = root_from_inclusion_proof(index, size, leaf, proof)
-    return computed is not None and hmac.compare_digest(computed, expected_root)
 
 
 def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:

@@ -188,7 +188,7 @@ def _hostile_exports() -> list[tuple[str, str, str, Callable[[Any], contextlib.A
 
     def loose_links(v: Any) -> Any:
         genuine = bf.canonical
-        return patched(bx.bf, "canonical", lambda o: json.dumps(o).encode() if isinstance(o, list) else genuine(o))
+        return patched(bf, "canonical", lambda o: json.dumps(o).encode() if isinstance(o, list) else genuine(o))
 
     @contextlib.contextmanager
     def audit_row(v: Any, entry: str) -> Iterator[None]:
@@ -276,7 +276,7 @@ def _hostile_exports() -> list[tuple[str, str, str, Callable[[Any], contextlib.A
          lambda v: patched(bx, "utc_now", lambda: "2026-13-45T99:99:99Z")),
         ("extra-age-recipient", "the payload is also encrypted to a recipient the manifest does not name",
          "recipients its manifest does not name",
-         lambda v: patched(bx.age, "encrypt_stream", lambda dst, rs: genuine_encrypt(dst, [*rs, extra]))),
+         lambda v: patched(age, "encrypt_stream", lambda dst, rs: genuine_encrypt(dst, [*rs, extra]))),
         ("previous-manifest-on-bundle-1", "bundle 1 with a non-null previous_manifest_sha256",
          "previous_manifest_sha256",
          lambda v: patched(bf.Manifest, "to_json", lambda self: genuine_to_json(self)

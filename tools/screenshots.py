@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tools.screen_wait import wait_until
 from tools.screenshots_field import render_field
 from tools.screenshots_hq import render_coordinator
 from tools.screenshots_interviewer import render_interviewer
@@ -30,17 +30,9 @@ from ui.session import Session
 from ui.start.first_run_wizard import FINGERPRINT, SHOW_KEY
 
 SAMPLE_PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - typed into a throwaway vault
-_TIMEOUT_S = 60.0
 SCREENSHOT_LANGUAGES = ("ko", "en", "ja", "pseudo")
 
 
-def _wait(app: QApplication, done: object) -> None:
-    deadline = time.monotonic() + _TIMEOUT_S
-    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
-        app.processEvents()
-        time.sleep(0.01)
-    if not done():  # type: ignore[operator]
-        raise RuntimeError("the screen did not reach the expected state in time")
 
 
 def _save(app: QApplication, widget: QWidget, path: Path) -> Path:
@@ -68,7 +60,7 @@ def render_all(out_dir: Path, lang: str) -> list[Path]:
         wizard.passphrase_page.fields.second.setText(SAMPLE_PASSPHRASE)
         written.append(_save(app, gate, out_dir / f"{lang}-2-wizard-passphrase.png"))
         wizard.go_next()
-        _wait(app, lambda: wizard.current() == SHOW_KEY)
+        wait_until(app, lambda: wizard.current() == SHOW_KEY)
         written.append(_save(app, gate, out_dir / f"{lang}-3-wizard-recovery-key.png"))
         groups = [label.text() for label in wizard.show_key_page.group_labels]
         wizard.show_key_page.written.setChecked(True)
@@ -77,7 +69,7 @@ def render_all(out_dir: Path, lang: str) -> list[Path]:
         for edit, index in zip(wizard.check_key_page.fields, wizard.check_key_page.indices, strict=True):
             edit.setText(groups[index])
         wizard.go_next()
-        _wait(app, lambda: wizard.current() == FINGERPRINT)
+        wait_until(app, lambda: wizard.current() == FINGERPRINT)
         written.append(_save(app, gate, out_dir / f"{lang}-5-wizard-fingerprint.png"))
         wizard.go_next()
         assert session.main_window is not None
@@ -86,7 +78,7 @@ def render_all(out_dir: Path, lang: str) -> list[Path]:
         unlock = gate.unlock_screen
         unlock.passphrase.setText("wrong passphrase")
         unlock.start_unlock()
-        _wait(app, lambda: not unlock.is_busy())
+        wait_until(app, lambda: not unlock.is_busy())
         written.append(_save(app, gate, out_dir / f"{lang}-7-unlock-wrong.png"))
         gate.show_recovery()
         gate.recovery_screen.key_edit.setText("-".join(groups[:9]))

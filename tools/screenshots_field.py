@@ -11,7 +11,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from tools.screenshots_interviewer import PASSPHRASE, Save, _prepare, _wait
+from tools.screen_wait import Save
+from tools.screen_wait import wait_until as _wait
+from tools.screenshots_interviewer import PASSPHRASE, _prepare
 from ui.common.settings_store import UiSettings
 from ui.session import Session
 

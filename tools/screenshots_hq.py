@@ -7,28 +7,17 @@ laptop B restored from a backup (a conflict), and a tampered bundle, then walks 
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from intake_app.bundles.keyring import parse_device_key_file, read_key_file
 from tools import demo_bundles as demo
+from tools.screen_wait import Save, wait_until
 from ui.common.settings_store import UiSettings
 from ui.session import Session
 
-Save = Callable[[QApplication, QWidget, Path], Path]
-_TIMEOUT_S = 60.0
-
-
-def _wait(app: QApplication, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + _TIMEOUT_S
-    while not done() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not done():
-        raise RuntimeError("the screen did not reach the expected state in time")
+_wait = wait_until
 
 
 def _fleet(tmp: Path) -> dict[str, Path]:

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from intake_app.bundles.keyring import Keyring, parse_hq_key_file
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
+from tools.screen_wait import Save, wait_until
 from ui.common.settings_store import UiSettings
 from ui.field.export_dialog import ExportDialog
 from ui.session import Session
 
-Save = Callable[[QApplication, QWidget, Path], Path]
 PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
 SAMPLES = (
     ("2024-05-02", "W-117", "류은별", "Ryu Un-byol", 6, "missing",
@@ -34,13 +32,7 @@ SAMPLES = (
 )
 
 
-def _wait(app: QApplication, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 60
-    while not done() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not done():
-        raise RuntimeError("the screen did not reach the expected state in time")
+_wait = wait_until
 
 
 def _prepare(root: Path) -> Path:

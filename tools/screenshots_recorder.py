@@ -9,30 +9,22 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
+from tools.screen_wait import Save, wait_until
 from ui.common.db_worker import DbWorker
 from ui.field.recorder_dialog import RecorderDialog
 
-Save = Callable[[QApplication, QWidget, Path], Path]
 PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
 MARKERS = ((65_000, "보위부 구류장 이야기 시작"), (312_000, "언니의 이름을 처음 말함"), (618_000, ""),
            (731_000, "2012년 봄, 15호 관리소 이송 소문"))
 
 
-def _wait(app: QApplication, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 60
-    while not done() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not done():
-        raise RuntimeError("the screen did not reach the expected state in time")
+_wait = wait_until
 
 
 def _testimony(recording: str) -> bytes:

@@ -8,31 +8,23 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from intake_app.perpetrators.registry import Registry
 from intake_app.records.store import RecordStore
 from tests.perpetrators.test_profile_cli import DOCS, ONSONG
 from tests.stats import generator
 from tools import demo_bundles as demo
+from tools.screen_wait import Save, wait_until
 from ui.common.settings_store import UiSettings
 from ui.session import Session
 
-Save = Callable[[QApplication, QWidget, Path], Path]
-_TIMEOUT_S = 120.0
-
 
 def _wait(app: QApplication, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + _TIMEOUT_S
-    while not done() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not done():
-        raise RuntimeError("the screen did not reach the expected state in time")
+    wait_until(app, done, 120.0)
 
 
 def _archive(path: Path) -> None:

@@ -5,21 +5,20 @@ delete the plaintext original. A throwaway field vault in a temporary directory 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from intake_app.records import interchange
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
+from tools.screen_wait import Save
 from tools.screenshots_interviewer import _wait
 from ui.common.settings_store import UiSettings
 from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
 from ui.session import Session
 
-Save = Callable[[QApplication, QWidget, Path], Path]
 PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
 
 

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_app.vault.vault import vault_exists
 from ui.auditor.auditor_mode import AuditorMode
 from ui.i18n import language_combo_items, shown_language_choice, tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.first_run_wizard import FirstRunWizard
 from ui.start.recovery_screen import RecoveryScreen
 from ui.start.unlock_screen import UnlockScreen
 
 
-class GateWindow(QWidget):
+class GateWindow(Retranslating, QWidget):
     """``unlocked(vault)`` when a vault was created or unlocked; ``language_chosen(setting)`` from the chooser."""
 
     unlocked = Signal(object)
@@ -132,8 +133,3 @@ class GateWindow(QWidget):
         self.language_combo.setAccessibleName(tr("Language"))
         self._fill_languages(str(self.language_combo.currentData() or "system"))
         self.auditor_button.setText(tr("&Auditor mode (no vault)"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

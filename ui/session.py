@@ -218,10 +218,16 @@ class Session(QObject):
         after = actions.index(self.main_window.settings_action) + 1
         self.passphrase_action = QAction(tr("Change &passphrase…"), self.main_window)
         self.passphrase_action.triggered.connect(self.open_passphrase_change)
-        menu.insertAction(actions[after] if after < len(actions) else None, self.passphrase_action)
+        if after < len(actions):
+            menu.insertAction(actions[after], self.passphrase_action)
+        else:
+            menu.addAction(self.passphrase_action)
         self.protection_action = QAction(tr("Unlock pro&tection…"), self.main_window)
         self.protection_action.triggered.connect(self.open_unlock_protection)
-        menu.insertAction(actions[after] if after < len(actions) else None, self.protection_action)
+        if after < len(actions):
+            menu.insertAction(actions[after], self.protection_action)
+        else:
+            menu.addAction(self.protection_action)
 
     def open_unlock_protection(self) -> None:
         """Duress passphrase and failed-unlock limit (issue 29)."""

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from crypto.errors import MalformedError
 
 FORMAT = "testimony-intake/bundle"
@@ -93,9 +94,6 @@ def is_strict_signature(data: bytes, comment: str) -> bool:
                + rb"\n[A-Za-z0-9+/]{99}=\ntrusted comment: [^\r\n]{0,1024}\n[A-Za-z0-9+/]{86}==\n")
     return re.fullmatch(pattern, data) is not None
 
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -114,19 +114,23 @@ def device_status(conn: Any, device: str) -> dict[str, Any]:
     }
 
 
+# The problems of a device's bundle sequence, once: (key of device_status, sentence for a coordinator, short flag).
+SEQUENCE_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    ("gaps", "missing bundles from this device: ", "missing "),
+    ("forks", "FORK: bundles with the same number but different content: ", "FORK at "),
+    ("chain_breaks", "bundles that do not follow the one before: ", "chain broken at "),
+    ("log_forks", "the device's audit log was rewritten (restored laptop?) in bundles ", "log rewritten in "),
+)
+
+
 def describe_status(status: dict[str, Any]) -> list[str]:
     """What needs a coordinator's eye in a device's bundle sequence, one plain sentence per problem."""
-    out = []
-    if status["gaps"]:
-        out.append("missing bundles from this device: " + ", ".join(map(str, status["gaps"])))
-    if status["forks"]:
-        out.append("FORK: bundles with the same number but different content: " + ", ".join(map(str, status["forks"])))
-    if status["chain_breaks"]:
-        out.append("bundles that do not follow the one before: " + ", ".join(map(str, status["chain_breaks"])))
-    if status["log_forks"]:
-        out.append("the device's audit log was rewritten (restored laptop?) in bundles "
-                   + ", ".join(map(str, status["log_forks"])))
-    return out
+    return [sentence + ", ".join(map(str, status[key])) for key, sentence, _ in SEQUENCE_PROBLEMS if status[key]]
+
+
+def status_flags(status: dict[str, Any]) -> list[str]:
+    """The same problems as :func:`describe_status`, each as a short flag for a one-line device listing."""
+    return [flag + ",".join(map(str, status[key])) for key, _, flag in SEQUENCE_PROBLEMS if status[key]]
 
 
 PENDING_KEY = "pending:log_checks"  # set by schema migration 5: bundles imported before it have no stored verdicts

@@ -10,6 +10,7 @@ from typing import Any
 
 from crypto.atomic_file import write_atomic
 from crypto.signing import PublicKey
+from intake_app.bundles import log_status
 from intake_app.bundles.auditor_state import AuditorState
 from intake_app.bundles.export import export_bundle, finish_interrupted_exports
 from intake_app.bundles.importer import Importer, device_status
@@ -305,15 +306,7 @@ def cmd_status(ctx: Context) -> int:
             "SELECT at, file_name, device, reason FROM import_refusals ORDER BY id DESC LIMIT 20")]
     lines = []
     for d in devices:
-        flags = []
-        if d["gaps"]:
-            flags.append("missing " + ",".join(map(str, d["gaps"])))
-        if d["forks"]:
-            flags.append("FORK at " + ",".join(map(str, d["forks"])))
-        if d["chain_breaks"]:
-            flags.append("chain broken at " + ",".join(map(str, d["chain_breaks"])))
-        if d["log_forks"]:
-            flags.append("log rewritten in " + ",".join(map(str, d["log_forks"])))
+        flags = log_status.status_flags(d)
         if d["revoked_at"]:
             flags.append(f"REVOKED {d['revoked_at']}")
         sent = d["last_update_sent"]

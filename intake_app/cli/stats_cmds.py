@@ -8,8 +8,8 @@ from typing import Any
 
 from intake_app.cli.context import Context
 from intake_app.errors import UsageError
+from intake_app.persons.links import person_links
 from intake_app.stats import dimensions, query
-from intake_app.stats.persons import person_links
 from intake_app.vault.vault import Vault
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it

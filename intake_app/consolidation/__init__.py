@@ -1,4 +1,4 @@
-"""HQ's work above the testimonies: name keys, and (next) persons, perpetrators and statistics.
+"""HQ's work above the testimonies shared by both registries: name keys and the name rules.
 
-May import crypto, intake_app.vault, records and search; never bundles, exports or cli.
+May import: crypto; intake_app's errors, display, resources, vault, search and records.
 """

@@ -6,6 +6,8 @@ an export and its audit entry (``decision`` holds the consent rules as pure func
 ``uwazi``, ``dossier``, ``stats_csv``) render a :class:`~consent.Release` into
 bytes in memory and never read the vault.
 
-Imports: crypto, vault, records, bundles (the key ring's recipient parsing), and the person and perpetrator registries
-(for which mentions belong to whom). Imported by the CLI (``cli/export_cmds.py``) and the HQ GUI only.
+Uses bundles for the key ring's recipient parsing and the registries for which mentions belong to whom. Imported by
+the CLI (``cli/export_cmds.py``) and the HQ GUI only.
+May import: crypto; intake_app's errors, display, resources, vault, search, records, consolidation, persons,
+perpetrators, stats and bundles.
 """

@@ -13,8 +13,8 @@ from typing import Any
 
 from intake_app.exports import pipeline, sources, stats_csv
 from intake_app.exports.base import ExportRequest
+from intake_app.persons.links import person_links
 from intake_app.stats import query
-from intake_app.stats.persons import person_links
 from intake_app.vault.vault import Vault
 
 

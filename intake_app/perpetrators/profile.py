@@ -19,7 +19,7 @@ from intake_app.errors import UsageError
 from intake_app.perpetrators.entries import IDENTIFICATION_ORDER
 from intake_app.perpetrators.registry import Registry, kind_of, label_of
 from intake_app.perpetrators.units import level_label, parse_key
-from intake_app.stats.persons import person_resolver
+from intake_app.persons.links import person_resolver
 from intake_app.vault.vault import Vault
 
 CLAIM_FIELDS = ("name", "rank", "role", "unit", "unit_words", "organ", "description")

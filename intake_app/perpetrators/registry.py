@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from intake_app.consolidation.decisions import clean_name, clean_reason, unknown
 from intake_app.errors import RefusedError, UsageError
 from intake_app.perpetrators.entries import is_individual
 from intake_app.perpetrators.units import parse_key
@@ -31,7 +32,7 @@ from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
 
 KINDS = ("person", "unit", "facility")
-MAX_REASON = 2000
+MAX_NAME = 512
 
 
 def kind_of(perpetrator: str) -> str:
@@ -41,12 +42,6 @@ def kind_of(perpetrator: str) -> str:
     if perpetrator.startswith("facility:"):
         return "facility"
     return "person"
-
-
-def _check_reason(reason: str | None) -> str | None:
-    if reason is not None and (not reason.strip() or len(reason) > MAX_REASON):
-        raise UsageError(f"--reason must be 1-{MAX_REASON} characters")
-    return reason
 
 
 class Registry:
@@ -62,7 +57,7 @@ class Registry:
     def entry(self, entry: str) -> dict[str, Any]:
         row = self.conn.execute("SELECT data FROM perp_entries WHERE entry = ?", (entry,)).fetchone()
         if row is None:
-            raise UsageError(f"no perpetrator entry {entry}")
+            raise unknown("perpetrator entry", entry)
         data: dict[str, Any] = json.loads(row[0])
         return data
 
@@ -149,7 +144,7 @@ class Registry:
     # ---- decisions
     def link(self, entries: list[str], perpetrator: str | None = None, reason: str | None = None) -> str:
         """Put ``entries`` into one perpetrator (a new person unless ``perpetrator`` names one); return its id."""
-        reason = _check_reason(reason)
+        reason = clean_reason(reason)
         if not entries or len(set(entries)) != len(entries):
             raise UsageError("name one or more different entries")
         datas = [self.entry(e) for e in entries]
@@ -173,7 +168,7 @@ class Registry:
             raise UsageError("a person perpetrator id starts with P- (as printed by link)")
         elif kind == "person" and self.conn.execute("SELECT 1 FROM perpetrators WHERE id = ?",
                                                     (perpetrator,)).fetchone() is None:
-            raise UsageError(f"no perpetrator {perpetrator}")
+            raise unknown("perpetrator", perpetrator)
         now = utc_now()
         with Transaction(self.conn):
             self.conn.execute("INSERT OR IGNORE INTO perpetrators (id, kind, name, created_at) VALUES (?, ?, NULL, ?)",
@@ -189,7 +184,7 @@ class Registry:
 
     def unlink(self, entry: str, kind: str = "person", reason: str | None = None) -> str:
         """Take ``entry`` out of the perpetrator it was linked to (back to its own person, or its parsed unit)."""
-        reason = _check_reason(reason)
+        reason = clean_reason(reason)
         if kind not in KINDS:
             raise UsageError(f"kind must be one of {', '.join(KINDS)}")
         self.entry(entry)
@@ -206,8 +201,7 @@ class Registry:
 
     def distinct(self, a: str, b: str, reason: str) -> None:
         """Record that entries ``a`` and ``b`` are not the same person: the pair is not proposed again."""
-        if _check_reason(reason) is None:
-            raise UsageError("distinct needs --reason")
+        cleaned = clean_reason(reason, required_for="these are not the same perpetrator")
         if a == b:
             raise UsageError("name two different entries")
         self.entry(a)
@@ -217,15 +211,17 @@ class Registry:
         with Transaction(self.conn):
             self.conn.execute("INSERT OR IGNORE INTO perpetrator_distinct (a, b, decided_at) VALUES (?, ?, ?)",
                               (low, high, now))
-            self.audit.append("perpetrator_distinct", now, low, {"entries": [low, high], "reason": reason})
+            self.audit.append("perpetrator_distinct", now, low, {"entries": [low, high], "reason": cleaned})
 
     def distinct_pairs(self) -> set[tuple[str, str]]:
         return {(str(a), str(b)) for a, b in self.conn.execute("SELECT a, b FROM perpetrator_distinct")}
 
     def rename(self, perpetrator: str, name: str) -> None:
         """The coordinator's preferred name for a perpetrator (shown in lists and profiles)."""
-        if not name.strip() or len(name) > 512 or "\n" in name:
-            raise UsageError("a name is one line of at most 512 characters")
+        cleaned = clean_name(name, limit=MAX_NAME)
+        if cleaned is None:
+            raise UsageError(f"a name is one printable line of at most {MAX_NAME} characters")
+        name = cleaned
         now = utc_now()
         with Transaction(self.conn):
             self.conn.execute("INSERT INTO perpetrators (id, kind, name, created_at) VALUES (?, ?, ?, ?)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from intake_app.consolidation.decisions import clean_name, clean_reason, unknown
 from intake_app.errors import RefusedError, UsageError
 from intake_app.persons.candidates import refresh_index
 from intake_app.persons.mentions import find_mention, split_mention
@@ -20,7 +21,7 @@ from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
 
-MAX_REASON = 2000
+MAX_NAME = 200
 
 
 def _audit(vault: Vault) -> AuditLog:
@@ -28,13 +29,7 @@ def _audit(vault: Vault) -> AuditLog:
 
 
 def _reason(reason: str | None, required: bool = False) -> str | None:
-    if reason is not None:
-        reason = " ".join(reason.split())
-        if len(reason) > MAX_REASON:
-            raise UsageError(f"the reason is longer than {MAX_REASON} characters")
-    if required and not reason:
-        raise UsageError("give a --reason (why these are not the same person)")
-    return reason or None
+    return clean_reason(reason, required_for="these are not the same person" if required else None)
 
 
 def _link_of(vault: Vault, mention: str) -> str | None:
@@ -60,7 +55,7 @@ def link(vault: Vault, mentions: Sequence[str], *, person: str | None = None, re
     for mention in unique:
         find_mention(vault, mention)
     if person is not None and not _person_exists(vault, person):
-        raise UsageError(f"no person {person!r}")
+        raise unknown("person", person)
     with Transaction(vault.conn):
         current = {m: _link_of(vault, m) for m in unique}
         held = sorted({p for p in current.values() if p is not None})
@@ -136,13 +131,8 @@ def set_preferred_name(vault: Vault, person: str, *, hangul: str | None, roman: 
                        reason: str | None = None) -> None:
     """The coordinator's choice of the person's name (either part may be cleared with None)."""
     if not _person_exists(vault, person):
-        raise UsageError(f"no person {person!r} (link its mentions first)")
-    clean = []
-    for value in (hangul, roman):
-        text = " ".join(value.split()) if value else None
-        if text is not None and (len(text) > 200 or not text.isprintable()):
-            raise UsageError("a preferred name is one printable line of at most 200 characters")
-        clean.append(text or None)
+        raise unknown("person", person, "link its mentions first")
+    clean = [clean_name(value, limit=MAX_NAME) for value in (hangul, roman)]
     with Transaction(vault.conn):
         vault.conn.execute("UPDATE persons SET preferred_hangul = ?, preferred_roman = ? WHERE id = ?",
                            (clean[0], clean[1], person))
@@ -179,7 +169,8 @@ def mentions_of(vault: Vault, person: str) -> list[str]:
         find_mention(vault, person)
         linked = _link_of(vault, person)
         return mentions_of(vault, linked) if linked is not None else [person]
-    raise UsageError(f"no person {person!r} (a person id, or a mention TESTIMONY_ID/VICTIM_ID)")
+    raise unknown("person", person, "a person id, or a mention TESTIMONY_ID/VICTIM_ID")
+
 
 
 REGISTRY_TABLES = ("persons", "person_links", "person_distinct")

@@ -42,11 +42,6 @@ class PcmFormat:
     def duration_ms(self, data_bytes: int) -> int:
         return data_bytes // self.block_align * 1000 // self.sample_rate
 
-    @property
-    def max_duration_s(self) -> int:
-        """The longest recording one WAV file holds (its sizes are 32-bit): about 6.2 h at 48 kHz stereo, 12.4 h mono."""
-        return MAX_DATA // self.byte_rate
-
 
 def header(fmt: PcmFormat, data_bytes: int) -> bytes:
     """The 44-byte RIFF/WAVE header for ``data_bytes`` of PCM that follow it."""

@@ -1,5 +1,5 @@
 """Testimonies: the interchange format and its validation, revisions (a DAG per record), uncertain dates, vocabularies,
 attachments and conflicts.
 
-May import crypto, intake_app.vault and intake_app.search; never bundles, consolidation, exports or cli.
+May import: crypto; intake_app's errors, display, resources, vault and search.
 """

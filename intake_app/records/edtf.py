@@ -38,11 +38,6 @@ class UncertainDate:
     approximate: bool = False
     uncertain: bool = False
 
-    @property
-    def is_interval(self) -> bool:
-        """True for ``A/B`` values."""
-        return "/" in self.edtf
-
     def __str__(self) -> str:
         return self.edtf
 

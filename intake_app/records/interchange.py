@@ -23,6 +23,7 @@ import unicodedata
 import uuid
 from typing import Any
 
+from crypto.canonical import canonical
 from intake_app.errors import UsageError
 from intake_app.records import vocabularies
 from intake_app.records.edtf import DateError, UncertainDate, parse_edtf
@@ -513,9 +514,7 @@ def to_json(testimony: Testimony) -> dict[str, Any]:
 
 def dumps_canonical(testimony: Testimony) -> bytes:
     """Canonical bytes: sorted keys, no insignificant whitespace, NFC strings, UTF-8 (not ASCII-escaped)."""
-    return json.dumps(
-        to_json(testimony), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return canonical(to_json(testimony))
 
 
 def canonical_sha256(testimony: Testimony) -> str:

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from crypto.signing import PublicKey, SigningKey
 from intake_app.records import ids
 from intake_app.search.index import SearchIndex
@@ -24,9 +25,6 @@ from intake_app.vault.database import Connection, Transaction
 
 KIND_TESTIMONY = "testimony"
 
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,6 @@ class DimSpec:
     base: str
     stage: str | None
 
-    @property
-    def per_testimony(self) -> bool:
-        return self.base in TESTIMONY_DIMS
-
 
 def parse_dim(name: str) -> DimSpec:
     """Validate a dimension name; raises ValueError naming the known dimensions."""

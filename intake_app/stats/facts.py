@@ -19,7 +19,7 @@ from intake_app.perpetrators import entries as perp_entries
 from intake_app.records import entity_ids, interchange
 from intake_app.records.interchange_model import Testimony
 from intake_app.stats import dimensions as dims
-from intake_app.vault.database import Connection, Transaction
+from intake_app.vault.database import Connection
 
 Progress = Callable[[int, int], None]
 
@@ -166,13 +166,3 @@ def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
         conn.execute("DELETE FROM stat_testimonies WHERE record_id = ?", (record_id,))
     conn.execute("DELETE FROM stat_counts WHERE n = 0")
 
-
-def rebuild_all(conn: Connection) -> int:
-    """Drop and rebuild every fact (for a repair; normal operation never needs it)."""
-    with Transaction(conn):
-        conn.execute("DELETE FROM stat_facts")
-        conn.execute("DELETE FROM stat_counts")
-        conn.execute("DELETE FROM perp_entries")
-        conn.execute("DELETE FROM stat_mentions")
-        conn.execute("DELETE FROM stat_testimonies")
-    return sync(conn)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crypto import merkle
+from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from intake_app.vault.database import Connection
 
 ACTIONS = frozenset(
@@ -35,9 +36,6 @@ ACTIONS |= frozenset({"person_link", "person_unlink", "person_distinct", "person
 # An outside archive imported as reference records at HQ (issue 31): file SHA-256 and counts.
 ACTIONS |= frozenset({"reference_import"})
 
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 @dataclass(frozen=True)

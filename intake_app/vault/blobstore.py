@@ -333,13 +333,6 @@ class BlobStore:
                         and entry.is_file(follow_symlinks=False)):
                     yield name[len(JOURNAL_PREFIX):]
 
-    def journal_size(self, journal_id: str) -> int:
-        """Bytes on disk of a journal (0 if absent), for the recorder's disk-space estimate."""
-        try:
-            return self._journal_path(journal_id).lstat().st_size
-        except FileNotFoundError:
-            return 0
-
     def _journal_path(self, journal_id: str) -> Path:
         if not _BLOB_ID_RE.fullmatch(journal_id):
             raise RefusedError("invalid recording id")
@@ -359,15 +352,11 @@ class BlobStore:
         _fsync_dir(self.root)
         return True
 
-    def destroy(self, blob_id: str) -> bool:
-        """Overwrite the blob's file in place with random bytes, fsync, unlink it and fsync the folder; False if it
-        was not there. Used by the purge: the key row is already gone, and the ciphertext goes too."""
-        return self.destroy_many([blob_id]) == 1
-
     def destroy_many(self, blob_ids: Iterable[str]) -> int:
-        """:meth:`destroy` for many blobs: each is overwritten and fsynced before any is unlinked (unlinking a file
-        whose new bytes are still only in the page cache would let the old blocks go unwritten), then the folder is
-        fsynced once. Returns how many files there were. Idempotent: a missing file is skipped."""
+        """Overwrite each blob's file in place with random bytes and fsync it, all before any is unlinked (unlinking a
+        file whose new bytes are still only in the page cache would let the old blocks go unwritten), then unlink
+        them and fsync the folder once. Used by the purge: the key rows are already gone, and the ciphertext goes
+        too. Returns how many files there were. Idempotent: a missing file is skipped."""
         paths = []
         for blob_id in blob_ids:
             path = self._path(blob_id)

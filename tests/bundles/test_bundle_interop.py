@@ -13,18 +13,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO, CliResult, Runner
+from tests.conftest import REPO, CliResult, Runner, needs_tools
 
 GOOD = REPO / "tests" / "data" / "interchange" / "good"
 PW = {"INTAKE_PASSPHRASE": "pw 비밀"}
 PASSPHRASE = PW["INTAKE_PASSPHRASE"]
 
-needs_stock_tools = pytest.mark.skipif(
-    not all(shutil.which(t) for t in ("age", "minisign", "tar", "sha256sum")),
-    reason="stock age, minisign, tar and sha256sum are the interop references",
-)
+needs_stock_tools = needs_tools("age", "minisign", "tar", "sha256sum", why="the interop references")
 
 
 # ---- CLI helpers shared by the bundle tests ------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def test_stock_tar_repack_is_refused_but_its_members_still_verify(intake: Runner
 
 
 @needs_stock_tools
-@pytest.mark.skipif(not shutil.which("age-keygen"), reason="stock age-keygen makes the offline backup identity")
+@needs_tools("age-keygen", why="stock age-keygen makes the offline backup identity")
 def test_offline_backup_identity_decrypts_with_stock_age(intake: Runner, tmp_path: Path) -> None:
     """The expected setup: laptops pin HQ's key and an offline backup recipient (a bare `age1…` line from
     `age-keygen -y`); with HQ's vault gone, the backup identity alone opens the payload with stock age."""

@@ -44,7 +44,7 @@ from tests.bundles.test_merge_properties import (
     edit,
     open_vault,
 )
-from tests.conftest import REPO, CliResult, Runner
+from tests.conftest import REPO, CliResult, Runner, needs_tools
 
 PW = {"INTAKE_PASSPHRASE": PASSPHRASE}
 OUTER = ("payload.age", "payload.age.minisig", "checkpoint", "checkpoint.minisig", "leaves")
@@ -327,7 +327,7 @@ def _minisign(sec: Path, data: bytes, tmp: Path, untrusted: str, trusted: str) -
     return sig.read_bytes()
 
 
-@pytest.mark.skipif(not shutil.which("minisign"), reason="stock minisign signs the forgery")
+@needs_tools("minisign", why="stock minisign signs the forgery")
 def test_resigned_bundle_is_refused(intake: Runner, tmp_path: Path) -> None:
     """Davis's attack: take a victim device's bundle, re-sign the outside with another key via stock minisign. With a
     stranger's key HQ does not know the signer; with an enrolled insider's key the auditor's check passes (it can

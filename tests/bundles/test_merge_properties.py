@@ -103,7 +103,8 @@ def digest_tables(conn: Connection) -> str:
 def merged_state(conn: Connection) -> dict[str, Any]:
     """HQ state that must not depend on import order. Left out: local bookkeeping that legitimately differs between
     vaults (revisions.local_seq, blob ids and keys, import times) and the columns of the known order-dependence bugs
-    (attachments.media_type, attachment_links.captured_at/added_at, log forks), which have their own xfail tests."""
+    (attachments.media_type, attachment_links.captured_at/added_at, log forks), each pinned below by its own
+    deterministic test (test_*_do[es]_not_depend_on_import_order)."""
     devices = [str(r[0]) for r in conn.execute("SELECT key_id FROM devices ORDER BY key_id")]
     status = {}
     for device in devices:
@@ -194,7 +195,7 @@ def _play(t: Templates, work: Path, devices: int, ops: list[tuple[int, str, int,
             RecordStore(v).delete(rid)
             deleted[i].add(rid)
         elif op == "attach":
-            # Same bytes always under the same name: see test_media_type_depends_on_import_order for why.
+            # Same bytes always under the same name: see test_media_type_does_not_depend_on_import_order for why.
             attach(v, live[pick % len(live)], POOL[payload], f"pool-{payload}.bin")
         elif op == "export":
             do_export(i)
@@ -254,7 +255,7 @@ def test_any_import_order_gives_the_same_hq_state(templates: Templates, devices:
         event(f"conflicted records: {min(conflicted, 2)}{'+' if conflicted >= 2 else ''}; forks: {bool(forks)}")
 
 
-# ---- known order dependences, pinned by deterministic scenarios ----------------------------------------------------
+# ---- former order dependences, each pinned by a deterministic scenario ------------------------------------------------
 def _two_orders(templates: Templates, tmp: Path, bundles: list[Path], sql: str) -> tuple[Any, Any]:
     results = []
     for k, order in enumerate((bundles, bundles[::-1])):
@@ -267,7 +268,7 @@ def _two_orders(templates: Templates, tmp: Path, bundles: list[Path], sql: str) 
     return results[0], results[1]
 
 
-def test_media_type_depends_on_import_order(templates: Templates, tmp_path: Path) -> None:
+def test_media_type_does_not_depend_on_import_order(templates: Templates, tmp_path: Path) -> None:
     a, b = templates.field(0, tmp_path / "a"), templates.field(1, tmp_path / "b")
     data = b"the same scan, sent by two interviewers"
     attach(a, add(a), data, "scan.png")
@@ -281,7 +282,7 @@ def test_media_type_depends_on_import_order(templates: Templates, tmp_path: Path
     assert first == second
 
 
-def test_attachment_link_fields_depend_on_import_order(templates: Templates, tmp_path: Path) -> None:
+def test_attachment_link_fields_do_not_depend_on_import_order(templates: Templates, tmp_path: Path) -> None:
     a = templates.field(0, tmp_path / "a")
     rid = add(a)
     (tmp_path / "usb1").mkdir()
@@ -302,7 +303,7 @@ def test_attachment_link_fields_depend_on_import_order(templates: Templates, tmp
     assert first == second
 
 
-def test_log_fork_report_depends_on_import_order(templates: Templates, tmp_path: Path) -> None:
+def test_log_fork_report_does_not_depend_on_import_order(templates: Templates, tmp_path: Path) -> None:
     a = templates.field(0, tmp_path / "a")
     add(a)
     (tmp_path / "u1").mkdir()

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from crypto import age
+from tests.conftest import needs_tools
 
 AGE = shutil.which("age") or ""
 AGE_KEYGEN = shutil.which("age-keygen") or ""
 
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(not AGE or not AGE_KEYGEN, reason="stock age / age-keygen not installed (apt install age)"),
+    needs_tools("age", "age-keygen", why="Debian package age"),
 ]
 
 

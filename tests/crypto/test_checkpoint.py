@@ -17,6 +17,7 @@ from crypto import checkpoint, merkle, minisign
 from crypto.checkpoint import Checkpoint
 from crypto.errors import AuthenticationError, MalformedError
 from crypto.signing import SigningKey
+from tests.conftest import needs_tools
 
 MINISIGN = shutil.which("minisign")
 KEY = SigningKey(bytes(range(32)), bytes.fromhex("0102030405060708"))
@@ -183,7 +184,7 @@ def test_checkpoint_of_another_log_refused() -> None:
 
 
 @pytest.mark.interop
-@pytest.mark.skipif(MINISIGN is None, reason="stock minisign is not installed")
+@needs_tools("minisign")
 def test_stock_minisign_verifies_checkpoint(tmp_path: Path) -> None:
     cp = cp_for(leaves_of(4))
     text, sig = checkpoint.sign_checkpoint(KEY, cp)

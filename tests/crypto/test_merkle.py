@@ -35,39 +35,6 @@ def h(hex_string: str) -> bytes:
     return bytes.fromhex(hex_string)
 
 
-# (0-based leaf index, tree size, audit path)
-RFC_INCLUSION = [
-    (0, 1, []),
-    (
-        0,
-        8,
-        [
-            h("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-            h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
-        ],
-    ),
-    (
-        5,
-        8,
-        [
-            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-            h("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-        ],
-    ),
-    (2, 3, [h("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")]),
-    (
-        1,
-        5,
-        [
-            h("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
-            h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-        ],
-    ),
-]
-
 # (old size, new size, consistency proof)
 RFC_CONSISTENCY = [
     (1, 1, []),
@@ -151,25 +118,6 @@ def test_rfc6962_roots(size: int) -> None:
     assert builder.root() == RFC_ROOTS[size - 1]
 
 
-@pytest.mark.parametrize(("index", "size", "proof"), RFC_INCLUSION)
-def test_rfc6962_inclusion_vectors(index: int, size: int, proof: list[bytes]) -> None:
-    assert merkle.inclusion_proof(RFC_LEAF_HASHES[:size], index) == proof
-    assert merkle.verify_inclusion(index, size, RFC_LEAF_HASHES[index], proof, RFC_ROOTS[size - 1])
-    # the published probes of wrong parameters
-    root = RFC_ROOTS[size - 1]
-    leaf = RFC_LEAF_HASHES[index]
-    assert not merkle.verify_inclusion(index + 1, size, leaf, proof, root)
-    assert not merkle.verify_inclusion(index ^ 2, size, leaf, proof, root)
-    assert not merkle.verify_inclusion(index, size * 2, leaf, proof, root)
-    assert not merkle.verify_inclusion(index, size // 2, leaf, proof, root)
-    assert not merkle.verify_inclusion(index, size, merkle.leaf_hash(b"WrongLeaf"), proof, root)
-    assert not merkle.verify_inclusion(index, size, leaf, proof, merkle.EMPTY_ROOT)
-    assert not merkle.verify_inclusion(index, size, leaf, [*proof, root], root)
-    assert not merkle.verify_inclusion(index, size, leaf, [root, *proof], root)
-    if proof:
-        assert not merkle.verify_inclusion(index, size, leaf, proof[:-1], root)
-
-
 @pytest.mark.parametrize(("old", "new", "proof"), RFC_CONSISTENCY)
 def test_rfc6962_consistency_vectors(old: int, new: int, proof: list[bytes]) -> None:
     assert merkle.consistency_proof(RFC_LEAF_HASHES[:new], old) == proof
@@ -201,19 +149,14 @@ def test_consistency_edge_cases_of_rfc9162() -> None:
     assert not merkle.verify_consistency(1, 2, a, b, [])
 
 
-def test_inclusion_edge_cases() -> None:
+def test_malformed_proof_inputs_are_refused() -> None:
     leaf = merkle.leaf_hash(b"data")
-    assert merkle.verify_inclusion(0, 1, leaf, [], leaf)
-    for index, size in [(0, 0), (1, 0), (2, 1), (-1, 4)]:
-        assert not merkle.verify_inclusion(index, size, leaf, [], merkle.EMPTY_ROOT)
     with pytest.raises(MalformedError):
-        merkle.verify_inclusion(0, 1, b"short", [], leaf)
+        merkle.verify_consistency(1, 2, b"short", leaf, [])
     with pytest.raises(MalformedError):
-        merkle.verify_inclusion(0, 2, leaf, [b""], leaf)
+        merkle.verify_consistency(1, 2, leaf, leaf, [b""])
     with pytest.raises(MalformedError):
-        merkle.verify_inclusion(0, 2, leaf, [leaf] * 65, leaf)
-    with pytest.raises(MalformedError):
-        merkle.inclusion_proof([leaf], 1)
+        merkle.verify_consistency(1, 2, leaf, leaf, [leaf] * 65)
     with pytest.raises(MalformedError):
         merkle.consistency_proof([leaf], 2)
     with pytest.raises(MalformedError):
@@ -223,7 +166,6 @@ def test_inclusion_edge_cases() -> None:
 def test_huge_sizes_do_not_loop_or_crash() -> None:
     """Verification only walks the proof, so an absurd claimed size is cheap and simply fails."""
     leaf = merkle.leaf_hash(b"x")
-    assert not merkle.verify_inclusion(2**63, 2**64 - 1, leaf, [leaf] * 64, leaf)
     assert not merkle.verify_consistency(2**40 + 1, 2**64 - 1, leaf, leaf, [leaf] * 64)
 
 
@@ -241,41 +183,16 @@ def test_streaming_root_matches_recursive_definition() -> None:
     assert len(builder._stack) == bin(130).count("1")
 
 
-def test_all_inclusion_and_consistency_proofs_up_to_64_leaves() -> None:
+def test_all_consistency_proofs_up_to_64_leaves() -> None:
     leaves = synthetic_leaves(64)
     roots = [reference_mth(leaves[:n]) for n in range(65)]
     for size in range(1, 65):
         prefix = leaves[:size]
-        for index in range(size):
-            proof = merkle.inclusion_proof(prefix, index)
-            assert merkle.verify_inclusion(index, size, leaves[index], proof, roots[size])
-            assert not merkle.verify_inclusion(index, size, leaves[(index + 1) % 64], proof, roots[size])
         for old in range(size + 1):
             proof = merkle.consistency_proof(prefix, old)
             assert merkle.verify_consistency(old, size, roots[old], roots[size], proof), (old, size)
             if 0 < old < size:
                 assert not merkle.verify_consistency(old, size, roots[old - 1], roots[size], proof)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    size=st.integers(min_value=2, max_value=64),
-    data=st.data(),
-)
-def test_tampered_inclusion_proof_fails(size: int, data: st.DataObject) -> None:
-    leaves = synthetic_leaves(size)
-    index = data.draw(st.integers(min_value=0, max_value=size - 1))
-    proof = merkle.inclusion_proof(leaves, index)
-    root = merkle.root(leaves)
-    element = data.draw(st.integers(min_value=0, max_value=len(proof) - 1))
-    bit = data.draw(st.integers(min_value=0, max_value=255))
-    tampered = list(proof)
-    node = bytearray(tampered[element])
-    node[bit // 8] ^= 1 << (bit % 8)
-    tampered[element] = bytes(node)
-    assert not merkle.verify_inclusion(index, size, leaves[index], tampered, root)
-    other_index = data.draw(st.integers(min_value=0, max_value=size - 1).filter(lambda i: i != index))
-    assert not merkle.verify_inclusion(other_index, size, leaves[index], proof, root)
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from crypto import minisign
 from crypto.errors import AuthenticationError, MalformedError, UnsupportedError
 from crypto.signing import PublicKey, SigningKey
+from tests.conftest import needs_tools
 
 MINISIGN = shutil.which("minisign")
-needs_minisign = pytest.mark.skipif(MINISIGN is None, reason="stock minisign is not installed")
+needs_minisign = needs_tools("minisign")
 
 # A fixed key so the expected texts below are stable (Ed25519 signatures are deterministic).
 FIXED_KEY = SigningKey(bytes(range(32)), bytes.fromhex("0102030405060708"))

@@ -72,7 +72,7 @@ def test_dialog_previews_then_writes_within_consent(qtbot: QtBot, hq_vault: Vaul
             dialog.export_button.click()
         doc = blocker.args[0]
         assert {f["name"] for f in doc["files"]} == {p.name for p in out.iterdir()}
-        assert "SHA-256" in dialog.result.text()
+        assert "SHA-256" in dialog.outcome.text()
     finally:
         worker.shutdown()
     entries = log.entries(hq_vault)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
 import subprocess
 import tempfile
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crypto import age
-from tests.conftest import scan_for_marker
+from tests.conftest import needs_tools, scan_for_marker
 from tests.exports.conftest import TID_A, TID_B, VICTIM, Hq, make_testimony, pdf_text
 
 GRANT = {"value": "granted", "anonymity": "full_name", "date": "2024-05-02"}
@@ -46,7 +45,7 @@ def test_every_export_is_in_the_log_with_hashes_and_audit_verifies(two: Hq, tmp_
     assert two.json("audit", "verify")["ok"] is True
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="needs the stock age program")
+@needs_tools("age")
 def test_encrypt_to_writes_only_age_files_that_stock_age_opens(two: Hq, tmp_path: Path) -> None:
     marker = f"Canary-{uuid.uuid4().hex}"  # a name no other test (running at the same time) writes
     victim = copy.deepcopy(VICTIM)

@@ -34,7 +34,7 @@ def test_two_mentions_one_granting_uses_only_that_one(hq: Hq, tmp_path: Path) ->
     assert doc["missing"] == []
 
 
-def test_no_mention_allows_wgeid_exit_1_nothing_written(hq: Hq, tmp_path: Path) -> None:
+def test_refused_wgeid_consent_exits_1_and_writes_nothing(hq: Hq, tmp_path: Path) -> None:
     hq.add(make_testimony(TID_A, {"wgeid": "refused"}))
     out = tmp_path / "out"
     result = hq.run("export", "wgeid", f"{TID_A}/v1", "--out", str(out))
@@ -138,9 +138,6 @@ def test_person_with_two_mentions_one_granting_one_refusing(hq: Hq, tmp_path: Pa
 
 def test_person_of_the_registry_through_the_cli(hq: Hq, tmp_path: Path) -> None:
     """With the person registry (issue 14): link the two mentions and export the person by its id."""
-    import pytest
-
-    pytest.importorskip("intake_app.persons.registry")
     hq.add(make_testimony(TID_A, {"wgeid": GRANT}))
     hq.add(make_testimony(TID_B, {"wgeid": "refused"}))
     hq.json("export", "org", "--name", "TJWG")

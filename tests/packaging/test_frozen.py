@@ -12,7 +12,6 @@ import configparser
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -23,6 +22,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.conftest import missing_tool, needs_tools
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "packaging" / "testimony-intake.spec"
@@ -74,7 +75,7 @@ def dist() -> Iterator[Path]:
             message = "PyInstaller is not installed (pip install -e '.[package]')"
             if _required():
                 pytest.fail(message)
-            pytest.skip(message)
+            missing_tool(message)
         log = REPO / "build" / "pyinstaller.log"
         log.parent.mkdir(exist_ok=True)
         with log.open("w", encoding="utf-8") as out:
@@ -209,7 +210,7 @@ def test_desktop_entry_matches_the_app_id_the_program_sets() -> None:
     assert (REPO / "packaging" / "icons" / f"{DESKTOP_FILE_NAME}-256.png").is_file()
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils absent")
+@needs_tools("desktop-file-validate", why="Debian package desktop-file-utils")
 def test_desktop_entry_passes_desktop_file_validate() -> None:
     proc = subprocess.run(["desktop-file-validate", str(REPO / "packaging" / "testimony-intake.desktop")],
                           capture_output=True, text=True, check=False)

@@ -13,9 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO
+from tests.conftest import REPO, needs_tools
 
 REAL_PIP_CACHE = Path(os.environ.get("PIP_CACHE_DIR", Path.home() / ".cache" / "pip"))
 
@@ -31,8 +29,7 @@ def _copy_tree_as_cloned(dest: Path) -> None:
             shutil.copy2(source, target)
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None or shutil.which("make") is None,
-                    reason="needs xvfb-run and make (make test installs xvfb as root)")
+@needs_tools("xvfb-run", "make", why="make test installs xvfb as root")
 def test_make_run_sets_up_and_reaches_the_first_window_on_xcb(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     _copy_tree_as_cloned(clone)

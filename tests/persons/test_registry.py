@@ -4,7 +4,6 @@ of a vault built before the registry existed, and a small run of the benchmark's
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from pathlib import Path
 
@@ -146,7 +145,7 @@ def test_quality_on_a_small_labelled_set(tmp_path: Path) -> None:
             shared = [counts[k] for k in x["nk"] if k in counts and k in y["nk"]]
             if score_pair(x, y, min(shared) if shared else 1)[0] >= 0.5 and (x["m"], y["m"]) in pairs:
                 all_pairs.add((x["m"], y["m"]))
-    assert not math.isnan(len(all_pairs))
+    assert len(all_pairs) >= 100, "the subset must hold true pairs the scorer finds, or the blocking check proves nothing"
     sub_vault = Vault.create(tmp_path / "s", "pw", "hq")[0]
     cand.index_features(sub_vault.conn, sub)
     sub_nums = {i + 1: f for i, f in enumerate(sub)}

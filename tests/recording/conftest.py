@@ -14,7 +14,6 @@ a few milliseconds of audio every two seconds. A real microphone delivers ~10 ms
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import require_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # rec_helpers.py, record_probe.py
 
@@ -48,9 +49,7 @@ def _pactl(server_env: dict[str, str], *args: str) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="session")
 def pulse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
-    missing = [tool for tool in ("pulseaudio", "pactl", "sox") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (Debian packages pulseaudio and sox; `make test` installs them as root)")
+    require_tools("pulseaudio", "pactl", "sox", why="Debian packages pulseaudio and sox; `make test` installs them as root")
     base = tmp_path_factory.mktemp("pulse")
     runtime, home = base / "run", base / "home"
     for d in (runtime, home):

@@ -77,9 +77,9 @@ def main() -> int:
     seen["meter"] = dialog.meter.value()
     dialog.stop_button.click()
     _wait(app, lambda: dialog.state == "stored")
-    assert dialog.result is not None
-    seen["result"] = {"sha256": dialog.result.sha256, "duration_ms": dialog.result.duration_ms,
-                      "markers": [[m.at_ms, m.note] for m in dialog.result.markers]}
+    assert dialog.stored is not None
+    seen["result"] = {"sha256": dialog.stored.sha256, "duration_ms": dialog.stored.duration_ms,
+                      "markers": [[m.at_ms, m.note] for m in dialog.stored.markers]}
     seen["status"] = dialog.status.text()
     dialog.play_button.click()
     _wait(app, lambda: dialog.viewer is not None)

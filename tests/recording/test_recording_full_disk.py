@@ -15,8 +15,9 @@ from intake_app.errors import RefusedError
 from intake_app.recording import capture
 from intake_app.recording.service import RecordingService
 from intake_app.records.attachments import AttachmentStore
+from tests.conftest import missing_tool, needs_root
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
+pytestmark = needs_root("mounting a small tmpfs; CI runs as root")
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
     res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", str(mnt)],
                          capture_output=True, check=False)
     if res.returncode != 0:
-        pytest.skip(f"cannot mount tmpfs here: {res.stderr.decode(errors='replace').strip()}")
+        missing_tool(f"tmpfs mount: {res.stderr.decode(errors='replace').strip()}")
     try:
         yield mnt
     finally:

@@ -344,7 +344,7 @@ def test_schema_key_sets_match_the_validator() -> None:
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
 def test_good_files_validate_against_the_schema(path: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(json.loads(path.read_text(encoding="utf-8")))
@@ -354,7 +354,7 @@ def test_good_files_validate_against_the_schema(path: Path) -> None:
     "name", ["unknown_key_perpetrator", "unknown_key_consent_decision", "wrong_type_rank", "category_11",
              "unknown_act_type", "missing_interview_date", "bidi_override_in_narrative", "empty_name"])
 def test_schema_also_refuses_structural_errors(name: str) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     doc = json.loads((CORPUS / "bad" / f"{name}.json").read_text(encoding="utf-8"))
     assert not jsonschema.Draft202012Validator(schema).is_valid(doc)
@@ -363,7 +363,7 @@ def test_schema_also_refuses_structural_errors(name: str) -> None:
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(_TESTIMONY)
 def test_everything_the_validator_accepts_fits_the_schema(doc: dict[str, Any]) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     validator.validate(to_json(validate(doc)))
 

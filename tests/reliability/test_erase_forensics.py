@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from crypto.atomic_file import write_atomic
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, missing_tool, run_cli
 
 PW = "first passphrase 첫 번째"
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "example.json"
@@ -32,7 +32,7 @@ MARKER = b'"format": "testimony-intake/keyslots"'
 
 def _mount_impossible() -> str | None:
     if os.geteuid() != 0:
-        return "mounting a loop ext4 image needs root (CI runs the tests as root)"
+        return "root (mounting a loop ext4 image; CI runs the tests as root)"
     for tool in ("mkfs.ext4", "mount", "umount"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
@@ -44,7 +44,7 @@ def _ext4(tmp_path: Path, image: Path | None = None) -> Iterator[tuple[Path, Pat
     """A fresh (or, with ``image``, the existing) ext4 image loop-mounted at a private mount point."""
     reason = _mount_impossible()
     if reason:
-        pytest.skip(reason)
+        missing_tool(reason)
     if image is None:
         image = tmp_path / "disk.img"
         with image.open("wb") as fh:
@@ -54,7 +54,7 @@ def _ext4(tmp_path: Path, image: Path | None = None) -> Iterator[tuple[Path, Pat
     mnt.mkdir(exist_ok=True)
     res = subprocess.run(["mount", "-o", "loop", str(image), str(mnt)], capture_output=True, text=True, check=False)
     if res.returncode != 0:
-        pytest.skip(f"cannot loop-mount an ext4 image here: {res.stderr.strip()}")
+        missing_tool(f"loop mount of an ext4 image: {res.stderr.strip()}")
     try:
         yield image, mnt
     finally:

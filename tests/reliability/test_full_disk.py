@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Runner, tree_digest
+from tests.conftest import REPO, Runner, missing_tool, needs_root, tree_digest
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
+pytestmark = needs_root("mounting a small tmpfs; CI runs as root")
 PW = {"INTAKE_PASSPHRASE": "pw"}
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "example.json"
 
@@ -27,7 +27,7 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
     res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mnt)],
                          capture_output=True, check=False)
     if res.returncode != 0:
-        pytest.skip(f"cannot mount tmpfs here: {res.stderr.decode(errors='replace').strip()}")
+        missing_tool(f"tmpfs mount: {res.stderr.decode(errors='replace').strip()}")
     try:
         yield mnt
     finally:

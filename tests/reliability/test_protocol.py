@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, missing_tool, require_tools
 from tests.reliability.protocol import (
     MAX_LINE,
     emit,
@@ -76,32 +75,18 @@ def test_lines_with_the_wrong_field_count_or_broken_utf8_are_ignored() -> None:
 
 def test_emit_writes_each_line_with_one_write_even_unbuffered(tmp_path: Path) -> None:
     """Under strace, with PYTHONUNBUFFERED=1 as in CI: every protocol line is the whole buffer of one write(2)."""
-    if shutil.which("strace") is None:
-        pytest.skip("strace is not installed (make test installs it as root)")
+    require_tools("strace", why="make test installs it as root")
     trace = tmp_path / "trace"
     code = "from tests.reliability.protocol import emit\nfor i in range(50): emit('ACK', 'passwd', f'p-{i}')"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     run = subprocess.run(["strace", "-f", "-qq", "-e", "trace=write", "-e", "write=1", "-s", "600", "-o", str(trace),
                           sys.executable, "-c", code], check=False, cwd=REPO, env=env, capture_output=True)
     if run.returncode != 0 and b"ptrace" in run.stderr:
-        pytest.skip("ptrace is not permitted here")
+        missing_tool("strace (ptrace is not permitted here)")
     assert run.returncode == 0, run.stderr
     assert run.stdout == b"".join(f"ACK passwd p-{i}\n".encode() for i in range(50))
     writes = re.findall(r'write\(1, "((?:[^"\\]|\\.)*)"', trace.read_text())
     assert writes == [f"ACK passwd p-{i}\\n" for i in range(50)]
-
-
-def test_print_with_pythonunbuffered_is_what_cut_lines_in_the_first_place(tmp_path: Path) -> None:
-    """The control: the old driver's print(..., flush=True) issued several writes per line under PYTHONUNBUFFERED."""
-    if shutil.which("strace") is None:
-        pytest.skip("strace is not installed (make test installs it as root)")
-    trace = tmp_path / "trace"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    run = subprocess.run(["strace", "-f", "-qq", "-e", "trace=write", "-o", str(trace), sys.executable, "-c",
-                          "print('ACK passwd', 'p-1', flush=True)"], check=False, env=env, capture_output=True)
-    if run.returncode != 0 and b"ptrace" in run.stderr:
-        pytest.skip("ptrace is not permitted here")
-    assert len(re.findall(r"write\(1,", trace.read_text())) > 1
 
 
 def test_emit_refuses_lines_it_cannot_write_atomically() -> None:

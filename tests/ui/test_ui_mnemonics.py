@@ -10,7 +10,6 @@ Two owners of one letter in one scope fail the test (Qt would then cycle between
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from intake_app.vault.vault import Vault
+from tests.conftest import needs_tools
 from tools import demo_bundles as demo
 from ui.common.settings_store import UiSettings
 from ui.field.editor.editor_page import TestimonyEditor
@@ -300,7 +300,7 @@ os._exit(0)
 """
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run (Debian package xvfb) is needed for X11 bindings")
+@needs_tools("xvfb-run", why="Debian package xvfb, for X11 bindings")
 def test_ctrl_e_exports_while_the_search_box_has_focus_under_x11(tmp_path: Path) -> None:
     """Under X11 a line edit takes Ctrl+E for "end of line" unless the window's shortcut is let through. Offscreen Qt
     has no such binding, so this runs the real window on Xvfb in a child process."""

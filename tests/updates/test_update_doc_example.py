@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from crypto import minisign
 from intake_app.updates import files
 from intake_app.updates import format as uf
 from intake_app.updates.field import follow_chain
+from tests.conftest import require_tools
 from tests.updates.doc_example import example
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "hq-update.md"
@@ -48,10 +48,7 @@ def test_documented_update_verifies_through_the_chain() -> None:
 
 
 def test_stock_tools_give_what_the_page_prints(tmp_path: Path) -> None:
-    if not (shutil.which("minisign") and shutil.which("jq")):
-        import pytest
-
-        pytest.skip("stock minisign and jq are not installed")
+    require_tools("minisign", "jq")
     for name, content in _documented().items():
         (tmp_path / name).write_bytes(content.encode("utf-8"))
     text = DOC.read_text(encoding="utf-8")

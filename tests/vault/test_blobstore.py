@@ -19,6 +19,7 @@ import pytest
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.vault.blobstore import AttachmentCancelled, BlobStore, StoredBlob
+from tests.conftest import missing_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 64 * 1024
@@ -280,7 +281,7 @@ def test_file_size_limit_gives_a_clear_error_and_no_file(tmp_path: Path) -> None
 def tiny_fs(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs: a disk that really fills up (ENOSPC). Needs root and permission to mount."""
     if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs needs root")
+        missing_tool("root (mounting a tiny tmpfs; CI runs as root)")
     mnt = tmp_path / "tiny"
     mnt.mkdir()
     result = subprocess.run(
@@ -288,7 +289,7 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+        missing_tool(f"tmpfs mount: {result.stderr.strip()}")
     try:
         yield mnt
     finally:

@@ -8,41 +8,48 @@ import pytest
 
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
-from intake_app.vault.migrations import m0006_recordings as m_recordings
-from intake_app.vault.migrations import m0007_device_ownership as m_ownership
-from intake_app.vault.migrations import m0008_persons
-from intake_app.vault.migrations import m0010_stats_and_perpetrators as stats_migration
 from intake_app.vault.vault import DB_FILE
 
 KEY = bytes(range(32))
 
-# Per version: rows a vault of that version could hold, and a query that must still return them after upgrading.
-SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {
-    1: [("INSERT INTO vault_meta VALUES ('sample', '증언 sample')",
-         "SELECT value FROM vault_meta WHERE key = 'sample'", "증언 sample")],
-    2: [("INSERT INTO drafts VALUES ('r-1', NULL, CAST('{\"narrative\": \"초안\"}' AS BLOB), '2026-01-01T00:00:00Z')",
-         "SELECT CAST(content AS TEXT) FROM drafts WHERE record_id = 'r-1'", '{"narrative": "초안"}'),
-        ("INSERT INTO audit_log (seq, at, action, subject, entry, leaf_hash) VALUES "
-         "(0, 't', 'create', NULL, CAST('{}' AS BLOB), zeroblob(32))",
-         "SELECT action FROM audit_log WHERE seq = 0", "create")],
-    3: [("INSERT INTO devices (key_id, name, public_key, enrolled_at)"
-         " VALUES ('0011223344556677', '노트북', zeroblob(32), 't')",
-         "SELECT name FROM devices", "노트북"),
-        ("INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, created_at, imported_at, log_size, log_root,"
-         " counts) VALUES ('m', 'b', '0011223344556677', 1, 't', 't', 1, zeroblob(32), '{}')",
-         "SELECT seq FROM bundles", 1),
-        ("INSERT INTO device_leaves VALUES ('0011223344556677', 0, randomblob(32))",
-         "SELECT count(*) FROM device_leaves", 1)],
-    4: [("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
-        ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)],
-    # Device ownership (issue 11, finding 3): links are kept per device and carry their media type.
-    int(m_ownership.__name__.rsplit(".", 1)[1][1:5]): [
-        ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, media_type)"
-         " VALUES ('r-1', 'aa', 'scan.png', 't', 'D1', 'image/png')",
-         "SELECT media_type FROM attachment_links WHERE device = 'D1'", "image/png")],
-}
-# Recordings (issue 18); the integrator renumbers migrations at merge, so the version is read from the module's name.
-SAMPLE_ROWS[int(m_recordings.__name__.rsplit(".", 1)[1][1:5])] = [
+
+def _version_of(name: str) -> int:
+    """The number of the migration module ``mNNNN_<name>`` (numbers change when branches merge, names do not)."""
+    return next(int(m.name[1:5]) for m in migrations.pkgutil.iter_modules(migrations.__path__)
+                if m.name[6:] == name)
+
+
+# Per migration, by its module's name: rows a vault of that version could hold, and a query that must still return
+# them after upgrading. One entry per migration, each written the same way (the integrator renumbers at merge).
+SAMPLE_ROWS: dict[int, list[tuple[str, str, object]]] = {}
+SAMPLE_ROWS[_version_of("vault_keys")] = [
+    ("INSERT INTO vault_meta VALUES ('sample', '증언 sample')",
+     "SELECT value FROM vault_meta WHERE key = 'sample'", "증언 sample")]
+SAMPLE_ROWS[_version_of("records")] = [
+    ("INSERT INTO drafts VALUES ('r-1', NULL, CAST('{\"narrative\": \"초안\"}' AS BLOB), '2026-01-01T00:00:00Z')",
+     "SELECT CAST(content AS TEXT) FROM drafts WHERE record_id = 'r-1'", '{"narrative": "초안"}'),
+    ("INSERT INTO audit_log (seq, at, action, subject, entry, leaf_hash) VALUES "
+     "(0, 't', 'create', NULL, CAST('{}' AS BLOB), zeroblob(32))",
+     "SELECT action FROM audit_log WHERE seq = 0", "create")]
+SAMPLE_ROWS[_version_of("bundles")] = [
+    ("INSERT INTO devices (key_id, name, public_key, enrolled_at)"
+     " VALUES ('0011223344556677', '노트북', zeroblob(32), 't')",
+     "SELECT name FROM devices", "노트북"),
+    ("INSERT INTO bundles (manifest_sha256, bundle_id, device, seq, created_at, imported_at, log_size, log_root,"
+     " counts) VALUES ('m', 'b', '0011223344556677', 1, 't', 't', 1, zeroblob(32), '{}')",
+     "SELECT seq FROM bundles", 1),
+    ("INSERT INTO device_leaves VALUES ('0011223344556677', 0, randomblob(32))",
+     "SELECT count(*) FROM device_leaves", 1)]
+SAMPLE_ROWS[_version_of("revocation_and_leaves")] = [
+    ("UPDATE devices SET revoked_after_seq = 7", "SELECT revoked_after_seq FROM devices", 7),
+    ("UPDATE bundles SET leaves = zeroblob(64)", "SELECT length(leaves) FROM bundles", 64)]
+# Device ownership (issue 11, finding 3): links are kept per device and carry their media type.
+SAMPLE_ROWS[_version_of("device_ownership")] = [
+    ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, media_type)"
+     " VALUES ('r-1', 'aa', 'scan.png', 't', 'D1', 'image/png')",
+     "SELECT media_type FROM attachment_links WHERE device = 'D1'", "image/png")]
+# Recordings (issue 18).
+SAMPLE_ROWS[_version_of("recordings")] = [
     ("INSERT INTO recordings (id, record_id, journal_key, state, started_at, device, input_name, sample_rate,"
      " channels, bits, consent) VALUES ('0123456789abcdef0123456789abcdef', 'r-1', zeroblob(32), 'recording', 't',"
      " '0011223344556677', '내장 마이크', 48000, 1, 16, 'granted')",
@@ -50,9 +57,8 @@ SAMPLE_ROWS[int(m_recordings.__name__.rsplit(".", 1)[1][1:5])] = [
     ("INSERT INTO recording_markers VALUES ('0123456789abcdef0123456789abcdef', 1500, '중요', 't')",
      "SELECT note FROM recording_markers WHERE at_ms = 1500", "중요"),
 ]
-
-# Issue 17's schema (updates and purge), by module rather than by number: the integrator renumbers at merge.
-UPDATES_VERSION = next(v for v, up in migrations.MIGRATIONS if up.__module__.endswith("_updates_and_purge"))
+# Issue 17's schema (updates and purge).
+UPDATES_VERSION = _version_of("updates_and_purge")
 SAMPLE_ROWS[UPDATES_VERSION] = [
     ("INSERT INTO acknowledged_bundles VALUES (1, 'm', 1, 't')", "SELECT update_seq FROM acknowledged_bundles", 1),
     ("INSERT INTO purged_revisions VALUES ('rev', 'r-1', 'h', 1, 't')", "SELECT exported_in FROM purged_revisions", 1),
@@ -60,26 +66,18 @@ SAMPLE_ROWS[UPDATES_VERSION] = [
      " VALUES ('0011223344556677', 1, 's', 't', 'f', 2, 2)",
      "SELECT receipts FROM updates_sent", 2),
 ]
-# The person registry (issue 14); numbered by its module so the integrator's renumbering needs no edit here.
-_PERSONS = int(m0008_persons.__name__.rsplit(".", 1)[1][1:5])
-SAMPLE_ROWS[_PERSONS] = [
+# The person registry (issue 14).
+SAMPLE_ROWS[_version_of("persons")] = [
     ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
     ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
-# Issue 15 (numbered by its module so that renumbering at merge needs no edit here).
-SAMPLE_ROWS[int(stats_migration.__name__.rsplit(".", 1)[1][1:5])] = [
+# Statistics and the perpetrator registry (issue 15).
+SAMPLE_ROWS[_version_of("stats_and_perpetrators")] = [
     ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),
     ("INSERT INTO perpetrator_links VALUES ('T/V/A/P', 'person', 'P-1', 't')",
      "SELECT perpetrator FROM perpetrator_links", "P-1"),
     ("INSERT INTO stat_testimonies (record_id, rev) VALUES ('r', 'x')", "SELECT rev FROM stat_testimonies", "x"),
 ]
-
-
-def _version_of(name: str) -> int:
-    """The number of the migration module ``mNNNN_<name>`` (numbers change when branches merge)."""
-    return next(int(m.name[1:5]) for m in migrations.pkgutil.iter_modules(migrations.__path__)
-                if m.name[6:] == name)
-
-
+# Removed attachments (issue 11).
 SAMPLE_ROWS[_version_of("attachment_removal")] = [
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, removed_at, removed_by)"
      " VALUES ('r-1', 'ab', '편지.jpg', 't', 'd', 't2', 'd')",
@@ -138,7 +136,7 @@ def test_every_version_has_sample_rows() -> None:
 
 def test_v4_backfills_each_bundles_leaves_from_the_device_log(tmp_path: Path) -> None:
     db = tmp_path / DB_FILE
-    _build_at(db, 3)
+    _build_at(db, _version_of("bundles"))
     conn = open_encrypted(db, KEY)
     leaf = conn.execute("SELECT leaf FROM device_leaves").fetchone()[0]
     migrations.migrate(conn, db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,9 +40,11 @@ from ui.auditor.auditor_report import (
     step_status_text,
     verify_bundles,
 )
+from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr, trn
+from ui.i18n.retranslating import Retranslating
 
 BUNDLE_SUFFIX = ".bundle.tar"
 MIN_WIDTH = 1040
@@ -87,7 +89,7 @@ class _ProgressRelay(QObject):
     changed = Signal(int, int)
 
 
-class AuditorMode(QWidget):
+class AuditorMode(Retranslating, QWidget):
     """``back_requested`` when the auditor leaves; ``report_ready`` after each verification (for tests)."""
 
     back_requested = Signal()
@@ -108,11 +110,7 @@ class AuditorMode(QWidget):
         self._update_buttons()
 
     def _make_widgets(self) -> None:
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
 
@@ -347,6 +345,8 @@ class AuditorMode(QWidget):
             width = max(60, self.results.columnWidth(column) - 12)
             for i in range(self.results.topLevelItemCount()):
                 item = self.results.topLevelItem(i)
+                if item is None:
+                    continue
                 full = item.data(column, Qt.ItemDataRole.UserRole)
                 if isinstance(full, str):
                     wrapped = wrap_to_width(full, metrics, width)
@@ -414,8 +414,3 @@ class AuditorMode(QWidget):
         self.save_json_button.setText(tr("Save as &JSON…"))
         self.back_button.setText(tr("< &Back"))
         self._show_report()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

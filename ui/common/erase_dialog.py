@@ -8,10 +8,11 @@ hold Space).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 HOLD_MS = 3000
 _TICK_MS = 50
@@ -51,7 +52,7 @@ class HoldButton(QPushButton):
             self.held.emit()
 
 
-class EraseDialog(QDialog):
+class EraseDialog(Retranslating, QDialog):
     """Accepted only when the hold button completes; the caller erases on ``accepted``."""
 
     def __init__(self, vault_id: str, hold_ms: int = HOLD_MS, parent: QWidget | None = None) -> None:
@@ -97,8 +98,3 @@ class EraseDialog(QDialog):
                                               seconds=seconds))
         self.progress.setAccessibleName(tr("Erase progress"))
         self.cancel_button.setText(tr("Cancel"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -65,10 +65,6 @@ class IdleLock(QObject):
         """When the warning starts: WARN_MS before the lock, or halfway for timeouts shorter than a minute."""
         return timeout_ms - WARN_MS if timeout_ms >= 2 * WARN_MS else timeout_ms // 2
 
-    @property
-    def warning_shown(self) -> bool:
-        return self._warning
-
     def seconds_left(self) -> int:
         """Whole seconds until the lock (rounded up), 0 when not armed."""
         remaining = self._timer.remainingTime() if self._timer.isActive() else 0

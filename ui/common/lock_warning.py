@@ -6,14 +6,15 @@ block its button), else to the main window. It shows no content, only the second
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
-class LockWarning(QDialog):
+class LockWarning(Retranslating, QDialog):
     """``stay_requested`` when the user presses "Stay unlocked"."""
 
     stay_requested = Signal()
@@ -69,8 +70,3 @@ class LockWarning(QDialog):
             self.label.setText(tr("Locking in {seconds} seconds.", seconds=self.seconds))
         self.detail.setText(tr("There was no activity for a while. Unsaved changes are kept as an encrypted draft."))
         self.stay_button.setText(tr("&Stay unlocked"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -7,12 +7,14 @@ window is destroyed. The window title is only the application name, never conten
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from intake_app.vault.vault import VaultInfo
+from ui.common.page_heading import heading_label
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
 def short_fingerprint(fingerprint: str) -> str:
@@ -20,16 +22,12 @@ def short_fingerprint(fingerprint: str) -> str:
     return " ".join(fingerprint.split()[:2])
 
 
-class PlaceholderTestimoniesPage(QWidget):
+class PlaceholderTestimoniesPage(Retranslating, QWidget):
     """Stands where the testimony list and editor will go."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.body = QLabel()
         self.body.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -45,13 +43,9 @@ class PlaceholderTestimoniesPage(QWidget):
         self.heading.setText(tr("Testimonies"))
         self.body.setText(tr("The vault is unlocked. The list of testimonies and the editor will appear here."))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     """One unlocked session. The session controller destroys it on lock, so nothing it showed outlives the lock."""
 
     lock_requested = Signal()
@@ -138,8 +132,3 @@ class MainWindow(QMainWindow):
         # Closing the window is quitting: the session locks (zeroes the key, clears the clipboard) on the way out.
         event.ignore()
         self.quit_requested.emit()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

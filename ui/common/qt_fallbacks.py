@@ -27,7 +27,7 @@ KO_QT: dict[tuple[str, str], str] = {
 
 
 class QtFallbackTranslator(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
         # None becomes a null QString, which Qt reads as "no translation here"; an empty string would be taken as
         # the translation and blank every label.

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QCheckBox, QHeaderView, QTableView, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from intake_app.display import clean_text
 from intake_app.records import dates, vocabularies
 from intake_app.records.revision_diff import DiffRow, Leaf, compare
 from ui.i18n import N_, current_language, tr, vocabulary_language
+from ui.i18n.retranslating import Retranslating
 
 CHANGED = QColor("#fff0b3")
 _MNEMONIC = re.compile(r"\(&[^)]\)")
@@ -218,7 +219,7 @@ class _ChangedOnly(QSortFilterProxyModel):
         return bool(model.data(model.index(source_row, 0, source_parent), ChangedRole))
 
 
-class RevisionDiffView(QWidget):
+class RevisionDiffView(Retranslating, QWidget):
     """The comparison table and a "Show only what changed" switch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -269,8 +270,3 @@ class RevisionDiffView(QWidget):
         self.only_changed.setText(tr("Show only what &changed"))
         self.table.setAccessibleName(tr("Comparison of versions"))
         self.model.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from ui.common.settings_store import MAX_LOCK_MINUTES, MIN_LOCK_MINUTES, UiSettings
 from ui.i18n import language_combo_items, shown_language_choice, tr
+from ui.i18n.retranslating import Retranslating
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslating, QDialog):
     """Edits a copy of the settings; read ``result_settings()`` after ``accepted``."""
 
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
@@ -73,8 +73,3 @@ class SettingsDialog(QDialog):
         self.note.setText(tr("These settings are stored on this computer, outside the vault. They contain no testimony."))
         self.ok_button.setText(tr("OK"))
         self.cancel_button.setText(tr("Cancel"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

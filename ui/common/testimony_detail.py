@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from intake_app.display import clean_text
@@ -17,6 +17,7 @@ from intake_app.records import vocabularies
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.i18n import tr, vocabulary_language
+from ui.i18n.retranslating import Retranslating
 
 NARRATIVE_PREVIEW = 3000
 
@@ -65,7 +66,7 @@ def render_detail_html(content: dict[str, Any], attachments: list[AttachmentInfo
     return "".join(parts)
 
 
-class TestimonyDetail(QWidget):
+class TestimonyDetail(Retranslating, QWidget):
     """Read-only view of one testimony with Edit and History buttons."""
 
     __test__ = False
@@ -135,8 +136,3 @@ class TestimonyDetail(QWidget):
         self.edit_button.setText(tr("&Edit"))
         self.history_button.setText(tr("&History…"))
         self.browser.setAccessibleName(tr("Selected testimony"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -254,9 +254,6 @@ class TestimonyListModel(QAbstractTableModel):
             return str(value) if value else None
         return None
 
-    def sort_column(self) -> Column:
-        return self._sort_column
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the database by interview date or last change; other columns are not sortable (no-op)."""
         if column not in _SORTS:

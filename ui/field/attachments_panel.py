@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -36,6 +36,7 @@ from ui.common.tasks import Task, start_task
 from ui.field.attachments_viewer import AttachmentViewer
 from ui.field.recorder_dialog import RecorderDialog
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
 def _size_text(size: int) -> str:
@@ -45,7 +46,7 @@ def _size_text(size: int) -> str:
     return f"{size} B"
 
 
-class AttachmentsPanel(QWidget):
+class AttachmentsPanel(Retranslating, QWidget):
     recorder_closed = Signal()  # a recording may have been stored: the narrative tab refreshes its markers
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
@@ -291,10 +292,13 @@ class AttachmentsPanel(QWidget):
         if self.record_id is None:
             return
         recorder = RecorderDialog(self._worker, self.record_id, self)
-        recorder.finished.connect(lambda _: (self.set_record(self.record_id), self.recorder_closed.emit()))
+        recorder.finished.connect(self._recorder_finished)
         self.recorder = recorder
         recorder.open()
 
+    def _recorder_finished(self, _code: int) -> None:
+        self.set_record(self.record_id)
+        self.recorder_closed.emit()
     def clear_content(self) -> None:
         if self.recorder is not None:  # stops a recording in progress; what was recorded is kept
             self.recorder.close()
@@ -322,8 +326,3 @@ class AttachmentsPanel(QWidget):
         self.note.setText(tr("Scans, photos and recordings are stored encrypted in the vault.")
                           if self.record_id is not None else
                           tr("Save the testimony once before adding files."))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -57,10 +57,6 @@ class Autosaver(QObject):
     def mark_clean(self) -> None:
         self._dirty = False
 
-    @property
-    def dirty(self) -> bool:
-        return self._dirty
-
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if self._dirty:
             self.flush()

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from intake_app.bundles.export import ExportResult, export_bundle
 from intake_app.bundles.keyring import recipient_fingerprint
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.fonts import monospace_font
+from ui.common.usb_folder import choose_usb_folder
 from ui.i18n import tr, trn
 
 
@@ -125,11 +125,7 @@ class ExportDialog(QDialog):
         self._update()
 
     def browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Choose the folder (e.g. the USB stick)"), "",
-                                                QFileDialog.Option.DontUseNativeDialog
-                                                | QFileDialog.Option.ShowDirsOnly)
-        if path:
-            self.folder_edit.setText(path)
+        choose_usb_folder(self, self.folder_edit)
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()

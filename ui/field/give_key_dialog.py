@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,7 +29,9 @@ from intake_app.display import clean_text
 from intake_app.errors import UsageError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
+from ui.common.usb_folder import choose_usb_folder
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,7 @@ def fingerprint_lines(fingerprint: str) -> str:
     return "\n".join("   ".join(groups[i:i + 4]) for i in range(0, len(groups), 4))
 
 
-class GiveKeyDialog(QDialog):
+class GiveKeyDialog(Retranslating, QDialog):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
@@ -131,11 +132,7 @@ class GiveKeyDialog(QDialog):
         self._update()
 
     def browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Choose the folder (e.g. the USB stick)"), "",
-                                                QFileDialog.Option.DontUseNativeDialog
-                                                | QFileDialog.Option.ShowDirsOnly)
-        if path:
-            self.folder_edit.setText(path)
+        choose_usb_folder(self, self.folder_edit)
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()
@@ -165,8 +162,3 @@ class GiveKeyDialog(QDialog):
         self.write_button.setText(tr("&Write key file"))
         self.read_aloud.setText(tr("Fingerprint to read aloud:"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -63,7 +63,7 @@ class AudioCapture(QObject):
         if self._io is None or self._source.error() != QtAudio.Error.NoError:
             self._fail("the audio input could not be opened")
             return
-        self._io.readyRead.connect(self._drain)  # type: ignore[attr-defined]
+        self._io.readyRead.connect(self._drain)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(POLL_MS)
@@ -169,10 +169,10 @@ class RecorderController(QObject):
 
     def __init__(self, session: CaptureSession, device: QAudioDevice, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("audio-capture")
+        self.capture_thread = QThread()
+        self.capture_thread.setObjectName("audio-capture")
         self.capture = AudioCapture(session, device)
-        self.capture.moveToThread(self.thread)
+        self.capture.moveToThread(self.capture_thread)
         self._start.connect(self.capture.start)
         self._pause.connect(self.capture.pause)
         self._resume.connect(self.capture.resume)
@@ -184,7 +184,7 @@ class RecorderController(QObject):
         self.running = False
 
     def start(self) -> None:
-        self.thread.start()
+        self.capture_thread.start()
         self.running = True
         self._start.emit()
 
@@ -202,8 +202,8 @@ class RecorderController(QObject):
 
     def _finished(self, why: str) -> None:
         self.running = False
-        self.thread.quit()
-        self.thread.wait()
+        self.capture_thread.quit()
+        self.capture_thread.wait()
         self.finished.emit(why)
 
     def shutdown(self) -> None:
@@ -213,5 +213,5 @@ class RecorderController(QObject):
             self.capture.finished.disconnect(self._finished)
             # Blocking: the stop (last commit, end record) has run on the capture thread when this returns.
             QMetaObject.invokeMethod(self.capture, "stop", Qt.ConnectionType.BlockingQueuedConnection)
-            self.thread.quit()
-            self.thread.wait()
+            self.capture_thread.quit()
+            self.capture_thread.wait()

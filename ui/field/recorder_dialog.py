@@ -11,9 +11,9 @@ recording stops it is stored as an attachment and can be played at once with the
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from intake_app.recording.wav import PcmFormat
 from ui.common.db_worker import DbWorker, JobContext
 from ui.field.attachments_viewer import AttachmentViewer
 from ui.i18n import current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 try:  # QtMultimedia needs PySide6-Addons and the system's audio libraries; without them there is no microphone
     from ui.field.recorder_capture import RecorderController, input_devices
@@ -58,7 +59,7 @@ def _words(pair: dict[str, str]) -> str:
     return pair["ko"] if current_language() == "ko" else pair["en"]
 
 
-class RecorderDialog(QDialog):
+class RecorderDialog(Retranslating, QDialog):
     """One recording session for the testimony ``record_id``."""
 
     def __init__(self, worker: DbWorker, record_id: str, parent: QWidget | None = None) -> None:
@@ -68,7 +69,7 @@ class RecorderDialog(QDialog):
         self.consent: RecordingConsent | None = None
         self.controller: Any = None  # RecorderController while recording
         self.recording_id: str | None = None
-        self.result: RecordingResult | None = None
+        self.stored: RecordingResult | None = None
         self.viewer: AttachmentViewer | None = None
         self._devices: list[Any] = []
         self.state = "idle"  # idle, starting, recording, paused, storing, stored
@@ -245,7 +246,7 @@ class RecorderDialog(QDialog):
                             on_error=self._start_failed)
 
     def _started(self, started: object, device: Any) -> None:
-        recording_id, session = started  # type: ignore[misc]
+        recording_id, session = cast("tuple[str, Any]", started)
         self.recording_id = recording_id
         self.controller = RecorderController(session, device, self)
         self.controller.progressed.connect(self.show_progress)
@@ -303,18 +304,18 @@ class RecorderDialog(QDialog):
                                    detail=str(exc))), finish_on_shutdown=True)
 
     def _stored(self, result: object) -> None:
-        self.result = result if isinstance(result, RecordingResult) else None
-        self.state = "stored" if self.result is not None else "idle"
+        self.stored = result if isinstance(result, RecordingResult) else None
+        self.state = "stored" if self.stored is not None else "idle"
         self.controller = None
-        if self.result is not None:
-            self.status.setText(tr("Stored: {duration}, {count} markers.", duration=clock_text(self.result.duration_ms),
-                                   count=len(self.result.markers)))
+        if self.stored is not None:
+            self.status.setText(tr("Stored: {duration}, {count} markers.", duration=clock_text(self.stored.duration_ms),
+                                   count=len(self.stored.markers)))
         else:
             self.status.setText(tr("Nothing was recorded."))
         self._update()
 
     def play(self) -> None:
-        result = self.result
+        result = self.stored
         if result is None:
             return
         self._worker.submit(lambda ctx: ctx.attachments.open(result.sha256), on_done=self._show_player,
@@ -322,8 +323,8 @@ class RecorderDialog(QDialog):
                                 tr("The file cannot be opened: {detail}", detail=str(exc))))
 
     def _show_player(self, reader: object) -> None:
-        assert self.result is not None
-        self.viewer = AttachmentViewer(reader, self.result.original_name, "audio/wav", self)  # type: ignore[arg-type]
+        assert self.stored is not None
+        self.viewer = AttachmentViewer(reader, self.stored.original_name, "audio/wav", self)  # type: ignore[arg-type]
         self.viewer.open()
 
     # -- display ---------------------------------------------------------------------------------------------------
@@ -370,11 +371,6 @@ class RecorderDialog(QDialog):
         self.play_button.setText(tr("P&lay"))
         self.close_button.setText(tr("Close"))
         self._update()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

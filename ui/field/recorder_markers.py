@@ -3,7 +3,6 @@ they flagged (time in the recording, the recording's name, the note)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from intake_app.display import clean_text
@@ -11,9 +10,10 @@ from intake_app.recording.service import MarkerInfo, RecordingService
 from ui.common.db_worker import DbWorker
 from ui.field.recorder_dialog import clock_text
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
-class RecordingMarkersView(QWidget):
+class RecordingMarkersView(Retranslating, QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
@@ -48,8 +48,3 @@ class RecordingMarkersView(QWidget):
     def retranslate(self) -> None:
         self.title.setText(tr("Markers in the recordings"))
         self.list.setAccessibleName(tr("Markers in the recordings"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

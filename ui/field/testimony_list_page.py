@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,12 +34,13 @@ from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
 from ui.field.update_actions import FieldUpdateActions
 from ui.i18n import tr, trn
+from ui.i18n.retranslating import Retranslating
 from ui.start.hq_pin_page import HqPinDialog
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class TestimonyListPage(QWidget):
+class TestimonyListPage(Retranslating, QWidget):
     __test__ = False
     new_requested = Signal()
     open_requested = Signal(str)
@@ -122,10 +123,6 @@ class TestimonyListPage(QWidget):
                                       len(self._drafts), count=len(self._drafts)))
         self.drafts_button.setText(tr("&Open draft"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class InterviewerPages:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,6 +40,7 @@ from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.common.revision_diff import RevisionDiffView
 from ui.i18n import tr, trn
+from ui.i18n.retranslating import Retranslating
 
 MAX_MERGED = 4 << 20  # the editor refuses more than an interchange document may hold
 
@@ -132,7 +133,7 @@ class MergeDialog(QDialog):
         self.cancel_button.setText(tr("Cancel"))
 
 
-class ConflictsPage(QWidget):
+class ConflictsPage(Retranslating, QWidget):
     """The conflict queue and the side-by-side view. ``resolved`` after each decision."""
 
     resolved = Signal()
@@ -338,8 +339,3 @@ class ConflictsPage(QWidget):
         self._update_empty()
         self.comparison.retranslate()
         self._fill_table()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

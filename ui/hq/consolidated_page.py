@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -26,6 +26,7 @@ from ui.common.testimony_browser import TestimonyBrowser
 from ui.common.testimony_detail import TestimonyDetail
 from ui.common.testimony_list_model import Column
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 ALL_DEVICES = ""
 
@@ -57,7 +58,7 @@ class DeviceNameProxy(QIdentityProxyModel):
         return value
 
 
-class ConsolidatedPage(QWidget):
+class ConsolidatedPage(Retranslating, QWidget):
     """The HQ list; ``devices_loaded`` when the filter's device list arrived (for tests)."""
 
     devices_loaded = Signal()
@@ -177,8 +178,3 @@ class ConsolidatedPage(QWidget):
         self._set_names()
         self._fill_devices()
         self._fill_interviewers()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

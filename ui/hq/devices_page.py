@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from ui.common.fonts import monospace_font
 from ui.common.page_heading import fingerprint_digits, heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import N_, tr
+from ui.i18n.retranslating import Retranslating
 
 COLUMNS = (N_("Name"), N_("Key id"), N_("Fingerprint"), N_("Enrolled"), N_("State"), N_("Last bundle"),
            N_("Missing bundles"), N_("Forks"), N_("Last seen"), N_("Last update sent"), N_("Bundles acknowledged"))
@@ -203,7 +204,7 @@ class RevokeDialog(QDialog):
         self.cancel_button.setText(tr("Cancel"))
 
 
-class DevicesPage(QWidget):
+class DevicesPage(Retranslating, QWidget):
     """The device registry. ``changed`` after an enrolment or revocation; ``refresh()`` after imports."""
 
     changed = Signal()
@@ -384,9 +385,3 @@ class DevicesPage(QWidget):
         self.updates_button.setText(tr("&Write updates for the laptops…"))
         self.table.setHorizontalHeaderLabels([tr(COLUMNS[i]) for i in range(len(COLUMNS))])
         self._fill_table()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from crypto.signing import PublicKey
@@ -21,6 +21,7 @@ from intake_app.errors import IntakeError
 from ui.common.db_worker import DbWorker
 from ui.hq.devices_page import EnrolDialog
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 UNKNOWN_DEVICE = re.compile(r"signed by an unknown device key ([0-9A-F]{16})\b")
 MAX_KEY_FILES = 64  # a USB stick's folder: look at a bounded number of .pub files
@@ -50,7 +51,7 @@ def find_key_file(folder: Path, key_id: str) -> tuple[Path, PublicKey] | None:
     return None
 
 
-class EnrolOffer(QFrame):
+class EnrolOffer(Retranslating, QFrame):
     """Hidden until ``offer()``; ``enrolled(paths)`` after a device was enrolled, with its bundles to import again."""
 
     enrolled = Signal(list)
@@ -137,8 +138,3 @@ class EnrolOffer(QFrame):
                 "Refused because device {key_id} is not enrolled. If it is one of ours: enrol it (its key file is "
                 "looked for next to the bundle; compare the fingerprint with the interviewer by phone), and its "
                 "bundles are imported again.", key_id=self.key_id))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.export_plan_model import LEVEL_TEXT, ExportPlanModel
 from ui.i18n import N_, current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 FORMATS = (("wgeid", N_("UN WGEID case (one person)")), ("dossier", N_("Sanctions dossier (one perpetrator)")),
            ("uwazi", N_("Uwazi import (whole archive)")))
@@ -86,7 +87,7 @@ def shown_person(page: QWidget) -> str:
     return str(shown.get("person") or "") if isinstance(shown, dict) else ""
 
 
-class ExportDialog(QDialog):
+class ExportDialog(Retranslating, QDialog):
     exported = Signal(dict)
 
     def __init__(self, worker: DbWorker, fmt: str = "wgeid", subject: str = "",  # noqa: PLR0915 - widget assembly
@@ -117,8 +118,8 @@ class ExportDialog(QDialog):
         self.conditions.setReadOnly(True)
         self.conditions.setMaximumHeight(90)
         self.accept_conditions = QCheckBox()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self.export_button = QPushButton()
         self.close_button = QPushButton()
         self._labels: list[tuple[QLabel, str]] = []
@@ -149,7 +150,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.conditions)
         layout.addWidget(self.accept_conditions)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(buttons)
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
         self.format.currentIndexChanged.connect(self._format_changed)
@@ -202,7 +203,7 @@ class ExportDialog(QDialog):
 
     # ---- actions
     def preview(self) -> None:
-        self.result.setText("")
+        self.outcome.setText("")
         self.worker.submit(_preview_job(*self._args()), self._show_plan, self._failed)
 
     def _show_plan(self, summary: dict[str, Any]) -> None:
@@ -227,18 +228,14 @@ class ExportDialog(QDialog):
 
     def _done(self, doc: dict[str, Any]) -> None:
         files = "\n".join(clean_text(f"{f['name']}  SHA-256 {f['sha256']}") for f in doc.get("files", []))
-        self.result.setText(tr("Written and recorded in the audit log:") + "\n" + files)
+        self.outcome.setText(tr("Written and recorded in the audit log:") + "\n" + files)
         self.exported.emit(doc)
 
     def _failed(self, exc: BaseException) -> None:
-        self.result.setText(translate_reason(str(exc)))
+        self.outcome.setText(translate_reason(str(exc)))
         self.export_button.setEnabled(self.summary is not None)
 
     # ---- language
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("Export"))

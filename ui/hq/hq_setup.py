@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -36,6 +36,7 @@ from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label, two_line_fingerprint
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def write_identity(ctx: JobContext, path: Path) -> Path:
     return path
 
 
-class HqSetupPage(QWidget):
+class HqSetupPage(Retranslating, QWidget):
     """``key_file_saved(path)`` / ``identity_saved(path)`` after writing (for tests)."""
 
     key_file_saved = Signal(object)
@@ -233,8 +234,3 @@ class HqSetupPage(QWidget):
                                 "field laptop or send it by e-mail."))
         self.acknowledge.setText(tr("I understand: this file can decrypt every testimony sent to HQ."))
         self.identity_button.setText(tr("E&xport emergency identity…"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

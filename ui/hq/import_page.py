@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.enrol_offer import EnrolOffer, unknown_device
 from ui.i18n import N_, tr, trn
+from ui.i18n.retranslating import Retranslating
 
 COLUMNS = (N_("File"), N_("Device"), N_("Bundle"), N_("Result"), N_("Details"))
 STATUS_TEXT = {"imported": N_("Imported"), "already_imported": N_("Already imported"), "refused": N_("Refused")}
@@ -56,7 +57,7 @@ def import_one(ctx: JobContext, path: Path) -> ImportOutcome:
     return Importer(ctx.vault).import_file(path, progress=ctx.progress)
 
 
-class ImportPage(QWidget):
+class ImportPage(Retranslating, QWidget):
     """``imported`` after a set is done (devices, conflicts and the list refresh); ``finished`` for tests."""
 
     imported = Signal()
@@ -311,8 +312,3 @@ class ImportPage(QWidget):
             self._fill_row(index)
         if self.rows or self.is_busy():
             self._show_status()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

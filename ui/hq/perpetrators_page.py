@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,11 +27,13 @@ from intake_app.perpetrators.profile import build_profile
 from intake_app.perpetrators.registry import Registry
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.perpetrator_review import PerpetratorReview
 from ui.hq.perpetrators_model import KIND_NAMES, PerpetratorIdRole, PerpetratorListModel
 from ui.hq.perpetrators_view import profile_html
 from ui.i18n import current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 
 def load_list(ctx: JobContext, kind: str | None) -> list[dict[str, Any]]:
@@ -43,7 +44,7 @@ def load_profile(ctx: JobContext, perpetrator: str) -> dict[str, Any]:
     return build_profile(ctx.vault, perpetrator).to_json()
 
 
-class PerpetratorsPage(QWidget):
+class PerpetratorsPage(RecountWhenShown, Retranslating, QWidget):
     """``refreshed`` after the list is shown; ``profile_shown`` after a profile is drawn."""
 
     refreshed = Signal()
@@ -52,7 +53,6 @@ class PerpetratorsPage(QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self._stale = True
         self.profile_job: Job | None = None
         self.profile: dict[str, Any] | None = None
         self.heading = heading_label()
@@ -138,25 +138,6 @@ class PerpetratorsPage(QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self.message.setText(translate_reason(str(exc)))
-
-    def mark_stale(self) -> None:
-        """The archive changed (an import, a resolved conflict): recount now if shown, else when next shown, so
-        a large first count never holds up the pages the coordinator is using."""
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("Perpetrators"))

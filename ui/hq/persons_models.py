@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from intake_app.display import clean_text
 from intake_app.persons import candidates as cand
 from intake_app.persons import facts
 from intake_app.records import vocabularies
 from ui.common.db_worker import JobContext
+from ui.common.rows_model import Index, RowsTableModel
 from ui.i18n import N_, current_language, tr
 
 QUEUE_LIMIT = 500
-Index = QModelIndex | QPersistentModelIndex
 
 
 def load_queue(ctx: JobContext, min_score: float = 0.5) -> list[dict[str, Any]]:
@@ -87,20 +87,18 @@ def side_by_side(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, str, s
     return rows
 
 
-class CandidateQueueModel(QAbstractTableModel):
+class CandidateQueueModel(RowsTableModel):
     """One row per candidate pair: score, the two names, and what the coordinator decided (if anything yet)."""
 
     HEADERS = (N_("Score"), N_("Mention A"), N_("Mention B"), N_("Decision"))
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict[str, Any]] = []
         self.decisions: dict[int, str] = {}
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows, self.decisions = rows, {}
-        self.endResetModel()
+    def set_rows(self, rows: list[Any]) -> None:
+        self.decisions = {}
+        super().set_rows(rows)
 
     def decide(self, row: int, decision: str) -> None:
         self.decisions[row] = decision
@@ -110,17 +108,6 @@ class CandidateQueueModel(QAbstractTableModel):
         """The first undecided row after ``after`` (then from the top), or None when all are decided."""
         order = list(range(after + 1, len(self.rows))) + list(range(after + 1))
         return next((r for r in order if r not in self.decisions), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -135,33 +122,13 @@ class CandidateQueueModel(QAbstractTableModel):
         return tr(self.decisions[index.row()]) if index.row() in self.decisions else ""
 
 
-class PersonListModel(QAbstractTableModel):
+class PersonListModel(RowsTableModel):
     """Every person (linked ones first, then mentions never linked): id, names, number of mentions."""
 
     HEADERS = (N_("Person"), N_("Names"), N_("Mentions"))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
     def person(self, row: int) -> str:
         return str(self.rows[row]["person"])
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from ui.common.page_heading import heading_label
 from ui.common.testimony_detail import TestimonyDetail
 from ui.hq.persons_models import CandidateQueueModel, PersonListModel, load_persons, load_queue, side_by_side
 from ui.i18n import N_, current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 _DIFF = QColor("#fff0b3")
 SAME, DIFFERENT, NOT_SURE = N_("Same person"), N_("Different people"), N_("Not sure")
@@ -332,7 +333,7 @@ def person_html(doc: dict[str, Any], lang: str) -> str:
     return "".join(parts)
 
 
-class PersonsPage(QWidget):
+class PersonsPage(Retranslating, QWidget):
     """The Persons page of an HQ vault: review queue and person list as two tabs."""
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
@@ -361,11 +362,6 @@ class PersonsPage(QWidget):
         self.review.refresh()
         self.persons.refresh()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.heading.setText(tr("Persons"))
         self.intro.setText(tr("The same person reported in several testimonies. Decide each candidate pair: S same "
@@ -376,4 +372,3 @@ class PersonsPage(QWidget):
         self.refresh_button.setText(tr("&Refresh"))
         self.review.retranslate()
         self.persons.retranslate()
-

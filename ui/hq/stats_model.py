@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from intake_app.display import clean_text
 from intake_app.stats.query import StatsResult
+from ui.common.rows_model import Index, RowsTableModel
 from ui.i18n import N_, current_language, tr
-
-Index = QModelIndex | QPersistentModelIndex
 
 HEADERS = (N_("Value"), N_("Count"), N_("Share"), N_("Of (denominator)"))
 
@@ -34,44 +33,35 @@ def unit_word(unit: str, total: int) -> str:
         "{total} persons", total=total) if unit == "person" else tr("{total} testimonies", total=total)
 
 
-class StatsTableModel(QAbstractTableModel):
+class StatsTableModel(RowsTableModel):
     """Rows of a :class:`StatsResult` in the current language."""
+
+    HEADERS = HEADERS
 
     def __init__(self) -> None:
         super().__init__()
         self.result: StatsResult | None = None
-        self._rows: list[tuple[str, int, float, bool]] = []
+        self.rows: list[tuple[str, int, float, bool]] = []
 
     def set_result(self, result: StatsResult | None) -> None:
         self.beginResetModel()
         self.result = result
-        self._rows = []
+        self.rows = []
         if result is not None:
             lang = "ko" if current_language() == "ko" else "en"
             for row in result.rows:
-                self._rows.append((clean_text(row["label"][lang]), row["count"], row["share"], False))
+                self.rows.append((clean_text(row["label"][lang]), row["count"], row["share"], False))
             total = result.total or 1
-            self._rows.append((tr("Unknown (no value, or a date spanning buckets)"), result.unknown,
+            self.rows.append((tr("Unknown (no value, or a date spanning buckets)"), result.unknown,
                                round(result.unknown / total, 3) if result.total else 0.0, True))
-            self._rows.append((tr("… of which dates spanning buckets"), result.spans,
+            self.rows.append((tr("… of which dates spanning buckets"), result.spans,
                                round(result.spans / total, 3) if result.total else 0.0, True))
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.result is None:
             return None
-        label, count, share, extra = self._rows[index.row()]
+        label, count, share, extra = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (label, f"{count:,}", f"{share * 100:.1f}%", unit_word(self.result.unit, self.result.total))[
                 index.column()]

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,16 +31,18 @@ from PySide6.QtWidgets import (
 
 from intake_app.display import clean_text
 from intake_app.exports.consent import EXPORT_PURPOSES
+from intake_app.persons.links import person_links
 from intake_app.records import vocabularies
 from intake_app.stats import query
-from intake_app.stats.persons import person_links
 from intake_app.stats.query import StatsResult
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
 from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
 from ui.i18n import N_, current_language, tr
+from ui.i18n.retranslating import Retranslating
 
 Filters = list[tuple[str, str]]
 
@@ -57,7 +59,7 @@ def compute(ctx: JobContext, dims: list[str], unit: str, where: Filters) -> tupl
     return main, years
 
 
-class StatsPage(QWidget):
+class StatsPage(RecountWhenShown, Retranslating, QWidget):
     """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
 
     refreshed = Signal()
@@ -66,7 +68,6 @@ class StatsPage(QWidget):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self._stale = True
         self.job: Job | None = None
         self.result: StatsResult | None = None
         self.years: StatsResult | None = None
@@ -111,6 +112,7 @@ class StatsPage(QWidget):
         self.retranslate()
 
     def _layout(self) -> None:
+        w: QWidget
         controls = QHBoxLayout()
         choices: tuple[QWidget, ...] = (self.unit_caption, self.unit_combo, self.dim_caption, self.dim_combo,
                                         self.dim2_caption, self.dim2_combo)
@@ -275,25 +277,6 @@ class StatsPage(QWidget):
             self.status.setText(tr("The chart could not be saved."))
 
     # ---- language
-    def mark_stale(self) -> None:
-        """The archive changed (an import, a resolved conflict): recount now if shown, else when next shown, so
-        a large first count never holds up the pages the coordinator is using."""
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def _fill_combo(self, combo: QComboBox, items: dict[str, str]) -> None:
         current = combo.currentData()
         combo.blockSignals(True)

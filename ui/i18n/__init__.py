@@ -7,7 +7,8 @@ translation in a shipped language, or has different placeholders or mnemonics th
 of text fields, file dialogs) come from the ``qtbase_*.qm`` shipped with PySide6.
 
 Switching language at run time sends ``QEvent.LanguageChange`` to every top-level widget; Qt forwards it to all
-children, and each screen re-reads its texts in ``changeEvent``.
+children, and each screen re-reads its texts in ``retranslate()``, called by the ``Retranslating`` mixin
+(``ui/i18n/retranslating.py``).
 """
 
 from __future__ import annotations

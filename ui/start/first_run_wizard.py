@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from intake_app.bundles.keyring import HqKeys, Keyring
 from intake_app.errors import IntakeError
 from intake_app.vault.vault import Vault
+from ui.common.page_heading import heading_label
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start import wizard_protection
 from ui.start.recovery_key_pages import CheckRecoveryKeyPage, ShowRecoveryKeyPage
 from ui.start.wizard_pages import CreatingPage, FingerprintPage, PassphrasePage, RolePage, WizardPage
@@ -24,7 +25,7 @@ from ui.start.wizard_pages import CreatingPage, FingerprintPage, PassphrasePage,
 ROLE, PASSPHRASE, CREATING, SHOW_KEY, CHECK_KEY, FINGERPRINT = range(6)
 
 
-class FirstRunWizard(QWidget):
+class FirstRunWizard(Retranslating, QWidget):
     """Creates the vault; ``completed(vault)`` hands the unlocked vault over when the user presses Finish."""
 
     completed = Signal(object)
@@ -34,11 +35,7 @@ class FirstRunWizard(QWidget):
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.heading.setWordWrap(True)
         self.role_page = RolePage()
         self.passphrase_page = PassphrasePage(vault_path)
@@ -198,8 +195,3 @@ class FirstRunWizard(QWidget):
         labels = {PASSPHRASE: tr("&Create vault"), CHECK_KEY: tr("C&heck"), FINGERPRINT: tr("&Finish")}
         self.next_button.setText(labels.get(index, tr("&Next >")))
         self._update_buttons()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

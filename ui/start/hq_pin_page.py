@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,12 +31,13 @@ from intake_app.errors import IntakeError
 from ui.common.db_worker import DbWorker
 from ui.common.fonts import monospace_font
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 
 # Returns True when the key is pinned on return, False when the result comes later (``show_pinned``).
 PinFunction = Callable[[HqKeys, str], bool]
 
 
-class HqPinPanel(QWidget):
+class HqPinPanel(Retranslating, QWidget):
     """Choose the file, see its fingerprints, confirm they match, name it, pin."""
 
     pinned = Signal()
@@ -152,10 +153,6 @@ class HqPinPanel(QWidget):
         self.path_edit.setAccessibleName(tr("Key file"))
         self.name_edit.setAccessibleName(tr("Name"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class HqPinDialog(QDialog):

@@ -10,7 +10,7 @@ as the job has it, and when the dialog closes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +27,7 @@ from intake_app.vault import vault as vault_module
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields, secret_line_edit
 from ui.start.recovery_key_pages import ShowRecoveryKeyPage
 
@@ -53,7 +54,7 @@ def change_job(current: str, new: str, rotate: bool) -> object:
     return run
 
 
-class PassphraseChangeDialog(QDialog):
+class PassphraseChangeDialog(Retranslating, QDialog):
     """``changed`` (with whether the data key was replaced) once the new passphrase is in force."""
 
     changed = Signal(bool)
@@ -207,8 +208,3 @@ class PassphraseChangeDialog(QDialog):
             self.ok_button.setText(tr("C&hange passphrase"))
         self.cancel_button.setText(tr("Cancel"))
         self._update()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ui.i18n import N_, tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_strength import MIN_LENGTH, Assessment, Strength, assess
 
 _STRENGTH_TEXT = {
@@ -62,7 +63,7 @@ def secret_line_edit(accessible_name: str) -> QLineEdit:
     return edit
 
 
-class NewPassphraseFields(QWidget):
+class NewPassphraseFields(Retranslating, QWidget):
     """Two echo-off fields and a live hint; ``changed`` fires on every edit, ``submitted`` on Enter in the second."""
 
     changed = Signal()
@@ -139,10 +140,6 @@ class NewPassphraseFields(QWidget):
         ))
         self._update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class BusyLine(QWidget):

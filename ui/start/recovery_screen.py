@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from crypto import recovery
 from crypto.errors import MalformedError
 from intake_app.vault.vault import Vault
 from ui.common.fonts import monospace_font
+from ui.common.page_heading import heading_label
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields, no_alt_typing
 from ui.start.unlock_screen import describe_unlock_error
 
@@ -45,7 +46,7 @@ def check_recovery_text(text: str) -> tuple[bool, str]:
     return True, tr("The recovery key is well formed.")
 
 
-class RecoveryScreen(QWidget):
+class RecoveryScreen(Retranslating, QWidget):
     """``unlocked(vault)`` once the recovery key worked and the new passphrase is set; ``cancelled`` goes back."""
 
     unlocked = Signal(object)
@@ -57,11 +58,7 @@ class RecoveryScreen(QWidget):
         self.capture_notice = capture_notice()
         self.vault_path = vault_path
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.key_edit = no_alt_typing(QLineEdit())
@@ -177,10 +174,6 @@ class RecoveryScreen(QWidget):
         self.recover_button.setText(tr("Set passphrase and &unlock"))
         self._update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def _recover(path: Path, key_text: str, new_passphrase: str) -> Vault:

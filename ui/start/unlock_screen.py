@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from intake_app.errors import RefusedError, UsageError
 from intake_app.vault import unlock_guard
 from intake_app.vault.vault import Vault
+from ui.common.page_heading import heading_label
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.passphrase_fields import BusyLine, secret_line_edit
 
 PANEL_WIDTH = 520
@@ -31,7 +32,7 @@ def describe_unlock_error(exc: object) -> str:
     return tr("The vault could not be opened because of an unexpected error ({detail}).", detail=type(exc).__name__)
 
 
-class UnlockScreen(QWidget):
+class UnlockScreen(Retranslating, QWidget):
     """``unlocked(vault)`` after a successful unlock; ``forgot_requested`` opens the recovery flow."""
 
     unlocked = Signal(object)
@@ -41,11 +42,7 @@ class UnlockScreen(QWidget):
         super().__init__(parent)
         self.vault_path = vault_path
         self._task: Task | None = None
-        self.heading = QLabel()
-        font = QFont(self.heading.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         # Why the vault is locked (after an auto-lock: how long without activity, and which dialogs were closed).
@@ -151,8 +148,3 @@ class UnlockScreen(QWidget):
         self.unlock_button.setText(tr("&Unlock"))
         self.forgot_button.setText(tr("&Forgot passphrase?"))
         self.error_label.setAccessibleName(tr("Error"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

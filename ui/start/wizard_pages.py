@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from ui.common.fonts import monospace_font
 from ui.common.screen_capture import CaptureShield
 from ui.i18n import tr
+from ui.i18n.retranslating import Retranslating
 from ui.start.hq_pin_page import HqPinPanel, PinFunction
 from ui.start.passphrase_fields import BusyLine, NewPassphraseFields
 from ui.start.wizard_protection import ProtectionChoices
 
 
-class WizardPage(QWidget):
+class WizardPage(Retranslating, QWidget):
     """Base of a wizard page; ``changed`` asks the wizard to re-check ``is_complete``, ``submitted`` means Enter."""
 
     changed = Signal()
@@ -45,10 +46,6 @@ class WizardPage(QWidget):
             return True
         return False
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class RolePage(WizardPage):

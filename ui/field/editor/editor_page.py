@@ -43,6 +43,7 @@ from ui.field.editor.save_problems import Problem, problems_for
 from ui.field.editor.victim_form import VictimForm
 from ui.field.recorder_markers import RecordingMarkersView
 from ui.i18n import N_, tr
+from ui.i18n.retranslating import Retranslating
 
 _TOP_KEYS = ("interview", "interviewee", "narrative", "consent", "victims")
 
@@ -69,7 +70,7 @@ class EditorPlace:
     scroll: int = 0  # the vertical scroll position of the tab's scroll area
 
 
-class TestimonyEditor(QWidget):
+class TestimonyEditor(Retranslating, QWidget):
     __test__ = False
     closed = Signal()
     saved = Signal(str)
@@ -512,10 +513,6 @@ class TestimonyEditor(QWidget):
         if self.problems:
             self._set_problems(problems_for(self, interchange.validation_problems(self.dump())))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 def _not_saved(count: int) -> str:
