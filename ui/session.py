@@ -108,6 +108,7 @@ class Session(QObject):
         # One worker thread does all database work of this session (see ui/common/db_worker.py).
         self.db_worker = DbWorker(vault, self)
         self._install_passphrase_action()
+        self._tell_unlock_guard(vault)
         if vault.role == "hq":
             self.hq_pages = install_hq_pages(self.main_window, self.db_worker)
         else:
@@ -228,6 +229,18 @@ class Session(QObject):
             menu.insertAction(actions[after], self.protection_action)
         else:
             menu.addAction(self.protection_action)
+
+    def _tell_unlock_guard(self, vault: Vault) -> None:
+        """Failed unlocks since the last success, and a duress passphrase lost to an edited guard file (issue 29)."""
+        assert self.main_window is not None
+        notes = []
+        if vault.failed_unlocks:
+            notes.append(tr("Wrong passphrases typed since the last unlock: {count}.", count=vault.failed_unlocks))
+        if vault.duress_lost:
+            notes.append(tr("The duress passphrase was lost (its record was altered or removed): set it again in "
+                            "Unlock protection."))
+        if notes:
+            self.main_window.statusBar().showMessage(" ".join(notes))
 
     def open_unlock_protection(self) -> None:
         """Duress passphrase and failed-unlock limit (issue 29)."""

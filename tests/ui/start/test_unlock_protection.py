@@ -112,3 +112,23 @@ def test_the_dialog_clears_the_duress_passphrase_and_turns_the_limit_off(qtbot: 
     with pytest.raises(Exception, match="wrong passphrase"):
         Vault.open(copy, DURESS)
     assert copy.exists()  # no longer a duress passphrase: an ordinary wrong one
+
+
+def test_after_unlocking_the_window_says_how_many_wrong_passphrases_were_typed(
+        qtbot: QtBot, vault_path: Path, settings_path: Path) -> None:
+    from ui.common.settings_store import UiSettings
+    from ui.session import Session
+
+    Vault.create(vault_path, PASSPHRASE, "field")[0].lock()
+    session = Session(vault_path, UiSettings(), settings_path)
+    qtbot.addWidget(session.gate)
+    session.start()
+    screen = session.gate.unlock_screen
+    for typed in ("틀린 암호문", "또 틀린 암호문", PASSPHRASE):
+        screen.passphrase.setText(typed)
+        screen.start_unlock()
+        qtbot.waitUntil(lambda: not screen.is_busy(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: session.unlocked, timeout=WAIT_MS)
+    assert session.main_window is not None
+    assert "since the last unlock: 2" in session.main_window.statusBar().currentMessage()
+    session.shutdown()
