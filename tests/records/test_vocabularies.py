@@ -16,8 +16,8 @@ from intake_app.records.vocabularies import VocabularyError, fold, parse_vocabul
 
 EXPECTED = {
     "act_types", "anonymity_levels", "consent_purposes", "consent_values", "disappearance_reasons", "facilities",
-    "facility_types", "foreign_actors", "identification", "interview_modes", "name_types", "organs", "places",
-    "ranks", "relations", "romanisation_systems", "sex", "source_kinds", "victim_categories", "whereabouts_status",
+    "facility_types", "foreign_actors", "identification", "interview_modes", "name_types", "nationalities", "organs",
+    "places", "ranks", "relations", "romanisation_systems", "sex", "source_kinds", "victim_categories", "whereabouts_status",
 }
 
 

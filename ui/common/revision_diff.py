@@ -43,6 +43,8 @@ _LABELS: dict[tuple[str, str], str] = {
     ("victim", "group_size"): N_("Group size"), ("victim", "origin"): N_("Home place"),
     ("victim", "origin_place"): N_("Home place (from the list)"), ("victim", "reasons"): N_("Reasons"),
     ("victim", "id"): N_("Local id"),
+    ("victim", "nationality"): N_("Nationality:"), ("victim", "occupation"): N_("Occupation:"),
+    ("victim", "identity_document"): N_("Identity document (kind and number):"),
     ("name", "hangul"): N_("Name in Hangul"), ("name", "hanja"): N_("Name in Hanja"),
     ("name", "roman"): N_("Romanised name"), ("name", "system"): N_("Romanisation system"),
     ("name", "type"): N_("Kind of name"),
