@@ -73,6 +73,7 @@ REASON_TEXT = {
     "deleted": N_("testimony deleted"),
     "unknown_testimony": N_("no such testimony"),
     "unknown_victim": N_("victim no longer in the testimony"),
+    "reference_only": N_("reference record of an outside archive: never leaves"),  # issue 31
 }
 LEVEL_TEXT = {"anonymised": N_("Anonymised"), "pseudonym": N_("Pseudonym"), "initials": N_("Initials"),
               "full_name": N_("Full name")}
