@@ -49,6 +49,7 @@ class ImportResult:
     refusals: list[dict[str, Any]] = field(default_factory=list)
     unknown_values: list[dict[str, Any]] = field(default_factory=list)
     unknown_count: int = 0
+    victims_touched: set[str] = field(default_factory=set)  # titles of persons whose acts changed (cases)
 
     def to_json(self) -> dict[str, Any]:
         return {"import_id": self.import_id, "dry_run": self.dry_run, "source": self.source, "template": self.template,
@@ -138,6 +139,7 @@ def _import(vault: Vault, path: Path, template: str, name: str, column_map: dict
                     result.unknown_values.append({"row": row.number, **unknown})
             _store(conn, result, template, name, key, content, import_id, row, now, split)
     assert result is not None
+    persons.reindex_titles(conn, name, result.victims_touched, split)
     _split_big_blocks(conn)
     detail = {**describe(result.mapping), "refusals": result.refusals, "unknown_values": result.unknown_values,
               "unknown_value_count": result.unknown_count, "lang": lang}
@@ -166,15 +168,26 @@ def _store(conn: Any, result: ImportResult, template: str, name: str, key: str, 
             result.unchanged += 1
             return
         version += 1
-        conn.execute("UPDATE reference_records SET version = ? WHERE id = ?", (version, record_id))
+        conn.execute("UPDATE reference_records SET version = ?, title = ? WHERE id = ?",
+                     (version, content.get("title"), record_id))
         result.updated += 1
     else:
         record_id, version = uuid7(), 1
-        conn.execute("INSERT INTO reference_records (id, source, template, kind, identity, version)"
-                     " VALUES (?, ?, ?, ?, ?, 1)", (record_id, name, template, KIND_OF[template], key))
+        conn.execute("INSERT INTO reference_records (id, source, template, kind, identity, version, title)"
+                     " VALUES (?, ?, ?, ?, ?, 1, ?)", (record_id, name, template, KIND_OF[template], key,
+                                                       content.get("title")))
         result.created += 1
     conn.execute("INSERT INTO reference_versions (record_id, version, import_id, row_number, content, content_sha256,"
                  " original_row, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                  (record_id, version, import_id, row.number, data.decode("utf-8"), digest, row.raw, now))
     if KIND_OF[template] == "person":
         persons.index(conn, record_id, name, content, split, replace=version > 1)
+    elif KIND_OF[template] == "act":
+        titles = {t for act in content.get("acts", []) for t in act.get("victims", [])}
+        if version > 1:
+            titles |= {str(r[0]) for r in conn.execute("SELECT title FROM reference_act_victims WHERE act = ?",
+                                                       (record_id,))}
+            conn.execute("DELETE FROM reference_act_victims WHERE act = ?", (record_id,))
+        conn.executemany("INSERT OR IGNORE INTO reference_act_victims (act, source, title) VALUES (?, ?, ?)",
+                         [(record_id, name, t) for act in content.get("acts", []) for t in act.get("victims", [])])
+        result.victims_touched |= titles

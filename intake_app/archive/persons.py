@@ -1,11 +1,12 @@
 """Reference persons in the person registry: a reference record of kind ``person`` is the mention ``REF_ID/ref``.
 
 Its comparison features are computed by the same code as a testimony's (``intake_app.persons.features``), from a
-victim built out of the record's content; they are filed in the same blocking index (``person_mentions`` and
-``person_keys``, record id = the reference record id), so candidate pairs between field mentions and reference persons
-come from the same self-join, scored by the same rules. The features carry ``src`` (the source name) so every screen
-can mark a reference person. A reference person has no interviewee and no relation: the "same interviewee" rule never
-applies to it.
+victim built out of the record's content plus the acts of the same source's cases that name it by title (Uwazi's
+relationship columns hold titles; ``reference_act_victims``). They are filed in the same blocking index
+(``person_mentions`` and ``person_keys``, record id = the reference record id), so candidate pairs between field
+mentions and reference persons come from the same self-join, scored by the same rules. The features carry ``src``
+(the source name) so every screen can mark a reference person. A reference person has no interviewee and no
+relation: the "same interviewee" rule never applies to it.
 """
 
 from __future__ import annotations
@@ -66,10 +67,25 @@ def index(conn: Connection, record_id: str, source: str, content: dict[str, Any]
     if replace:
         conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE mention = ?)", (mention,))
         conn.execute("DELETE FROM person_mentions WHERE mention = ?", (mention,))
-    feat = reference_features(record_id, source, content)
+    linked = [a for (raw,) in conn.execute(
+        """SELECT v.content FROM reference_act_victims l JOIN reference_records r ON r.id = l.act
+           JOIN reference_versions v ON v.record_id = r.id AND v.version = r.version
+           WHERE l.source = ? AND l.title = ? ORDER BY r.id""", (source, content.get("title")))
+        for a in json.loads(raw).get("acts", [])] if content.get("title") else []
+    feat = reference_features(record_id, source, {**content, "acts": [*content.get("acts", []), *linked]})
     cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
                        (mention, record_id, json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
     split = _split_keys(conn) if split is None else split
     decade = _decade(feat)
     conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
                      [(f"!{k}#{decade}" if k in split else k, cur.lastrowid) for k in blocking_keys(feat)])
+
+
+def reindex_titles(conn: Connection, source: str, titles: set[str], split: set[str]) -> None:
+    """Re-file the reference persons of ``source`` titled ``titles`` (their acts, from the cases template, changed)."""
+    for title in sorted(titles):
+        rows = conn.execute("""SELECT r.id, v.content FROM reference_records r JOIN reference_versions v
+                               ON v.record_id = r.id AND v.version = r.version
+                               WHERE r.source = ? AND r.title = ? AND r.kind = 'person'""", (source, title)).fetchall()
+        for record_id, raw in rows:
+            index(conn, str(record_id), source, json.loads(raw), split)

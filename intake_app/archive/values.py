@@ -59,20 +59,22 @@ def code_for(vocab: str, text: str) -> str | None:
     return JA_LABELS.get(vocab, {}).get(vocabularies.fold(text))
 
 
+def _literal(text: str) -> str:
+    """Format text between tokens: as written, spaces optional around and inside it."""
+    return r"\s*" + r"\s*".join(re.escape(part) for part in text.split()) + r"\s*"
+
+
 def _format_regex(fmt: str, lang: str) -> re.Pattern[str]:
     fmt = fmt.replace("LL", _LL.get(lang, _LL["en"]))
     out, pos = [], 0
     for m in _TOKENS.finditer(fmt):
-        out.append(r"\s*".join(re.escape(part) for part in fmt[pos:m.start()].split()) if fmt[pos:m.start()].strip()
-                   else r"\s*")
-        tok = m.group()
+        out.append(_literal(fmt[pos:m.start()]))
         out.append({"YYYY": r"(?P<y>\d{4})", "MMMM": r"(?P<mon>[^\W\d_]+)\.?", "MMM": r"(?P<mon>[^\W\d_]+)\.?",
                     "MM": r"(?P<m>\d{1,2})", "M": r"(?P<m>\d{1,2})", "DD": r"(?P<d>\d{1,2})",
-                    "D": r"(?P<d>\d{1,2})"}[tok])
+                    "D": r"(?P<d>\d{1,2})"}[m.group()])
         pos = m.end()
-    tail = fmt[pos:]
-    out.append(r"\s*".join(re.escape(p) for p in tail.split()) if tail.strip() else "")
-    return re.compile(r"^\s*" + "".join(out) + r"\s*$")
+    out.append(_literal(fmt[pos:]))
+    return re.compile("^" + "".join(out) + "$")
 
 
 def _one_date(text: str, fmt: str | None, lang: str) -> str:
@@ -100,6 +102,10 @@ def parse_date(text: str, fmt: str | None, lang: str) -> str:
 
     A range that covers exactly one year, month or day is written at that precision (``1950-06-01:1950-06-30`` is
     ``1950-06``), so our own export's ranges come back as they were said."""
+    try:
+        return _one_date(text, fmt, lang)  # one date (an EDTF "1950~" is approximate, not a range)
+    except (DateError, ValueError):
+        pass
     if "~" in text:
         ends = text.split("~")
     elif ":" in text and (fmt is None or ":" not in fmt):
@@ -109,7 +115,7 @@ def parse_date(text: str, fmt: str | None, lang: str) -> str:
     if len(ends) > 2:
         raise DateError("more than two ends")
     if len(ends) == 1:
-        return _one_date(ends[0], fmt, lang)
+        raise DateError("not a date")
     low, high = (_one_date(e, fmt, lang) if e.strip() else None for e in ends)
     if low is None and high is None:
         raise DateError("an empty range")

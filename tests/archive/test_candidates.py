@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.bundles.test_bundles_cli import cli, cli_ok, export_cli, import_cli, setup
 from tests.conftest import Runner
+from tests.exports.conftest import Hq
 
 ARCHIVE = ("제목,성명,영문 이름,성별,생년월일,납북일,납북장소\r\n"
            "리영길,리영길,Ri Yong-gil,남,1950,1998,혜산\r\n"
@@ -57,3 +58,27 @@ def test_field_testimony_meets_the_archive_person_and_links(intake: Runner, tmp_
     out = json.loads(dry.stdout)
     assert [m["mention"] for m in out["included"]] == [f"{tid}/v1"]
     assert [(e["mention"], e["reason"]) for e in out["excluded"]] == [(ref_mention, "reference_only")]
+
+
+def test_cases_lend_their_acts_to_the_person_they_name(hq: Hq, tmp_path: Path) -> None:
+    """An archive's victims carry no place; its cases name the victim by title (a relationship column): the
+    person's features take the case's act, so a field testimony's arrest in Hyesan counts for the pair."""
+    victims, cases = tmp_path / "victims.csv", tmp_path / "cases.csv"
+    victims.write_text("title,name__ko,sex__en,birth\r\n리영길 [P-1],리영길,Male,1950\r\n", encoding="utf-8")
+    cases.write_text("title,act_type__en,date,place,victim\r\n\"Arrest, 리영길 [C-1]\",Arrest,1998,Hyesan,리영길 [P-1]\r\n",
+                     encoding="utf-8")
+    args = ("--source", "KFPD")
+    assert hq.json("import", "uwazi", str(cases), "--template", "cases", *args)["created"] == 1
+    assert hq.json("import", "uwazi", str(victims), "--template", "victims", *args)["created"] == 1
+    hq.add({"id": "0190f6b8-7a1c-7d2e-9f00-0000000000aa",
+            "interview": {"date": "2024-05-02", "language": "ko", "interviewer": "I-1"},
+            "interviewee": {"pseudonym": "딸", "relation": "daughter"}, "victims": [FATHER]})
+    found = hq.json("persons", "candidates", "--min-score", "0")["candidates"]
+    assert len(found) == 1 and any("Hyesan" in r for r in found[0]["reasons"]), found
+    # A later export of the cases moves the arrest elsewhere: the person is re-filed, the Hyesan reason is gone.
+    cases.write_text("title,act_type__en,date,place,victim\r\n\"Arrest, 리영길 [C-1]\",Arrest,1998,Musan,리영길 [P-1]\r\n",
+                     encoding="utf-8")
+    assert hq.json("import", "uwazi", str(cases), "--template", "cases", *args)["updated"] == 1
+    again = hq.json("persons", "candidates", "--min-score", "0")["candidates"]
+    assert len(again) == 1 and not any("Hyesan" in r for r in again[0]["reasons"])
+    assert again[0]["score"] < found[0]["score"]

@@ -70,3 +70,16 @@ def test_dialog_shows_the_dry_run_before_writing(qtbot: QtBot, hq_vault: Vault, 
 class _Ctx:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
+
+
+def test_export_plan_names_the_reference_only_reason() -> None:
+    from ui.hq.export_plan_model import ExportPlanModel
+
+    model = ExportPlanModel()
+    model.set_summary({"included": [], "excluded": [{"mention": "r/ref", "reason": "reference_only"}],
+                       "conditions": []})
+    set_language("en")
+    assert model.data(model.index(0, 2)) == "reference record of an outside archive: never leaves"
+    set_language("ko")
+    assert model.data(model.index(0, 2)) == "외부 기록물의 참조 기록: 반출하지 않음"
+    set_language("en")

@@ -94,7 +94,7 @@ SAMPLE_ROWS[_version_of("update_epochs")] = [
 SAMPLE_ROWS[_version_of("reference_records")] = [
     ("INSERT INTO reference_imports VALUES ('i-1', 'FOOTPRINTS', 'victims', 'ab', 't', 1, 1, 0, 0, 0, '{}')",
      "SELECT source FROM reference_imports", "FOOTPRINTS"),
-    ("INSERT INTO reference_records VALUES ('ref-1', 'FOOTPRINTS', 'victims', 'person', 'title:홍길동', 1)",
+    ("INSERT INTO reference_records VALUES ('ref-1', 'FOOTPRINTS', 'victims', 'person', 'title:홍길동', 1, '홍길동')",
      "SELECT identity FROM reference_records", "title:홍길동"),
     ("INSERT INTO reference_versions VALUES ('ref-1', 1, 'i-1', 1, '{}', 'cd', X'68', 't')",
      "SELECT original_row FROM reference_versions", b"h")]

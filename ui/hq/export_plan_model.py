@@ -75,6 +75,7 @@ REASON_TEXT = {
     "unknown_victim": N_("victim no longer in the testimony"),
     "disputed": N_("versions in dispute: resolve the conflict first"),
     "unreadable": N_("current version cannot be read"),
+    "reference_only": N_("reference record of an outside archive: never leaves"),  # issue 31
 }
 LEVEL_TEXT = {"anonymised": N_("Anonymised"), "pseudonym": N_("Pseudonym"), "initials": N_("Initials"),
               "full_name": N_("Full name")}

@@ -31,8 +31,19 @@ STATEMENTS = (
          kind TEXT NOT NULL CHECK (kind IN ('person', 'act', 'perpetrator')),
          identity TEXT NOT NULL,
          version INTEGER NOT NULL,
+         title TEXT,
          UNIQUE (source, template, identity)
        ) STRICT""",
+    "CREATE INDEX IF NOT EXISTS reference_records_by_title ON reference_records (source, title)",
+    # Relationship columns hold titles (Uwazi): an act of the cases template names its victims by title; the acts of a
+    # reference person are found through this table (same source), for the person's comparison features.
+    """CREATE TABLE IF NOT EXISTS reference_act_victims (
+         act TEXT NOT NULL REFERENCES reference_records (id),
+         source TEXT NOT NULL,
+         title TEXT NOT NULL,
+         PRIMARY KEY (act, title)
+       ) STRICT""",
+    "CREATE INDEX IF NOT EXISTS reference_act_victims_by_title ON reference_act_victims (source, title)",
     """CREATE TABLE IF NOT EXISTS reference_versions (
          record_id TEXT NOT NULL REFERENCES reference_records (id),
          version INTEGER NOT NULL,
