@@ -47,6 +47,9 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p.add_argument("--acknowledged", action="store_true", required=True,
                    help="every testimony whose revisions are all in bundles HQ acknowledged, not edited since")
     p.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    p.add_argument("--recovery-key-file",
+                   help="the recovery key, once, for a vault that does not yet know it (the purge ends by replacing the"
+                        " data key under the same passphrase and recovery key)")
     p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("search", help="ranked full-text search (Korean and English)", parents=[common])
@@ -158,6 +161,8 @@ def cmd_purge(ctx: Context) -> int:
     from intake_app.records.purge import purge_acknowledged  # noqa: PLC0415 - only this command needs it
 
     with ctx.open_vault() as vault:
+        if ctx.opt("recovery_key_file"):
+            vault.learn_recovery_key(ctx.recovery_key())
         result = purge_acknowledged(vault, dry_run=ctx.opt("dry_run"))
     doc = {"dry_run": result.dry_run, "testimonies": result.count, "revisions": result.revisions,
            "attachments": result.attachments, "acknowledged_bundles": list(result.acknowledged_bundles),

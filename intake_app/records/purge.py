@@ -142,8 +142,8 @@ def purge_acknowledged(vault: Vault, *, dry_run: bool = False, rotate_data_key: 
         missing = sorted(set(vault.key_slot_ids()) - set(vault.remembered_keks()))
         if missing:
             raise RefusedError(f"after a purge the data key is replaced, and this vault does not know the key of slot(s)"
-                               f" {', '.join(missing)}: unlock it once with the recovery key, then purge. Nothing was"
-                               " removed.")
+                               f" {', '.join(missing)}: give the recovery key once (intake testimony purge --acknowledged"
+                               " --recovery-key-file FILE). Nothing was removed.")
     if dry_run:
         ids = purgeable(conn)
         revs, blobs = _plan(conn, ids)

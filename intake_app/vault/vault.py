@@ -355,6 +355,20 @@ class Vault:
             raise RefusedError(_MISSING_KEK.format(slots=str(exc))) from None
         self._switch_data_key(new_dek, new_slots)
 
+    def learn_recovery_key(self, recovery_text: str) -> None:
+        """Remember the recovery slot's key (for rotate_data_key_in_place) from the recovery key, checked to open the
+        current slots to the current data key; nothing else changes."""
+        try:
+            key = recovery.decode(recovery_text)
+            dek = self._slots.unlock_with_recovery_key(key)
+        except MalformedError as exc:
+            raise UsageError(str(exc)) from None
+        except CryptoError as exc:
+            raise _refuse(exc) from None
+        if not hmac.compare_digest(dek, bytes(self._dek)):
+            raise RefusedError("the recovery key does not belong to this vault's current key slots")
+        self._remember_keks({keyslots.RECOVERY_SLOT: self._slots.recovery_kek(key)})
+
     def key_slot_ids(self) -> list[str]:
         return sorted(self._slots.slots)
 

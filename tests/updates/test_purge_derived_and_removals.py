@@ -140,3 +140,58 @@ def test_hq_keeps_the_latest_bundles_state_whatever_the_arrival_order(tmp_path: 
             assert Importer(hq).import_file(b.path).status == "imported"
         assert [i.sha256 for i in AttachmentStore(hq).list_for(rid)] == [info.sha256]
         assert "removed" in [a for _, a, _ in AttachmentStore(hq).custody(info.sha256)]
+
+
+def _acked_laptop(tmp_path: Path) -> tuple[Path, str]:
+    hq_path, (laptop,), (device,) = setup_pair(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with opened(laptop) as f:
+        rid = add_marked(f, "K")
+        export_bundle(f, usb)
+    _ack_all(hq_path, laptop, device, usb)
+    return laptop, rid
+
+
+def test_the_purge_replaces_the_data_key_and_both_secrets_still_open_the_vault(tmp_path: Path) -> None:
+    vault, recovery_text = Vault.create(tmp_path / "solo", "pw")  # the recovery key of a fresh vault, to try it after
+    vault.lock()
+    laptop, _ = _acked_laptop(tmp_path)
+    with opened(laptop) as f:
+        before = bytes(f._dek)  # noqa: SLF001
+        slots_before = (laptop / "keyslots.json").read_bytes()
+        assert purge_acknowledged(f).count == 1
+        after = bytes(f._dek)  # noqa: SLF001
+    assert after != before and (laptop / "keyslots.json").read_bytes() != slots_before
+    with opened(laptop) as f:  # the same passphrase opens it, with the new key
+        assert bytes(f._dek) == after  # noqa: SLF001
+    # The recovery key keeps working through a rotation in place (checked on a vault whose recovery key we hold).
+    with Vault.open(tmp_path / "solo", "pw") as solo:
+        old = bytes(solo._dek)  # noqa: SLF001
+        solo.rotate_data_key_in_place()
+        new = bytes(solo._dek)  # noqa: SLF001
+    assert new != old
+    with Vault.open_with_recovery_key(tmp_path / "solo", recovery_text) as solo:
+        assert bytes(solo._dek) == new  # noqa: SLF001
+    with Vault.open(tmp_path / "solo", "pw") as solo:  # a vault that forgot the recovery slot's key learns it again
+        solo.conn.execute("DELETE FROM vault_meta WHERE key = 'slot_kek:recovery'")
+        with pytest.raises(RefusedError, match="recovery"):
+            solo.rotate_data_key_in_place()
+        with pytest.raises(RefusedError):
+            solo.learn_recovery_key(Vault.create(tmp_path / "other", "pw")[1])  # another vault's key: refused
+        solo.learn_recovery_key(recovery_text)
+        solo.rotate_data_key_in_place()
+    with Vault.open_with_recovery_key(tmp_path / "solo", recovery_text):
+        pass
+
+
+def test_a_vault_that_does_not_know_its_recovery_slot_refuses_before_removing_anything(tmp_path: Path) -> None:
+    laptop, rid = _acked_laptop(tmp_path)
+    with opened(laptop) as f:
+        f.conn.execute("DELETE FROM vault_meta WHERE key = 'slot_kek:recovery'")  # as in a vault made before
+        with pytest.raises(RefusedError, match="recovery-key-file"):
+            purge_acknowledged(f)
+        assert purgeable(f.conn) == [rid]  # nothing removed
+        with pytest.raises(RefusedError):
+            f.rotate_data_key_in_place()
+        assert purge_acknowledged(f, dry_run=True).count == 1  # counting needs no key
