@@ -158,21 +158,21 @@ def test_the_purge_replaces_the_data_key_and_both_secrets_still_open_the_vault(t
     vault.lock()
     laptop, _ = _acked_laptop(tmp_path)
     with opened(laptop) as f:
-        before = bytes(f._dek)  # noqa: SLF001
+        before = bytes(f._dek)
         slots_before = (laptop / "keyslots.json").read_bytes()
         assert purge_acknowledged(f).count == 1
-        after = bytes(f._dek)  # noqa: SLF001
+        after = bytes(f._dek)
     assert after != before and (laptop / "keyslots.json").read_bytes() != slots_before
     with opened(laptop) as f:  # the same passphrase opens it, with the new key
-        assert bytes(f._dek) == after  # noqa: SLF001
+        assert bytes(f._dek) == after
     # The recovery key keeps working through a rotation in place (checked on a vault whose recovery key we hold).
     with Vault.open(tmp_path / "solo", "pw") as solo:
-        old = bytes(solo._dek)  # noqa: SLF001
+        old = bytes(solo._dek)
         solo.rotate_data_key_in_place()
-        new = bytes(solo._dek)  # noqa: SLF001
+        new = bytes(solo._dek)
     assert new != old
     with Vault.open_with_recovery_key(tmp_path / "solo", recovery_text) as solo:
-        assert bytes(solo._dek) == new  # noqa: SLF001
+        assert bytes(solo._dek) == new
     with Vault.open(tmp_path / "solo", "pw") as solo:  # a vault that forgot the recovery slot's key learns it again
         solo.conn.execute("DELETE FROM vault_meta WHERE key = 'slot_kek:recovery'")
         with pytest.raises(RefusedError, match="recovery"):
