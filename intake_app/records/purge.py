@@ -29,7 +29,7 @@ key is replaced (``Vault.rotate_data_key_in_place``: SQLCipher rekey, every slot
 the same passphrase and recovery key, the old key file overwritten in place): earlier page versions left in free disk
 blocks — old WAL files SQLite deleted, pages freed before ``secure_delete`` could reach them — are ciphertext under a
 key that no longer exists. A flag set in the purge's transaction makes an interrupted purge finish all of this at the
-next purge or update import.
+next purge (an update import with auto-purge runs one).
 """
 
 from __future__ import annotations
