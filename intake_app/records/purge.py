@@ -139,7 +139,7 @@ def purge_acknowledged(vault: Vault, *, dry_run: bool = False, rotate_data_key: 
         raise RefusedError(f"purge does not know what to do with the table(s) {', '.join(uncovered)}; nothing was"
                            " removed (a derived index is not registered: intake_app.wiring.install)")
     if rotate_data_key and not dry_run and purgeable(conn):
-        missing = sorted(set(vault.key_slot_ids()) - set(vault.remembered_keks()))
+        missing = vault.rotation_blockers()
         if missing:
             raise RefusedError(f"after a purge the data key is replaced, and this vault does not know the key of slot(s)"
                                f" {', '.join(missing)}: give the recovery key once (intake testimony purge --acknowledged"

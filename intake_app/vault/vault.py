@@ -369,8 +369,18 @@ class Vault:
             raise RefusedError("the recovery key does not belong to this vault's current key slots")
         self._remember_keks({keyslots.RECOVERY_SLOT: self._slots.recovery_kek(key)})
 
-    def key_slot_ids(self) -> list[str]:
-        return sorted(self._slots.slots)
+    def rotation_blockers(self) -> list[str]:
+        """Why rotate_data_key_in_place would refuse now: the slots whose key this vault does not know, or the reason
+        a remembered key no longer opens its slot; empty when it would work."""
+        keks = self.remembered_keks()
+        missing = [sid for sid in sorted(self._slots.slots) if sid not in keks]
+        if missing:
+            return missing
+        try:
+            self._slots.rekeyed(bytes(self._dek), secrets.token_bytes(keyslots.DEK_LEN), keks)
+        except CryptoError as exc:
+            return [str(exc)]
+        return []
 
     def remembered_keks(self) -> dict[str, bytes]:
         """The key-encryption keys of the slots, as this vault remembered them (see rotate_data_key_in_place)."""

@@ -195,3 +195,8 @@ def test_a_vault_that_does_not_know_its_recovery_slot_refuses_before_removing_an
         with pytest.raises(RefusedError):
             f.rotate_data_key_in_place()
         assert purge_acknowledged(f, dry_run=True).count == 1  # counting needs no key
+        # A remembered key that no longer opens its slot (a rotation killed before it could remember the new one).
+        f.conn.execute("INSERT INTO vault_meta (key, value) VALUES ('slot_kek:recovery', ?)", ("00" * 32,))
+        with pytest.raises(RefusedError, match="no longer opens"):
+            purge_acknowledged(f)
+        assert purgeable(f.conn) == [rid]
