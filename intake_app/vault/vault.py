@@ -97,6 +97,7 @@ class Vault:
         # True when opening finished a data-key rotation that a crash had interrupted after the database was re-keyed:
         # a recovery key made by that rotation may never have been shown.
         self.finished_interrupted_rotation = False
+        self._session_keks: dict[str, bytes] = {}
 
     # ---- lifecycle
     @classmethod
@@ -125,7 +126,7 @@ class Vault:
             conn = open_encrypted(staging / DB_FILE, dek, create=True)
             try:
                 migrations.migrate(conn, None)
-                _initialise(conn, vault_id, role)
+                _initialise(conn, vault_id, role, slots.keks)
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
@@ -138,7 +139,6 @@ class Vault:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         vault = cls(path, open_encrypted(path / DB_FILE, dek), slots, dek)
-        vault._remember_keks(slots.keks)
         return vault, recovery.encode(recovery_key)
 
     @classmethod
@@ -260,6 +260,7 @@ class Vault:
             self._conn = None
         for i in range(len(self._dek)):
             self._dek[i] = 0
+        self._session_keks.clear()
 
     @property
     def locked(self) -> bool:
@@ -301,7 +302,8 @@ class Vault:
         new_slots = self._slots.with_new_passphrase(bytes(self._dek), new_passphrase, chosen)
         keyslots.write_file(self.path / KEYSLOTS_FILE, new_slots)
         self._slots = new_slots
-        self._remember_keks(new_slots.keks)
+        # In memory only: a passphrase change leaves the database untouched; the next unlock stores the key.
+        self._session_keks.update(new_slots.keks)
 
     def rotate_data_key(self, new_passphrase: str, params: kdf.Argon2Params | None = None,
                         recovery_text: str | None = None) -> str | None:
@@ -386,11 +388,13 @@ class Vault:
         """The key-encryption keys of the slots, as this vault remembered them (see rotate_data_key_in_place)."""
         rows = self.conn.execute("SELECT key, value FROM vault_meta WHERE key >= ? AND key < ?",
                                  (_KEK_META, _KEK_META + "\uffff"))
-        return {str(k)[len(_KEK_META):]: bytes.fromhex(str(v)) for k, v in rows}
+        return {**{str(k)[len(_KEK_META):]: bytes.fromhex(str(v)) for k, v in rows}, **self._session_keks}
 
     def _remember_keks(self, keks: dict[str, bytes]) -> None:
         """Keep the slots' key-encryption keys inside the encrypted database (whoever reads it holds the data key
         already, and with the passphrase they could derive the passphrase's key anyway)."""
+        for sid in keks:
+            self._session_keks.pop(sid, None)
         known = self.remembered_keks()
         fresh = {sid: kek for sid, kek in keks.items() if not hmac.compare_digest(known.get(sid, b""), kek)}
         if not fresh:
@@ -489,10 +493,12 @@ def _meta(conn: Connection, key: str) -> str:
     return str(row[0])
 
 
-def _initialise(conn: Connection, vault_id: str, role: str) -> None:
+def _initialise(conn: Connection, vault_id: str, role: str, keks: dict[str, bytes]) -> None:
     now = utc_now()
     key = SigningKey.generate()
     with Transaction(conn):
+        conn.executemany("INSERT INTO vault_meta (key, value) VALUES (?, ?)",
+                         [(_KEK_META + sid, kek.hex()) for sid, kek in sorted(keks.items())])
         conn.executemany(
             "INSERT INTO vault_meta (key, value) VALUES (?, ?)",
             [("vault_id", vault_id), ("role", role), ("created_at", now)],
