@@ -3,7 +3,10 @@
 An attachment is identified by the SHA-256 of its content (the same scan attached twice is stored once); the blob file
 on disk has a random name and its own key, kept in vault.db. Every add, view, extraction and removal is a custody event
 and an audit entry, so the chain of custody of a piece of evidence can be shown later. Removal is a tombstone on the
-link (``removed_at``/``removed_by``): the file no longer belongs to the testimony, but nothing is destroyed.
+link (``removed_at``/``removed_by``): the file no longer belongs to the testimony, but nothing is destroyed. A removal
+(and adding a removed file again) marks the link not yet exported, so it travels to HQ in the next bundle and keeps the
+testimony from the purge until HQ acknowledged it (docs/bundle-format.md §3 item 4). :func:`put_link` is the one place
+that writes a link and its custody event, for attachments, recordings and imported bundles alike.
 """
 
 from __future__ import annotations
