@@ -5,6 +5,7 @@ acknowledged it."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from intake_app.records.purge import purge_acknowledged, purgeable, uncovered_ta
 from intake_app.updates.field import import_update
 from intake_app.updates.hq import export_updates
 from intake_app.vault.vault import Vault
-from tests.updates.helpers import add_marked, opened, setup_pair
+from tests.bundles.test_merge_properties import PASSPHRASE, connect, create_vault
+from tests.conftest import Runner
+from tests.updates.helpers import PW, add_marked, opened, setup_pair
 
 
 def _ack_all(hq_path: Path, laptop: Path, device: str, usb: Path) -> None:
@@ -200,3 +203,27 @@ def test_a_vault_that_does_not_know_its_recovery_slot_refuses_before_removing_an
         with pytest.raises(RefusedError, match="no longer opens"):
             purge_acknowledged(f)
         assert purgeable(f.conn) == [rid]
+
+
+def test_cli_purge_learns_the_recovery_key_once_when_the_vault_does_not_know_it(tmp_path: Path, intake: Runner) -> None:
+    hq = create_vault(tmp_path / "hq", "hq")
+    laptop, recovery_text = Vault.create(tmp_path / "laptop", PASSPHRASE)
+    device = connect(laptop, hq, "laptop")
+    hq.lock()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    add_marked(laptop, "L")
+    export_bundle(laptop, usb)
+    laptop.conn.execute("DELETE FROM vault_meta WHERE key = 'slot_kek:recovery'")  # a vault from before
+    laptop.lock()
+    _ack_all(tmp_path / "hq", tmp_path / "laptop", device, usb)
+    refused = intake("--vault", str(tmp_path / "laptop"), "--json", "testimony", "purge", "--acknowledged", env=PW)
+    assert refused.returncode != 0 and "--recovery-key-file" in refused.stderr
+    key_file = tmp_path / "rk.txt"
+    key_file.write_text(recovery_text, encoding="utf-8")
+    done = intake("--vault", str(tmp_path / "laptop"), "--json", "testimony", "purge", "--acknowledged",
+                  "--recovery-key-file", str(key_file), env=PW)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["testimonies"] == 1
+    with Vault.open_with_recovery_key(tmp_path / "laptop", recovery_text) as f:  # still opens after the rotation
+        assert purgeable(f.conn) == []

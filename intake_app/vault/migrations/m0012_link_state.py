@@ -10,4 +10,6 @@ from intake_app.vault.database import Connection
 
 
 def upgrade(conn: Connection) -> None:
-    conn.execute("ALTER TABLE attachment_links ADD COLUMN state_seq INTEGER")
+    # Idempotent, like the step before it (a vault whose version number was set back keeps the column).
+    if "state_seq" not in {str(r[1]) for r in conn.execute("PRAGMA table_info(attachment_links)")}:
+        conn.execute("ALTER TABLE attachment_links ADD COLUMN state_seq INTEGER")
