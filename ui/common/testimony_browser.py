@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractProxyModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,11 +29,12 @@ from ui.common.db_worker import DbWorker
 from ui.common.search_results import RecordIdRole, SearchController, SearchResultsModel, SnippetDelegate
 from ui.common.testimony_list_model import Column, TestimonyListModel
 from ui.i18n import tr, trn, vocabulary_language
+from ui.i18n.retranslating import Retranslating
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class TestimonyBrowser(QWidget):
+class TestimonyBrowser(Retranslating, QWidget):
     """Search, filters and the list. The widget itself holds the search and filter rows; ``views`` (list or results)
     and ``count_label`` are placed by the page around it."""
 
@@ -184,9 +185,4 @@ class TestimonyBrowser(QWidget):
                 combo.addItem(entry.label(lang), data)
             combo.setCurrentIndex(max(0, combo.findData(current)))
         self._update_count()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
-        super().changeEvent(event)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)  # the column titles too

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QP
 from intake_app.records.ids import uuid7
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_texts import FormTexts
+from ui.field.editor.row_list import RowList
 from ui.field.editor.vocab_picker import VocabCombo, VocabPicker
 from ui.i18n import N_
 
@@ -110,8 +111,9 @@ class ActForm(QGroupBox):
         self.place = VocabPicker("places")
         self.facility = QLineEdit()
         self.description = QLineEdit()
-        self.perpetrators: list[PerpetratorRow] = []
         self.perpetrator_box = QVBoxLayout()
+        self._perpetrator_rows = RowList[PerpetratorRow](self.perpetrator_box, self.changed)
+        self.perpetrators = self._perpetrator_rows.rows
         self.add_perpetrator_button = QPushButton()
         self.remove_button = QPushButton()
         form = QFormLayout()
@@ -147,21 +149,7 @@ class ActForm(QGroupBox):
         self.retranslate()
 
     def add_perpetrator(self, data: dict[str, Any] | None = None) -> PerpetratorRow:
-        row = PerpetratorRow()
-        if data:
-            row.load(data)
-        row.changed.connect(self.changed)
-        row.remove_requested.connect(self._remove_perpetrator)
-        self.perpetrators.append(row)
-        self.perpetrator_box.addWidget(row)
-        self.changed.emit()
-        return row
-
-    def _remove_perpetrator(self, row: object) -> None:
-        if isinstance(row, PerpetratorRow) and row in self.perpetrators:
-            self.perpetrators.remove(row)
-            row.deleteLater()
-            self.changed.emit()
+        return self._perpetrator_rows.add(PerpetratorRow(), data)
 
     def load(self, data: dict[str, Any]) -> None:
         self._original = dict(data)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.field.editor.form_texts import FormTexts
+from ui.field.editor.row_list import RowList
 from ui.i18n import N_
 
 _STEP_FIELDS = (("date", N_("Date, as said (e.g. 2012년 3월, March 2012)")),
@@ -63,8 +64,9 @@ class StepsBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.texts = FormTexts()
-        self.rows: list[StepRow] = []
         self.row_box = QVBoxLayout()
+        self._step_rows = RowList[StepRow](self.row_box, self.changed)
+        self.rows = self._step_rows.rows
         self.add_button = QPushButton()
         layout = QVBoxLayout(self)
         layout.addLayout(self.row_box)
@@ -78,21 +80,7 @@ class StepsBox(QGroupBox):
         self.retranslate()
 
     def add_step(self, data: dict[str, Any] | None = None) -> StepRow:
-        row = StepRow()
-        if data:
-            row.load(data)
-        row.changed.connect(self.changed)
-        row.remove_requested.connect(self._remove)
-        self.rows.append(row)
-        self.row_box.addWidget(row)
-        self.changed.emit()
-        return row
-
-    def _remove(self, row: object) -> None:
-        if isinstance(row, StepRow) and row in self.rows:
-            self.rows.remove(row)
-            row.deleteLater()
-            self.changed.emit()
+        return self._step_rows.add(StepRow(), data)
 
     def load(self, steps: list[dict[str, Any]]) -> None:
         for step in steps:

@@ -24,6 +24,7 @@ from ui.field.editor.act_form import ActForm
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_fields import WgeidFormFields
 from ui.field.editor.form_texts import FormTexts
+from ui.field.editor.row_list import RowList
 from ui.field.editor.steps_form import StepsBox
 from ui.field.editor.vocab_picker import VocabCombo, _lang
 from ui.i18n import N_, tr
@@ -88,9 +89,9 @@ class VictimForm(QGroupBox):
         self._original: dict[str, Any] = {}
         # Minted now so that saving twice (or editing after a save) never gives this victim a new id.
         self.entity_id = uuid7()
-        self.names: list[NameRow] = []
-        self.acts: list[ActForm] = []
         self.name_box = QVBoxLayout()
+        self._name_rows = RowList[NameRow](self.name_box, self.changed)
+        self.names = self._name_rows.rows
         self.add_name_button = QPushButton()
         self.sex = VocabCombo("sex")
         self.birth = UncertainDateField()
@@ -105,6 +106,8 @@ class VictimForm(QGroupBox):
             self.categories[int(entry.code)] = box
             grid.addWidget(box, i // 2, i % 2)
         self.act_box = QVBoxLayout()
+        self._act_rows = RowList[ActForm](self.act_box, self.changed)
+        self.acts = self._act_rows.rows
         self.steps = StepsBox()
         self.form_fields = WgeidFormFields()
         self.add_act_button = QPushButton()
@@ -151,21 +154,7 @@ class VictimForm(QGroupBox):
         self.retranslate()
 
     def add_name(self, data: dict[str, Any] | None = None) -> NameRow:
-        row = NameRow()
-        if data:
-            row.load(data)
-        row.changed.connect(self.changed)
-        row.remove_requested.connect(self._remove_name)
-        self.names.append(row)
-        self.name_box.addWidget(row)
-        self.changed.emit()
-        return row
-
-    def _remove_name(self, row: object) -> None:
-        if isinstance(row, NameRow) and row in self.names:
-            self.names.remove(row)
-            row.deleteLater()
-            self.changed.emit()
+        return self._name_rows.add(NameRow(), data)
 
     def _birth_changed(self) -> None:
         for act in self.acts:  # "스무 살 때" depends on the birth date
@@ -176,20 +165,7 @@ class VictimForm(QGroupBox):
         act = ActForm()
         act.date.context = lambda: {"birth": self.birth.edtf(), "interview_date": (
             self.interview_date_source() if self.interview_date_source is not None else None)}
-        if data:
-            act.load(data)
-        act.changed.connect(self.changed)
-        act.remove_requested.connect(self._remove_act)
-        self.acts.append(act)
-        self.act_box.addWidget(act)
-        self.changed.emit()
-        return act
-
-    def _remove_act(self, act: object) -> None:
-        if isinstance(act, ActForm) and act in self.acts:
-            self.acts.remove(act)
-            act.deleteLater()
-            self.changed.emit()
+        return self._act_rows.add(act, data)
 
     def load(self, data: dict[str, Any]) -> None:
         self._original = dict(data)
