@@ -7,8 +7,10 @@ test suite) calls :func:`install` once before it opens a vault; it is idempotent
 
 from __future__ import annotations
 
+from intake_app.archive import persons as archive_persons
 from intake_app.perpetrators import registry as perpetrator_registry
 from intake_app.persons import candidates as person_index
+from intake_app.persons import mentions as person_mentions
 from intake_app.persons import registry as person_registry
 from intake_app.recording import service as recording_service
 from intake_app.records.derived import DerivedIndex, register
@@ -17,7 +19,8 @@ from intake_app.stats import facts as stat_facts
 
 def install() -> None:
     """Register every derived index of the product."""
-    register(DerivedIndex("stats", stat_facts.TABLES, stat_facts.refresh, stat_facts.remove_testimonies))
+    register(DerivedIndex("stats", stat_facts.TABLES, stat_facts.refresh, stat_facts.remove_testimonies,
+                          catch_up=stat_facts.sync))
     # The persons index catches up lazily (person_indexed holds the revision it was built from): nothing on save.
     register(DerivedIndex("persons-index", person_index.INDEX_TABLES, None, person_index.remove_testimonies))
     register(DerivedIndex("persons-registry", person_registry.REGISTRY_TABLES, None,
@@ -25,3 +28,4 @@ def install() -> None:
     register(DerivedIndex("perpetrators-registry", perpetrator_registry.REGISTRY_TABLES, None,
                           perpetrator_registry.remove_testimonies))
     register(DerivedIndex("recordings", recording_service.TABLES, None, recording_service.remove_testimonies))
+    person_mentions.register_reference_finder(archive_persons.find_reference_mention)

@@ -116,8 +116,7 @@ def violations(module: str, source: str, *, is_package: bool = False) -> list[st
                 break
         else:
             src, dst = _part_of(module), _part_of(imported)
-            if src is not None and dst is not None and src != dst and dst != ROOT and dst not in ALLOWED.get(src, ()) \
-                    and (src, dst) not in KNOWN_CYCLE_EDGES_REMOVED_BY_ISSUE_24_HOOK:
+            if src is not None and dst is not None and src != dst and dst != ROOT and dst not in ALLOWED.get(src, ()):
                 bad.append(f"{module} imports {imported}: intake_app.{src} may not import intake_app.{dst}")
     return bad
 
@@ -131,6 +130,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "display": frozenset(),
     "resources": frozenset(),
+    "csv_cells": frozenset(),
     "vault": frozenset({"errors"}),
     "search": frozenset({"errors", "vault"}),
     "records": LEAVES | {"vault", "search"},
@@ -138,24 +138,18 @@ ALLOWED: dict[str, frozenset[str]] = {
     "consolidation": LEAVES | {"vault", "search", "records"},
     "persons": LEAVES | {"vault", "search", "records", "consolidation"},
     "perpetrators": LEAVES | {"vault", "search", "records", "consolidation", "persons"},
-    "stats": LEAVES | {"vault", "search", "records", "consolidation", "persons", "perpetrators"},
+    "stats": LEAVES | {"csv_cells", "vault", "search", "records", "consolidation", "persons", "perpetrators"},
+    "archive": LEAVES | {"vault", "search", "records", "consolidation", "persons", "perpetrators", "stats"},
     "bundles": LEAVES | {"vault", "search", "records"},
     "updates": LEAVES | {"vault", "search", "records", "bundles"},
-    "exports": LEAVES | {"vault", "search", "records", "bundles", "consolidation", "persons", "perpetrators", "stats"},
+    "exports": LEAVES | {"csv_cells", "vault", "search", "records", "bundles", "consolidation", "persons", "perpetrators", "stats",
+                         "archive"},
+    "wiring": LEAVES | {"vault", "search", "records", "recording", "consolidation", "persons", "perpetrators",
+                        "stats", "archive"},
     "cli": LEAVES | {"vault", "search", "records", "recording", "consolidation", "persons", "perpetrators", "stats",
-                     "bundles", "updates", "exports"},
+                     "archive", "bundles", "updates", "exports", "wiring"},
     "__main__": frozenset({"cli"}),
 }
-
-# TEMPORARY. The edges of the one known cycle, records/bundles → stats.facts → perpetrators → records (and the
-# perpetrator registry's own facts.sync call into stats): removed by issue 24 hook, where records and the importer
-# publish "testimony saved / removed" to derived indexes registered from above. Delete this constant at merge; the
-# tests below must then pass with it empty.
-KNOWN_CYCLE_EDGES_REMOVED_BY_ISSUE_24_HOOK: frozenset[tuple[str, str]] = frozenset({
-    ("records", "stats"),       # records/store.py: stat_facts.store_facts on save
-    ("bundles", "stats"),       # bundles/importer.py: stat_facts.store_facts on import
-    ("perpetrators", "stats"),  # perpetrators/registry.py: facts.sync (perp_entries) when a Registry is made
-})
 
 
 def _part_of(module: str) -> str | None:
@@ -234,7 +228,7 @@ def check_tree(root: Path) -> list[str]:
             for module, source, is_package in _modules(root, package):
                 offences += violations(module, source, is_package=is_package)
     offences += [f"cycle between {' and '.join(group)}"
-                 for group in cycles(package_graph(root), KNOWN_CYCLE_EDGES_REMOVED_BY_ISSUE_24_HOOK)]
+                 for group in cycles(package_graph(root))]
     return offences
 
 
@@ -251,12 +245,6 @@ def test_the_table_names_every_package_of_intake_app_and_lists_only_lower_parts(
 
 def test_the_tree_respects_the_boundaries_and_has_no_package_cycle() -> None:
     assert check_tree(REPO) == []
-
-
-def test_the_known_cycle_allowance_holds_only_edges_that_still_exist() -> None:
-    """The temporary allowance may not hide anything new: each edge in it is still in the tree (else delete it)."""
-    graph = package_graph(REPO)
-    assert [e for e in KNOWN_CYCLE_EDGES_REMOVED_BY_ISSUE_24_HOOK if e[1] not in graph.get(e[0], set())] == []
 
 
 def _copy_tree(dest: Path) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from intake_app.archive import store
 from intake_app.persons.candidates import _decade, _split_keys
 from intake_app.persons.features import blocking_keys, features, place_key, years
 from intake_app.persons.mentions import Mention
@@ -48,6 +49,15 @@ def stand_in_mention(record_id: str, source: str, content: dict[str, Any]) -> Me
     """A Mention for code that reads mentions (``persons show``); its testimony is a marked stand-in, never stored."""
     testimony = Testimony(interview=_STAND_IN.interview, interviewee=Interviewee(pseudonym=f"reference: {source}"))
     return Mention(mention_of(record_id), record_id, VICTIM_ID, victim_of(content), testimony)
+
+
+def find_reference_mention(conn: Connection, record_id: str) -> Mention | None:
+    """The stand-in mention of reference person ``record_id``, or None (registered with
+    ``persons.mentions.register_reference_finder`` by ``intake_app.wiring``)."""
+    held = store.current(conn, record_id)
+    if held is None or held[1] != "person":
+        return None
+    return stand_in_mention(record_id, held[0], held[2])
 
 
 def reference_features(record_id: str, source: str, content: dict[str, Any]) -> dict[str, Any]:

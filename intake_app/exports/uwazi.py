@@ -23,7 +23,8 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from intake_app.exports import anonymity, consent, csv_cells
+from intake_app import csv_cells
+from intake_app.exports import anonymity, consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
 from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator

@@ -23,10 +23,9 @@ from intake_app.consolidation.decisions import clean_name, clean_reason, unknown
 from intake_app.errors import RefusedError, UsageError
 from intake_app.perpetrators.entries import is_individual
 from intake_app.perpetrators.units import parse_key
-from intake_app.records import vocabularies
+from intake_app.records import derived, vocabularies
 from intake_app.records.derived import delete_keyed_by_record
 from intake_app.records.ids import uuid7
-from intake_app.stats import facts
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -51,7 +50,7 @@ class Registry:
         self.vault = vault
         self.conn = vault.conn
         self.audit = AuditLog(self.conn, vault.signing_key().public_key.key_id_hex)
-        facts.sync(self.conn)
+        derived.catch_up(self.conn)  # perpetrator entries are kept by the stats index (wiring)
 
     # ---- reading
     def entry(self, entry: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ existed), so a mention names the same victim whatever revision of the testimony 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from intake_app.errors import UsageError
@@ -14,6 +14,7 @@ from intake_app.records import revisions
 from intake_app.records.entity_ids import mention_id
 from intake_app.records.interchange_model import Testimony, Victim
 from intake_app.records.store import read_content
+from intake_app.vault.database import Connection
 from intake_app.vault.vault import Vault
 
 
@@ -61,17 +62,26 @@ def split_mention(mention: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+ReferenceFinder = Callable[[Connection, str], Mention | None]
+_reference_finder: ReferenceFinder | None = None
+
+
+def register_reference_finder(finder: ReferenceFinder) -> None:
+    """Let ``find_mention`` read ``REF_ID/ref`` as an archive's reference person (issue 31). The archive package sits
+    above this one and imports it, so it registers from above (``intake_app.wiring.install``) instead of being called."""
+    global _reference_finder  # noqa: PLW0603 - one registration, made at start-up
+    _reference_finder = finder
+
+
 def find_mention(vault: Vault, mention: str) -> Mention:
     """The mention named ``TID/VID`` in the current revision of its testimony, or a usage error (exit 2)."""
     record_id, victim_id = split_mention(mention)
     row = vault.conn.execute("SELECT current_rev, deleted FROM records WHERE id = ? AND kind = 'testimony'",
                              (record_id,)).fetchone()
-    if row is None and victim_id == "ref":  # issue 31: a reference person from an imported archive
-        from intake_app.archive import persons, store  # noqa: PLC0415 - the archive package imports this module
-
-        held = store.current(vault.conn, record_id)
-        if held is not None and held[1] == "person":
-            return persons.stand_in_mention(record_id, held[0], held[2])
+    if row is None and victim_id == "ref" and _reference_finder is not None:  # issue 31: an imported archive's person
+        found = _reference_finder(vault.conn, record_id)
+        if found is not None:
+            return found
     if row is None or row[1]:
         raise UsageError(f"no testimony {record_id!r} (mention {mention!r})")
     rev = revisions.load(vault.conn, str(row[0]))

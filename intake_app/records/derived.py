@@ -32,6 +32,7 @@ class DerivedIndex:
     tables: tuple[str, ...]
     saved: Saved | None
     removed: Removed
+    catch_up: Callable[[Connection], object] | None = None  # brings the index up to date with every record
 
 
 _INDEXES: dict[str, DerivedIndex] = {}
@@ -55,6 +56,14 @@ def testimony_saved(conn: Connection, record_id: str) -> None:
     for index in registered():
         if index.saved is not None:
             index.saved(conn, record_id)
+
+
+def catch_up(conn: Connection) -> None:
+    """Bring every index up to date with the records' current revisions (a vault written before an index existed, or
+    by an older program); readers of derived rows call it before reading instead of importing the index's package."""
+    for index in registered():
+        if index.catch_up is not None:
+            index.catch_up(conn)
 
 
 def testimonies_removed(conn: Connection, record_ids: Sequence[str]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from intake_app.exports import csv_cells
+from intake_app import csv_cells
 from intake_app.stats import dimensions as dims
 from intake_app.stats import facts
 from intake_app.vault.database import Connection
@@ -50,7 +50,7 @@ class StatsResult:
         With ``min_cell`` (a file for release, docs/exports.md §8): a count below it (and above 0) is suppressed, its
         count and share left empty and ``suppressed`` set to ``yes``; when that leaves exactly one suppressed cell, the
         smallest other non-zero cell is suppressed too, so the total cannot give it back; a total below ``min_cell``
-        suppresses the denominators as well. Every cell is escaped (:mod:`intake_app.exports.csv_cells`)."""
+        suppresses the denominators as well. Every cell is escaped (:mod:`intake_app.csv_cells`)."""
         blank = [""] * len(self.by)
         lines: list[tuple[list[Any], int]] = [
             ([*(row["key"][d] for d in self.by), row["label"]["ko"], row["label"]["en"]], int(row["count"]))
