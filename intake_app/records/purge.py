@@ -58,7 +58,9 @@ KEPT_TABLES = frozenset({
     "purged_revisions", "purge_pending_blobs", "exports", "audit_log", "vault_meta", "signing_keys", "age_identities",
     "acknowledged_bundles", "updates_received", "updates_sent", "update_policy", "hq_chain_applied", "hq_key_changes",
     "hq_recipients", "known_revocations", "vocabulary_additions", "devices", "bundles", "device_audit", "device_leaves",
-    "log_checks", "import_refusals"})
+    "log_checks", "import_refusals",
+    # Reference records (issue 31) come from outside archives at HQ, never from a testimony; a field vault has none.
+    "reference_imports", "reference_records", "reference_versions", "reference_act_victims"})
 _ACKED = """SELECT a.seq FROM acknowledged_bundles a JOIN exports e
             ON e.seq = a.seq AND e.manifest_sha256 = a.manifest_sha256"""
 _PURGEABLE = f"""
