@@ -36,8 +36,10 @@ def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
 
 
 def text(value: object) -> str:
-    """Escape a value for paragraph markup (the only way vault text enters a PDF)."""
-    return escape(str(value), {'"': "&quot;"})
+    """Escape a value for paragraph markup (the only way vault text enters a PDF). Invisible format characters
+    (zero-width space, soft hyphen, …: Unicode category Cf) draw nothing and no font has a glyph for them, so they are
+    left out rather than refusing the export (pdf_fonts.MissingGlyphs is for characters that would show)."""
+    return escape(pdf_fonts.visible(str(value)), {'"': "&quot;"})
 
 
 _Build = Callable[[dict[str, ParagraphStyle]], list[Flowable]]

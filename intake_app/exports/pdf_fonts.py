@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -120,8 +121,13 @@ def _subset_bytes(path: Path, chars: str, ps_name: str) -> bytes:
         font.close()
 
 
+def visible(value: str) -> str:
+    """``value`` without invisible format characters (Unicode category Cf), which no font draws."""
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+
+
 def _needed(texts: Iterable[str]) -> str:
-    return "".join(sorted({c for t in texts for c in t if c not in _LAYOUT} | {" "}))
+    return "".join(sorted({c for t in texts for c in visible(t) if c not in _LAYOUT} | {" "}))
 
 
 def register_for(texts: Iterable[str]) -> tuple[str, str]:
