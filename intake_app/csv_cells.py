@@ -16,8 +16,22 @@ from typing import Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+class Nested(str):
+    """A thesaurus row's first cell for a nested value: Uwazi's ``-`` nesting marker, then the label already escaped.
+    Made only by :func:`nested`; :func:`cell` writes it as it is (the marker is syntax, not data)."""
+
+    __slots__ = ()
+
+
+def nested(label: Any) -> Nested:
+    """The cell ``-LABEL`` of an Uwazi thesaurus child value, the label escaped like any other cell."""
+    return Nested("-" + cell(label))
+
+
 def cell(value: Any) -> str:
     """``value`` as a CSV cell: ``None`` is empty; text starting like a formula is prefixed with ``'``."""
+    if isinstance(value, Nested):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

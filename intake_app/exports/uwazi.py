@@ -231,7 +231,7 @@ class _Builder:
         })
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+def _csv(header: list[str], rows: list[list[str]]) -> bytes:  # a row may hold csv_cells.Nested (a str)
     return csv_cells.to_csv(header, rows).encode("utf-8")  # every cell escaped against formula injection
 
 
@@ -257,7 +257,8 @@ def thesauri() -> list[tuple[str, bytes]]:
             if nested_parent(vocab, e.code) is not None:
                 continue
             rows.append([e.label("en"), e.label("ko")])
-            rows += [["-" + c.label("en"), "-" + c.label("ko")] for c in entries if nested_parent(vocab, c.code) == e.code]
+            rows += [[csv_cells.nested(c.label("en")), csv_cells.nested(c.label("ko"))]
+                     for c in entries if nested_parent(vocab, c.code) == e.code]
         out.append((f"thesaurus-{vocab}.csv", _csv([LANGUAGE_LABELS["en"], LANGUAGE_LABELS["ko"]], rows)))
     return out
 

@@ -301,3 +301,13 @@ def test_f4_import_refuses_a_future_dated_decision(tmp_path: Path) -> None:
     finally:
         field.lock()
         hq.lock()
+
+
+def test_f6_a_nested_thesaurus_value_keeps_uwazis_marker_and_escapes_its_label() -> None:
+    """Uwazi nests a thesaurus value under the row above when it starts with '-': that marker is syntax, so it is kept,
+    while the label after it is escaped like any cell (a vocabulary addition could start like a formula)."""
+    from intake_app import csv_cells
+
+    text = csv_cells.to_csv(["English"], [["North Hamgyong"], [csv_cells.nested("Onsong")],
+                                          [csv_cells.nested("=cmd|' /C calc'!A0")], ["-not nested"]])
+    assert text.splitlines() == ["English", "North Hamgyong", "-Onsong", "-'=cmd|' /C calc'!A0", "'-not nested"]
