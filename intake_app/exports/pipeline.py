@@ -113,6 +113,6 @@ def _audit_detail(request: ExportRequest, release: Release, rendered: Rendered,
         "incomplete": list(rendered.missing),
         "files": [f.to_json() for f in written],
         "who": request.who,
-        **({"stats": {k: rendered.facts[k] for k in ("by", "unit", "min_cell", "suppressed_cells")}}
+        **({"stats": {k: rendered.facts[k] for k in ("kind", "by", "unit", "min_cell", "suppressed_cells")}}
            if request.format == "stats" else {}),
     }

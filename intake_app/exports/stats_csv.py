@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intake_app.exports import consent
+from intake_app.exports import consent, stats_chart
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import EXPORT_PURPOSES, Release
 from intake_app.stats.query import StatsResult
@@ -33,13 +33,21 @@ class StatsCsvExporter:
         if count is None:
             raise ValueError("a statistics export needs the counting function (options['count'])")
         min_cell = int(request.options.get("min_cell", DEFAULT_MIN_CELL))
+        kind = str(request.options.get("chart") or "csv")
+        if kind not in ("csv", "svg"):
+            raise ValueError(f"a statistics export is a csv table or an svg chart, not {kind!r}")
         table = count(frozenset(m.mention for m in release.included))
-        text = table.csv_text(min_cell=min_cell)
-        name = str(request.options.get("file_name", "statistics.csv"))
-        suppressed = sum(1 for line in text.splitlines()[1:] if line.endswith(",yes"))
-        return Rendered(((name, text.encode("utf-8")),),
-                        facts={"format": "stats", "by": list(table.by), "unit": table.unit, "min_cell": min_cell,
-                               "total": table.total, "suppressed_cells": suppressed})
+        lines, _total = table.released_lines(min_cell)
+        suppressed = sum(1 for _, n in lines if n is None)
+        if kind == "svg":
+            data = stats_chart.svg(table, min_cell, str(request.options.get("title", "")),
+                                   str(request.options.get("lang", "en")))
+        else:
+            data = table.csv_text(min_cell=min_cell).encode("utf-8")
+        name = str(request.options.get("file_name", f"statistics.{kind}"))
+        return Rendered(((name, data),),
+                        facts={"format": "stats", "kind": kind, "by": list(table.by), "unit": table.unit,
+                               "min_cell": min_cell, "total": table.total, "suppressed_cells": suppressed})
 
 
 EXPORTER = StatsCsvExporter()

@@ -19,8 +19,10 @@ from intake_app.vault.vault import Vault
 
 
 def export_table(vault: Vault, path: Path, purpose: str, *, by: Sequence[str], unit: str = "victim",
-                 where: Sequence[tuple[str, str]] = (), min_cell: int | None = None) -> dict[str, Any]:
-    """Write the table to ``path`` for ``purpose``; return what the CLI prints (``"export"`` in its JSON).
+                 where: Sequence[tuple[str, str]] = (), min_cell: int | None = None, chart: str | None = None,
+                 title: str = "", lang: str = "en") -> dict[str, Any]:
+    """Write the table to ``path`` for ``purpose`` (as CSV, or with ``chart="svg"`` as an SVG bar chart titled
+    ``title`` with ``lang``'s labels); return what the CLI prints (``"export"`` in its JSON).
     Raises UsageError / ConsentRefused having written nothing."""
     persons = person_links(vault) if unit == "person" else None
     names = query.device_names(vault.conn)
@@ -31,7 +33,8 @@ def export_table(vault: Vault, path: Path, purpose: str, *, by: Sequence[str], u
     cell = stats_csv.DEFAULT_MIN_CELL if min_cell is None else min_cell
     request = ExportRequest(format="stats", purpose=purpose, mentions=tuple(sources.all_mentions(vault)),
                             out_dir=path.parent, subject="archive",
-                            options={"count": count, "min_cell": cell, "file_name": path.name})
+                            options={"count": count, "min_cell": cell, "file_name": path.name, "chart": chart or "csv",
+                                     "title": title, "lang": lang})
     result = pipeline.run_export(vault, request)
     return {"export": result.export_id, "file": str(result.files[0].path), "purpose": purpose, "min_cell": cell,
             "mentions": len(result.release.included), "excluded": len(result.release.excluded),

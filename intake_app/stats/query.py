@@ -47,30 +47,39 @@ class StatsResult:
     def csv_text(self, min_cell: int | None = None) -> str:
         """The table as CSV: one line per bucket, then the unknown and spanning units; denominators on each line.
 
-        With ``min_cell`` (a file for release, docs/exports.md §8): a count below it (and above 0) is suppressed, its
-        count and share left empty and ``suppressed`` set to ``yes``; when that leaves exactly one suppressed cell, the
-        smallest other non-zero cell is suppressed too, so the total cannot give it back; a total below ``min_cell``
-        suppresses the denominators as well. Every cell is escaped (:mod:`intake_app.csv_cells`)."""
+        With ``min_cell`` (a file for release, docs/exports.md §8): the cells of :meth:`released_lines`, with a
+        ``suppressed`` column set to ``yes`` where the count and share are left empty. Every cell is escaped
+        (:mod:`intake_app.csv_cells`)."""
+        header = [*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"]
+        if min_cell is None:
+            return csv_cells.to_csv(header, [[*k, n, _share(n, self.total), self.total, self.unit]
+                                             for k, n in self._lines()], line_end="\n")
+        lines, total = self.released_lines(min_cell)
+        out = [[*key, "" if n is None else n, "" if n is None else _share(n, self.total),
+                "" if total is None else total, self.unit, "yes" if n is None else ""] for key, n in lines]
+        return csv_cells.to_csv([*header, "suppressed"], out, line_end="\n")
+
+    def _lines(self) -> list[tuple[list[Any], int]]:
         blank = [""] * len(self.by)
         lines: list[tuple[list[Any], int]] = [
             ([*(row["key"][d] for d in self.by), row["label"]["ko"], row["label"]["en"]], int(row["count"]))
             for row in self.rows]
         lines.append(([*blank, "미상", "unknown"], self.unknown))
         lines.append(([*blank, "구간에 걸침", "spans buckets"], self.spans))
-        header = [*self.by, "label_ko", "label_en", "count", "share", "denominator", "unit"]
-        if min_cell is None:
-            return csv_cells.to_csv(header, [[*k, n, _share(n, self.total), self.total, self.unit] for k, n in lines],
-                                    line_end="\n")
+        return lines
+
+    def released_lines(self, min_cell: int) -> tuple[list[tuple[list[Any], int | None]], int | None]:
+        """The lines (dimension values, label_ko, label_en; then unknown, spans) with their counts as a file for
+        release may show them, and the denominator: a count below ``min_cell`` (and above 0) is suppressed (None);
+        when that leaves exactly one suppressed cell, the smallest other non-zero cell is suppressed too, so the
+        total cannot give it back; a total below ``min_cell`` suppresses every count and the denominator. The CSV
+        and the chart file (:mod:`intake_app.exports.stats_chart`) both show exactly this."""
+        lines = self._lines()
         hidden = suppressed_cells([n for _, n in lines[:-1]], min_cell)  # spans is a part of unknown: see below
         if lines[-1][1] and (lines[-1][1] < min_cell or len(lines) - 2 in hidden):
             hidden.add(len(lines) - 1)
-        total = "" if self.total < min_cell else self.total
-        out = []
-        for i, (key, n) in enumerate(lines):
-            gone = i in hidden or total == ""
-            out.append([*key, "" if gone else n, "" if gone else _share(n, self.total), total, self.unit,
-                        "yes" if gone else ""])
-        return csv_cells.to_csv([*header, "suppressed"], out, line_end="\n")
+        total = None if self.total < min_cell else self.total
+        return [(key, None if i in hidden or total is None else n) for i, (key, n) in enumerate(lines)], total
 
 
 def suppressed_cells(counts: Sequence[int], min_cell: int) -> set[int]:

@@ -1,24 +1,23 @@
 """The statistics charts (QtCharts): a horizontal bar chart of one dimension and a timeline by year, in the
-application's font so Hangul labels render (QtCharts does not inherit the application font everywhere), and saving a
-chart as PNG or SVG."""
+application's font so Hangul labels render (QtCharts does not inherit the application font everywhere).
+
+These charts show the INTERNAL figures (every mention, whatever consent) and are never saved to a file: a chart that
+leaves HQ is drawn by the core from the released table (:mod:`intake_app.exports.stats_chart`, docs/exports.md §8)."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
     QChart,
-    QChartView,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from intake_app.display import clean_text
@@ -124,27 +123,3 @@ def timeline_chart(result: StatsResult | None, title: str) -> QChart:
     series.attachAxis(axis_x)
     series.attachAxis(axis_y)
     return chart
-
-
-def save_png(view: QChartView, path: Path) -> bool:
-    """The chart as drawn, at twice the screen resolution for print."""
-    size = view.size() * 2
-    image = view.grab(view.rect()).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.SmoothTransformation)
-    return bool(image.save(str(path), "PNG"))
-
-
-def save_svg(view: QChartView, path: Path, title: str) -> bool:
-    """The chart as vector graphics (text stays text, so Hangul stays searchable in the file)."""
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    size = view.size() if not view.size().isEmpty() else QSize(900, 500)
-    generator.setSize(size)
-    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-    generator.setTitle(clean_text(title))
-    painter = QPainter()
-    if not painter.begin(generator):
-        return False
-    view.render(painter)
-    painter.end()
-    return path.exists()

@@ -39,7 +39,7 @@ from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
 from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
-from ui.hq.stats_chart import bar_chart, save_png, save_svg, timeline_chart
+from ui.hq.stats_chart import bar_chart, timeline_chart
 from ui.hq.stats_model import DIM_NAMES, UNIT_NAMES, StatsTableModel
 from ui.i18n import N_, current_language, tr
 from ui.i18n.retranslating import Retranslating
@@ -63,7 +63,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
     """The statistics page; ``refreshed`` after each drawn result (tests and the benchmark wait on it)."""
 
     refreshed = Signal()
-    exported = Signal(object)  # after a CSV export for release: its summary (dict), or None when it was refused
+    exported = Signal(object)  # after a CSV or chart export for release: its summary (dict), or None if refused
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +86,9 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         self.filter_value.setMaxLength(80)
         self.add_filter_button, self.clear_filters_button = QPushButton(), QPushButton()
         self.filters_label = QLabel()
-        self.csv_button, self.png_button, self.svg_button = QPushButton(), QPushButton(), QPushButton()
+        # Both files leave HQ, so both are exports for a consent purpose (issue 23): the chart file is drawn by the
+        # core from the released, suppressed table, never grabbed from the internal chart on screen.
+        self.csv_button, self.svg_button = QPushButton(), QPushButton()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.bar_view = QChartView()
@@ -107,8 +109,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         self.filter_value.returnPressed.connect(self.add_filter_from_inputs)
         self.clear_filters_button.clicked.connect(self.clear_filters)
         self.csv_button.clicked.connect(self._choose_csv)
-        self.png_button.clicked.connect(lambda: self._choose_chart("png"))
-        self.svg_button.clicked.connect(lambda: self._choose_chart("svg"))
+        self.svg_button.clicked.connect(self._choose_chart)
         self.retranslate()
 
     def _layout(self) -> None:
@@ -119,7 +120,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         for w in choices:
             controls.addWidget(w)
         controls.addStretch(1)
-        for w in (self.csv_button, self.png_button, self.svg_button):
+        for w in (self.csv_button, self.svg_button):
             controls.addWidget(w)
         filters = QHBoxLayout()
         for w in (self.filter_caption, self.filter_dim, self.filter_value, self.add_filter_button,
@@ -202,12 +203,14 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         self._draw()
         self.refreshed.emit()
 
+    def _title(self) -> str:
+        name = " · ".join(tr(DIM_NAMES[d]) if d in DIM_NAMES else d for d in self.dimensions())
+        return tr("{units} by {dimension}", units=tr(UNIT_NAMES[self.unit()]), dimension=name)
+
     def _draw(self) -> None:
         lang = "ko" if current_language() == "ko" else "en"
-        name = " · ".join(tr(DIM_NAMES[d]) if d in DIM_NAMES else d for d in self.dimensions())
         unit_name = tr(UNIT_NAMES[self.unit()])
-        self.bar_view.setChart(bar_chart(self.result, lang, tr("{units} by {dimension}", units=unit_name,
-                                                              dimension=name)))
+        self.bar_view.setChart(bar_chart(self.result, lang, self._title()))
         self.timeline_view.setChart(timeline_chart(self.years, tr("{units} by year", units=unit_name)))
         r = self.result
         if r is None:
@@ -228,14 +231,26 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         """Write the table shown for release to ``purpose`` (docs/exports.md §8): on the DB worker, through the export
         pipeline (only mentions released for the purpose, small counts suppressed, an audit entry); ``exported``
         follows. False when there is no table yet."""
+        return self._export(path, purpose, None)
+
+    def export_chart(self, path: Path, purpose: str) -> bool:
+        """The bar chart of the table shown, for release to ``purpose``, as an SVG file: the same export as
+        :meth:`export_csv` (released mentions only, small counts suppressed, an audit entry), drawn by the core
+        (:mod:`intake_app.exports.stats_chart`). False when there is no table yet."""
+        return self._export(path, purpose, "svg")
+
+    def _export(self, path: Path, purpose: str, chart: str | None) -> bool:
         if self.result is None:
             return False
         from intake_app.exports.stats_export import export_table  # noqa: PLC0415 - loaded when first used
 
         by, unit, where = list(self.result.by), self.result.unit, list(self.result.where)
+        lang = "ko" if current_language() == "ko" else "en"
+        title = self._title()
 
         def job(ctx: JobContext) -> dict[str, Any]:
-            return export_table(ctx.vault, path, purpose, by=by, unit=unit, where=where)
+            return export_table(ctx.vault, path, purpose, by=by, unit=unit, where=where, chart=chart, title=title,
+                                lang=lang)
 
         self.worker.submit(job, self._exported, self._export_failed)
         return True
@@ -250,31 +265,34 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         self.status.setText(translate_reason(str(exc)))
         self.exported.emit(None)
 
-    def save_chart(self, path: Path, kind: str) -> bool:
-        return save_png(self.bar_view, path) if kind == "png" else save_svg(self.bar_view, path, self.status.text())
-
-    def _choose_csv(self) -> None:
+    def _choose_purpose(self) -> str | None:
         if self.result is None:
             self.status.setText(tr("Nothing to export yet."))
-            return
+            return None
         purposes = vocabularies.load("consent_purposes")
         codes = [c for c in EXPORT_PURPOSES if c in purposes]
         labels = [purposes.get(c).label("ko" if current_language() == "ko" else "en") for c in codes]
         label, ok = QInputDialog.getItem(self, tr("Export the table for release"),
                                          tr("Consent purpose: only testimonies whose witness agreed to it are counted."),
                                          labels, 0, False)
-        if not ok:
+        return codes[labels.index(label)] if ok else None
+
+    def _choose_csv(self) -> None:
+        purpose = self._choose_purpose()
+        if purpose is None:
             return
         name, _ = QFileDialog.getSaveFileName(self, tr("Export the table as CSV"), "statistics.csv",
                                               tr("CSV files (*.csv)"))
         if name:
-            self.export_csv(Path(name), codes[labels.index(label)])
+            self.export_csv(Path(name), purpose)
 
-    def _choose_chart(self, kind: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("Save the chart"), f"chart.{kind}",
-                                              tr("PNG images (*.png)") if kind == "png" else tr("SVG images (*.svg)"))
-        if name and not self.save_chart(Path(name), kind):
-            self.status.setText(tr("The chart could not be saved."))
+    def _choose_chart(self) -> None:
+        purpose = self._choose_purpose()
+        if purpose is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, tr("Save the chart"), "chart.svg", tr("SVG images (*.svg)"))
+        if name:
+            self.export_chart(Path(name), purpose)
 
     # ---- language
     def _fill_combo(self, combo: QComboBox, items: dict[str, str]) -> None:
@@ -301,8 +319,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         self.add_filter_button.setText(tr("&Add filter"))
         self.clear_filters_button.setText(tr("C&lear filters"))
         self.csv_button.setText(tr("E&xport CSV…"))
-        self.png_button.setText(tr("Chart as &PNG…"))
-        self.svg_button.setText(tr("Chart as &SVG…"))
+        self.svg_button.setText(tr("Chart for release (&SVG)…"))
         self._fill_combo(self.unit_combo, dict(UNIT_NAMES))
         self._fill_combo(self.dim_combo, dict(DIM_NAMES))
         self._fill_combo(self.dim2_combo, {"": N_("(nothing)"), **DIM_NAMES})
