@@ -55,10 +55,12 @@ import struct, sys
 from PIL import Image
 data = open(sys.argv[1], "rb").read()
 f = struct.unpack(">25I", data[:100])
-header_size, width, height, bpl, bpp, ncolors = f[0], f[4], f[5], f[12], f[11], f[19]
-assert bpp == 32, bpp
+header_size, width, height, byte_order, bpp, bpl, ncolors = f[0], f[4], f[5], f[7], f[11], f[12], f[19]
+modes = {(32, 0): "BGRX", (24, 0): "BGR", (32, 1): "XRGB", (24, 1): "RGB"}  # byte order 0: LSBFirst
 start = header_size + 12 * ncolors
-Image.frombuffer("RGB", (width, height), data[start:start + bpl * height], "raw", "BGRX", bpl, 1).save(sys.argv[2])
+screen = Image.frombuffer("RGB", (width, height), data[start:start + bpl * height], "raw", modes[(bpp, byte_order)],
+                         bpl, 1)
+screen.crop(screen.getbbox()).save(sys.argv[2])  # the window alone: the black root window around it is cut off
 PY
 if [ "$(stat -c %s "$OUT/windows-main-ko.png")" -lt 20000 ]; then
   echo "the main-window screenshot looks empty; the app said:" >&2; tail -20 "$work/app.log" >&2
