@@ -12,7 +12,7 @@ DIST="$WIN_ROOT/dist/windows/testimony-intake"
 [ -f "$DIST/intake-app.exe" ] || { echo "run make package-windows first" >&2; exit 1; }
 IMAGE_PYTHON=${IMAGE_PYTHON:-$WIN_ROOT/.venv/bin/python}   # any Python with Pillow, to turn xwd into PNG
 exec 9>"$WIN_TC/.lock"
-flock 9
+[ -n "${NO_LOCK:-}" ] || flock 9   # NO_LOCK=1: alongside a test run (it only reads the toolchain)
 work=$(mktemp -d); chmod 700 "$work"
 display=:$((90 + RANDOM % 9))
 Xvfb "$display" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
@@ -41,7 +41,8 @@ INTAKE_PASSPHRASE="$pass" wine "$DIST/intake.exe" --vault "$(w "$work/v")" testi
   < /dev/null 2>&1 | cat >/dev/null
 
 echo "the main window ..."
-wine "$DIST/intake-app.exe" --lang ko --vault "$(w "$work/v")" < /dev/null > "$work/app.log" 2>&1 &
+# Output through a pipe, never into a file (Wine's CPython cannot start with a file as stdout); $! is wine's own pid.
+wine "$DIST/intake-app.exe" --lang ko --vault "$(w "$work/v")" < /dev/null > >(cat > "$work/app.log") 2>&1 &
 app_pid=$!
 for _ in $(seq 60); do xdotool search --onlyvisible --name "." >/dev/null 2>&1 && break; sleep 1; done
 sleep 8
@@ -54,11 +55,16 @@ import struct, sys
 from PIL import Image
 data = open(sys.argv[1], "rb").read()
 f = struct.unpack(">25I", data[:100])
-header_size, width, height, bpl, bpp, ncolors = f[0], f[4], f[5], f[12], f[11], f[19]
-assert bpp == 32, bpp
+header_size, width, height, byte_order, bpp, bpl, ncolors = f[0], f[4], f[5], f[7], f[11], f[12], f[19]
+modes = {(32, 0): "BGRX", (24, 0): "BGR", (32, 1): "XRGB", (24, 1): "RGB"}  # byte order 0: LSBFirst
 start = header_size + 12 * ncolors
-Image.frombuffer("RGB", (width, height), data[start:start + bpl * height], "raw", "BGRX", bpl, 1).save(sys.argv[2])
+screen = Image.frombuffer("RGB", (width, height), data[start:start + bpl * height], "raw", modes[(bpp, byte_order)],
+                         bpl, 1)
+screen.crop(screen.getbbox()).save(sys.argv[2])  # the window alone: the black root window around it is cut off
 PY
+if [ "$(stat -c %s "$OUT/windows-main-ko.png")" -lt 20000 ]; then
+  echo "the main-window screenshot looks empty; the app said:" >&2; tail -20 "$work/app.log" >&2
+fi
 kill "$app_pid" 2>/dev/null || true
 app_pid=""
 ls -la "$OUT"/windows-*-ko.png

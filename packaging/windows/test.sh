@@ -2,7 +2,8 @@
 # make test-windows: the core test suite (everything that needs no Qt) under the Windows CPython in Wine, against this
 # source tree. Extra arguments go to pytest (e.g. a test path, -k, -x).
 # Left out: tests/ui (Qt widgets; the frozen GUI's --self-test covers Windows' Qt in make package-smoke-windows),
-# tests/packaging (builds and runs the Linux program), and the recording tests that capture from PulseAudio.
+# tests/packaging (builds and runs the Linux program), the recording tests that capture from PulseAudio, and the
+# full-disk tests (they mount a small Linux tmpfs).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$WIN_HERE/toolchain.sh" >/dev/null
@@ -17,7 +18,8 @@ printf '%s\r\n' "$(winpath "$WIN_ROOT")" > "$PTH"
 
 cd "$WIN_ROOT"
 if [ $# -eq 0 ]; then
-  set -- tests --ignore=tests/ui --ignore=tests/packaging --ignore=tests/recording/test_capture_pulse.py
+  set -- tests --ignore=tests/ui --ignore=tests/packaging --ignore=tests/recording/test_capture_pulse.py \
+    --ignore=tests/recording/test_recording_full_disk.py --ignore=tests/reliability/test_full_disk.py
   for qt_test in $(grep -rlE "qtbot|pytestqt" tests --include='test_*.py' | sort); do  # Qt widget tests
     set -- "$@" --ignore="$qt_test"
   done

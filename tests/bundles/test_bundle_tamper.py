@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from crypto import fs
 from crypto.signing import PublicKey
 from intake_app.bundles.export import export_bundle
 from intake_app.bundles.importer import Importer
@@ -135,10 +136,10 @@ def _run_sweep(root: Path, bundle_path: Path, hq_template: Path, pub: Path, key:
                 s.before = after  # report each change once, not every case after it
             return None if outcome.status == "refused" else outcome.status
 
-        fd = os.open(case, os.O_RDWR)
+        fd = fs.open_fd(case, os.O_RDWR)  # binary on Windows too
         try:
             for i, byte in enumerate(original):
-                os.pwrite(fd, bytes([byte ^ 1]), i)
+                fs.write_at(fd, bytes([byte ^ 1]), i)
                 s.cases += 1
                 if _outer_refused(case, key) is None:
                     # Accepted by the auditor's check: importing it would import the bundle itself and spoil the
@@ -146,7 +147,7 @@ def _run_sweep(root: Path, bundle_path: Path, hq_template: Path, pub: Path, key:
                     s.flips_accepted_by_verify.append(i)
                 elif (status := check_import(f"flip {i}")) is not None:
                     s.flips_not_refused_by_import.append((i, status))
-                os.pwrite(fd, bytes([byte]), i)
+                fs.write_at(fd, bytes([byte]), i)
         finally:
             os.close(fd)
         rng = random.Random(20240502)

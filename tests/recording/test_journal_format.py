@@ -54,7 +54,7 @@ def _decode(key: bytes, jid: bytes, data: bytes) -> list[tuple[int, bytes]]:
 def test_the_writer_produces_what_the_document_says(tmp_path: Path) -> None:
     key, jid = os.urandom(32), os.urandom(16).hex().encode()
     path = tmp_path / "j"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
     writer = journal.JournalWriter(fd, key, jid, {"sample_rate": 48000, "channels": 1, "bits": 16})
     writer.append(journal.T_AUDIO, b"\x10\x00" * 300)
     writer.append(journal.T_EVENT, b'{"kind":"marker","at_ms":6}')
@@ -70,7 +70,7 @@ def test_the_reader_accepts_what_the_document_says(tmp_path: Path) -> None:
     data = _encode(key, jid, salt, records)
     path = tmp_path / "j"
     path.write_bytes(data)
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         reader = journal.JournalReader(fd, key, jid)
         assert list(reader.records()) == records

@@ -183,7 +183,7 @@ def test_a_recording_with_no_audio_leaves_nothing(tmp_path: Path) -> None:
 def test_journal_refuses_wrong_key_other_id_and_tampering(tmp_path: Path) -> None:
     key, jid = os.urandom(32), b"a" * 32
     path = tmp_path / "j"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
     writer = journal.JournalWriter(fd, key, jid, {"sample_rate": RATE, "channels": 1, "bits": 16})
     writer.append(journal.T_AUDIO, b"\x01\x00" * 1000)
     writer.append(journal.T_AUDIO, b"\x02\x00" * 1000)
@@ -193,7 +193,7 @@ def test_journal_refuses_wrong_key_other_id_and_tampering(tmp_path: Path) -> Non
 
     def read(data: bytes, k: bytes = key, i: bytes = jid) -> tuple[list[tuple[int, bytes]], journal.JournalScan]:
         path.write_bytes(data)
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
             reader = journal.JournalReader(fd, k, i)
             return list(reader.records()), reader.scan

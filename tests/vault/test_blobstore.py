@@ -87,6 +87,8 @@ def test_ids_are_random_not_content_hashes(store: BlobStore) -> None:
     assert sorted(store.iter_ids()) == sorted([first.blob_id, second.blob_id])
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
 def test_private_modes_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     old = os.umask(umask)
@@ -102,6 +104,8 @@ def test_private_modes_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 def test_existing_loose_directory_is_tightened(tmp_path: Path) -> None:
     root = tmp_path / "blobs"
     root.mkdir(mode=0o755)
@@ -110,6 +114,8 @@ def test_existing_loose_directory_is_tightened(tmp_path: Path) -> None:
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 def test_symlinked_root_is_refused(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "blobs").symlink_to(tmp_path / "elsewhere")
@@ -264,6 +270,8 @@ else:
 """
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 def test_file_size_limit_gives_a_clear_error_and_no_file(tmp_path: Path) -> None:
     root = tmp_path / "blobs"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
@@ -296,6 +304,8 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mnt)], check=True)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 def test_full_disk_on_put_gives_a_clear_error_and_no_file(tiny_fs: Path) -> None:
     store = BlobStore(tiny_fs / "blobs")
     small = _put_bytes(store, b"already there")
@@ -308,6 +318,8 @@ def test_full_disk_on_put_gives_a_clear_error_and_no_file(tiny_fs: Path) -> None
     store.verify(fits.blob_id, fits.key, fits.sha256)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX only (modes, symlinks, RLIMIT_FSIZE, tmpfs); Windows privacy: "
+                    "tests/crypto/test_fs.py and tests/vault/test_vault.py")
 def test_full_disk_on_extract_gives_a_clear_error_and_no_file(store: BlobStore, tiny_fs: Path) -> None:
     stored = _put_bytes(store, os.urandom(3 * 1024 * 1024))
     with pytest.raises(RefusedError, match=r"^not enough space on the disk to extract the attachment$"):

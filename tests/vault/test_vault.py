@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 import sqlcipher3
 
-from crypto import recovery
+from crypto import fs, recovery
 from intake_app.errors import RefusedError, UsageError
 from intake_app.vault import migrations, unlock_guard
 from intake_app.vault.vault import DB_FILE, KEYSLOTS_FILE, Vault, erase
@@ -42,6 +43,11 @@ def test_permissions_are_private(vault_dir: Path) -> None:
         assert (vault_dir / "vault.db-wal").exists()
     finally:
         os.umask(previous)
+    if sys.platform == "win32":  # an owner-only ACL (crypto.fs); what Wine can show of it, the files we create
+        for p in (vault_dir, vault_dir / "keyslots.json", vault_dir / "vault.db", vault_dir / "blobs"):
+            assert fs.is_private(p), (p.name, fs.win_dacl_sddl(str(p)))
+        vault.lock()
+        return
     assert stat.S_IMODE(vault_dir.stat().st_mode) == 0o700
     for p in vault_dir.rglob("*"):
         mode = stat.S_IMODE(p.stat().st_mode)
