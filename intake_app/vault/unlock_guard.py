@@ -225,7 +225,19 @@ def read(vault_path: Path) -> Guard | None:
 
 
 def write(vault_path: Path, guard: Guard) -> None:
-    replace_secret_file(guard_path(vault_path), guard.to_bytes())
+    """Replace the guard file. Once the new file is in place, a failure to overwrite the superseded copy's bytes does
+    not undo the write (the count is recorded): the copy stays as a ``.old-*`` leftover that the next open destroys, as
+    for keyslots.json. Otherwise a wrong passphrase would end in that error instead of its refusal."""
+    data = guard.to_bytes()
+    try:
+        replace_secret_file(guard_path(vault_path), data)
+    except Exception:  # re-raised unless the new content is in place
+        try:
+            written = guard_path(vault_path).read_bytes()
+        except OSError:
+            written = b""
+        if written != data:
+            raise
 
 
 def _meta_get(conn: Connection, key: str) -> str | None:
