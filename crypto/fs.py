@@ -13,7 +13,8 @@ or module; tests/test_portability.py fails the build if one does. What differs, 
 - **Private files and folders.** POSIX: mode 0600/0700 whatever the umask (``os.fchmod`` does not exist on Windows).
   Windows: a *protected* DACL that grants full control to the current user's SID and nobody else (no inherited
   ACEs, no Administrators, no SYSTEM), set through advapi32 with ctypes; what that does and does not protect is in
-  docs/packaging.md ("Privacy and erase on Windows").
+  docs/packaging.md ("Privacy and erase on Windows"). Wine keeps no DACL, only the Unix mode it maps one to (owner
+  only, plus the SYSTEM entry it reports for every file), which is what make test-windows can check.
 - **Locks.** ``fcntl.flock`` (POSIX) or a one-byte ``msvcrt.locking`` lock far past the end of the file (Windows byte
   range locks are mandatory, so the data bytes themselves are never locked).
 - **Process hygiene.** No core dumps (``resource``, POSIX only); the umask (meaningless on Windows, harmless).
@@ -38,7 +39,7 @@ O_CLOEXEC: Final[int] = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT",
 FILE_MODE: Final = 0o600
 DIR_MODE: Final = 0o700
 # Windows: the lock byte of :func:`lock_exclusive`, far past any real file's end (locks beyond EOF are allowed).
-_LOCK_OFFSET: Final = 1 << 62
+_LOCK_OFFSET: Final = 1 << 40  # 1 TiB: lseek refuses offsets past the host file system's largest file (Wine)
 
 
 # ---- opening --------------------------------------------------------------------------------------------------------
@@ -271,6 +272,7 @@ def _win_api() -> tuple[Any, Any, Any, Any]:
     advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW.argtypes = [
         ctypes.c_void_p, wintypes.DWORD, wintypes.DWORD, ctypes.POINTER(wintypes.LPWSTR),
         ctypes.POINTER(wintypes.ULONG)]
+    advapi32.SetFileSecurityW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, ctypes.c_void_p]
     kernel32.GetCurrentProcess.restype = wintypes.HANDLE
     kernel32.LocalFree.argtypes = [ctypes.c_void_p]
     kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
@@ -329,11 +331,15 @@ def _win_set_owner_only(path: str, *, directory: bool) -> None:
         if not advapi32.GetSecurityDescriptorDacl(sd, ctypes.byref(present), ctypes.byref(dacl),
                                                   ctypes.byref(defaulted)):
             raise ctypes.WinError(ctypes.get_last_error())
-        err = advapi32.SetNamedSecurityInfoW(
-            path, _SE_FILE_OBJECT, _DACL_SECURITY_INFORMATION | _PROTECTED_DACL_SECURITY_INFORMATION,
-            None, None, dacl, None)
+        what = _DACL_SECURITY_INFORMATION | _PROTECTED_DACL_SECURITY_INFORMATION
+        # SetNamedSecurityInfoW also re-applies the inheritable entry to what a folder already holds (Windows). Wine
+        # 8.0 answers it with success and changes nothing; SetFileSecurityW, which it maps to the Unix mode, is then
+        # what takes effect there. On Windows the second call sets the same descriptor again.
+        err = advapi32.SetNamedSecurityInfoW(path, _SE_FILE_OBJECT, what, None, None, dacl, None)
         if err:
             raise ctypes.WinError(err)
+        if not advapi32.SetFileSecurityW(path, what, sd):
+            raise ctypes.WinError(ctypes.get_last_error())
     finally:
         kernel32.LocalFree(sd)
 
@@ -360,14 +366,16 @@ def win_dacl_sddl(path: str) -> str:
 
 
 def sddl_is_owner_only(sddl: str, sid: str) -> bool:
-    """Whether a DACL in SDDL has entries and every access-allowed one is for ``sid`` (deny entries are fine). A file
-    inside a private folder passes with the folder's inherited entry (``ID``); :func:`set_private` also protects it."""
+    """Whether a DACL in SDDL has entries and every access-allowed one is for ``sid`` or for the operating system
+    itself (``SY``, LocalSystem: it, and any administrator, can read every file anyway; Wine lists it for every file).
+    Deny entries take nothing away. A file inside a private folder passes with the folder's inherited entry (``ID``);
+    :func:`set_private` also protects it."""
     if not sddl.startswith("D:"):
         return False
     aces = [ace.split(";") for ace in sddl[sddl.index("(") + 1: -1].split(")(")] if "(" in sddl else []
     if not aces:
         return False
-    return all(len(ace) == 6 and (ace[0] != "A" or ace[5] == sid) for ace in aces)
+    return all(len(ace) == 6 and (ace[0] != "A" or ace[5] in (sid, "SY")) for ace in aces)
 
 
 def _win_is_owner_only(path: str) -> bool:
