@@ -239,6 +239,28 @@ def disable_core_dumps() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is an interactive terminal a person can type a secret into. On Windows ``isatty`` is also true
+    for the NUL device (``< NUL``: a character device), so a real console is told by GetConsoleMode succeeding on the
+    stream's handle; elsewhere ``isatty``."""
+    if stream is None or not stream.isatty():
+        return False
+    if not IS_WINDOWS:
+        return True
+    import ctypes  # noqa: PLC0415 - Windows only
+    import msvcrt  # noqa: PLC0415 - Windows only
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.GetConsoleMode.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD)]
+    mode = wintypes.DWORD()
+    try:
+        handle = msvcrt.get_osfhandle(stream.fileno())  # type: ignore[attr-defined]
+    except (OSError, ValueError):
+        return False
+    return bool(kernel32.GetConsoleMode(handle, ctypes.byref(mode)))
+
+
 def user_id() -> str:
     """Who the current user is, for messages and checks: the uid on POSIX, the SID on Windows."""
     if IS_WINDOWS:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from crypto.fs import is_terminal
 from intake_app.display import clean_text, json_text
 from intake_app.errors import UsageError
 from intake_app.vault.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
@@ -39,7 +40,7 @@ def read_secret_file(path: str, what: str) -> str:
 
 
 def _prompt(prompt: str) -> str:
-    if not sys.stdin or not sys.stdin.isatty():
+    if not is_terminal(sys.stdin):
         raise UsageError(f"no terminal to ask for it: {prompt.rstrip(': ')} must come from a file or the environment")
     try:
         return getpass.getpass(prompt)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from crypto import kdf
 from crypto.errors import CryptoError
+from crypto.fs import is_terminal
 from intake_app.cli.context import Context
 from intake_app.errors import RefusedError, UsageError
 from intake_app.vault import unlock_guard
@@ -178,7 +179,7 @@ def cmd_erase(ctx: Context) -> int:
     path = ctx.vault_path
     slots = vault_mod.read_key_slots(path)
     if not ctx.opt("yes"):
-        if not sys.stdin or not sys.stdin.isatty():
+        if not is_terminal(sys.stdin):
             raise UsageError("erase asks to type the vault id on a terminal; pass --yes to erase without asking")
         ctx.err.write(
             f"This destroys the vault at {path} for ever. Nothing in it can be recovered afterwards,\n"

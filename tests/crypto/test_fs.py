@@ -214,3 +214,29 @@ def test_user_id() -> None:
     uid = fs.user_id()
     assert uid == (uid if WINDOWS else str(os.getuid()))  # a test, not product code
     assert uid
+
+
+def test_is_terminal_tells_a_terminal_from_a_pipe_a_file_and_nothing(tmp_path: Path) -> None:
+    """The CLI asks for a secret only on a terminal (crypto.fs.is_terminal); on Windows ``< NUL`` also looks like a
+    tty to isatty, which the console-mode check there rules out (run under Wine by make test-windows: stdin is NUL)."""
+    assert not fs.is_terminal(None)
+    with (tmp_path / "f").open("w") as fh:
+        assert not fs.is_terminal(fh)
+    read_end, write_end = os.pipe()
+    try:
+        with os.fdopen(read_end, "rb", closefd=False) as pipe:
+            assert not fs.is_terminal(pipe)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    if fs.IS_WINDOWS:
+        with open(os.devnull, "rb") as nul:
+            assert not fs.is_terminal(nul)
+    else:
+        leader, follower = os.openpty()
+        try:
+            with os.fdopen(follower, "rb", closefd=False) as tty:
+                assert fs.is_terminal(tty)
+        finally:
+            os.close(leader)
+            os.close(follower)
