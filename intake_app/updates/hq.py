@@ -76,14 +76,14 @@ def _vocabulary(conn: Connection) -> tuple[uf.VocabularyAddition, ...]:
 
 def policy(conn: Connection) -> dict[str, int | None]:
     stored = dict(conn.execute("SELECT name, value FROM update_policy").fetchall())
-    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_RANGES}
+    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_NAMES}
 
 
 def set_policy(vault: Vault, values: dict[str, int | None]) -> dict[str, int | None]:
     """Set (an int) or clear (None) policy values to send; names not given stay as they are."""
     _require_hq(vault)
     for name, value in values.items():
-        low, high = uf.POLICY_RANGES[name]
+        low, high = {**uf.POLICY_RANGES, **uf.POLICY_OPTIONAL}[name]
         if value is not None and not low <= value <= high:
             raise UsageError(f"{name.replace('_', ' ')} must be {low} to {high}")
     with Transaction(vault.conn):

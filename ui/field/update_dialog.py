@@ -50,6 +50,12 @@ def describe(result: ImportedUpdate) -> str:
         lines.append(tr("Devices revoked by headquarters: {ids}", ids=clean_text(", ".join(result.revocations))))
     if result.vocabulary_added:
         lines.append(tr("New vocabulary entries: {count}", count=len(result.vocabulary_added)))
+    if result.unlock_limit_set is not None:
+        lines.append(tr("Headquarters requires a failed-unlock limit: this laptop now erases itself after {n} wrong "
+                        "passphrases in a row.", n=result.unlock_limit_set))
+    if result.duress_required_missing:
+        lines.append(tr("Headquarters requires a duress passphrase and none is set. Choose one now: Vault menu, "
+                        "Unlock protection…"))
     if result.purged is not None:
         lines.append(tr("Removed {count} testimonies that headquarters has received.",
                         count=result.purged["testimonies"]))
