@@ -64,7 +64,7 @@ def cmd_export(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         sent = hq_updates.export_updates(vault, out, None if ctx.opt("all") else ctx.opt("device"))
     items = [dataclasses.asdict(s) | {"path": str(s.path)} for s in sent]
-    lines = [f"{s.path}\n  update {s.seq} for {s.device}: {s.receipts} bundles acknowledged (up to {s.highest_receipt}),"
+    lines = [f"{s.path}\n  update {s.seq} for {s.device} (the laptop showing key {s.device_code}): {s.receipts} bundles acknowledged (up to {s.highest_receipt}),"
              f" {s.key_changes} key changes, {s.revocations} revocations, {s.vocabulary} vocabulary additions"
              for s in sent]
     ctx.emit({"updates": items}, "\n".join(lines) or "no device to write an update for")
@@ -161,9 +161,11 @@ def cmd_status(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         if vault.role != "field":
             raise UsageError("on HQ, `intake bundle status` shows the updates sent per device")
-        st = field_updates.status(vault.conn)
+        st = field_updates.status(vault.conn) | field_updates.this_device(vault)
     last = st["last_update"]
-    lines = [f"last HQ update: {last['seq']} (made {last['created_at']})" if last else "no HQ update imported yet",
+    lines = [f"this laptop: key {st['device_code']} (device id {st['device']}); its update files are named"
+             f" {st['update_file_pattern']}",
+             f"last HQ update: {last['seq']} (made {last['created_at']})" if last else "no HQ update imported yet",
              "bundles acknowledged by HQ: " + (", ".join(map(str, st["acknowledged_bundles"])) or "none"),
              f"testimonies that can be removed: {st['purgeable']}",
              f"purge after each update: {'on' if st['auto_purge'] else 'off'}"]

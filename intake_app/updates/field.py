@@ -328,6 +328,14 @@ def revoked(conn: Connection, key_id: str) -> dict[str, Any] | None:
     return None if row is None else {"key_id": key_id.upper(), "revoked_at": str(row[0]), "accept_up_to": int(row[1])}
 
 
+def this_device(vault: Vault) -> dict[str, str]:
+    """How this laptop is named in HQ's update files and on HQ's devices page (hq-update.md §2)."""
+    key = vault.signing_key().public_key
+    code = uf.device_code(key)
+    return {"device": key.key_id_hex, "device_code": code,
+            "update_file_pattern": uf.update_file_name(key.key_id_hex, 0, code).replace("-000000.", "-*.")}
+
+
 def status(conn: Connection) -> dict[str, Any]:
     row = conn.execute("SELECT seq, created_at, imported_at FROM updates_received ORDER BY rowid DESC LIMIT 1").fetchone()
     return {

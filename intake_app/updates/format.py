@@ -74,8 +74,16 @@ class UpdateMalformed(MalformedError):
     """An update file or one of its parts is not in the format; the message names the part, never a value."""
 
 
-def update_file_name(device: str, seq: int) -> str:
-    return f"intake-update-{device}-{seq:06d}.update.tar"
+def device_code(key: PublicKey) -> str:
+    """The first two groups of a device key's fingerprint ("04217 88310"): what the laptop shows as its key in the
+    status bar and the update dialog, and what HQ's devices page and CLI show beside the key id (hq-update.md §2)."""
+    return " ".join(key.fingerprint().split()[:2])
+
+
+def update_file_name(device: str, seq: int, code: str) -> str:
+    """``intake-update-<code, digits and hyphens>-<KEYID>-<SEQ>.update.tar``: the interviewer finds their file by
+    the digits their laptop shows; the key id keeps the name unique."""
+    return f"intake-update-{code.replace(' ', '-')}-{device}-{seq:06d}.update.tar"
 
 
 def update_comment(device: str, seq: int, sha256: str, created_at: str) -> str:

@@ -5,6 +5,7 @@ can choose, so the laptop warns until one is set. An update without requirements
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import hashlib
 import json
 from pathlib import Path
@@ -119,3 +120,21 @@ def test_a_malformed_requirement_refuses_the_update_and_changes_nothing(
 
 def test_the_format_range_is_the_unlock_guards() -> None:
     assert uf.POLICY_OPTIONAL[uf.REQUIRE_UNLOCK_LIMIT] == (unlock_guard.MIN_LIMIT, unlock_guard.MAX_LIMIT)
+
+
+def test_update_files_are_named_by_the_key_digits_the_laptop_shows(intake: Runner, tmp_path: Path) -> None:
+    """Issue 29 minor: files were named by the hex key id while the laptop showed only its fingerprint digits."""
+    hq, (laptop,), (device,) = setup_pair(tmp_path)
+    with opened(laptop) as f:
+        shown = " ".join(f.info().fingerprint.split()[:2])  # the status bar's "key 04217 88310"
+    sent = cli_ok(intake, hq, "update", "export", "--all", "--out", str(tmp_path))["updates"][0]
+    assert sent["device_code"] == shown
+    name = Path(sent["path"]).name
+    assert name == f"intake-update-{shown.replace(' ', '-')}-{device}-000001.update.tar"
+    res = cli(intake, hq, "update", "export", "--all", "--out", str(tmp_path / "usb2"))
+    assert res.returncode != 0  # no such folder: nothing written
+    status = cli_ok(intake, laptop, "update", "status")
+    assert (status["device"], status["device_code"]) == (device, shown)
+    assert fnmatch.fnmatch(name, status["update_file_pattern"])
+    text = intake("--vault", str(laptop), "update", "status", env=PW).stdout
+    assert f"key {shown}" in text and device in text

@@ -148,6 +148,13 @@ def test_hq_requiring_the_protections_sets_the_limit_and_asks_for_a_duress_passp
         assert pages is not None
         reminder = pages.updates.policy.reminder
         dialog = pages.updates.open_import()
+        # The same key digits in the status bar, the dialog and the file's name (issue 29 minor).
+        qtbot.waitUntil(lambda: dialog.device is not None, timeout=WAIT_MS)
+        window = session.main_window
+        assert window is not None
+        assert f"{sent.device_code}" in window.status_label.text() and sent.device_code in dialog.device_label.text()
+        assert sent.path.name.startswith(f"intake-update-{sent.device_code.replace(' ', '-')}-")
+        assert device in dialog.device_label.text()
         dialog.file_edit.setText(str(sent.path))
         QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=WAIT_MS)
