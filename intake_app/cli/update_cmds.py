@@ -64,8 +64,9 @@ def cmd_export(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         sent = hq_updates.export_updates(vault, out, None if ctx.opt("all") else ctx.opt("device"))
     items = [dataclasses.asdict(s) | {"path": str(s.path)} for s in sent]
-    lines = [f"{s.path}\n  update {s.seq} for {s.device} (the laptop showing key {s.device_code}): {s.receipts} bundles acknowledged (up to {s.highest_receipt}),"
-             f" {s.key_changes} key changes, {s.revocations} revocations, {s.vocabulary} vocabulary additions"
+    lines = [f"{s.path}\n  update {s.seq} for {s.device} (the laptop showing key {s.device_code}):"
+             f" {s.receipts} bundles acknowledged (up to {s.highest_receipt}), {s.key_changes} key changes,"
+             f" {s.revocations} revocations, {s.vocabulary} vocabulary additions"
              for s in sent]
     ctx.emit({"updates": items}, "\n".join(lines) or "no device to write an update for")
     return 0

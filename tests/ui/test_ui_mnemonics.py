@@ -316,9 +316,9 @@ def test_ctrl_e_exports_while_the_search_box_has_focus_under_x11(tmp_path: Path)
 def test_toolbar_buttons_promise_no_access_key(qtbot: QtBot, tmp_path: Path, lang: str) -> None:
     """Issue 29: Korean HQ's toolbar said "충돌(C)", but Alt+C opens the Coordinator menu (조정자(&C)), as it must: a
     toolbar button has no access key. Its text drops the key in either spelling ("&Conflicts", "충돌(&C)")."""
-    import re  # noqa: PLC0415
+    import re
 
-    from PySide6.QtWidgets import QToolButton  # noqa: PLC0415
+    from PySide6.QtWidgets import QToolButton
 
     Vault.create(tmp_path / "vault", PASSPHRASE, "hq")[0].lock()
     set_language(lang)

@@ -75,7 +75,7 @@ def test_a_lower_limit_already_set_is_kept(intake: Runner, tmp_path: Path) -> No
 
 def test_an_update_without_requirements_is_spelled_as_version_1_always_was(tmp_path: Path) -> None:
     """Old update files stay valid and an older laptop reads a new HQ's update that requires nothing."""
-    hq, (laptop,), (device,) = setup_pair(tmp_path)
+    hq, _, (device,) = setup_pair(tmp_path)
     with opened(hq) as v:
         doc = build(v, device, 1, "2026-12-01T09:30:00.000000Z")
     assert set(json.loads(doc.to_bytes())["policy"]) == {"auto_lock_minutes", "max_days_between_exports"}
@@ -109,7 +109,7 @@ def test_a_malformed_requirement_refuses_the_update_and_changes_nothing(
                         uf.DOC_SIG_COMMENT)
     path = tmp_path / "bad.update.tar"
     path.write_bytes(files.archive_bytes(data, sig))
-    from intake_app.updates.field import UpdateRefused, import_update  # noqa: PLC0415
+    from intake_app.updates.field import UpdateRefused, import_update
 
     with opened(laptop) as f:
         with pytest.raises(UpdateRefused):

@@ -31,7 +31,7 @@ def toolbar_text(text: str) -> str:
 class PlainToolBar(QToolBar):
     """A toolbar whose buttons show their action's text by ``toolbar_text``, whatever the language, as it changes."""
 
-    def actionEvent(self, event: QActionEvent) -> None:  # noqa: N802 - Qt override
+    def actionEvent(self, event: QActionEvent) -> None:
         action = event.action()
         if event.type() == QEvent.Type.ActionAdded and action is not None:
             action.changed.connect(lambda a=action: self._plain(a))
