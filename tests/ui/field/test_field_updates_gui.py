@@ -165,3 +165,14 @@ def test_hq_requiring_the_protections_sets_the_limit_and_asks_for_a_duress_passp
         dialog.reject()
     finally:
         session.shutdown()
+
+
+def test_refusing_a_limit_above_hqs_is_said_in_korean_and_japanese() -> None:
+    from ui.common.refusal_reasons import translate_reason
+    from ui.i18n import set_language
+
+    message = "headquarters requires a failed-unlock limit of at most 10 on this laptop; nothing was changed"
+    for lang, letter in (("ko", "본부"), ("ja", "本部")):
+        set_language(lang)
+        assert letter in translate_reason(message) and "10" in translate_reason(message)
+    set_language("en")
