@@ -39,6 +39,20 @@ def _fonts_root() -> Path:
     return Path(__file__).resolve().parent.parent / "ui" / "resources" / "fonts"
 
 
+# Where Debian's fonts-noto-cjk installs the Noto Sans CJK collections (the packaging copies them to the fonts folder).
+NOTO_CJK_SYSTEM_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/noto-cjk"))
+
+
+def noto_cjk_path(weight: str) -> Path | None:
+    """``NotoSansCJK-<weight>.ttc`` (all five locale faces: JP, KR, SC, TC, HK): the program's copy, else the
+    system's, else None. Used by the PDF exports and, for one CJK family in every screen, by the desktop app."""
+    name = f"NotoSansCJK-{weight}.ttc"
+    bundled = font_path(name)
+    if bundled.is_file():
+        return bundled
+    return next((d / name for d in NOTO_CJK_SYSTEM_DIRS if (d / name).is_file()), None)
+
+
 def font_path(name: str) -> Path:
     """The path of a bundled font file (``NanumGothic.ttf``, ``NanumGothicBold.ttf``), for PDF output in the core."""
     pure = PurePosixPath(name.replace("\\", "/"))

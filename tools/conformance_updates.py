@@ -110,6 +110,9 @@ def build_updates(out: Path, hq: Any) -> list[dict[str, Any]]:  # noqa: PLR0915 
     write("update-sig-no-final-lf", *sig_with(doc(1), lambda s: s[:-1]), "refuse",
           "update.json.minisig without its final LF (U1)", "four lines")
 
+    required = dict(doc(1).policy, require_unlock_limit=10, require_duress=1)
+    write("update-policy-requires-protections", *signed(doc(1, policy=required)), "accept",
+          "a policy requiring a failed-unlock limit of at most 10 and a duress passphrase (§4: optional keys)", None)
     own = minisign.format_public_key_base64(laptop_key().public_key)
     write("update-revokes-itself", *signed(doc(1, revocations=(uf.Revocation(device, own, at, 0),))), "refuse",
           "an update listing the laptop it is for among the revoked devices (U3)", "lists the device it is for")
@@ -120,7 +123,11 @@ def build_updates(out: Path, hq: Any) -> list[dict[str, Any]]:  # noqa: PLR0915 
              "created_at 2026-13-45T99:99:99.000000Z (U4: a real date and time)", "created_at"),
             ("update-receipt-number-too-large", ["receipts"], [{"manifest_sha256": "ab" * 32,
                                                                 "sequence": uf.MAX_SEQUENCE + 1}],
-             "a receipt numbered 10^18 (U4: at most 18 digits)", "receipt number")):
+             "a receipt numbered 10^18 (U4: at most 18 digits)", "receipt number"),
+            ("update-policy-require-duress-false", ["policy", "require_duress"], False,
+             "\"require_duress\": false (§4: a requirement is present only when set, and then true)", "not true"),
+            ("update-policy-unlock-limit-too-low", ["policy", "require_unlock_limit"], 4,
+             "\"require_unlock_limit\": 4 (§4: 5 to 100)", "require_unlock_limit")):
         data = raw_json(base, path, value)
         comment = uf.update_comment(device, 1, hashlib.sha256(data).hexdigest(), at)
         write(case, data, minisign.sign(key, data, comment, uf.DOC_SIG_COMMENT), "refuse", reason, contains)

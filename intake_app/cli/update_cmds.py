@@ -41,6 +41,10 @@ def register(sub: SubParsers[argparse.ArgumentParser], common: argparse.Argument
     p.add_argument("--auto-lock-minutes", type=int, metavar="N", help="lock after at most N idle minutes (0: unset)")
     p.add_argument("--max-days-between-exports", type=int, metavar="D",
                    help="remind the interviewer after D days without an export (0: unset)")
+    p.add_argument("--require-unlock-limit", type=int, metavar="N",
+                   help="laptops keep a failed-unlock limit of at most N (5 to 100; 0: no requirement)")
+    p.add_argument("--require-duress", choices=("on", "off"),
+                   help="laptops are asked to set a duress passphrase (off: no requirement)")
     p.set_defaults(func=cmd_policy)
     p = us.add_parser("vocabulary", help='HQ: add new codes from {"vocabulary": NAME, "entries": [...]}',
                       parents=[common])
@@ -60,8 +64,9 @@ def cmd_export(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         sent = hq_updates.export_updates(vault, out, None if ctx.opt("all") else ctx.opt("device"))
     items = [dataclasses.asdict(s) | {"path": str(s.path)} for s in sent]
-    lines = [f"{s.path}\n  update {s.seq} for {s.device}: {s.receipts} bundles acknowledged (up to {s.highest_receipt}),"
-             f" {s.key_changes} key changes, {s.revocations} revocations, {s.vocabulary} vocabulary additions"
+    lines = [f"{s.path}\n  update {s.seq} for {s.device} (the laptop showing key {s.device_code}):"
+             f" {s.receipts} bundles acknowledged (up to {s.highest_receipt}), {s.key_changes} key changes,"
+             f" {s.revocations} revocations, {s.vocabulary} vocabulary additions"
              for s in sent]
     ctx.emit({"updates": items}, "\n".join(lines) or "no device to write an update for")
     return 0
@@ -91,6 +96,9 @@ def cmd_import(ctx: Context) -> int:
     policy = {k: v for k, v in result.policy.items() if v is not None}
     if policy:
         lines.append("  policy: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(policy.items())))
+    if result.unlock_limit_set is not None:
+        lines.append(f"  failed-unlock limit set to {result.unlock_limit_set}, as headquarters requires")
+    lines += [f"  warning: {w}" for w in result.policy_warnings]
     if result.purged is not None:
         lines.append(f"  purged {result.purged['testimonies']} testimonies HQ has received")
     ctx.emit(dataclasses.asdict(result), "\n".join(lines))
@@ -115,10 +123,12 @@ def cmd_key_change(ctx: Context) -> int:
 
 def cmd_policy(ctx: Context) -> int:
     values: dict[str, int | None] = {}
-    for name in ("auto_lock_minutes", "max_days_between_exports"):
+    for name in ("auto_lock_minutes", "max_days_between_exports", "require_unlock_limit"):
         value = ctx.opt(name)
         if value is not None:
             values[name] = None if value == 0 else value
+    if ctx.opt("require_duress") is not None:
+        values["require_duress"] = 1 if ctx.opt("require_duress") == "on" else None
     with ctx.open_vault() as vault:
         if vault.role == "field":
             if values:
@@ -126,7 +136,8 @@ def cmd_policy(ctx: Context) -> int:
             current = field_updates.field_policy(vault.conn)
         else:
             current = hq_updates.set_policy(vault, values) if values else hq_updates.policy(vault.conn)
-    text = "\n".join(f"{k.replace('_', ' ')}: {'-' if v is None else v}" for k, v in current.items())
+    text = "\n".join(f"{k.replace('_', ' ')}: {'-' if v is None else 'yes' if k == 'require_duress' else v}"
+                     for k, v in current.items())
     ctx.emit({"policy": current}, text)
     return 0
 
@@ -151,12 +162,15 @@ def cmd_status(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         if vault.role != "field":
             raise UsageError("on HQ, `intake bundle status` shows the updates sent per device")
-        st = field_updates.status(vault.conn)
+        st = field_updates.status(vault.conn) | field_updates.this_device(vault)
     last = st["last_update"]
-    lines = [f"last HQ update: {last['seq']} (made {last['created_at']})" if last else "no HQ update imported yet",
+    lines = [f"this laptop: key {st['device_code']} (device id {st['device']}); its update files are named"
+             f" {st['update_file_pattern']}",
+             f"last HQ update: {last['seq']} (made {last['created_at']})" if last else "no HQ update imported yet",
              "bundles acknowledged by HQ: " + (", ".join(map(str, st["acknowledged_bundles"])) or "none"),
              f"testimonies that can be removed: {st['purgeable']}",
              f"purge after each update: {'on' if st['auto_purge'] else 'off'}"]
+    lines += [f"warning: {w}" for w in st["policy_warnings"]]
     ctx.emit(st, "\n".join(lines))
     return 0
 

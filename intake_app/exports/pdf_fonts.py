@@ -31,10 +31,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from intake_app.errors import RefusedError
-from intake_app.resources import font_path
+from intake_app.resources import noto_cjk_path
 
 KOREAN_FACE = 1  # index of "Noto Sans CJK KR" in the collection (0 JP, 1 KR, 2 SC, 3 TC, 4 HK)
-_SYSTEM_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/noto-cjk"))
 _MAX_ERROR = 1.0
 # Characters never drawn: line breaks and the like are layout, not glyphs.
 _LAYOUT = frozenset("\n\r\t")
@@ -45,11 +44,7 @@ class MissingGlyphs(RefusedError):
 
 
 def _find(weight: str) -> Path | None:
-    name = f"NotoSansCJK-{weight}.ttc"
-    bundled = font_path(name)
-    if bundled.is_file():
-        return bundled
-    return next((d / name for d in _SYSTEM_DIRS if (d / name).is_file()), None)
+    return noto_cjk_path(weight)
 
 
 @lru_cache(maxsize=2)

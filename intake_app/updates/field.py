@@ -20,6 +20,7 @@ from intake_app.records import purge, vocabularies
 from intake_app.updates import files
 from intake_app.updates import format as uf
 from intake_app.updates import vocabulary as vocab_mod
+from intake_app.vault import unlock_guard
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -45,6 +46,11 @@ class ImportedUpdate:
     vocabulary_added: list[str] = field(default_factory=list)
     vocabulary_skipped: list[dict[str, str]] = field(default_factory=list)
     policy: dict[str, int | None] = field(default_factory=dict)
+    # HQ's requirements (hq-update.md §4): the failed-unlock limit this import set (None: left as it was), and
+    # what the interviewer must still do (a duress passphrase only they can choose), as policy_warnings says.
+    unlock_limit_set: int | None = None
+    duress_required_missing: bool = False
+    policy_warnings: list[str] = field(default_factory=list)
     purged: dict[str, Any] | None = None
 
 
@@ -158,6 +164,7 @@ def import_update(vault: Vault, path: Path, *, auto_purge: bool | None = None) -
         conn.execute("DELETE FROM update_policy")
         conn.executemany("INSERT INTO update_policy (name, value) VALUES (?, ?)",
                          [(k, v) for k, v in doc.policy.items() if v is not None])
+        unlock_guard.record_required_limit(conn, doc.policy.get(uf.REQUIRE_UNLOCK_LIMIT))
         result.policy = dict(doc.policy)
         sha = hashlib.sha256(doc_bytes).hexdigest()
         summary = {"acknowledged": len(result.acknowledged_bundles), "new": len(result.newly_acknowledged),
@@ -169,6 +176,9 @@ def import_update(vault: Vault, path: Path, *, auto_purge: bool | None = None) -
         audit.append("update_import", now, None, {"seq": doc.seq, "sha256": sha, **summary})
     if result.vocabulary_added:
         vocabularies.install_from(conn)
+    result.unlock_limit_set = enforce_policy(vault)
+    result.policy_warnings = policy_warnings(conn)
+    result.duress_required_missing = duress_required_missing(conn)
     if auto_purge is None:
         auto_purge = auto_purge_enabled(conn)
     if auto_purge:
@@ -259,7 +269,40 @@ def set_auto_purge(vault: Vault, enabled: bool) -> None:
 
 def field_policy(conn: Connection) -> dict[str, int | None]:
     stored = dict(conn.execute("SELECT name, value FROM update_policy").fetchall())
-    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_RANGES}
+    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_NAMES}
+
+
+def enforce_policy(vault: Vault) -> int | None:
+    """Apply what HQ's policy requires and the laptop can apply alone: a failed-unlock limit of at most N (set to N
+    when off or higher). Returns the limit set, or None when nothing changed. A duress passphrase is never set here:
+    only the interviewer can choose one (policy_warnings asks for it)."""
+    required = unlock_guard.required_limit(vault.conn)
+    current = unlock_guard.db_limit(vault.conn)
+    if required is None or 0 < current <= required:
+        return None
+    try:
+        unlock_guard.set_limit(vault.path, vault.conn, required)
+    except RefusedError:  # a vault from before the guard: it gets one at the next unlock (policy_warnings says so)
+        return None
+    return required
+
+
+def duress_required_missing(conn: Connection) -> bool:
+    return bool(field_policy(conn)[uf.REQUIRE_DURESS]) and not unlock_guard.duress_is_set(conn)
+
+
+def policy_warnings(conn: Connection) -> list[str]:
+    """What HQ's policy requires that this laptop does not do yet, in plain words (empty: nothing)."""
+    warnings = []
+    required = field_policy(conn)[uf.REQUIRE_UNLOCK_LIMIT]
+    current = unlock_guard.db_limit(conn)
+    if required is not None and not 0 < current <= required:
+        warnings.append(f"headquarters requires a failed-unlock limit of at most {required} and it could not be set:"
+                        " lock and unlock the vault once, then import the update again")
+    if duress_required_missing(conn):
+        warnings.append("headquarters requires a duress passphrase on this laptop and none is set: choose one"
+                        " (Vault menu, Unlock protection…, or intake vault duress set)")
+    return warnings
 
 
 def days_since_export(conn: Connection, now: dt.datetime | None = None) -> int:
@@ -285,6 +328,14 @@ def revoked(conn: Connection, key_id: str) -> dict[str, Any] | None:
     return None if row is None else {"key_id": key_id.upper(), "revoked_at": str(row[0]), "accept_up_to": int(row[1])}
 
 
+def this_device(vault: Vault) -> dict[str, str]:
+    """How this laptop is named in HQ's update files and on HQ's devices page (hq-update.md §2)."""
+    key = vault.signing_key().public_key
+    code = uf.device_code(key)
+    return {"device": key.key_id_hex, "device_code": code,
+            "update_file_pattern": uf.update_file_name(key.key_id_hex, 0, code).replace("-000000.", "-*.")}
+
+
 def status(conn: Connection) -> dict[str, Any]:
     row = conn.execute("SELECT seq, created_at, imported_at FROM updates_received ORDER BY rowid DESC LIMIT 1").fetchone()
     return {
@@ -297,5 +348,7 @@ def status(conn: Connection) -> dict[str, Any]:
         "purgeable": len(purge.purgeable(conn)),
         "days_since_export": days_since_export(conn),
         "export_due": export_due(conn) is not None,
+        "unlock_limit": unlock_guard.db_limit(conn) or None,
+        "policy_warnings": policy_warnings(conn),
         "signing_key_fingerprints": [k.fingerprint() for k in pinned_signing_keys(conn)],
     }

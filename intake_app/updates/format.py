@@ -42,6 +42,12 @@ MAX_KEY_CHANGES = 1000
 MAX_REVOCATIONS = 10_000
 MAX_VOCABULARY = 10_000
 POLICY_RANGES = {"auto_lock_minutes": (1, 120), "max_days_between_exports": (1, 365)}
+# Requirements added to version 1 later (hq-update.md §4): a key is present only when HQ sets it, so an update that
+# sets neither is spelled exactly as before and every laptop reads it. ``require_duress`` is JSON ``true`` (kept as 1).
+REQUIRE_UNLOCK_LIMIT = "require_unlock_limit"
+REQUIRE_DURESS = "require_duress"
+POLICY_OPTIONAL = {REQUIRE_UNLOCK_LIMIT: (5, 100), REQUIRE_DURESS: (1, 1)}
+POLICY_NAMES = (*POLICY_RANGES, *POLICY_OPTIONAL)
 # Numbers: every number an update carries (its own, a receipt's, accept_up_to) fits the trusted comments' 18 digits.
 MAX_SEQUENCE = 999_999_999_999_999_999
 # A laptop accepts an update numbered at most this much above the last one it took from the same HQ signing key.
@@ -68,8 +74,16 @@ class UpdateMalformed(MalformedError):
     """An update file or one of its parts is not in the format; the message names the part, never a value."""
 
 
-def update_file_name(device: str, seq: int) -> str:
-    return f"intake-update-{device}-{seq:06d}.update.tar"
+def device_code(key: PublicKey) -> str:
+    """The first two groups of a device key's fingerprint ("04217 88310"): what the laptop shows as its key in the
+    status bar and the update dialog, and what HQ's devices page and CLI show beside the key id (hq-update.md §2)."""
+    return " ".join(key.fingerprint().split()[:2])
+
+
+def update_file_name(device: str, seq: int, code: str) -> str:
+    """``intake-update-<code, digits and hyphens>-<KEYID>-<SEQ>.update.tar``: the interviewer finds their file by
+    the digits their laptop shows; the key id keeps the name unique."""
+    return f"intake-update-{code.replace(' ', '-')}-{device}-{seq:06d}.update.tar"
 
 
 def update_comment(device: str, seq: int, sha256: str, created_at: str) -> str:
@@ -183,7 +197,7 @@ class UpdateDoc:
             "revocations": [{"device": r.device, "public_key": r.public_key, "revoked_at": r.revoked_at,
                              "accept_up_to": r.accept_up_to} for r in self.revocations],
             "vocabulary": [{"vocabulary": v.vocabulary, "entry": v.entry} for v in self.vocabulary],
-            "policy": dict(self.policy),
+            "policy": policy_json(self.policy),
         }
 
     def to_bytes(self) -> bytes:
@@ -336,10 +350,30 @@ def _vocabulary(raw: Any) -> tuple[VocabularyAddition, ...]:
     return tuple(vocab)
 
 
+def policy_json(policy: dict[str, int | None]) -> dict[str, Any]:
+    """The ``policy`` object: both minimums always (null: unset), a requirement only when set."""
+    out: dict[str, Any] = {name: policy.get(name) for name in POLICY_RANGES}
+    if policy.get(REQUIRE_UNLOCK_LIMIT) is not None:
+        out[REQUIRE_UNLOCK_LIMIT] = policy[REQUIRE_UNLOCK_LIMIT]
+    if policy.get(REQUIRE_DURESS):
+        out[REQUIRE_DURESS] = True
+    return out
+
+
 def _policy(raw: Any) -> dict[str, int | None]:
-    policy = _obj(raw, set(POLICY_RANGES), "policy")
-    return {name: None if policy[name] is None else _int(policy[name], f"policy {name}", low, high)
-            for name, (low, high) in POLICY_RANGES.items()}
+    if not isinstance(raw, dict) or not set(POLICY_RANGES) <= set(raw) <= set(POLICY_NAMES):
+        raise UpdateMalformed("update: policy does not have the expected keys")
+    policy: dict[str, int | None] = {
+        name: None if raw[name] is None else _int(raw[name], f"policy {name}", low, high)
+        for name, (low, high) in POLICY_RANGES.items()}
+    low, high = POLICY_OPTIONAL[REQUIRE_UNLOCK_LIMIT]
+    # Present means set: null is refused, so that each policy has one spelling (its hash is well defined).
+    policy[REQUIRE_UNLOCK_LIMIT] = (_int(raw[REQUIRE_UNLOCK_LIMIT], f"policy {REQUIRE_UNLOCK_LIMIT}", low, high)
+                                    if REQUIRE_UNLOCK_LIMIT in raw else None)
+    if REQUIRE_DURESS in raw and raw[REQUIRE_DURESS] is not True:
+        raise UpdateMalformed(f"update: policy {REQUIRE_DURESS} is not true")
+    policy[REQUIRE_DURESS] = 1 if REQUIRE_DURESS in raw else None
+    return policy
 
 
 def parse_doc(data: bytes) -> UpdateDoc:

@@ -37,6 +37,7 @@ class SentUpdate:
     key_changes: int
     revocations: int
     vocabulary: int
+    device_code: str  # the first two fingerprint groups, as the laptop shows its key (format.device_code)
 
 
 def _require_hq(vault: Vault) -> None:
@@ -76,14 +77,14 @@ def _vocabulary(conn: Connection) -> tuple[uf.VocabularyAddition, ...]:
 
 def policy(conn: Connection) -> dict[str, int | None]:
     stored = dict(conn.execute("SELECT name, value FROM update_policy").fetchall())
-    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_RANGES}
+    return {name: (int(stored[name]) if name in stored else None) for name in uf.POLICY_NAMES}
 
 
 def set_policy(vault: Vault, values: dict[str, int | None]) -> dict[str, int | None]:
     """Set (an int) or clear (None) policy values to send; names not given stay as they are."""
     _require_hq(vault)
     for name, value in values.items():
-        low, high = uf.POLICY_RANGES[name]
+        low, high = {**uf.POLICY_RANGES, **uf.POLICY_OPTIONAL}[name]
         if value is not None and not low <= value <= high:
             raise UsageError(f"{name.replace('_', ' ')} must be {low} to {high}")
     with Transaction(vault.conn):
@@ -163,14 +164,15 @@ def change_keys(vault: Vault, *, new_signing_key: bool = False, add_recipient: s
     return change
 
 
-def _devices(vault: Vault, device: str | None) -> list[str]:
+def _devices(vault: Vault, device: str | None) -> list[tuple[str, str]]:
+    """(key id, device code) of the device named, or of every enrolled device not revoked."""
     ring = Keyring(vault)
     if device is not None:
         d = ring.device(device)
         if d.revoked_at:
             raise RefusedError(f"device {d.key_id} is revoked; a revoked laptop gets no updates")
-        return [d.key_id]
-    return [d.key_id for d in ring.devices() if not d.revoked_at]
+        return [(d.key_id, uf.device_code(d.public_key))]
+    return [(d.key_id, uf.device_code(d.public_key)) for d in ring.devices() if not d.revoked_at]
 
 
 def build(vault: Vault, device: str, seq: int, created_at: str) -> uf.UpdateDoc:
@@ -186,7 +188,7 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
         raise UsageError(f"{out_dir} is not a folder")
     key = vault.signing_key()
     sent = []
-    for dev in _devices(vault, device):
+    for dev, code in _devices(vault, device):
         conn = vault.conn
         with Transaction(conn):
             # Numbered per device and per HQ signing key: a new key starts at 1 (hq-update.md §6).
@@ -197,7 +199,7 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
             data = doc.to_bytes()
             sha = hashlib.sha256(data).hexdigest()
             sig = minisign.sign(key, data, uf.update_comment(dev, seq, sha, now), uf.DOC_SIG_COMMENT)
-            path = out_dir / uf.update_file_name(dev, seq)
+            path = out_dir / uf.update_file_name(dev, seq, code)
             highest = max((r.seq for r in doc.receipts), default=0)
             conn.execute("INSERT INTO updates_sent (device, hq_key_id, seq, sha256, created_at, file_name, receipts,"
                          " highest_receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -208,7 +210,7 @@ def export_updates(vault: Vault, out_dir: Path, device: str | None = None) -> li
             # before the commit leaves a file whose number is sent again (the field takes the newer one, once).
             files.write_new(path, files.archive_bytes(data, sig))
         sent.append(SentUpdate(dev, seq, path, sha, len(doc.receipts), highest, len(doc.key_changes),
-                               len(doc.revocations), len(doc.vocabulary)))
+                               len(doc.revocations), len(doc.vocabulary), code))
     return sent
 
 

@@ -58,6 +58,8 @@ MAX_FILE_SIZE = 16 * 1024
 KEY_META = "unlock_guard_key"
 LIMIT_META = "unlock_limit"
 DURESS_META = "duress_set"
+# Set by an HQ update whose policy requires a failed-unlock limit (hq-update.md §4): the highest limit allowed here.
+REQUIRED_META = "unlock_limit_required"
 # What a refused unlock says, duress or not: the message of a wrong passphrase, and nothing else.
 WRONG_PASSPHRASE = "wrong passphrase"  # noqa: S105 - a message, not a secret
 _RECORD_INFO = b"testimony-intake unlock-guard record v1 "
@@ -261,6 +263,21 @@ def duress_is_set(conn: Connection) -> bool:
     return _meta_get(conn, DURESS_META) == "1"
 
 
+def required_limit(conn: Connection) -> int | None:
+    """The highest failed-unlock limit HQ's policy allows on this laptop, or None (no requirement)."""
+    value = _meta_get(conn, REQUIRED_META)
+    return int(value) if value and value.isdigit() and MIN_LIMIT <= int(value) <= MAX_LIMIT else None
+
+
+def record_required_limit(conn: Connection, limit: int | None) -> None:
+    """Inside the caller's transaction (the update import's): remember HQ's requirement, or forget it."""
+    if limit is None:
+        conn.execute("DELETE FROM vault_meta WHERE key = ?", (REQUIRED_META,))
+    else:
+        conn.execute("INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                     "value = excluded.value", (REQUIRED_META, str(limit)))
+
+
 def install(vault_path: Path, conn: Connection, vault_id: str, params: kdf.Argon2Params) -> Guard:
     """A new guard for a vault: a new guard key in the database, decoy records, no limit, no duress passphrase."""
     guard_key = os.urandom(32)
@@ -369,6 +386,10 @@ def set_limit(vault_path: Path, conn: Connection, limit: int) -> None:
     """Set the failed-unlock limit (MIN_LIMIT…MAX_LIMIT), or 0 for none."""
     if limit != 0 and not MIN_LIMIT <= limit <= MAX_LIMIT:
         raise UsageError(f"the failed-unlock limit must be between {MIN_LIMIT} and {MAX_LIMIT}, or off")
+    required = required_limit(conn)
+    if required is not None and (limit == 0 or limit > required):
+        raise UsageError(f"headquarters requires a failed-unlock limit of at most {required} on this laptop; "
+                         "nothing was changed")
     guard, guard_key = _current(vault_path, conn)
     # The two writes are ordered so that a crash between them leaves the file and the database disagreeing with the
     # database's limit off: the next unlock then rebuilds the guard (the limit is off) instead of erasing the vault.

@@ -310,3 +310,36 @@ def test_ctrl_e_exports_while_the_search_box_has_focus_under_x11(tmp_path: Path)
                           check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip().splitlines()[-1] == "export dialog opened", proc.stdout
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_toolbar_buttons_promise_no_access_key(qtbot: QtBot, tmp_path: Path, lang: str) -> None:
+    """Issue 29: Korean HQ's toolbar said "충돌(C)", but Alt+C opens the Coordinator menu (조정자(&C)), as it must: a
+    toolbar button has no access key. Its text drops the key in either spelling ("&Conflicts", "충돌(&C)")."""
+    import re
+
+    from PySide6.QtWidgets import QToolButton
+
+    Vault.create(tmp_path / "vault", PASSPHRASE, "hq")[0].lock()
+    set_language(lang)
+    session = Session(tmp_path / "vault", UiSettings(language=lang), tmp_path / "ui-settings.json")
+    qtbot.addWidget(session.gate)
+    session.start()
+    try:
+        _unlock(qtbot, session)
+        window = session.main_window
+        assert window is not None
+        buttons = [b for b in window.toolbar.findChildren(QToolButton) if b.defaultAction() is not None]
+        assert len(buttons) >= 10
+        for button in buttons:
+            assert "&" not in button.text() and not re.search(r"\([A-Za-z0-9]\)", button.text()), button.text()
+            assert button.text() and button.text() in button.defaultAction().text().replace("&", "")
+        other = "en" if lang == "ko" else "ko"
+        session.apply_settings(UiSettings(language=other))  # a language switch keeps them plain
+        hq = session.hq_pages
+        assert isinstance(hq, HqPages)
+        conflicts = next(b for b in buttons if b.defaultAction() is hq.actions["conflicts"])
+        assert conflicts.text() == {"ko": "충돌", "en": "Conflicts"}[other]
+    finally:
+        session.shutdown()
+        set_language("en")

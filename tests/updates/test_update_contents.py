@@ -44,7 +44,8 @@ def test_revocation_vocabulary_and_policy_reach_the_laptop(intake: Runner, tmp_p
     res = cli(intake, hq, "update", "vocabulary", str(existing))
     assert res.returncode == 1 and "codes never change meaning" in res.stderr
     policy = cli_ok(intake, hq, "update", "policy", "--auto-lock-minutes", "3", "--max-days-between-exports", "10")
-    assert policy["policy"] == {"auto_lock_minutes": 3, "max_days_between_exports": 10}
+    assert policy["policy"] == {"auto_lock_minutes": 3, "max_days_between_exports": 10, "require_unlock_limit": None,
+                                "require_duress": None}
     res = cli(intake, hq, "update", "policy", "--auto-lock-minutes", "500")
     assert res.returncode == 2
 
@@ -54,7 +55,8 @@ def test_revocation_vocabulary_and_policy_reach_the_laptop(intake: Runner, tmp_p
     got = cli_ok(intake, laptop, "update", "import", sent[0]["path"])
     assert got["revocations"] == [other_id]
     assert got["vocabulary_added"] == ["facilities:test_camp_77"]
-    assert got["policy"] == {"auto_lock_minutes": 3, "max_days_between_exports": 10}
+    assert got["policy"] == {"auto_lock_minutes": 3, "max_days_between_exports": 10, "require_unlock_limit": None,
+                             "require_duress": None}
     status = cli_ok(intake, laptop, "update", "status")
     assert status["revocations"] == [other_id] and status["policy"]["auto_lock_minutes"] == 3
     assert cli(intake, laptop, "update", "policy", "--auto-lock-minutes", "60").returncode == 2  # set at HQ only

@@ -7,14 +7,42 @@ window is destroyed. The window title is only the application name, never conten
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import re
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QAction, QActionEvent, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from intake_app.vault.vault import VaultInfo
 from ui.common.page_heading import heading_label
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
+
+_ACCESS_KEY = re.compile(r"\s*\(&[^)]\)")
+
+
+def toolbar_text(text: str) -> str:
+    """A menu text as a toolbar button shows it: without its access key in either spelling ("&Conflicts",
+    "충돌(&C)") and without "…". Qt's own button text drops only the "&", leaving "충돌(C)", which promises an Alt+C
+    that belongs to the menu bar (in Korean HQ, the Coordinator menu)."""
+    return _ACCESS_KEY.sub("", text).replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
+
+
+class PlainToolBar(QToolBar):
+    """A toolbar whose buttons show their action's text by ``toolbar_text``, whatever the language, as it changes."""
+
+    def actionEvent(self, event: QActionEvent) -> None:
+        action = event.action()
+        if event.type() == QEvent.Type.ActionAdded and action is not None:
+            action.changed.connect(lambda a=action: self._plain(a))
+            self._plain(action)
+        super().actionEvent(event)
+
+    @staticmethod
+    def _plain(action: QAction) -> None:
+        plain = toolbar_text(action.text())
+        if plain and action.iconText() != plain:
+            action.setIconText(plain)
 
 
 def short_fingerprint(fingerprint: str) -> str:
@@ -86,7 +114,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.vault_menu.addSeparator()
         self.vault_menu.addAction(self.quit_action)
         self.menuBar().addMenu(self.vault_menu)
-        self.toolbar = QToolBar(self)
+        self.toolbar = PlainToolBar(self)
         self.toolbar.setObjectName("main-toolbar")
         self.toolbar.setMovable(False)
         self.toolbar.addAction(self.lock_action)

@@ -100,6 +100,8 @@ _REASONS: dict[str, str] = {
     r"the failed-unlock record of this vault was altered or removed: .*":
         N_("The vault's record of failed unlocks was altered or removed: as its failed-unlock limit requires, the "
            "vault erased itself."),
+    r"headquarters requires a failed-unlock limit of at most (?P<n>\d+) on this laptop; nothing was changed":
+        N_("Headquarters requires a failed-unlock limit of at most {n} on this laptop; nothing was changed."),
 }
 _COMPILED = {pattern: re.compile(pattern, re.DOTALL) for pattern in _REASONS}
 

@@ -12,14 +12,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from intake_app.updates.field import days_since_export, field_policy
+from intake_app.updates.field import days_since_export, duress_required_missing, field_policy
 from ui.common.db_worker import DbWorker, JobContext
 from ui.i18n import tr
 
 
 def read_policy(ctx: JobContext) -> dict[str, Any]:
     conn = ctx.vault.conn
-    return {**field_policy(conn), "days_since_export": days_since_export(conn)}
+    return {**field_policy(conn), "days_since_export": days_since_export(conn),
+            "duress_required_missing": duress_required_missing(conn)}
 
 
 class PolicyWatcher(QObject):
@@ -51,11 +52,17 @@ class PolicyWatcher(QObject):
         return limit is not None and int(p.get("days_since_export", 0)) > int(limit)
 
     def retranslate(self) -> None:
+        texts = []
+        if (self.policy or {}).get("duress_required_missing"):
+            texts.append(tr("Headquarters requires a duress passphrase on this laptop: set one in Vault, "
+                            "Unlock protection…"))
         if self.export_overdue():
             assert self.policy is not None
-            self.reminder.setText(tr("No bundle exported for {days} days: headquarters asks for one at least every "
-                                     "{limit} days.", days=self.policy["days_since_export"],
-                                     limit=self.policy["max_days_between_exports"]))
+            texts.append(tr("No bundle exported for {days} days: headquarters asks for one at least every "
+                            "{limit} days.", days=self.policy["days_since_export"],
+                            limit=self.policy["max_days_between_exports"]))
+        if texts:
+            self.reminder.setText("  ".join(texts))
             self.reminder.show()
         else:
             self.reminder.clear()

@@ -188,7 +188,8 @@ class RecorderDialog(Retranslating, QDialog):
         if reason is not None:
             return _words(reason)
         if not self._devices:
-            return tr("No microphone was found. Connect one and open the recorder again.")
+            return tr("No microphone was found. Connect one and open the recorder again. If the sound system "
+                      "started after this app, quit the app and start it again.")
         return None
 
     def _update(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.display import clean_text
-from intake_app.updates.field import ImportedUpdate, auto_purge_enabled, import_update, set_auto_purge
+from intake_app.updates.field import ImportedUpdate, auto_purge_enabled, import_update, set_auto_purge, this_device
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
@@ -50,6 +50,12 @@ def describe(result: ImportedUpdate) -> str:
         lines.append(tr("Devices revoked by headquarters: {ids}", ids=clean_text(", ".join(result.revocations))))
     if result.vocabulary_added:
         lines.append(tr("New vocabulary entries: {count}", count=len(result.vocabulary_added)))
+    if result.unlock_limit_set is not None:
+        lines.append(tr("Headquarters requires a failed-unlock limit: this laptop now erases itself after {n} wrong "
+                        "passphrases in a row.", n=result.unlock_limit_set))
+    if result.duress_required_missing:
+        lines.append(tr("Headquarters requires a duress passphrase and none is set. Choose one now: Vault menu, "
+                        "Unlock protection…"))
     if result.purged is not None:
         lines.append(tr("Removed {count} testimonies that headquarters has received.",
                         count=result.purged["testimonies"]))
@@ -70,6 +76,10 @@ class UpdateImportDialog(QDialog):
         self.resize(640, 380)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.device: dict[str, str] | None = None  # this laptop's key digits and id, as HQ names its update files
+        self.device_label = QLabel()
+        self.device_label.setWordWrap(True)
+        self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_edit = QLineEdit()
         self.browse_button = QPushButton()
         self.import_button = QPushButton()
@@ -87,6 +97,7 @@ class UpdateImportDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.device_label)
         layout.addLayout(row)
         layout.addWidget(self.auto_purge)
         layout.addWidget(self.result_label, 1)
@@ -99,6 +110,12 @@ class UpdateImportDialog(QDialog):
         self.retranslate()
         self._update()
         worker.submit(lambda ctx: auto_purge_enabled(ctx.vault.conn), on_done=self._auto_purge_read)
+        worker.submit(lambda ctx: this_device(ctx.vault), on_done=self._device_read)
+
+    def _device_read(self, device: object) -> None:
+        assert isinstance(device, dict)
+        self.device = device
+        self.retranslate()
 
     def _auto_purge_read(self, enabled: object) -> None:
         self.auto_purge.blockSignals(True)
@@ -114,7 +131,10 @@ class UpdateImportDialog(QDialog):
         dialog = QFileDialog(self, tr("Choose the update file from headquarters"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters([tr("Headquarters updates (*.update.tar)"), tr("All files (*)")])
+        filters = [tr("Headquarters updates (*.update.tar)"), tr("All files (*)")]
+        if self.device is not None:  # this laptop's own files first: found by the key digits it shows
+            filters.insert(0, tr("Updates for this laptop ({pattern})", pattern=self.device["update_file_pattern"]))
+        dialog.setNameFilters(filters)
         dialog.fileSelected.connect(self._chosen)
         self.file_dialog = dialog
         dialog.open()
@@ -163,6 +183,10 @@ class UpdateImportDialog(QDialog):
         self.intro.setText(tr("Headquarters sends an update file saying which bundles arrived intact, with any new "
                               "headquarters keys, revoked devices, vocabulary and rules. Choose the file (e.g. on the "
                               "USB stick). It is checked against the headquarters key pinned on this laptop."))
+        if self.device is not None:
+            self.device_label.setText(tr("This laptop's key: {code} (device id {id}). Its update files are named "
+                                         "{pattern}", code=self.device["device_code"], id=self.device["device"],
+                                         pattern=self.device["update_file_pattern"]))
         self.file_edit.setAccessibleName(tr("Update file"))
         self.browse_button.setText(tr("&Browse…"))
         self.import_button.setText(tr("&Import"))

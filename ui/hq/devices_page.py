@@ -359,8 +359,10 @@ class DevicesPage(Retranslating, QWidget):
 
     def _updates_written(self, sent: object) -> None:
         assert isinstance(sent, list)
-        self.message.setText(tr("Wrote {count} update files. Give each laptop its own file (its key id is in the "
-                                "name).", count=len(sent)))
+        names = "\n".join(f"{s.path.name}  ({s.device_code})" for s in sent)
+        self.message.setText(tr("Wrote {count} update files. Give each laptop its own file: the name starts with the "
+                                "key digits the laptop shows in its status bar and update dialog.", count=len(sent))
+                             + ("\n" + names if names else ""))
         self.refresh()
 
     # ---- look

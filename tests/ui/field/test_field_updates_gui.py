@@ -125,3 +125,54 @@ def test_import_update_through_the_file_dialog_then_remove_what_hq_received(qtbo
         dialog.reject()
     finally:
         session.shutdown()
+
+
+def test_hq_requiring_the_protections_sets_the_limit_and_asks_for_a_duress_passphrase(
+        qtbot: QtBot, tmp_path: Path, settings_path: Path) -> None:
+    """Issue 29, item 8: the import shows the limit it set; the status bar asks for a duress passphrase until set."""
+    hq_path, (laptop,), (device,) = setup_pair(tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with opened(hq_path) as hq:
+        set_policy(hq, {"require_unlock_limit": 8, "require_duress": 1})
+        (sent,) = export_updates(hq, usb, device)
+    session = Session(laptop, UiSettings(), settings_path)
+    qtbot.addWidget(session.gate)
+    session.start()
+    try:
+        unlock = session.gate.unlock_screen
+        unlock.passphrase.setText(PASSPHRASE)
+        QTest.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: session.unlocked, timeout=WAIT_MS)
+        pages = session.interviewer_pages
+        assert pages is not None
+        reminder = pages.updates.policy.reminder
+        dialog = pages.updates.open_import()
+        # The same key digits in the status bar, the dialog and the file's name (issue 29 minor).
+        qtbot.waitUntil(lambda: dialog.device is not None, timeout=WAIT_MS)
+        window = session.main_window
+        assert window is not None
+        assert f"{sent.device_code}" in window.status_label.text() and sent.device_code in dialog.device_label.text()
+        assert sent.path.name.startswith(f"intake-update-{sent.device_code.replace(' ', '-')}-")
+        assert device in dialog.device_label.text()
+        dialog.file_edit.setText(str(sent.path))
+        QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=WAIT_MS)
+        text = dialog.result_label.text()
+        assert "after 8 wrong passphrases" in text and "requires a duress passphrase" in text
+        qtbot.waitUntil(lambda: not reminder.isHidden(), timeout=WAIT_MS)
+        assert "duress passphrase" in reminder.text()
+        dialog.reject()
+    finally:
+        session.shutdown()
+
+
+def test_refusing_a_limit_above_hqs_is_said_in_korean_and_japanese() -> None:
+    from ui.common.refusal_reasons import translate_reason
+    from ui.i18n import set_language
+
+    message = "headquarters requires a failed-unlock limit of at most 10 on this laptop; nothing was changed"
+    for lang, letter in (("ko", "본부"), ("ja", "本部")):
+        set_language(lang)
+        assert letter in translate_reason(message) and "10" in translate_reason(message)
+    set_language("en")

@@ -22,7 +22,11 @@ SENT, ACKED = COLUMNS.index("Last update sent"), COLUMNS.index("Bundles acknowle
 
 def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtBot, tmp_path: Path,
                                                                       settings_path: Path) -> None:
-    hq_path, (one, _two), (id_one, id_two) = setup_pair(tmp_path, fields=2)
+    hq_path, (one, two), (id_one, id_two) = setup_pair(tmp_path, fields=2)
+    codes = {}
+    for path, key_id in ((one, id_one), (two, id_two)):
+        with opened(path) as f:
+            codes[key_id] = " ".join(f.info().fingerprint.split()[:2])  # what that laptop's status bar shows
     usb = tmp_path / "usb"
     usb.mkdir()
     bundles = []
@@ -66,8 +70,10 @@ def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtB
         fd.selectFile(str(out))
         fd.accept()
         qtbot.waitUntil(lambda: "Wrote 2 update files" in page.message.text(), timeout=WAIT_MS)
-        assert sorted(p.name for p in out.iterdir()) == sorted(
-            f"intake-update-{d}-{n:06d}.update.tar" for d, n in ((id_one, 2), (id_two, 1)))
+        names = sorted(f"intake-update-{codes[d].replace(' ', '-')}-{d}-{n:06d}.update.tar"
+                       for d, n in ((id_one, 2), (id_two, 1)))
+        assert sorted(p.name for p in out.iterdir()) == names
+        assert all(n in page.message.text() for n in names) and all(c in page.message.text() for c in codes.values())
         qtbot.waitUntil(lambda: cell("laptop-2", SENT).startswith("1 on "), timeout=WAIT_MS)
         assert cell("laptop-1", SENT).startswith("2 on ") and cell("laptop-2", ACKED) == "none"
     finally:
