@@ -1,5 +1,6 @@
 """The HQ conflicts page marks a version waiting from another device (issue 11, finding 3), with a real HQ vault and
-bundles from two enrolled laptops, one of which forged a revision of the other's testimony."""
+bundles from two enrolled laptops, one of which forged a revision of the other's testimony. The testimony has a legacy
+(UUIDv7) id: since issue 25 a device-bound id makes HQ refuse another device's first version outright."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from intake_app.bundles.importer import Importer
+from intake_app.records.ids import uuid7
 from intake_app.records.store import RecordStore
 from tests.bundles.test_bundles_cli import setup
 from tests.bundles.test_device_ownership import FUTURE, export, forge
@@ -22,7 +24,7 @@ WAIT_MS = 20_000
 def test_waiting_version_is_marked_in_the_queue_and_its_column(qtbot: QtBot, tmp_path: Path) -> None:
     hq_path, (b_path, a_path), _ = setup(tmp_path, fields=2)
     b = open_vault(b_path)
-    rid = add(b, narrative="B's account")
+    rid = add(b, id=uuid7(), narrative="B's account")  # a legacy id: another device can still send a root
     doc = RecordStore(b).show(rid)
     bundles = [export(b, tmp_path / "u-b")]
     b.lock()
@@ -57,7 +59,7 @@ def test_waiting_version_is_marked_in_the_queue_and_its_column(qtbot: QtBot, tmp
 def test_the_page_keeps_together_after_the_last_conflict_is_resolved(qtbot: QtBot, tmp_path: Path) -> None:
     hq_path, (b_path, a_path), _ = setup(tmp_path, fields=2)
     b = open_vault(b_path)
-    rid = add(b, narrative="B's account")
+    rid = add(b, id=uuid7(), narrative="B's account")  # a legacy id: another device can still send a root
     doc = RecordStore(b).show(rid)
     bundles = [export(b, tmp_path / "u-b")]
     b.lock()
