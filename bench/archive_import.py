@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")  # a throwaway vault
 
 from bench._persons_synth import iter_mentions
-from bench._report import figure, peak_rss_mb
+from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir
 from bench.persons import run_all_pairs
 from intake_app.archive.importer import run_import
 from intake_app.persons import candidates as cand
@@ -104,9 +104,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=31)
     ap.add_argument("--no-candidates", action="store_true")
     ap.add_argument("--subset", type=int, default=2000, help="mentions scored all-pairs for the candidates' reference")
+    add_dir_argument(ap)
     args = ap.parse_args()
     os.umask(0o077)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-archive-", dir=private_dir(args.dir)) as tmp:
         small, big = Path(tmp) / "small.csv", Path(tmp) / "footprints.csv"
         write_csv(small, max(1, args.rows // 10), args.seed)
         write_csv(big, args.rows, args.seed)
