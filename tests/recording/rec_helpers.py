@@ -13,6 +13,7 @@ from typing import Any
 
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
+from tests.conftest import require_tools
 
 GOOD = Path(__file__).resolve().parents[1] / "data" / "interchange" / "good"
 PASSPHRASE = "녹음 테스트 passphrase"
@@ -52,6 +53,7 @@ def wav_info(data: bytes, tmp: Path) -> tuple[int, int, int, int, bytes]:
 
 def dominant_frequency(pcm: bytes, rate: int) -> float:
     """The frequency with the most power, by sox's ``stat -freq`` (its own FFT), over raw 16-bit mono samples."""
+    require_tools("sox", why="Debian package sox")
     sox = shutil.which("sox")
     assert sox is not None
     proc = subprocess.run([sox, "-t", "raw", "-r", str(rate), "-e", "signed", "-b", "16", "-c", "1", "-",
