@@ -3,7 +3,7 @@ dialog (the same on every desktop, translated with the app), showing folders onl
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ui.i18n import tr
 
@@ -23,3 +23,19 @@ def usb_folder_dialog(parent: QWidget, title: str) -> QFileDialog:
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOptions(FOLDER_OPTIONS)
     return dialog
+
+
+class UsbFolderField(QWidget):
+    """The folder a field dialog writes to: a line edit that takes the width (``edit``, typed or filled by the
+    dialog) and a Browse button after it (``button``; its text is the dialog's, with the dialog's mnemonic)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.button = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+        self.button.clicked.connect(lambda: choose_usb_folder(self.window(), self.edit))
