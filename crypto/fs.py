@@ -29,6 +29,7 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -309,6 +310,19 @@ _TOKEN_USER: Final = 1
 _SDDL_REVISION_1: Final = 1
 
 
+def _win_local_string(convert: Callable[[Any], int]) -> str:
+    """Call a Win32 conversion that writes a LocalAlloc'd wide string to its last argument (given as ``out``), copy
+    the string and free Windows' copy."""
+    ctypes, wintypes, _, kernel32 = _win_api()
+    text = wintypes.LPWSTR()
+    if not convert(ctypes.byref(text)):
+        raise ctypes.WinError(ctypes.get_last_error())
+    try:
+        return str(text.value)
+    finally:
+        kernel32.LocalFree(text)
+
+
 def _win_user_sid() -> str:
     ctypes, wintypes, advapi32, kernel32 = _win_api()
     token = wintypes.HANDLE()
@@ -321,13 +335,7 @@ def _win_user_sid() -> str:
         if not advapi32.GetTokenInformation(token, _TOKEN_USER, buf, needed, ctypes.byref(needed)):
             raise ctypes.WinError(ctypes.get_last_error())
         sid_ptr = ctypes.c_void_p.from_buffer(buf).value  # TOKEN_USER starts with SID_AND_ATTRIBUTES.Sid
-        text = wintypes.LPWSTR()
-        if not advapi32.ConvertSidToStringSidW(sid_ptr, ctypes.byref(text)):
-            raise ctypes.WinError(ctypes.get_last_error())
-        try:
-            return str(text.value)
-        finally:
-            kernel32.LocalFree(text)
+        return _win_local_string(lambda out: advapi32.ConvertSidToStringSidW(sid_ptr, out))
     finally:
         kernel32.CloseHandle(token)
 
@@ -368,21 +376,15 @@ def _win_set_owner_only(path: str, *, directory: bool) -> None:
 
 def win_dacl_sddl(path: str) -> str:
     """Windows only: the DACL of ``path`` as SDDL (``D:P(A;...)``), for checks and tests."""
-    ctypes, wintypes, advapi32, kernel32 = _win_api()
+    ctypes, _, advapi32, kernel32 = _win_api()
     sd = ctypes.c_void_p()
     err = advapi32.GetNamedSecurityInfoW(path, _SE_FILE_OBJECT, _DACL_SECURITY_INFORMATION, None, None, None, None,
                                          ctypes.byref(sd))
     if err:
         raise ctypes.WinError(err)
     try:
-        text = wintypes.LPWSTR()
-        if not advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW(
-                sd, _SDDL_REVISION_1, _DACL_SECURITY_INFORMATION, ctypes.byref(text), None):
-            raise ctypes.WinError(ctypes.get_last_error())
-        try:
-            return str(text.value)
-        finally:
-            kernel32.LocalFree(text)
+        return _win_local_string(lambda out: advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW(
+            sd, _SDDL_REVISION_1, _DACL_SECURITY_INFORMATION, out, None))
     finally:
         kernel32.LocalFree(sd)
 

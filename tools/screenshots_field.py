@@ -13,9 +13,7 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from tools.screen_wait import Save
 from tools.screen_wait import wait_until as _wait
-from tools.screenshots_interviewer import PASSPHRASE, _prepare
-from ui.common.settings_store import UiSettings
-from ui.session import Session
+from tools.screenshots_interviewer import _prepare, unlocked_session
 
 
 def _popup(app: QApplication, combo: QComboBox, save: Save, path: Path) -> Path:
@@ -30,15 +28,7 @@ def _popup(app: QApplication, combo: QComboBox, save: Save, path: Path) -> Path:
 def render_field(app: QApplication, out_dir: Path, lang: str, save: Save) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        session = Session(_prepare(root), UiSettings(language=lang), root / "ui-settings.json")
-        session.start()
-        session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
-        session.gate.unlock_screen.start_unlock()
-        _wait(app, lambda: session.interviewer_pages is not None)
-        pages, window = session.interviewer_pages, session.main_window
-        assert pages is not None and window is not None
-        window.resize(1100, 760)
+        session, pages, window = unlocked_session(app, _prepare(Path(tmp)), lang, height=760)
         _wait(app, lambda: pages.list_page.model.rowCount() > 0)
         record_id = pages.list_page.model.record_id(0)
         assert record_id is not None

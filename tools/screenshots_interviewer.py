@@ -16,8 +16,10 @@ from intake_app.bundles.keyring import Keyring, parse_hq_key_file
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
 from tools.screen_wait import Save, wait_until
+from ui.common.main_window import MainWindow
 from ui.common.settings_store import UiSettings
 from ui.field.export_dialog import ExportDialog
+from ui.field.testimony_list_page import InterviewerPages
 from ui.session import Session
 
 PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
@@ -62,20 +64,27 @@ def _prepare(root: Path) -> Path:
     return path
 
 
+def unlocked_session(app: QApplication, vault_path: Path, lang: str,
+                     width: int = 1100, height: int = 700) -> tuple[Session, InterviewerPages, MainWindow]:
+    """Start the app on the field vault at ``vault_path`` in ``lang`` (its settings file beside the vault), unlock it
+    with :data:`PASSPHRASE` through the unlock screen, and size the window for the shots."""
+    session = Session(vault_path, UiSettings(language=lang), vault_path.parent / "ui-settings.json")
+    session.start()
+    session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
+    session.gate.unlock_screen.start_unlock()
+    _wait(app, lambda: session.interviewer_pages is not None)
+    pages, window = session.interviewer_pages, session.main_window
+    assert pages is not None and window is not None
+    window.resize(width, height)
+    return session, pages, window
+
+
 def render_interviewer(app: QApplication, out_dir: Path, lang: str, save: Save) -> list[Path]:
     """List, detail, editor (interview, narrative, victims) and export dialog in ``lang``."""
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        session = Session(_prepare(root), UiSettings(language=lang), root / "ui-settings.json")
-        session.start()
-        session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
-        session.gate.unlock_screen.start_unlock()
-        _wait(app, lambda: session.interviewer_pages is not None)
-        pages = session.interviewer_pages
-        window = session.main_window
-        assert pages is not None and window is not None
-        window.resize(1100, 700)
+        session, pages, window = unlocked_session(app, _prepare(root), lang)
         page = pages.list_page
         _wait(app, lambda: page.model.rowCount() == len(SAMPLES))
         page.table.selectRow(0)

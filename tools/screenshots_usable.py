@@ -13,13 +13,9 @@ from intake_app.records import interchange
 from intake_app.records.store import RecordStore
 from intake_app.vault.vault import Vault
 from tools.screen_wait import Save
-from tools.screenshots_interviewer import _wait
-from ui.common.settings_store import UiSettings
+from tools.screenshots_interviewer import PASSPHRASE, _wait, unlocked_session
 from ui.field.give_key_dialog import GiveKeyDialog
 from ui.field.history_view import HistoryDialog
-from ui.session import Session
-
-PASSPHRASE = "우리 집 강아지는 눈 오는 날을 좋아합니다"  # noqa: S105 - a throwaway vault
 
 
 def _testimony(interviewer: str, act: str, narrative: str) -> dict[str, object]:
@@ -30,7 +26,7 @@ def _testimony(interviewer: str, act: str, narrative: str) -> dict[str, object]:
                                    "place_code": "KP.north_hamgyong.hoeryong"}]}]}
 
 
-def render_usable(app: QApplication, out_dir: Path, lang: str, save: Save) -> list[Path]:  # noqa: PLR0915 - a walk
+def render_usable(app: QApplication, out_dir: Path, lang: str, save: Save) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -41,14 +37,7 @@ def render_usable(app: QApplication, out_dir: Path, lang: str, save: Save) -> li
         edited = _testimony("I-07", "abduction", f"언니는 연길에서 끌려갔습니다.\n{later}")
         store.save(interchange.validate({**edited, "id": first.record_id}))
         vault.lock()
-        session = Session(root / "vault", UiSettings(language=lang), root / "ui-settings.json")
-        session.start()
-        session.gate.unlock_screen.passphrase.setText(PASSPHRASE)
-        session.gate.unlock_screen.start_unlock()
-        _wait(app, lambda: session.interviewer_pages is not None)
-        pages, window = session.interviewer_pages, session.main_window
-        assert pages is not None and window is not None
-        window.resize(1100, 700)
+        session, pages, window = unlocked_session(app, root / "vault", lang)
 
         pages.new_testimony()
         editor = pages.editor

@@ -23,7 +23,7 @@ from crypto import age, minisign
 from crypto.errors import CryptoError
 from crypto.signing import PublicKey, material_fingerprint
 from intake_app.display import clean_text
-from intake_app.errors import RefusedError, UsageError
+from intake_app.errors import RefusedError, UsageError, read_named_file
 from intake_app.records import revisions
 from intake_app.records.interchange_schema import is_blank
 from intake_app.records.store import search_fields, summarise
@@ -41,13 +41,7 @@ def recipient_fingerprint(recipient: str) -> str:
 
 
 def read_key_file(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_KEY_FILE + 1)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_KEY_FILE:
-        raise UsageError(f"{path} is too large to be a key file")
+    data = read_named_file(path, MAX_KEY_FILE, name=str(path), too_large=f"{path} is too large to be a key file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

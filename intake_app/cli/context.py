@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from crypto.fs import is_terminal
 from intake_app.display import clean_text, json_text
-from intake_app.errors import UsageError
+from intake_app.errors import UsageError, read_named_file
 from intake_app.vault.private_fs import SECRET_ENV_VARS, resolve_vault_path, take_secret_env
 from intake_app.vault.vault import Vault
 
@@ -21,13 +21,8 @@ MAX_SECRET_FILE = 4096
 
 def read_secret_file(path: str, what: str) -> str:
     """Read a passphrase or recovery key from a file: strict UTF-8, one trailing newline removed."""
-    try:
-        with Path(path).open("rb") as fh:
-            data = fh.read(MAX_SECRET_FILE + 1)
-    except OSError as exc:
-        raise UsageError(f"cannot read the {what} file {path}: {exc.strerror}") from None
-    if len(data) > MAX_SECRET_FILE:
-        raise UsageError(f"the {what} file {path} is too large to hold a {what}")
+    data = read_named_file(Path(path), MAX_SECRET_FILE, name=f"the {what} file {path}",
+                           too_large=f"the {what} file {path} is too large to hold a {what}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

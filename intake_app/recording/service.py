@@ -28,7 +28,7 @@ from intake_app.recording import journal, wav
 from intake_app.recording.capture import CaptureSession, Marker, clean_note, utc_now
 from intake_app.recording.consent import RecordingConsent, recording_consent, require_recording_consent
 from intake_app.records import interchange
-from intake_app.records.attachments import Link, clean_file_name, put_link
+from intake_app.records.attachments import Link, clean_file_name, put_link, require_live_record
 from intake_app.records.store import RecordStore
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
@@ -137,14 +137,14 @@ class RecordingService:
 
     def consent(self, record_id: str) -> RecordingConsent:
         """The testimony's saved decision for recording (what the recorder's button shows)."""
-        self._require_live_record(record_id)
+        require_live_record(self.conn, record_id)
         return recording_consent(RecordStore(self.vault).get(record_id))
 
     def begin(self, record_id: str, *, input_name: str, fmt: wav.PcmFormat | None = None,
               acknowledged: bool = False) -> tuple[str, CaptureSession]:
         """Start a recording of ``record_id``: refused unless consent allows it. Returns its id and the session."""
         fmt = fmt or wav.PcmFormat()
-        self._require_live_record(record_id)
+        require_live_record(self.conn, record_id)
         consent = require_recording_consent(RecordStore(self.vault).get(record_id), acknowledged=acknowledged)
         recording_id = os.urandom(16).hex()
         key = os.urandom(journal.KEY_LEN)
@@ -370,10 +370,3 @@ class RecordingService:
             self.conn.execute("UPDATE recordings SET state = 'discarded', journal_key = NULL WHERE id = ?",
                               (recording_id,))
         self.blobs.delete_journal(recording_id)
-
-    def _require_live_record(self, record_id: str) -> None:
-        row = self.conn.execute("SELECT deleted FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise UsageError(f"no testimony with id {record_id}")
-        if row[0]:
-            raise UsageError(f"testimony {record_id} was deleted")

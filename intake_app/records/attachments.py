@@ -114,6 +114,15 @@ def guess_media_type(name: str) -> str:
     return guessed or "application/octet-stream"
 
 
+def require_live_record(conn: Connection, record_id: str) -> None:
+    """Refuse to attach anything (a file, a recording) to a testimony that does not exist or was deleted."""
+    row = conn.execute("SELECT deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise UsageError(f"no testimony with id {record_id}")
+    if row[0]:
+        raise UsageError(f"testimony {record_id} was deleted")
+
+
 class AttachmentStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -122,17 +131,10 @@ class AttachmentStore:
         self.audit = AuditLog(self.conn, self.device)
         self.blobs = BlobStore(vault.path / BLOBS_DIR)
 
-    def _require_live_record(self, record_id: str) -> None:
-        row = self.conn.execute("SELECT deleted FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise UsageError(f"no testimony with id {record_id}")
-        if row[0]:
-            raise UsageError(f"testimony {record_id} was deleted")
-
     def attach_file(self, record_id: str, path: Path, *, progress: Callable[[int], None] | None = None,
                     cancel: Callable[[], bool] | None = None) -> AttachmentInfo:
         """Stream ``path`` into encrypted storage and link it to the record."""
-        self._require_live_record(record_id)
+        require_live_record(self.conn, record_id)
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
         try:
@@ -145,7 +147,7 @@ class AttachmentStore:
     def attach_stream(self, record_id: str, src: BinaryIO, original_name: str, *, captured_at: str | None = None,
                       progress: Callable[[int], None] | None = None,
                       cancel: Callable[[], bool] | None = None) -> AttachmentInfo:
-        self._require_live_record(record_id)
+        require_live_record(self.conn, record_id)
         name = clean_file_name(original_name)
         media_type = guess_media_type(name)
         stored = self.blobs.put(src, progress=progress, cancel=cancel)
@@ -196,7 +198,7 @@ class AttachmentStore:
         The blob and its custody history stay (nothing is destroyed); refused if the file is not attached to the
         record or was removed already.
         """
-        self._require_live_record(record_id)
+        require_live_record(self.conn, record_id)
         if not _SHA_RE.match(sha256):
             raise UsageError("an attachment is named by its SHA-256: 64 lower-case hex digits")
         row = self.conn.execute("SELECT removed_at FROM attachment_links WHERE record_id = ? AND sha256 = ?",

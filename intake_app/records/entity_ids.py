@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from intake_app.records.interchange_model import Act, Perpetrator, Testimony, Victim
 
@@ -91,36 +92,44 @@ def _given(items: tuple[Any, ...]) -> set[str]:
     return {item.id for item in items if item.id is not None}
 
 
+class _Entity(Protocol):
+    @property
+    def id(self) -> str | None: ...
+
+
+E = TypeVar("E", bound=_Entity)
+
+
+def _ids(items: tuple[E, ...], base_items: tuple[E, ...], bare: Callable[[E], E], rec: str, salt: str,
+         path: str) -> list[str]:
+    """The id of each of ``items`` (a list of the new content) by the module's rules, the head's entries of the same
+    list being ``base_items``: the id given, else rule 1, 2 or 3; ``path`` names the list for rule 3."""
+    pool = [(bare(b), b.id) for b in base_items if b.id is not None]
+    used = _given(items)
+    ids = []
+    for i, given in enumerate(items):
+        eid = (given.id or _match(bare(given), pool, used) or _positional(i, items, base_items, used)
+               or derived_id(rec, salt, f"{path}[{i}]"))
+        used.add(eid)
+        ids.append(eid)
+    return ids
+
+
 def _fill_perpetrators(act: Act, base: Act | None, rec: str, salt: str, prefix: str) -> Act:
-    pool = [(_bare_perpetrator(p), p.id) for p in (base.perpetrators if base else ()) if p.id is not None]
-    used = _given(act.perpetrators)
-    out = []
-    for i, given in enumerate(act.perpetrators):
-        perp = given
-        if perp.id is None:
-            pid = (_match(_bare_perpetrator(perp), pool, used)
-                   or _positional(i, act.perpetrators, base.perpetrators if base else (), used)
-                   or derived_id(rec, salt, f"{prefix}|perpetrators[{i}]"))
-            used.add(pid)
-            perp = dataclasses.replace(perp, id=pid)
-        out.append(perp)
-    return dataclasses.replace(act, perpetrators=tuple(out))
+    ids = _ids(act.perpetrators, base.perpetrators if base else (), _bare_perpetrator, rec, salt,
+               f"{prefix}|perpetrators")
+    return dataclasses.replace(act, perpetrators=tuple(
+        dataclasses.replace(p, id=pid) for p, pid in zip(act.perpetrators, ids, strict=True)))
 
 
 def _fill_acts(victim: Victim, base: Victim | None, rec: str, salt: str) -> Victim:
     assert victim.id is not None
-    base_acts = {a.id: a for a in (base.acts if base else ()) if a.id is not None}
-    pool = [(_bare_act(a), aid) for aid, a in base_acts.items()]
-    used = _given(victim.acts)
-    out = []
-    for i, given in enumerate(victim.acts):
-        aid = (given.id or _match(_bare_act(given), pool, used)
-               or _positional(i, victim.acts, base.acts if base else (), used)
-               or derived_id(rec, salt, f"{victim.id}|acts[{i}]"))
-        used.add(aid)
-        act = dataclasses.replace(given, id=aid)
-        out.append(_fill_perpetrators(act, base_acts.get(aid), rec, salt, f"{victim.id}|{aid}"))
-    return dataclasses.replace(victim, acts=tuple(out))
+    base_acts = base.acts if base else ()
+    ids = _ids(victim.acts, base_acts, _bare_act, rec, salt, f"{victim.id}|acts")
+    by_id = {a.id: a for a in base_acts if a.id is not None}
+    return dataclasses.replace(victim, acts=tuple(
+        _fill_perpetrators(dataclasses.replace(a, id=aid), by_id.get(aid), rec, salt, f"{victim.id}|{aid}")
+        for a, aid in zip(victim.acts, ids, strict=True)))
 
 
 def assign_ids(testimony: Testimony, record_id: str, *, base: Testimony | None = None, salt: str = "") -> Testimony:
@@ -130,17 +139,12 @@ def assign_ids(testimony: Testimony, record_id: str, *, base: Testimony | None =
     absent for a first revision and for reading legacy content. The caller validates the result again (ids must
     stay unique in the testimony).
     """
-    base_victims = {v.id: v for v in (base.victims if base else ()) if v.id is not None}
-    pool = [(_bare_victim(v), vid) for vid, v in base_victims.items()]
-    used = _given(testimony.victims)
-    out = []
-    for i, given in enumerate(testimony.victims):
-        vid = (given.id or _match(_bare_victim(given), pool, used)
-               or _positional(i, testimony.victims, base.victims if base else (), used)
-               or derived_id(record_id, salt, f"victims[{i}]"))
-        used.add(vid)
-        out.append(_fill_acts(dataclasses.replace(given, id=vid), base_victims.get(vid), record_id, salt))
-    return dataclasses.replace(testimony, victims=tuple(out))
+    base_victims = base.victims if base else ()
+    ids = _ids(testimony.victims, base_victims, _bare_victim, record_id, salt, "victims")
+    by_id = {v.id: v for v in base_victims if v.id is not None}
+    return dataclasses.replace(testimony, victims=tuple(
+        _fill_acts(dataclasses.replace(v, id=vid), by_id.get(vid), record_id, salt)
+        for v, vid in zip(testimony.victims, ids, strict=True)))
 
 
 def legacy_ids(testimony: Testimony, record_id: str) -> Testimony:

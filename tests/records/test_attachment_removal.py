@@ -53,3 +53,19 @@ def test_removal_is_a_tombstone_with_custody_and_audit_and_changes_nothing_on_ba
     attachments.attach_stream(rid, io.BytesIO(b"wrong scan"), "wrong.png")  # attached again: live again
     assert [i.sha256 for i in attachments.list_for(rid)] == [kept.sha256, gone.sha256]
     vault.lock()
+
+
+def test_nothing_is_attached_to_an_unknown_or_deleted_testimony(tmp_path: Path) -> None:
+    """The one rule (records.attachments.require_live_record) the recorder shares: refused, and nothing is written."""
+    vault, _ = Vault.create(tmp_path / "v", "pw")
+    store = RecordStore(vault)
+    rid = store.save(interchange.validate(DOC)).record_id
+    store.delete(rid)
+    attachments = AttachmentStore(vault)
+    for record, match in (("no-such-record", "no testimony with id no-such-record"), (rid, f"testimony {rid} was "
+                                                                                             "deleted")):
+        with pytest.raises(UsageError, match=match):
+            attachments.attach_stream(record, io.BytesIO(b"a scan"), "scan.png")
+    assert vault.conn.execute("SELECT count(*) FROM attachment_links").fetchone()[0] == 0
+    assert not [p for p in (vault.path / "blobs").rglob("*") if p.is_file()]
+    vault.lock()

@@ -182,3 +182,57 @@ def test_legacy_revisions_read_with_derived_ids_identical_on_field_and_hq(tmp_pa
 def test_mention_ids() -> None:
     assert mention_id("T", "V") == "T/V"
     assert mention_id("T", "V", "A", "P") == "T/V/A/P"
+
+
+def _ids_by_place(doc: dict[str, Any]) -> dict[str, str]:
+    """victim i, act i.j and perpetrator i.j.k of ``doc`` -> its id."""
+    out = {}
+    for i, victim in enumerate(doc["victims"]):
+        out[f"{i}"] = victim["id"]
+        for j, act in enumerate(victim.get("acts", [])):
+            out[f"{i}.{j}"] = act["id"]
+            for k, perp in enumerate(act.get("perpetrators", [])):
+                out[f"{i}.{j}.{k}"] = perp["id"]
+    return out
+
+
+def test_rule_1_an_id_follows_its_entity_when_a_list_is_reordered(store: RecordStore) -> None:
+    """Each level on its own: the same victims, acts or perpetrator entries in another order (and no ids) take the
+    ids of the entities they equal, not those of the places they moved to (rule 2 alone would swap them)."""
+    rid = store.add_json(_bytes(_two_victims())).record_id
+    before = _ids_by_place(store.show(rid))
+    victims_reversed = _strip_ids(store.show(rid))
+    victims_reversed["victims"].reverse()
+    acts_reversed = _strip_ids(store.show(rid))
+    acts_reversed["victims"][0]["acts"].reverse()
+    perps_reversed = _strip_ids(store.show(rid))
+    perps_reversed["victims"][0]["acts"][2]["perpetrators"].reverse()
+    for edited, moved in ((victims_reversed, {"0": "1", "1": "0"}), (acts_reversed, {"0.0": "0.3", "0.3": "0.0"}),
+                          (perps_reversed, {"0.2.0": "0.2.1", "0.2.1": "0.2.0"})):
+        store.add_json(_bytes({**edited, "id": rid}))
+        after = _ids_by_place(store.show(rid))
+        for place, old in moved.items():
+            assert after[place] == before[old], (place, old)
+        store.add_json(_bytes({**_strip_ids(store.show(rid)), "id": rid}))  # back, for the next level
+        restored = _strip_ids(store.show(rid))
+        if edited is victims_reversed:
+            restored["victims"].reverse()
+        elif edited is acts_reversed:
+            restored["victims"][0]["acts"].reverse()
+        else:
+            restored["victims"][0]["acts"][2]["perpetrators"].reverse()
+        store.add_json(_bytes({**restored, "id": rid}))
+        assert _ids_by_place(store.show(rid)) == before
+
+
+def test_rule_2_an_edit_in_place_keeps_every_id(store: RecordStore) -> None:
+    """A victim, an act and a perpetrator entry each corrected where they stand (no ids in the new content, the same
+    number of entries): no content equals the head's, so only their places keep their ids."""
+    rid = store.add_json(_bytes(_two_victims())).record_id
+    before = _ids_by_place(store.show(rid))
+    edited = _strip_ids(store.show(rid))
+    edited["victims"][1]["names"] = [{"hangul": "고친이름"}]
+    edited["victims"][0]["acts"][0]["type"] = "abduction"
+    edited["victims"][0]["acts"][2]["perpetrators"][1]["rank"] = "대위"
+    store.add_json(_bytes({**edited, "id": rid}))
+    assert _ids_by_place(store.show(rid)) == before

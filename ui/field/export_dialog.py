@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from intake_app.bundles.export import ExportResult, export_bundle
 from intake_app.bundles.keyring import recipient_fingerprint
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.fonts import monospace_font
-from ui.common.usb_folder import choose_usb_folder
+from ui.common.usb_folder import UsbFolderField
 from ui.i18n import tr, trn
 
 
@@ -52,8 +51,8 @@ class ExportDialog(QDialog):
         self.resize(620, 420)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.folder_edit = QLineEdit()
-        self.browse_button = QPushButton()
+        self.folder = UsbFolderField()
+        self.folder_edit, self.browse_button = self.folder.edit, self.folder.button
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.hide()
@@ -65,11 +64,8 @@ class ExportDialog(QDialog):
         self.close_button = QPushButton()
         self.folder_label = QLabel()
         self.folder_label.setBuddy(self.folder_edit)
-        row = QHBoxLayout()
-        row.addWidget(self.folder_edit, 1)
-        row.addWidget(self.browse_button)
         form = QFormLayout()
-        form.addRow(self.folder_label, row)
+        form.addRow(self.folder_label, self.folder)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -82,7 +78,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.fingerprint_label)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.browse_button.clicked.connect(self.browse)
         self.folder_edit.textChanged.connect(self._update)
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
@@ -123,9 +118,6 @@ class ExportDialog(QDialog):
             lines.append(tr("No headquarters key is pinned yet: add it from the Testimonies menu first."))
         self.summary.setText("\n\n".join(lines))
         self._update()
-
-    def browse(self) -> None:
-        choose_usb_folder(self, self.folder_edit)
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from intake_app.display import clean_text
 from intake_app.errors import UsageError
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
-from ui.common.usb_folder import choose_usb_folder
+from ui.common.usb_folder import UsbFolderField
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
 
@@ -84,9 +83,9 @@ class GiveKeyDialog(Retranslating, QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.folder_label = QLabel()
-        self.folder_edit = QLineEdit()
+        self.folder = UsbFolderField()
+        self.folder_edit, self.browse_button = self.folder.edit, self.folder.button
         self.folder_label.setBuddy(self.folder_edit)
-        self.browse_button = QPushButton()
         self.write_button = QPushButton()
         self.write_button.setDefault(True)
         self.message = QLabel()
@@ -104,8 +103,7 @@ class GiveKeyDialog(Retranslating, QDialog):
         self.buttons.rejected.connect(self.reject)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_label)
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(self.browse_button)
+        folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.write_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -116,7 +114,6 @@ class GiveKeyDialog(Retranslating, QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(640)
-        self.browse_button.clicked.connect(self.browse)
         self.write_button.clicked.connect(self.write)
         self.folder_edit.textChanged.connect(self._update)
         self.retranslate()
@@ -130,9 +127,6 @@ class GiveKeyDialog(Retranslating, QDialog):
         self.fingerprint_label.setText(fingerprint_lines(key.fingerprint))
         self.fingerprint_label.setAccessibleName(tr("Fingerprint {fingerprint}", fingerprint=key.fingerprint))
         self._update()
-
-    def browse(self) -> None:
-        choose_usb_folder(self, self.folder_edit)
 
     def _update(self) -> None:
         folder = self.folder_edit.text().strip()

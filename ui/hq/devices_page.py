@@ -44,6 +44,7 @@ from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import fingerprint_digits, heading_label
 from ui.common.refusal_reasons import translate_reason
+from ui.common.usb_folder import usb_folder_dialog
 from ui.i18n import N_, tr
 from ui.i18n.retranslating import Retranslating
 
@@ -344,10 +345,7 @@ class DevicesPage(Retranslating, QWidget):
     # ---- updates for the laptops (issue 17)
     def choose_update_folder(self) -> None:
         """Ask for the folder (e.g. the USB stick) in the app's non-native dialog, then write the updates there."""
-        dialog = QFileDialog(self, tr("Choose the folder for the update files (e.g. the USB stick)"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog = usb_folder_dialog(self, tr("Choose the folder for the update files (e.g. the USB stick)"))
         dialog.fileSelected.connect(lambda folder: self.write_updates(Path(folder)) if folder else None)
         self.folder_dialog = dialog
         dialog.open()

@@ -11,29 +11,14 @@ as the job has it, and when the dialog closes.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from intake_app.errors import RefusedError
-from intake_app.vault import vault as vault_module
 from ui.common.db_worker import DbWorker, JobContext
-from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
-from ui.start.passphrase_fields import BusyLine, NewPassphraseFields, secret_line_edit
+from ui.start.current_passphrase import CurrentPassphraseDialog, check_current_passphrase
+from ui.start.passphrase_fields import NewPassphraseFields
 from ui.start.recovery_key_pages import ShowRecoveryKeyPage
-
-
-class WrongCurrentPassphrase(RefusedError):
-    """The passphrase typed as the current one does not open the vault's key slot."""
 
 
 def change_job(current: str, new: str, rotate: bool) -> object:
@@ -42,10 +27,7 @@ def change_job(current: str, new: str, rotate: bool) -> object:
 
     def run(ctx: JobContext) -> str | None:
         vault = ctx.vault
-        try:
-            vault_module.read_key_slots(vault.path).unlock_with_passphrase(current)
-        except Exception:  # noqa: BLE001 - any failure to open the slot means: not the current passphrase
-            raise WrongCurrentPassphrase("the current passphrase is not correct; nothing was changed") from None
+        check_current_passphrase(vault, current)
         if rotate:
             return vault.rotate_data_key(new)
         vault.change_passphrase(new)
@@ -54,7 +36,7 @@ def change_job(current: str, new: str, rotate: bool) -> object:
     return run
 
 
-class PassphraseChangeDialog(Retranslating, QDialog):
+class PassphraseChangeDialog(Retranslating, CurrentPassphraseDialog):
     """``changed`` (with whether the data key was replaced) once the new passphrase is in force."""
 
     changed = Signal(bool)
@@ -63,29 +45,19 @@ class PassphraseChangeDialog(Retranslating, QDialog):
     hold_lock = Signal(bool)
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.worker = worker
+        super().__init__(worker, parent)
         self.rotated = False
-        self._busy = False
         self.stack = QStackedWidget()
         form_page = QWidget()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.current = secret_line_edit("")
-        self.current_label = QLabel()
-        self.current_label.setBuddy(self.current)
         self.fields = NewPassphraseFields()
         self.rotate = QCheckBox()
         self.rotate_help = QLabel()
         self.rotate_help.setWordWrap(True)
-        self.busy = BusyLine()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.current_label, self.current)
         page_layout = QVBoxLayout(form_page)
         page_layout.addWidget(self.intro)
-        page_layout.addLayout(form)
+        page_layout.addLayout(self.current_form())
         page_layout.addWidget(self.fields)
         page_layout.addWidget(self.rotate)
         page_layout.addWidget(self.rotate_help)
@@ -95,11 +67,6 @@ class PassphraseChangeDialog(Retranslating, QDialog):
         self.recovery_page = ShowRecoveryKeyPage()
         self.stack.addWidget(form_page)
         self.stack.addWidget(self.recovery_page)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.buttons)
@@ -165,25 +132,12 @@ class PassphraseChangeDialog(Retranslating, QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self.hold_lock.emit(False)
-        self.message.setText(tr("The current passphrase is not correct; nothing was changed.")
-                             if isinstance(exc, WrongCurrentPassphrase) else translate_reason(str(exc)))
-        self.message.setStyleSheet("color: #b00020;")
-        self.current.setFocus()
+        self.show_failure(exc)
 
     # ---- closing: never leave a secret behind
     def reject(self) -> None:
         if self.showing_recovery_key() and not self.recovery_page.is_complete():
             return  # Escape must not hide the only copy of the new recovery key
-        self._wipe()
-        super().reject()
-
-    def accept(self) -> None:
-        self._wipe()
-        super().accept()
-
-    def discard(self) -> None:
-        """The session locks: drop every secret and close, whatever the state."""
-        self._wipe()
         super().reject()
 
     def _wipe(self) -> None:
@@ -196,8 +150,7 @@ class PassphraseChangeDialog(Retranslating, QDialog):
         self.setWindowTitle(tr("Change passphrase"))
         self.intro.setText(tr("Type the current passphrase, then the new one twice. The vault's contents stay as "
                               "they are; the recovery key keeps working unless you replace the data key."))
-        self.current_label.setText(tr("&Current passphrase:"))
-        self.current.setAccessibleName(tr("Current passphrase"))
+        self.retranslate_current()
         self.rotate.setText(tr("Also replace the &data key (makes any old copy of the key file useless)"))
         self.rotate_help.setText(tr("Use this after a laptop may have been copied. The vault is re-encrypted with a "
                                     "new key, and a new recovery key replaces the old one: it is shown once, to be "
@@ -206,5 +159,4 @@ class PassphraseChangeDialog(Retranslating, QDialog):
             self.ok_button.setText(tr("&Done"))
         else:
             self.ok_button.setText(tr("C&hange passphrase"))
-        self.cancel_button.setText(tr("Cancel"))
         self._update()

@@ -16,32 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from crypto.errors import CryptoError
-from intake_app.errors import RefusedError
 from intake_app.vault import unlock_guard
-from intake_app.vault import vault as vault_module
 from ui.common.db_worker import DbWorker, JobContext
-from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
-from ui.start.passphrase_fields import BusyLine, secret_line_edit
-
-
-class WrongCurrentPassphrase(RefusedError):
-    """The passphrase typed as the current one does not open the vault's key slot."""
+from ui.i18n.retranslating import Retranslating
+from ui.start.current_passphrase import CurrentPassphraseDialog, check_current_passphrase, opens_vault
+from ui.start.passphrase_fields import secret_line_edit
 
 
 @dataclass(frozen=True)
@@ -69,13 +52,9 @@ def change_job(change: Change) -> object:
         vault = ctx.vault
 
         def opens(candidate: str) -> bool:
-            try:
-                return bool(vault_module.read_key_slots(vault.path).unlock_with_passphrase(candidate))
-            except CryptoError:
-                return False
+            return opens_vault(vault, candidate)
 
-        if not opens(change.current):
-            raise WrongCurrentPassphrase("the current passphrase is not correct; nothing was changed")
+        check_current_passphrase(vault, change.current)
         if change.duress is not None:
             unlock_guard.set_duress(vault.path, vault.conn, change.duress, opens)
         elif change.clear_duress:
@@ -87,17 +66,12 @@ def change_job(change: Change) -> object:
     return run
 
 
-class UnlockProtectionDialog(QDialog):
+class UnlockProtectionDialog(Retranslating, CurrentPassphraseDialog):
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - widget assembly
-        super().__init__(parent)
-        self.worker = worker
+        super().__init__(worker, parent)
         self.state: Protection | None = None
-        self._busy = False
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.current = secret_line_edit("")
-        self.current_label = QLabel()
-        self.current_label.setBuddy(self.current)
         # duress
         self.duress_box = QGroupBox()
         self.duress_help = QLabel()
@@ -134,22 +108,12 @@ class UnlockProtectionDialog(QDialog):
         limit_layout.addLayout(limit_row)
         self.caveat = QLabel()
         self.caveat.setWordWrap(True)
-        self.busy = BusyLine()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.current_label, self.current)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.duress_box)
         layout.addWidget(self.limit_box)
         layout.addWidget(self.caveat)
-        layout.addLayout(form)
+        layout.addLayout(self.current_form())
         layout.addWidget(self.busy)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -214,27 +178,11 @@ class UnlockProtectionDialog(QDialog):
         self._busy = False
         self.busy.stop()
         self._update()
-        self.message.setText(tr("The current passphrase is not correct; nothing was changed.")
-                             if isinstance(exc, WrongCurrentPassphrase) else translate_reason(str(exc)))
-        self.message.setStyleSheet("color: #b00020;")
-        self.current.setFocus()
+        self.show_failure(exc)
 
-    # ---- closing: never leave a secret behind
     def _wipe(self) -> None:
         for edit in (self.current, self.duress, self.duress_again):
             edit.clear()
-
-    def reject(self) -> None:
-        self._wipe()
-        super().reject()
-
-    def accept(self) -> None:
-        self._wipe()
-        super().accept()
-
-    def discard(self) -> None:
-        self._wipe()
-        super().reject()
 
     # ---- look
     def retranslate(self) -> None:
@@ -259,13 +207,6 @@ class UnlockProtectionDialog(QDialog):
         self.limit.setAccessibleName(tr("Failed unlocks before the vault erases itself"))
         self.caveat.setText(tr("Neither protects against a copy of the disk made before you unlock, and erased "
                                "data may still be recoverable from flash storage by forensic tools."))
-        self.current_label.setText(tr("&Current passphrase:"))
-        self.current.setAccessibleName(tr("Current passphrase"))
+        self.retranslate_current()
         self.ok_button.setText(tr("&Save"))
-        self.cancel_button.setText(tr("Cancel"))
         self._update()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from intake_app.bundles.export import export_bundle
@@ -66,6 +67,8 @@ def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtB
         fd = page.folder_dialog
         assert fd is not None
         qtbot.waitUntil(fd.isVisible, timeout=WAIT_MS)
+        assert fd.testOption(QFileDialog.Option.DontUseNativeDialog) and fd.testOption(QFileDialog.Option.ShowDirsOnly)
+        assert fd.fileMode() == QFileDialog.FileMode.Directory  # ui.common.usb_folder's dialog, as the field's
         fd.setDirectory(str(out))
         fd.selectFile(str(out))
         fd.accept()

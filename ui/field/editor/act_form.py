@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from intake_app.records.ids import uuid7
 from ui.field.editor.date_field import UncertainDateField
-from ui.field.editor.form_texts import FormTexts
-from ui.field.editor.row_list import RowList
+from ui.field.editor.row_list import ListedRow, RowList
 from ui.field.editor.vocab_picker import VocabCombo, VocabPicker
 from ui.i18n import N_
 
@@ -29,16 +27,11 @@ def _put(out: dict[str, Any], key: str, value: str | None) -> None:
         out[key] = value.strip()
 
 
-class PerpetratorRow(QWidget):
+class PerpetratorRow(ListedRow, QWidget):
     """Name (optional), state organ, unit, rank: any of them may be all that is known."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.texts = FormTexts()
-        self._original: dict[str, Any] = {}
         self.entity_id = uuid7()  # kept across saves, like the victim's (see VictimForm)
         self.name = QLineEdit()
         self.organ = VocabPicker("organs")
@@ -97,14 +90,9 @@ class PerpetratorRow(QWidget):
         self.rank.edit.setPlaceholderText(self.rank.edit.toolTip())
 
 
-class ActForm(QGroupBox):
-    changed = Signal()
-    remove_requested = Signal(object)
-
+class ActForm(ListedRow, QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.texts = FormTexts()
-        self._original: dict[str, Any] = {}
         self.entity_id = uuid7()  # kept across saves, like the victim's (see VictimForm)
         self.type = VocabCombo("act_types")
         self.date = UncertainDateField()

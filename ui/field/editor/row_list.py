@@ -5,10 +5,26 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
+from ui.field.editor.form_texts import FormTexts
+
 Row = TypeVar("Row", bound=QWidget)
+
+
+class ListedRow:
+    """Mix in before the Qt widget class of a row a :class:`RowList` holds: the two signals the list connects, the
+    row's :class:`FormTexts`, and the data it was loaded with (``_original``: the keys it does not edit are written
+    back as they were)."""
+
+    changed = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)  # type: ignore[call-arg]  # the Qt widget class after this mixin in the MRO
+        self.texts = FormTexts()
+        self._original: dict[str, Any] = {}
 
 
 class RowList(Generic[Row]):

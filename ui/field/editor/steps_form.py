@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.field.editor.form_texts import FormTexts
-from ui.field.editor.row_list import RowList
+from ui.field.editor.row_list import ListedRow, RowList
 from ui.i18n import N_
 
 _STEP_FIELDS = (("date", N_("Date, as said (e.g. 2012년 3월, March 2012)")),
@@ -18,15 +18,11 @@ _STEP_FIELDS = (("date", N_("Date, as said (e.g. 2012년 3월, March 2012)")),
 STEP_KEYS = tuple(key for key, _ in _STEP_FIELDS)
 
 
-class StepRow(QWidget):
+class StepRow(ListedRow, QWidget):
     """One step: four one-line fields and a remove button; a row without "what was done" is no step."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.texts = FormTexts()
         self.edits = {key: QLineEdit() for key, _ in _STEP_FIELDS}
         self.remove = QPushButton()
         layout = QHBoxLayout(self)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,8 +22,7 @@ from intake_app.records.ids import uuid7
 from ui.field.editor.act_form import ActForm
 from ui.field.editor.date_field import UncertainDateField
 from ui.field.editor.form_fields import WgeidFormFields
-from ui.field.editor.form_texts import FormTexts
-from ui.field.editor.row_list import RowList
+from ui.field.editor.row_list import ListedRow, RowList
 from ui.field.editor.steps_form import StepsBox
 from ui.field.editor.vocab_picker import VocabCombo, _lang
 from ui.i18n import N_, tr
@@ -33,16 +31,11 @@ _VICTIM_KEYS = ("id", "names", "sex", "birth", "birth_text", "birth_lunar", "cat
 _NAME_FIELDS = ("hangul", "hanja", "roman")
 
 
-class NameRow(QWidget):
+class NameRow(ListedRow, QWidget):
     """One written form of the name; the three parts are optional but a row needs one of them."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.texts = FormTexts()
-        self._original: dict[str, Any] = {}
         self.edits = {key: QLineEdit() for key in _NAME_FIELDS}
         self.remove = QPushButton()
         layout = QHBoxLayout(self)
@@ -77,16 +70,12 @@ class NameRow(QWidget):
             edit.setPlaceholderText(edit.toolTip())
 
 
-class VictimForm(QGroupBox):
-    changed = Signal()
-    remove_requested = Signal(object)
+class VictimForm(ListedRow, QGroupBox):
     # Gives the interview date (EDTF or None) that act dates such as "작년 겨울" count from; set by the editor page.
     interview_date_source: Callable[[], str | None] | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - widget assembly
         super().__init__(parent)
-        self.texts = FormTexts()
-        self._original: dict[str, Any] = {}
         # Minted now so that saving twice (or editing after a save) never gives this victim a new id.
         self.entity_id = uuid7()
         self.name_box = QVBoxLayout()
