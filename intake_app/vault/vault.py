@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from crypto import kdf, keyslots, recovery
-from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, remove_leftovers, replace_secret_file
+from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, replace_secret_file
 from crypto.errors import CryptoError, MalformedError, WrongSecretError
 from crypto.signing import SigningKey
 from intake_app.errors import RefusedError, UsageError
@@ -35,18 +35,22 @@ from intake_app.vault import migrations, unlock_guard
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import Connection, Transaction, open_encrypted
+from intake_app.vault.files import (
+    BLOBS_DIR,
+    DB_FILE,
+    KEYSLOTS_FILE,
+    PENDING_KEYSLOTS_FILE,
+    erase,
+    remove_interrupted_slot_writes,
+    vault_exists,
+)
 from intake_app.vault.private_fs import DIR_MODE, make_private_dir
 
-KEYSLOTS_FILE = "keyslots.json"
-# Written by a data-key rotation before the database is re-keyed, promoted to keyslots.json after (see rotate_data_key).
-PENDING_KEYSLOTS_FILE = "keyslots.next.json"
-DB_FILE = "vault.db"
 # vault_meta keys "slot_kek:<slot id>" hold each key slot's key-encryption key (hex), for rotate_data_key_in_place.
 _KEK_META = "slot_kek:"
 _MISSING_KEK = ("the data key cannot be replaced without a secret typed again: this vault does not know the key of"
                 " slot(s) {slots}; unlock it once with the recovery key (intake vault recover, or --recovery-key-file)"
                 " and try again. Nothing was changed.")
-BLOBS_DIR = "blobs"
 ROLES = ("field", "hq")
 
 
@@ -265,7 +269,7 @@ class Vault:
         if stored_id != slots.vault_id:
             conn.close()
             raise RefusedError("the key slots and the database belong to different vaults")
-        _remove_interrupted_slot_writes(path)
+        remove_interrupted_slot_writes(path)
         vault = cls(path, conn, slots, dek)
         vault.sweep_orphan_blobs()
         return vault
@@ -568,59 +572,13 @@ def _try_open_db(path: Path, dek: bytes) -> Connection | None:
         return None
 
 
-def _remove_interrupted_slot_writes(path: Path) -> None:
-    """A passphrase change killed before its rename leaves a temp file wrapping the key under a passphrase the user was
-    never told had been set; one killed after leaves a hard link to the superseded file. Both are overwritten and
-    removed once the vault is opened with a secret that works (a link still naming the current file is only unlinked).
-    """
-    live = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE]
-    remove_leftovers(path / KEYSLOTS_FILE, live)
-    remove_leftovers(path / PENDING_KEYSLOTS_FILE, live)
-    remove_leftovers(path / unlock_guard.GUARD_FILE)
-
-
-def _key_files(path: Path) -> list[Path]:
-    """Every file in a vault folder that may hold a copy of wrapped key material."""
-    found = [path / KEYSLOTS_FILE, path / PENDING_KEYSLOTS_FILE, path / unlock_guard.GUARD_FILE]
-    for name in (KEYSLOTS_FILE, PENDING_KEYSLOTS_FILE, unlock_guard.GUARD_FILE):
-        found += sorted(path.glob(f".{name}.tmp-*")) + sorted(path.glob(f".{name}.old-*"))
-    return [p for p in found if p.is_file() and not p.is_symlink()]
-
-
 def change_passphrase_with_recovery_key(path: Path, recovery_text: str, new_passphrase: str) -> None:
     """``vault recover``: set a new passphrase using only the recovery key."""
     with Vault.open_with_recovery_key(path, recovery_text) as vault:
         vault.change_passphrase(new_passphrase)
 
 
-def erase(path: Path) -> None:
-    """Crypto-erase: destroy the key slots first (the only copy of the wrapped data key), then remove the rest.
-
-    The first step alone makes the database and blobs unreadable noise; it takes one small overwrite, an fsync and an
-    unlink. The remaining files are removed afterwards so the directory does not look like a vault.
-    """
-    slot_path = path / KEYSLOTS_FILE
-    if slot_path.exists():
-        overwrite_and_unlink(slot_path)
-    # Then every other copy of wrapped key material a crash may have left: temp files, links to superseded files, the
-    # pending slots of an interrupted rotation. Each is overwritten in place before it is unlinked.
-    for key_file in _key_files(path):
-        with contextlib.suppress(OSError):
-            overwrite_and_unlink(key_file)
-    for leftover in sorted(path.glob(f"{DB_FILE}*")):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-    shutil.rmtree(path / BLOBS_DIR, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        path.rmdir()
-    with contextlib.suppress(OSError):
-        fsync_dir(path.parent)
-
-
-def vault_exists(path: Path) -> bool:
-    return (path / KEYSLOTS_FILE).is_file()
-
-
-__all__ = ["ROLES", "Vault", "VaultInfo", "change_passphrase_with_recovery_key", "erase", "read_key_slots"]
+__all__ = ["BLOBS_DIR", "DB_FILE", "KEYSLOTS_FILE", "PENDING_KEYSLOTS_FILE", "ROLES", "Vault", "VaultInfo",
+           "change_passphrase_with_recovery_key", "erase", "read_key_slots", "vault_exists"]
 
 
