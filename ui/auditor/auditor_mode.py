@@ -148,6 +148,9 @@ class AuditorMode(Retranslating, QWidget):
         self.results.setWordWrap(True)
         self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.results.header().sectionResized.connect(self._rewrap)
+        # The scroll bar's room is kept from the start: one appearing once the rows outgrow the view would narrow the
+        # stretched Details column after its text was wrapped, without a sectionResized to re-wrap it (seen under load).
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.save_text_button = QPushButton()
         self.save_text_button.clicked.connect(lambda: self._choose_save("text"))
         self.save_json_button = QPushButton()
