@@ -21,6 +21,13 @@ class Task(QThread):
     def __init__(self, fn: Callable[[], object], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._fn = fn
+        if parent is not None:
+            # A parent destroyed while the work still runs (a dialog closed, a page torn down) would delete this running
+            # thread with it, which Qt answers by aborting the process: wait for the work first (seen under load).
+            parent.destroyed.connect(self._finish_before_deletion, Qt.ConnectionType.DirectConnection)
+
+    def _finish_before_deletion(self) -> None:
+        self.wait()
 
     def run(self) -> None:
         try:
