@@ -70,7 +70,6 @@ def _month_known(date: UncertainDate | None) -> bool:
 @dataclass(frozen=True)
 class _Case:
     release: Release
-    person_key: str
     lang: str
     today: dt.date
     org: Organisation
@@ -291,7 +290,7 @@ class WgeidExporter:
             raise ValueError(f"WGEID language must be one of {', '.join(LANGUAGES)}")
         org = request.options.get("organisation") or Organisation()
         today = request.options.get("today") or dt.datetime.now(dt.UTC).date()
-        case = _Case(release, request.subject, lang, today, org)
+        case = _Case(release, lang, today, org)
         doc = case.to_json()
         stem = f"wgeid-{doc['case_reference']}"
         data = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
