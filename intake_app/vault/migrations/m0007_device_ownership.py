@@ -13,23 +13,9 @@
 """
 
 from intake_app.vault.database import Connection
+from intake_app.vault.migrations._rebuild import rebuild_table
 
 STATEMENTS = (
-    """CREATE TABLE attachment_links_v5 (
-         record_id TEXT NOT NULL,
-         sha256 TEXT NOT NULL,
-         original_name TEXT NOT NULL,
-         captured_at TEXT,
-         added_at TEXT NOT NULL,
-         device TEXT NOT NULL,
-         exported_in INTEGER,
-         media_type TEXT,
-         PRIMARY KEY (record_id, sha256, device)
-       ) STRICT""",
-    "INSERT INTO attachment_links_v5 (record_id, sha256, original_name, captured_at, added_at, device, exported_in)"
-    " SELECT record_id, sha256, original_name, captured_at, added_at, device, exported_in FROM attachment_links",
-    "DROP TABLE attachment_links",
-    "ALTER TABLE attachment_links_v5 RENAME TO attachment_links",
     """CREATE TABLE log_checks (
          device TEXT NOT NULL,
          lo_size INTEGER NOT NULL,
@@ -50,6 +36,10 @@ PENDING = ("pending:records_by_owner", "pending:log_checks")
 
 
 def upgrade(conn: Connection) -> None:
+    # NULL media type: the attachment's own, as before.
+    rebuild_table(conn, "attachment_links", columns=("record_id", "sha256", "original_name", "captured_at", "added_at",
+                  "device", "exported_in", "media_type"), add={"media_type": "TEXT"},
+                  primary_key=("record_id", "sha256", "device"))
     for statement in STATEMENTS:
         conn.execute(statement)
     conn.executemany("INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, '1')", [(k,) for k in PENDING])

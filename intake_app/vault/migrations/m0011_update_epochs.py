@@ -8,6 +8,7 @@ already in the new form is left alone.
 """
 
 from intake_app.vault.database import Connection
+from intake_app.vault.migrations._rebuild import rebuild_table
 
 
 def _columns(conn: Connection, table: str) -> set[str]:
@@ -18,37 +19,11 @@ def upgrade(conn: Connection) -> None:
     if "hq_key_id" not in _columns(conn, "updates_sent"):
         row = conn.execute("SELECT key_id FROM signing_keys WHERE active = 1 ORDER BY created_at DESC LIMIT 1").fetchone()
         current = "" if row is None else bytes(row[0])[::-1].hex().upper()
-        conn.execute(
-            """CREATE TABLE updates_sent_new (
-                 device TEXT NOT NULL,
-                 hq_key_id TEXT NOT NULL DEFAULT '',  -- always written by HQ; the default serves old statements
-                 seq INTEGER NOT NULL,
-                 sha256 TEXT NOT NULL,
-                 created_at TEXT NOT NULL,
-                 file_name TEXT NOT NULL,
-                 receipts INTEGER NOT NULL,
-                 highest_receipt INTEGER NOT NULL,
-                 PRIMARY KEY (device, hq_key_id, seq)
-               ) STRICT""")
-        conn.execute("INSERT INTO updates_sent_new (device, hq_key_id, seq, sha256, created_at, file_name, receipts,"
-                     " highest_receipt) SELECT device, ?, seq, sha256, created_at, file_name, receipts,"
-                     " highest_receipt FROM updates_sent ORDER BY device, seq", (current,))
-        conn.execute("DROP TABLE updates_sent")
-        conn.execute("ALTER TABLE updates_sent_new RENAME TO updates_sent")
+        # hq_key_id is always written by HQ; the default serves old statements.
+        rebuild_table(conn, "updates_sent", columns=("device", "hq_key_id", "seq", "sha256", "created_at", "file_name",
+                      "receipts", "highest_receipt"), add={"hq_key_id": "TEXT NOT NULL DEFAULT ''"},
+                      fill={"hq_key_id": current}, primary_key=("device", "hq_key_id", "seq"), order_by="device, seq")
     pk = [str(r[1]) for r in sorted(conn.execute("PRAGMA table_info(updates_received)"), key=lambda r: r[5]) if r[5]]
     if pk == ["seq"]:
-        conn.execute(
-            """CREATE TABLE updates_received_new (
-                 hq_key_id TEXT NOT NULL,
-                 seq INTEGER NOT NULL,
-                 sha256 TEXT NOT NULL,
-                 created_at TEXT NOT NULL,
-                 imported_at TEXT NOT NULL,
-                 summary TEXT NOT NULL,
-                 PRIMARY KEY (hq_key_id, seq)
-               ) STRICT""")
-        conn.execute("INSERT INTO updates_received_new (hq_key_id, seq, sha256, created_at, imported_at, summary)"
-                     " SELECT hq_key_id, seq, sha256, created_at, imported_at, summary FROM updates_received"
-                     " ORDER BY rowid")
-        conn.execute("DROP TABLE updates_received")
-        conn.execute("ALTER TABLE updates_received_new RENAME TO updates_received")
+        rebuild_table(conn, "updates_received", columns=("hq_key_id", "seq", "sha256", "created_at", "imported_at",
+                      "summary"), primary_key=("hq_key_id", "seq"))
