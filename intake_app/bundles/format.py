@@ -248,7 +248,7 @@ def parse_manifest(data: bytes) -> Manifest:
     cp = _expect(doc["checkpoint"], {"size", "root"}, "checkpoint")
     try:
         root = base64.b64decode(str(cp["root"]), validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or text that is not ASCII
         raise MalformedError("manifest: bad checkpoint root") from None
     if len(root) != 32:
         raise MalformedError("manifest: bad checkpoint root")

@@ -126,6 +126,16 @@ def test_manifest_parser(data: bytes) -> None:
         bundle_format.parse_manifest(data)
 
 
+@pytest.mark.parametrize("root", ["\u00c1", 4, "=" * 44])
+def test_a_manifest_root_that_is_not_base64_text_is_refused_cleanly(root: object) -> None:
+    """Found by the fuzzer above once: a non-ASCII root made base64 raise a bare ValueError."""
+    doc = json.loads(_MANIFEST)
+    doc["checkpoint"]["root"] = root
+    data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    with pytest.raises(CLEAN, match="bad checkpoint root"):
+        bundle_format.parse_manifest(data)
+
+
 @pytest.mark.parametrize("text", ["", "x", "testimony-intake bundle v1 id=… device=… seq=0"])
 def test_outer_comment_rejects(text: str) -> None:
     with pytest.raises(CryptoError):
