@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from ui.auditor.auditor_report import (
     verify_bundles,
 )
 from ui.common.page_heading import heading_label
+from ui.common.path_field import choose_files, choose_folder, choose_save_file
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.i18n import tr, trn
@@ -237,22 +237,21 @@ class AuditorMode(Retranslating, QWidget):
         self._update_buttons()
 
     def _choose_bundles(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Choose bundle files"), "",
-                                                tr("Bundles (*.bundle.tar);;All files (*)"))
+        files = choose_files(self, tr("Choose bundle files"), (tr("Bundles (*.bundle.tar);;All files (*)"),))
         self.add_bundles([Path(f) for f in files])
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder of bundles"))
+        folder = choose_folder(self, tr("Choose a folder of bundles"))
         if folder:
             self.add_bundles(bundles_in_folder(Path(folder)))
 
     def _choose_keys(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Choose trusted device key files"), "",
-                                                tr("Public key files (*.pub);;All files (*)"))
+        files = choose_files(self, tr("Choose trusted device key files"),
+                             (tr("Public key files (*.pub);;All files (*)"),))
         self.add_keys([Path(f) for f in files])
 
     def _choose_state(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Choose the auditor's state folder"))
+        folder = choose_folder(self, tr("Choose the auditor's state folder"))
         self.set_state_folder(Path(folder) if folder else None)
 
     # ---- verification
@@ -376,7 +375,7 @@ class AuditorMode(Retranslating, QWidget):
         if self.report is None:
             return
         pattern = tr("JSON files (*.json)") if kind == "json" else tr("Text files (*.txt)")
-        name, _ = QFileDialog.getSaveFileName(self, tr("Save the report"), "", pattern)
+        name = choose_save_file(self, tr("Save the report"), "", (pattern,))
         if not name:
             return
         try:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from intake_app.display import clean_text
 from intake_app.recording.service import RecordingService
 from intake_app.records.attachments import AttachmentInfo
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.path_field import choose_file
 from ui.common.refusal_reasons import translate_reason
 from ui.common.tasks import Task, start_task
 from ui.field.attachments_viewer import AttachmentViewer
@@ -137,9 +137,7 @@ class AttachmentsPanel(Retranslating, QWidget):
             self.list.setCurrentRow(0)
 
     def choose_file(self) -> None:
-        # Qt's own dialog, not the platform's: no recent-file lists are recorded anywhere.
-        path, _ = QFileDialog.getOpenFileName(self, tr("Attach a file"), "", "",
-                                              options=QFileDialog.Option.DontUseNativeDialog)
+        path = choose_file(self, tr("Attach a file"))  # Qt's own dialog: no recent-file list records it
         if path:
             self.attach(Path(path))
 

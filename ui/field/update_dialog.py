@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from intake_app.display import clean_text
 from intake_app.updates.field import ImportedUpdate, auto_purge_enabled, import_update, set_auto_purge, this_device
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.path_field import PathField, open_file_dialog
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
 
@@ -80,17 +80,14 @@ class UpdateImportDialog(QDialog):
         self.device_label = QLabel()
         self.device_label.setWordWrap(True)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.file_edit = QLineEdit()
-        self.browse_button = QPushButton()
+        self.file_field = PathField(lambda _parent, _edit: self.browse())
+        self.file_edit, self.browse_button = self.file_field.edit, self.file_field.button
         self.import_button = QPushButton()
         self.close_button = QPushButton()
         self.auto_purge = QCheckBox()
         self.auto_purge.setEnabled(False)  # until the vault's setting has been read
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.file_edit, 1)
-        row.addWidget(self.browse_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
@@ -98,11 +95,10 @@ class UpdateImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.device_label)
-        layout.addLayout(row)
+        layout.addWidget(self.file_field)
         layout.addWidget(self.auto_purge)
         layout.addWidget(self.result_label, 1)
         layout.addLayout(buttons)
-        self.browse_button.clicked.connect(self.browse)
         self.file_edit.textChanged.connect(self._update)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
@@ -128,13 +124,10 @@ class UpdateImportDialog(QDialog):
 
     def browse(self) -> None:
         """Open the app's non-native file dialog; the choice arrives in ``_chosen``."""
-        dialog = QFileDialog(self, tr("Choose the update file from headquarters"))
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         filters = [tr("Headquarters updates (*.update.tar)"), tr("All files (*)")]
         if self.device is not None:  # this laptop's own files first: found by the key digits it shows
             filters.insert(0, tr("Updates for this laptop ({pattern})", pattern=self.device["update_file_pattern"]))
-        dialog.setNameFilters(filters)
+        dialog = open_file_dialog(self, tr("Choose the update file from headquarters"), filters)
         dialog.fileSelected.connect(self._chosen)
         self.file_dialog = dialog
         dialog.open()

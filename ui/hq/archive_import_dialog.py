@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from intake_app.archive.importer import run_import
 from intake_app.display import clean_text
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.path_field import PathField, file_chooser
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import N_, tr
 
@@ -58,8 +58,10 @@ class ArchiveImportDialog(QDialog):
         super().__init__(parent)
         self.worker = worker
         self.checked: Args | None = None  # the choices the shown dry run was made with
-        self.file, self.map_file = QLineEdit(), QLineEdit()
-        self.browse_file, self.browse_map = QPushButton(), QPushButton()
+        self.file_field = PathField(file_chooser(lambda: tr("Choose a file"), ("CSV / ZIP (*.csv *.zip)",)))
+        self.map_field = PathField(file_chooser(lambda: tr("Choose a file"), ("JSON (*.json)",)))
+        self.file, self.browse_file = self.file_field.edit, self.file_field.button
+        self.map_file, self.browse_map = self.map_field.edit, self.map_field.button
         self.template = QComboBox()
         for code, _ in TEMPLATES:
             self.template.addItem("", code)
@@ -78,16 +80,15 @@ class ArchiveImportDialog(QDialog):
         self.outcome.setWordWrap(True)
         self._labels: list[tuple[QLabel, str]] = []
         form = QFormLayout()
-        rows: tuple[tuple[str, QWidget | QHBoxLayout], ...] = (
-            (N_("Archive &file (.csv or .zip):"), self._with(self.file, self.browse_file)),
+        rows: tuple[tuple[str, QWidget], ...] = (
+            (N_("Archive &file (.csv or .zip):"), self.file_field),
             (N_("&Template:"), self.template), (N_("&Source name:"), self.source),
-            (N_("&Map file (optional):"), self._with(self.map_file, self.browse_map)),
+            (N_("&Map file (optional):"), self.map_field),
             (N_("&Date format (optional):"), self.date_format), (N_("&Language of the collection:"), self.lang))
         for msgid, widget in rows:
             label = QLabel()
             self._labels.append((label, msgid))
-            if isinstance(widget, QWidget):
-                label.setBuddy(widget)
+            label.setBuddy(widget.edit if isinstance(widget, PathField) else widget)
             form.addRow(label, widget)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_button)
@@ -105,26 +106,12 @@ class ArchiveImportDialog(QDialog):
             line.textChanged.connect(self._invalidate)
         self.template.currentIndexChanged.connect(self._invalidate)
         self.lang.currentIndexChanged.connect(self._invalidate)
-        self.browse_file.clicked.connect(lambda: self._browse(self.file, "CSV / ZIP (*.csv *.zip)"))
-        self.browse_map.clicked.connect(lambda: self._browse(self.map_file, "JSON (*.json)"))
         self.check_button.clicked.connect(self.check)
         self.import_button.clicked.connect(self.run)
         self.close_button.clicked.connect(self.reject)
         self.import_button.setEnabled(False)
         self.resize(760, 620)
         self.retranslate()
-
-    @staticmethod
-    def _with(line: QLineEdit, button: QPushButton) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(line, 1)
-        row.addWidget(button)
-        return row
-
-    def _browse(self, line: QLineEdit, pattern: str) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("Choose a file"), "", pattern)
-        if name:
-            line.setText(name)
 
     def args(self) -> Args:
         return (self.file.text().strip(), str(self.template.currentData()), self.source.text().strip(),

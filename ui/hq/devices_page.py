@@ -43,8 +43,8 @@ from intake_app.updates.hq import export_updates, update_status
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import fingerprint_digits, heading_label
+from ui.common.path_field import choose_file, open_folder_dialog
 from ui.common.refusal_reasons import translate_reason
-from ui.common.usb_folder import usb_folder_dialog
 from ui.i18n import N_, tr
 from ui.i18n.retranslating import Retranslating
 
@@ -288,8 +288,8 @@ class DevicesPage(Retranslating, QWidget):
 
     # ---- enrolment
     def _choose_key_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("Choose the device's public key file"), "",
-                                              tr("Public key files (*.pub);;All files (*)"))
+        name = choose_file(self, tr("Choose the device's public key file"),
+                           (tr("Public key files (*.pub);;All files (*)"),))
         if name:
             self.start_enrol(Path(name))
 
@@ -345,7 +345,7 @@ class DevicesPage(Retranslating, QWidget):
     # ---- updates for the laptops (issue 17)
     def choose_update_folder(self) -> None:
         """Ask for the folder (e.g. the USB stick) in the app's non-native dialog, then write the updates there."""
-        dialog = usb_folder_dialog(self, tr("Choose the folder for the update files (e.g. the USB stick)"))
+        dialog = open_folder_dialog(self, tr("Choose the folder for the update files (e.g. the USB stick)"))
         dialog.fileSelected.connect(lambda folder: self.write_updates(Path(folder)) if folder else None)
         self.folder_dialog = dialog
         dialog.open()

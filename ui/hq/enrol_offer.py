@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from crypto.signing import PublicKey
 from intake_app.bundles.keyring import parse_device_key_file, read_key_file
 from intake_app.display import clean_text
 from intake_app.errors import IntakeError
 from ui.common.db_worker import DbWorker
+from ui.common.path_field import choose_file
 from ui.hq.devices_page import EnrolDialog
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
@@ -93,8 +94,8 @@ class EnrolOffer(Retranslating, QFrame):
         found = find_key_file(self.bundles[0].parent, self.key_id) if key_file is None else None
         if found is None:
             if key_file is None:
-                name, _ = QFileDialog.getOpenFileName(self, tr("Choose the device's public key file"), "",
-                                                      tr("Public key files (*.pub);;All files (*)"))
+                name = choose_file(self, tr("Choose the device's public key file"),
+                                   (tr("Public key files (*.pub);;All files (*)"),))
                 if not name:
                     return
                 key_file = Path(name)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from intake_app.exports.requests import PURPOSES, build_request
 from intake_app.exports.wgeid_text import LANGUAGES
 from intake_app.records import vocabularies
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.path_field import PathField, choose_folder
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.export_plan_model import LEVEL_TEXT, ExportPlanModel
 from ui.i18n import N_, current_language, tr
@@ -104,8 +104,8 @@ class ExportDialog(Retranslating, QDialog):
         self.language = QComboBox()
         for lang in LANGUAGES:
             self.language.addItem(CASE_LANGUAGES[lang], lang)
-        self.out = QLineEdit()
-        self.browse = QPushButton()
+        self.out_field = PathField(self._choose_out)
+        self.out, self.browse = self.out_field.edit, self.out_field.button
         self.encrypt = QCheckBox()
         self.recipient = QLineEdit()
         self.incomplete = QCheckBox()
@@ -124,15 +124,12 @@ class ExportDialog(Retranslating, QDialog):
         self.close_button = QPushButton()
         self._labels: list[tuple[QLabel, str]] = []
         form = QFormLayout()
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out, 1)
-        out_row.addWidget(self.browse)
         for msgid, widget in ((N_("&Export:"), self.format), (N_("Person or &perpetrator id:"), self.subject),
                               (N_("P&urpose:"), self.purpose), (N_("&Language:"), self.language),
-                              (N_("Output &folder:"), out_row)):
+                              (N_("Output &folder:"), self.out_field)):
             label = QLabel()
             self._labels.append((label, msgid))
-            label.setBuddy(widget if isinstance(widget, QWidget) else self.out)
+            label.setBuddy(self.out if widget is self.out_field else widget)
             form.addRow(label, widget)
         enc_row = QHBoxLayout()
         enc_row.addWidget(self.encrypt)
@@ -159,7 +156,6 @@ class ExportDialog(Retranslating, QDialog):
         self.purpose.currentIndexChanged.connect(self._invalidate)
         self.encrypt.toggled.connect(self._invalidate)
         self.accept_conditions.toggled.connect(self._invalidate)
-        self.browse.clicked.connect(self._browse)
         self.preview_button.clicked.connect(self.preview)
         self.export_button.clicked.connect(self.export)
         self.close_button.clicked.connect(self.reject)
@@ -190,10 +186,10 @@ class ExportDialog(Retranslating, QDialog):
         self.export_button.setEnabled(False)
         self.plan.setText("")
 
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Output folder"))
+    def _choose_out(self, parent: QWidget, edit: QLineEdit) -> None:
+        folder = choose_folder(parent, tr("Output folder"))
         if folder:
-            self.out.setText(folder)
+            edit.setText(folder)
 
     def _args(self) -> tuple[str, str, str, str, str, bool, str | None]:
         encrypt = self.recipient.text().strip() if self.encrypt.isChecked() else None

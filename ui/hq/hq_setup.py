@@ -20,7 +20,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from crypto.atomic_file import write_atomic
 from ui.common.db_worker import DbWorker, JobContext
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label, two_line_fingerprint
+from ui.common.path_field import choose_save_file
 from ui.common.refusal_reasons import translate_reason
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
@@ -153,8 +153,8 @@ class HqSetupPage(Retranslating, QWidget):
         self.key_file_saved.emit(path)
 
     def _choose_key_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("Save the HQ public key file"), "hq.pub",
-                                              tr("Public key files (*.pub);;All files (*)"))
+        name = choose_save_file(self, tr("Save the HQ public key file"), "hq.pub",
+                                (tr("Public key files (*.pub);;All files (*)"),))
         if name:
             self.save_key_file(Path(name))
 
@@ -201,7 +201,7 @@ class HqSetupPage(Retranslating, QWidget):
     def _choose_identity_file(self) -> None:
         if not self.acknowledge.isChecked():
             return
-        name, _ = QFileDialog.getSaveFileName(self, tr("Save the emergency identity (SECRET)"), "hq-identity.txt")
+        name = choose_save_file(self, tr("Save the emergency identity (SECRET)"), "hq-identity.txt")
         if name:
             self.export_identity(Path(name))
 

@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from intake_app.display import clean_text
 from ui.auditor.auditor_mode import bundles_in_folder
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.path_field import choose_files, choose_folder
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.enrol_offer import EnrolOffer, unknown_device
 from ui.i18n import N_, tr, trn
@@ -139,12 +139,11 @@ class ImportPage(Retranslating, QWidget):
         self._update_buttons()
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Choose bundle files"), "",
-                                                tr("Bundles (*.bundle.tar);;All files (*)"))
+        files = choose_files(self, tr("Choose bundle files"), (tr("Bundles (*.bundle.tar);;All files (*)"),))
         self.add_files([Path(f) for f in files])
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder of bundles"))
+        folder = choose_folder(self, tr("Choose a folder of bundles"))
         if folder:
             self.add_files(bundles_in_folder(Path(folder)))
 

@@ -16,7 +16,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -37,6 +36,7 @@ from intake_app.stats import query
 from intake_app.stats.query import StatsResult
 from ui.common.db_worker import DbWorker, Job, JobContext
 from ui.common.page_heading import heading_label
+from ui.common.path_field import choose_save_file
 from ui.common.recount_when_shown import RecountWhenShown
 from ui.common.refusal_reasons import translate_reason
 from ui.hq.stats_chart import bar_chart, timeline_chart
@@ -281,8 +281,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         purpose = self._choose_purpose()
         if purpose is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, tr("Export the table as CSV"), "statistics.csv",
-                                              tr("CSV files (*.csv)"))
+        name = choose_save_file(self, tr("Export the table as CSV"), "statistics.csv", (tr("CSV files (*.csv)"),))
         if name:
             self.export_csv(Path(name), purpose)
 
@@ -290,7 +289,7 @@ class StatsPage(RecountWhenShown, Retranslating, QWidget):
         purpose = self._choose_purpose()
         if purpose is None:
             return
-        name, _ = QFileDialog.getSaveFileName(self, tr("Save the chart"), "chart.svg", tr("SVG images (*.svg)"))
+        name = choose_save_file(self, tr("Save the chart"), "chart.svg", (tr("SVG images (*.svg)"),))
         if name:
             self.export_chart(Path(name), purpose)
 

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +28,7 @@ from intake_app.bundles.keyring import HqKeys, parse_hq_key_file, read_key_file
 from intake_app.errors import IntakeError
 from ui.common.db_worker import DbWorker
 from ui.common.fonts import monospace_font
+from ui.common.path_field import PathField, choose_file
 from ui.i18n import tr
 from ui.i18n.retranslating import Retranslating
 
@@ -49,8 +48,8 @@ class HqPinPanel(Retranslating, QWidget):
         self.keys: HqKeys | None = None
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.path_edit = QLineEdit()
-        self.browse_button = QPushButton()
+        self.path_field = PathField(lambda _parent, _edit: self.browse())
+        self.path_edit, self.browse_button = self.path_field.edit, self.path_field.button
         self.fingerprints = QLabel()
         self.fingerprints.setFont(monospace_font(13))
         self.fingerprints.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -59,15 +58,12 @@ class HqPinPanel(Retranslating, QWidget):
         self.pin_button = QPushButton()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(self.browse_button)
         self.file_label = QLabel()
         self.file_label.setBuddy(self.path_edit)
         self.name_label = QLabel()
         self.name_label.setBuddy(self.name_edit)
         form = QFormLayout()
-        form.addRow(self.file_label, row)
+        form.addRow(self.file_label, self.path_field)
         form.addRow(self.name_label, self.name_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -77,7 +73,6 @@ class HqPinPanel(Retranslating, QWidget):
         layout.addWidget(self.pin_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        self.browse_button.clicked.connect(self.browse)
         self.path_edit.editingFinished.connect(lambda: self.load_file(Path(self.path_edit.text().strip())))
         self.match_box.toggled.connect(self._update)
         self.name_edit.textChanged.connect(self._update)
@@ -85,8 +80,7 @@ class HqPinPanel(Retranslating, QWidget):
         self.retranslate()
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Headquarters public key file"), "", "",
-                                              options=QFileDialog.Option.DontUseNativeDialog)
+        path = choose_file(self, tr("Headquarters public key file"))
         if path:
             self.path_edit.setText(path)
             self.load_file(Path(path))

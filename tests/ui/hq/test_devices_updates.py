@@ -68,7 +68,7 @@ def test_devices_page_shows_last_update_sent_and_bundles_acknowledged(qtbot: QtB
         assert fd is not None
         qtbot.waitUntil(fd.isVisible, timeout=WAIT_MS)
         assert fd.testOption(QFileDialog.Option.DontUseNativeDialog) and fd.testOption(QFileDialog.Option.ShowDirsOnly)
-        assert fd.fileMode() == QFileDialog.FileMode.Directory  # ui.common.usb_folder's dialog, as the field's
+        assert fd.fileMode() == QFileDialog.FileMode.Directory  # ui.common.path_field's folder dialog, as the field's
         fd.setDirectory(str(out))
         fd.selectFile(str(out))
         fd.accept()
