@@ -4,8 +4,12 @@ in-memory player. Prints one JSON line with what it saw.
 
     python recorder_gui_probe.py VAULT RECORD_ID [close-while-recording]
 
-With ``close-while-recording`` the window is closed 2 s into the recording and the DB worker shut down at once, as
+With ``close-while-recording`` the window is closed once 2 s of audio are recorded and the DB worker shut down at once, as
 locking the vault does.
+
+The steps wait for audio the recorder has captured (its session's clock), never for wall-clock time alone: on a busy
+machine the input may open late or deliver slowly (with both cores loaded, 2 s of wall clock once held 1.49 s of
+audio). Only the pause is timed by the wall clock, and there the check is that nothing is recorded.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from ui.field.recorder_dialog import RecorderDialog
 PASSPHRASE = "녹음 테스트 passphrase"
 
 
-def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 30) -> None:
+def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while not done():
         if time.monotonic() > deadline:
@@ -57,7 +61,9 @@ def main() -> int:
     seen["inputs"] = [dialog.input_combo.itemText(i) for i in range(dialog.input_combo.count())]
     dialog.record_button.click()
     _wait(app, lambda: dialog.state == "recording")
-    _run(app, 2.0)
+    assert dialog.controller is not None
+    session = dialog.controller.capture.session  # read only; the capture thread writes it
+    _wait(app, lambda: session.elapsed_ms >= 2000)
     if sys.argv[3:] == ["close-while-recording"]:
         dialog.close()
         worker.shutdown()  # what Session.lock does right after the pages cleared their content
@@ -70,11 +76,16 @@ def main() -> int:
     seen["marker_row"] = dialog.markers.item(0).text()
     dialog.pause_button.click()
     seen["paused_label"] = dialog.state_label.text()
-    _run(app, 1.0)
+    _wait(app, lambda: session.paused)
+    seen["paused_at_ms"] = session.elapsed_ms
+    _run(app, 1.0)  # the input keeps playing: none of it may be recorded
+    seen["after_pause_ms"] = session.elapsed_ms
     dialog.pause_button.click()
-    _run(app, 1.5)
+    _wait(app, lambda: session.elapsed_ms >= int(seen["paused_at_ms"]) + 1500)  # type: ignore[call-overload]
+    _wait(app, lambda: dialog.meter.value() > dialog.meter.minimum())  # a progress tick since the resume
     seen["elapsed_label"] = dialog.elapsed_label.text()
     seen["meter"] = dialog.meter.value()
+    seen["before_stop_ms"] = session.elapsed_ms
     dialog.stop_button.click()
     _wait(app, lambda: dialog.state == "stored")
     assert dialog.stored is not None
