@@ -1,5 +1,11 @@
 """Run in a subprocess by test_player_close.py: play an encrypted WAV in the viewer, close it while it plays, and
-report how long the close took and whether the event loop kept running afterwards (a freeze would hang here)."""
+report whether the close left the player to the event loop (not destroyed inside the close), whether the event loop
+then destroyed it, and whether timers kept firing afterwards (a freeze would hang here).
+
+Nothing here is bounded by wall-clock time except the generous deadlines that turn a freeze into a report: on a
+loaded machine a close can take long and a 50 ms timer fire late (with both cores busy, 1 s once held fewer than the
+10 ticks the first version of this probe expected).
+"""
 
 from __future__ import annotations
 
@@ -49,18 +55,26 @@ def main() -> None:
         app.processEvents()
         time.sleep(0.01)
     position = viewer.player.position()
+    destroyed: list[str] = []
+    viewer.player.destroyed.connect(lambda: destroyed.append("player"))
     t0 = time.monotonic()
     viewer.reject()
     close_s = time.monotonic() - t0
+    destroyed_in_close = bool(destroyed)
     ticks: list[float] = []
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        if len(ticks) >= 10 and destroyed:
+            app.quit()
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.timeout.connect(tick)
     timer.start(50)
-    end = time.monotonic() + 1.0
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-    print(json.dumps({"position_ms": position, "close_s": close_s, "ticks": len(ticks)}))
+    QTimer.singleShot(30_000, app.quit)  # a report instead of a hang; the test's own timeout is longer
+    app.exec()  # the app's own event loop: it runs deferred deletions, which processEvents() alone does not
+    print(json.dumps({"position_ms": position, "close_s": close_s, "destroyed_in_close": destroyed_in_close,
+                      "destroyed_after": bool(destroyed), "ticks": len(ticks)}))
 
 
 if __name__ == "__main__":
