@@ -275,10 +275,20 @@ session = Session(tmp / "vault", UiSettings(), tmp / "ui-settings.json")
 session.start()
 session.gate.unlock_screen.passphrase.setText(sys.argv[2])
 session.gate.unlock_screen.start_unlock()
-deadline = time.monotonic() + 30
-while not session.unlocked and time.monotonic() < deadline:
-    app.processEvents()
-    time.sleep(0.01)
+
+
+def pump_until(done, what):
+    # Waits for a state, not for a time: on a loaded machine the X server takes long to activate a window.
+    deadline = time.monotonic() + 60
+    while not done():
+        if time.monotonic() > deadline:
+            print(f"timed out waiting for {what}", flush=True)
+            os._exit(4)
+        app.processEvents()
+        time.sleep(0.01)
+
+
+pump_until(lambda: session.unlocked, "the unlock")
 pages = session.interviewer_pages
 window = session.main_window
 window.activateWindow()
@@ -286,11 +296,9 @@ search = pages.list_page.search_edit
 search.setFocus()
 search.setText("abc")
 search.setCursorPosition(0)
-for _ in range(50):
-    app.processEvents()
-    time.sleep(0.01)
+pump_until(lambda: window.isActiveWindow() and search.hasFocus(), "the window to be active with the search focused")
 QTest.keyClick(search, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-for _ in range(50):
+for _ in range(50):  # the dialog opens inside the key press; a late one would be another bug
     app.processEvents()
     time.sleep(0.01)
 opened = isinstance(pages.dialog, ExportDialog) and pages.dialog.isVisible()
