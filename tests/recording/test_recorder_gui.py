@@ -43,7 +43,7 @@ def _dialog(qtbot: QtBot, worker: DbWorker, rid: str) -> RecorderDialog:
     dialog = RecorderDialog(worker, rid)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.consent is not None)
+    qtbot.waitUntil(lambda: dialog.consent is not None, timeout=20_000)
     return dialog
 
 
@@ -98,7 +98,7 @@ def test_markers_of_stored_recordings_show_under_the_narrative(qtbot: QtBot, wor
     view = RecordingMarkersView(worker)
     qtbot.addWidget(view)
     view.set_record(rid)
-    qtbot.waitUntil(lambda: view.list.count() == 1)
+    qtbot.waitUntil(lambda: view.list.count() == 1, timeout=20_000)
     assert view.list.item(0).text() == f"{clock_text(1250)}  {result.original_name} — 울음"
 
 

@@ -48,7 +48,7 @@ def test_the_field_and_the_scroll_position_come_back(qtbot: QtBot,
     target = editor.victims[3].acts[2].place.edit
     editor.victim_scroll.ensureWidgetVisible(target)
     target.setFocus()
-    qtbot.waitUntil(target.hasFocus)
+    qtbot.waitUntil(target.hasFocus, timeout=20_000)
     target.setCursorPosition(1)
     scroll = editor.victim_scroll.verticalScrollBar().value()
     assert scroll > 200  # far down the victims tab

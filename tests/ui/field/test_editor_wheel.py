@@ -80,7 +80,7 @@ def test_with_focus_the_wheel_still_chooses(qtbot: QtBot, editor: TestimonyEdito
     act_type = editor.add_victim().add_act().type
     editor.activateWindow()
     act_type.setFocus()
-    qtbot.waitUntil(act_type.hasFocus)
+    qtbot.waitUntil(act_type.hasFocus, timeout=20_000)
     before = act_type.currentIndex()
     _wheel(act_type, 1)
     assert act_type.currentIndex() != before

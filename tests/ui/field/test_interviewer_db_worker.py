@@ -43,7 +43,7 @@ def test_jobs_run_in_order_off_the_gui_thread_and_answer_on_it(qtbot: QtBot, wor
 
     for i in range(5):
         worker.submit(job(i), on_done=done)
-    qtbot.waitUntil(lambda: len(results) == 5)
+    qtbot.waitUntil(lambda: len(results) == 5, timeout=20_000)
     assert results == [(i, 0) for i in range(5)]
     assert len(set(ran_on)) == 1 and ran_on[0] != gui
     assert set(answered_on) == {gui}
@@ -59,7 +59,7 @@ def test_errors_reach_on_error_and_progress_is_reported(qtbot: QtBot, worker: Db
         ctx.records.show("0190f6b8-7a1c-7d2e-9f00-000000000001")
 
     worker.submit(failing, on_error=errors.append, on_progress=lambda d, t: progress.append((d, t)))
-    qtbot.waitUntil(lambda: bool(errors))
+    qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert "no testimony" in str(errors[0])
     assert progress == [(10, 10)]
 
@@ -71,7 +71,7 @@ def test_cancelled_jobs_and_jobs_after_shutdown_never_call_back(qtbot: QtBot, wo
     second = worker.submit(lambda ctx: "x", on_done=lambda r: called.append("second"))
     second.cancel()
     gate.set()
-    qtbot.waitUntil(lambda: worker.pending() == 0)
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=20_000)
     assert called == ["first"]
     worker.shutdown()
     late = worker.submit(lambda ctx: "y", on_done=lambda r: called.append("late"))

@@ -19,7 +19,8 @@ def test_rows_added_and_removed_through_their_buttons(qtbot: QtBot) -> None:
     with qtbot.waitSignal(form.changed):
         second.remove.click()
     assert second not in form.names and len(form.names) == names_before
-    qtbot.waitUntil(lambda: form.name_box.count() == widgets_before)  # deleted later, then gone from the layout
+    # Deleted later, then gone from the layout.
+    qtbot.waitUntil(lambda: form.name_box.count() == widgets_before, timeout=20_000)
     act = form.add_act()
     perpetrator = act.add_perpetrator({"name": "보위부원"})
     assert act.perpetrators == [perpetrator]

@@ -48,7 +48,7 @@ def test_an_existing_access_key_still_acts_from_a_guarded_field(qtbot: QtBot, tm
     assert wizard.current() == PASSPHRASE
     field = wizard.passphrase_page.fields.first
     field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
+    qtbot.waitUntil(field.hasFocus, timeout=20_000)
     QTest.keyClick(field, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # "< &Back"
-    qtbot.waitUntil(lambda: wizard.current() == ROLE)
+    qtbot.waitUntil(lambda: wizard.current() == ROLE, timeout=20_000)
     assert field.text() == ""
