@@ -35,6 +35,7 @@ from intake_app.records import conflicts, interchange
 from intake_app.records.conflicts import ConflictSide
 from intake_app.records.interchange import InterchangeError
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.disposal import discard
 from ui.common.fonts import monospace_font
 from ui.common.page_heading import heading_label
 from ui.common.refusal_reasons import translate_reason
@@ -273,7 +274,7 @@ class ConflictsPage(Retranslating, QWidget):
     def _clear_keep_buttons(self) -> None:
         for button in self.keep_buttons:
             self.keep_row.removeWidget(button)
-            button.deleteLater()
+            discard(button)
         self.keep_buttons = []
 
     def _clear_view(self) -> None:

@@ -32,6 +32,7 @@ from intake_app.bundles.importer import Importer, ImportOutcome
 from intake_app.display import clean_text
 from ui.auditor.auditor_mode import bundles_in_folder
 from ui.common.db_worker import DbWorker, Job, JobContext
+from ui.common.disposal import discard
 from ui.common.page_heading import heading_label
 from ui.common.path_field import choose_files, choose_folder
 from ui.common.refusal_reasons import translate_reason
@@ -229,7 +230,7 @@ class ImportPage(Retranslating, QWidget):
         for offer in self.enrol_offers:
             if offer.key_id not in keep or keep[offer.key_id] is not offer:
                 offer.clear_content()
-                offer.deleteLater()
+                discard(offer)
         self.enrol_offers = []
         for key_id, bundles in refused.items():
             kept = keep.get(key_id)
@@ -294,7 +295,7 @@ class ImportPage(Retranslating, QWidget):
         self.clear_pending()
         for offer in self.enrol_offers:
             offer.clear_content()
-            offer.deleteLater()
+            discard(offer)
         self.enrol_offers = []
 
     def retranslate(self) -> None:

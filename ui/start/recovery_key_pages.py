@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.common.disposal import discard
 from ui.common.fonts import monospace_font
 from ui.common.screen_capture import CaptureShield, capture_notice, capture_notice_text
 from ui.i18n import tr
@@ -83,7 +84,7 @@ class ShowRecoveryKeyPage(WizardPage):
         for label in self.group_labels + self.number_labels:
             label.clear()
             self.grid.removeWidget(label)
-            label.deleteLater()
+            discard(label)
         self.group_labels.clear()
         self.number_labels.clear()
         self.written.setChecked(False)

@@ -32,6 +32,7 @@ from intake_app.records import interchange
 from intake_app.records.ids import new_record_id
 from intake_app.records.store import SaveResult
 from ui.common.db_worker import DbWorker, JobContext
+from ui.common.disposal import discard
 from ui.common.refusal_reasons import translate_reason
 from ui.field.attachments_panel import AttachmentsPanel
 from ui.field.autosave import AUTOSAVE_MS, Autosaver
@@ -398,8 +399,7 @@ class TestimonyEditor(Retranslating, QWidget):
     def _remove_victim(self, form: object) -> None:
         if isinstance(form, VictimForm) and form in self.victims:
             self.victims.remove(form)
-            form.hide()
-            form.deleteLater()
+            discard(form)
             self._number_victims()
             self._changed()
 

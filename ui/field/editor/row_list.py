@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
+from ui.common.disposal import discard
 from ui.field.editor.form_texts import FormTexts
 
 Row = TypeVar("Row", bound=QWidget)
@@ -50,5 +51,5 @@ class RowList(Generic[Row]):
     def remove(self, row: object) -> None:
         if isinstance(row, QWidget) and row in self.rows:
             self.rows.remove(row)
-            row.deleteLater()
+            discard(row)
             self._changed.emit()
