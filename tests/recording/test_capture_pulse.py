@@ -122,7 +122,9 @@ def test_record_through_pulseaudio_and_qt(tmp_path: Path, pulse_env: dict[str, s
     # Qt and PulseAudio take 0.5-2 s to deliver the first samples; from then until the stop the audio must be whole:
     # its length matches the wall-clock time between the first samples and the stop (no gaps, nothing doubled).
     wall = events[-1]["wall_ms"] / 1000
-    assert 1.5 <= duration <= seconds, duration
+    # The stop comes `seconds` after the start; what PulseAudio had buffered by then (its fragment, tens of ms, more
+    # when the machine is loaded: 5.07 s was seen under gdb) is still delivered and kept, within the same tolerance.
+    assert 1.5 <= duration <= seconds + 0.3, duration
     assert abs(duration - wall) < 0.3, (duration, wall)
     levels = [e["level_dbfs"] for e in events if e.get("level_dbfs") is not None]
     assert levels and abs(levels[-1] - (-6.02)) < 1.5  # module-sine plays at half scale: the meter shows -6 dBFS
