@@ -1,21 +1,23 @@
-"""Text normalisation, bigram tokens and snippets for vault search.
+"""Text normalisation, n-gram tokens and snippets for vault search.
 
 One function, :func:`normalize`, defines what "contains" means for search: both the query and every field go through
 it, and a document matches when the normalised query is a substring of a normalised field. Everything else here
-exists to answer that question fast (:func:`field_tokens`, :func:`query_expression`) or to show the answer
+exists to answer that question fast (the token functions and :func:`query_expression`) or to show the answer
 (:func:`make_snippet`).
 
-Tokens are overlapping character bigrams of the normalised text, as in Lucene's CJKBigramFilter, with one change:
-the last character of a field is paired with an end marker, so every character starts exactly one token. Token ``i``
-of a field is therefore ``(t[i], t[i+1] or END)``, at FTS5 position ``i``. A query of ``m >= 2`` characters becomes
-the FTS5 phrase of its ``m - 1`` bigrams, which matches exactly where the characters ``q[0..m-1]`` sit at consecutive
-positions, i.e. where ``q`` is a substring. No query bigram contains END, so no phrase can run from one field into
-the next one stored in the same column. A one-character query is answered from a second, much smaller table that
-records which characters each document contains (FTS5 ``detail=none``: no positions are needed).
+The positional tokens are overlapping character trigrams of the normalised text, with one change from the usual
+n-gram filters: the text of a field is padded with two end markers, so every character starts exactly one token.
+Token ``i`` of a field is ``(t[i], t[i+1] or END, t[i+2] or END)``, at FTS5 position ``i``. A query of ``m >= 3``
+characters becomes the FTS5 phrase of its ``m - 2`` trigrams, which matches exactly where ``q[0..m-1]`` sits at
+consecutive positions, i.e. where ``q`` is a substring. No query trigram contains END, so no phrase can run from one
+field into the next one stored in the same column. Queries of one and two characters are answered from presence-only
+tables (FTS5 ``detail=none``): which characters, and which character pairs, each document contains.
 
-FTS5 cannot be given a custom tokenizer from Python, so each token is written as eight ASCII characters (two code
-points, each in four base-36 digits) and the table uses FTS5's ``ascii`` tokenizer, which splits on the spaces
-between them and changes nothing else.
+The small table of short fields that ranking reads keeps bigram tokens with one end marker (:func:`field_tokens`).
+
+FTS5 cannot be given a custom tokenizer from Python, so each token is written in ASCII (every code point as four
+base-36 digits) and the tables use FTS5's ``ascii`` tokenizer, which splits on the spaces between tokens and changes
+nothing else.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def normalize(text: str) -> str:
 
 
 def field_tokens(normalized: str) -> str:
-    """FTS5 column text for one normalised field: one encoded bigram per character, space separated."""
+    """Bigram token text for one normalised field (the short-field table): one bigram per character, the last one
+    paired with END, space separated."""
     if not normalized:
         return ""
     codes = _encode(normalized) + END_CODE
@@ -75,8 +78,32 @@ def field_tokens(normalized: str) -> str:
 
 
 def column_text(normalized_fields: Iterable[str]) -> str:
-    """Token text for several fields sharing one FTS5 column; each field ends with END, so phrases cannot span."""
+    """Bigram token text for several fields sharing one FTS5 column; each field ends with END, so phrases cannot
+    span two fields."""
     return " ".join(t for t in (field_tokens(f) for f in normalized_fields) if t)
+
+
+def trigram_tokens(normalized: str) -> str:
+    """Trigram token text for one normalised field: one trigram per character, padded with END, space separated."""
+    if not normalized:
+        return ""
+    codes = _encode(normalized) + END_CODE + END_CODE
+    return " ".join([codes[i : i + 3 * _WIDTH] for i in range(0, len(codes) - 2 * _WIDTH, _WIDTH)])
+
+
+def trigram_column(normalized_fields: Iterable[str]) -> str:
+    """Trigram token text for several fields sharing one FTS5 column (every field's last tokens hold END)."""
+    return " ".join(t for t in (trigram_tokens(f) for f in normalized_fields) if t)
+
+
+def pair_tokens(normalized_fields: Iterable[str]) -> str:
+    """Presence-table text: each character pair found inside a field, once (order is irrelevant to FTS5's
+    ``detail=none``). A pair never straddles two fields."""
+    pairs: set[str] = set()
+    for normalized in normalized_fields:
+        codes = _encode(normalized)
+        pairs.update([codes[i : i + 2 * _WIDTH] for i in range(0, len(codes) - _WIDTH, _WIDTH)])
+    return " ".join(pairs)
 
 
 def char_tokens(normalized_fields: Iterable[str]) -> str:
@@ -85,14 +112,22 @@ def char_tokens(normalized_fields: Iterable[str]) -> str:
     return " ".join([codes[i : i + _WIDTH] for i in range(0, len(codes), _WIDTH)])
 
 
-def query_phrase(normalized_query: str) -> str:
-    """FTS5 phrase equivalent to "contains ``normalized_query``" (non-empty).
+def query_expression(normalized_query: str) -> str:
+    """FTS5 expression equivalent to "contains ``normalized_query``" (non-empty), for the table of its length.
 
-    One character: that character's token, for the one-character table. Longer: the phrase of its bigrams, for the
-    bigram table.
+    One character: its token (character table). Two: the pair's token (pair table). Longer: the phrase of its
+    trigrams (trigram table).
     """
-    if len(normalized_query) == 1:
+    if len(normalized_query) <= 2:
         return f'"{_encode(normalized_query)}"'
+    return '"' + trigram_tokens(normalized_query).rsplit(" ", 2)[0] + '"'
+
+
+def short_expression(normalized_query: str) -> str:
+    """FTS5 expression for the bigram short-field table: the phrase of the query's bigrams, or for one character
+    the prefix query on bigrams (END closes every field, so each character of a field begins one bigram)."""
+    if len(normalized_query) == 1:
+        return f'"{_encode(normalized_query)}"*'
     return '"' + field_tokens(normalized_query).rsplit(" ", 1)[0] + '"'
 
 
