@@ -21,11 +21,11 @@ from intake_app.errors import UsageError
 from intake_app.search.tokens import (
     char_tokens,
     column_text,
-    make_snippet,
     normalize,
     pair_tokens,
     query_expression,
     short_expression,
+    snippet_if_found,
     trigram_column,
 )
 
@@ -288,12 +288,14 @@ class SearchIndex:
         hits = []
         for score, rowid in page:
             fields: dict[str, str] = json.loads(stored[rowid])
-            name = next((n for n in sorted(fields, key=_field_order) if needle in normalize(fields[n])), None)
-            if name is None:
+            for name in sorted(fields, key=_field_order):
+                found = snippet_if_found(fields[name], needle)
+                if found is not None:
+                    hits.append(Hit(doc_id=ids[rowid], score=score, field=name, snippet=found[0], highlights=found[1]))
+                    break
+            else:
                 # The index promised a match the stored text does not hold: the tables are out of step.
                 raise RuntimeError("search index and stored text disagree; rebuild the search index")
-            snippet, highlights = make_snippet(fields[name], needle)
-            hits.append(Hit(doc_id=ids[rowid], score=score, field=name, snippet=snippet, highlights=highlights))
         return hits
 
 
