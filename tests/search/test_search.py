@@ -359,6 +359,7 @@ def test_the_field_a_hit_shows_is_decided_as_the_definition_says(text: str, data
     assert (found is not None) == (needle in normal)
     if found is not None:
         assert found == make_snippet(text, needle)
-        if "\u0301" not in text:  # a query can match half of a cluster (b of b+accent), which is never highlighted
+        if "\u0301" not in text and "ß" not in text:
+            # (A query can end inside a cluster or an expansion: "b" of b+accent, "sss" in "SSß"; no span shows that.)
             assert found[1], (text, needle)
         assert all(normalize(found[0][a:b]) == needle for a, b in found[1])
