@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._report import CACHE, figure, private_dir
 from intake_app.search.index import SEARCH_SCHEMA, SearchIndex
-from intake_app.search.tokens import normalize, pair_tokens, trigram_column
+from intake_app.search.tokens import normalize, presence_tokens, quad_column
 from intake_app.vault.database import Connection, open_encrypted
 
 SURNAMES = (
@@ -212,7 +212,7 @@ TARGET_MS = 15.0
 def schema_tag() -> str:
     """Names the index layout a cached corpus was built with: the schema and the tokens of a probe text."""
     probe = [normalize("온성군 보위부 Kim 1998")]
-    text = "\n".join([*SEARCH_SCHEMA, trigram_column(probe), " ".join(sorted(pair_tokens(probe).split()))])
+    text = "\n".join([*SEARCH_SCHEMA, quad_column(probe), " ".join(sorted(presence_tokens(probe, 3).split()))])
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 

@@ -22,16 +22,17 @@ from intake_app.search.tokens import (
     char_tokens,
     column_text,
     normalize,
-    pair_tokens,
+    presence_tokens,
+    quad_column,
     query_expression,
     short_expression,
     snippet_if_found,
-    trigram_column,
 )
 
-# Every field is indexed in one column of search_tri (and of search_pair and search_char); names and the other short fields
-# (places, units, descriptions) are indexed a second time, by kind, in the small search_short table, which is what
-# ranking reads: a hit in a name outranks a hit in a short field, which outranks a hit only in the narrative.
+# Every field is indexed in one column of each of search_char, search_pair, search_tri and search_quad; names and the
+# other short fields (places, units, descriptions) are indexed a second time, by kind, in the small search_names and
+# search_details tables, which is what ranking reads: a hit in a name outranks a hit in a short field, which outranks a
+# hit only in the narrative.
 KIND_SCORES = {"names": 3.0, "details": 2.0, "narrative": 1.0}
 # Up to this many matches, every match is ranked (score, then doc_id). A more common query is ranked by score,
 # then index order, which FTS5 yields without sorting, so the cost stays bounded however many documents match.
@@ -45,7 +46,7 @@ MAX_QUERY_CHARS = 1000
 # a row by rowid without supplying the tokens it was indexed with, so a row indexed by an older normalisation can
 # still be removed cleanly.
 _FTS = "content='', contentless_delete=1, tokenize='ascii'"
-FTS_TABLES = ("search_char", "search_short", "search_tri", "search_pair")
+FTS_TABLES = ("search_char", "search_pair", "search_tri", "search_quad", "search_names", "search_details")
 SEARCH_SCHEMA: tuple[str, ...] = (
     # doc_id <-> FTS rowid, apart from the text so that ranking's doc_id lookups touch small rows only.
     "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE)",
@@ -53,13 +54,16 @@ SEARCH_SCHEMA: tuple[str, ...] = (
     "CREATE TABLE search_text (id INTEGER PRIMARY KEY REFERENCES search_doc (id), fields TEXT NOT NULL)",
     # Which characters each document contains, no positions: answers one-character queries.
     f"CREATE VIRTUAL TABLE search_char USING fts5(body, {_FTS}, detail=none)",
-    # Bigrams of the short fields by kind; prefix='4' (a bigram's first code point) serves one-character queries.
-    f"CREATE VIRTUAL TABLE search_short USING fts5(names, details, {_FTS}, detail=full, prefix='4')",
-    # Trigram positions of every field: answers queries of three or more characters exactly. Trigrams rather than
-    # bigrams because a rare phrase is mostly made of common bigrams, whose position lists FTS5 must read in full.
-    f"CREATE VIRTUAL TABLE search_tri USING fts5(body, {_FTS}, detail=full)",
-    # Which character pairs each document contains, no positions: answers two-character queries.
+    # Which runs of two and of three characters each document contains, no positions: two- and three-character queries.
     f"CREATE VIRTUAL TABLE search_pair USING fts5(body, {_FTS}, detail=none)",
+    f"CREATE VIRTUAL TABLE search_tri USING fts5(body, {_FTS}, detail=none)",
+    # 4-gram positions of every field: answers queries of four or more characters exactly. 4-grams rather than bigrams
+    # because a rare phrase is mostly made of common bigrams, whose position lists FTS5 must read in full.
+    f"CREATE VIRTUAL TABLE search_quad USING fts5(body, {_FTS}, detail=full)",
+    # Bigrams of the names, and of the other short fields, for ranking; prefix='4' (a bigram's first code point)
+    # serves one-character queries. Two tables, so that a query never in a name reads no one else's postings.
+    f"CREATE VIRTUAL TABLE search_names USING fts5(body, {_FTS}, detail=full, prefix='4')",
+    f"CREATE VIRTUAL TABLE search_details USING fts5(body, {_FTS}, detail=full, prefix='4')",
     # FTS5 writes its index in blocks of about pgsz bytes, one row each. The default (4050) leaves half of most
     # 8 KiB pages empty once SQLCipher has reserved its 80 bytes per page; 8000 fills them (measured: -40% size).
     *(f"INSERT INTO {table} ({table}, rank) VALUES ('pgsz', 8000)" for table in FTS_TABLES),  # noqa: S608
@@ -167,13 +171,13 @@ class SearchIndex:
             for table in FTS_TABLES:
                 self._conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))  # noqa: S608
             self._conn.execute("UPDATE search_text SET fields = ? WHERE id = ?", (stored, rowid))
-        self._conn.execute("INSERT INTO search_tri (rowid, body) VALUES (?, ?)", (rowid, trigram_column(everything)))
-        self._conn.execute("INSERT INTO search_pair (rowid, body) VALUES (?, ?)", (rowid, pair_tokens(everything)))
-        self._conn.execute("INSERT INTO search_char (rowid, body) VALUES (?, ?)", (rowid, char_tokens(everything)))
-        self._conn.execute(
-            "INSERT INTO search_short (rowid, names, details) VALUES (?, ?, ?)",
-            (rowid, column_text(by_kind["names"]), column_text(by_kind["details"])),
-        )
+        insert = "INSERT INTO {} (rowid, body) VALUES (?, ?)"
+        self._conn.execute(insert.format("search_char"), (rowid, char_tokens(everything)))
+        self._conn.execute(insert.format("search_pair"), (rowid, presence_tokens(everything, 2)))
+        self._conn.execute(insert.format("search_tri"), (rowid, presence_tokens(everything, 3)))
+        self._conn.execute(insert.format("search_quad"), (rowid, quad_column(everything)))
+        self._conn.execute(insert.format("search_names"), (rowid, column_text(by_kind["names"])))
+        self._conn.execute(insert.format("search_details"), (rowid, column_text(by_kind["details"])))
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id`` (no error if it was never indexed). Runs in the caller's transaction."""
@@ -238,7 +242,7 @@ class SearchIndex:
         """(score, rowid) for every match, by score then doc_id."""
         scores = dict.fromkeys(rowids, KIND_SCORES["narrative"])
         for kind in ("details", "names"):  # names last: the higher score wins
-            hits = self._rowids("search_short", f"{{{kind}}} : {short_phrase}", None)
+            hits = self._rowids(f"search_{kind}", short_phrase, None)
             scores.update(dict.fromkeys(hits, KIND_SCORES[kind]))
         ids = self._doc_ids(rowids)
         ordered = sorted(rowids, key=lambda rowid: (-scores[rowid], ids[rowid]))
@@ -252,8 +256,8 @@ class SearchIndex:
         ranked: list[tuple[float, int]] = []
         seen: set[int] = set()
         tiers = (
-            ("search_short", f"{{names}} : {short_phrase}", KIND_SCORES["names"]),
-            ("search_short", f"{{details}} : {short_phrase}", KIND_SCORES["details"]),
+            ("search_names", short_phrase, KIND_SCORES["names"]),
+            ("search_details", short_phrase, KIND_SCORES["details"]),
             (table, phrase, KIND_SCORES["narrative"]),
         )
         for tier_table, expression, score in tiers:
@@ -300,4 +304,4 @@ class SearchIndex:
 
 
 def _table_for(needle: str) -> str:
-    return ("search_char", "search_pair")[len(needle) - 1] if len(needle) <= 2 else "search_tri"
+    return ("search_char", "search_pair", "search_tri")[len(needle) - 1] if len(needle) <= 3 else "search_quad"

@@ -83,27 +83,28 @@ def column_text(normalized_fields: Iterable[str]) -> str:
     return " ".join(t for t in (field_tokens(f) for f in normalized_fields) if t)
 
 
-def trigram_tokens(normalized: str) -> str:
-    """Trigram token text for one normalised field: one trigram per character, padded with END, space separated."""
+def quad_tokens(normalized: str) -> str:
+    """4-gram token text for one normalised field: one 4-gram per character, padded with END, space separated."""
     if not normalized:
         return ""
-    codes = _encode(normalized) + END_CODE + END_CODE
-    return " ".join([codes[i : i + 3 * _WIDTH] for i in range(0, len(codes) - 2 * _WIDTH, _WIDTH)])
+    codes = _encode(normalized) + END_CODE * 3
+    return " ".join([codes[i : i + 4 * _WIDTH] for i in range(0, len(codes) - 3 * _WIDTH, _WIDTH)])
 
 
-def trigram_column(normalized_fields: Iterable[str]) -> str:
-    """Trigram token text for several fields sharing one FTS5 column (every field's last tokens hold END)."""
-    return " ".join(t for t in (trigram_tokens(f) for f in normalized_fields) if t)
+def quad_column(normalized_fields: Iterable[str]) -> str:
+    """4-gram token text for several fields sharing one FTS5 column (every field's last tokens hold END)."""
+    return " ".join(t for t in (quad_tokens(f) for f in normalized_fields) if t)
 
 
-def pair_tokens(normalized_fields: Iterable[str]) -> str:
-    """Presence-table text: each character pair found inside a field, once (order is irrelevant to FTS5's
-    ``detail=none``). A pair never straddles two fields."""
-    pairs: set[str] = set()
+def presence_tokens(normalized_fields: Iterable[str], n: int) -> str:
+    """Presence-table text: each run of ``n`` characters found inside a field, once (order is irrelevant to FTS5's
+    ``detail=none``). A run never straddles two fields."""
+    grams: set[str] = set()
+    width = n * _WIDTH
     for normalized in normalized_fields:
         codes = _encode(normalized)
-        pairs.update([codes[i : i + 2 * _WIDTH] for i in range(0, len(codes) - _WIDTH, _WIDTH)])
-    return " ".join(pairs)
+        grams.update([codes[i : i + width] for i in range(0, len(codes) - width + _WIDTH, _WIDTH)])
+    return " ".join(grams)
 
 
 def char_tokens(normalized_fields: Iterable[str]) -> str:
@@ -115,17 +116,17 @@ def char_tokens(normalized_fields: Iterable[str]) -> str:
 def query_expression(normalized_query: str) -> str:
     """FTS5 expression equivalent to "contains ``normalized_query``" (non-empty), for the table of its length.
 
-    One character: its token (character table). Two: the pair's token (pair table). Longer: the phrase of its
-    trigrams (trigram table).
+    One to three characters: the token of the whole query (character, pair or trigram presence table). Longer: the
+    phrase of its 4-grams (4-gram position table).
     """
-    if len(normalized_query) <= 2:
+    if len(normalized_query) <= 3:
         return f'"{_encode(normalized_query)}"'
-    return '"' + trigram_tokens(normalized_query).rsplit(" ", 2)[0] + '"'
+    return '"' + quad_tokens(normalized_query).rsplit(" ", 3)[0] + '"'
 
 
 def short_expression(normalized_query: str) -> str:
-    """FTS5 expression for the bigram short-field table: the phrase of the query's bigrams, or for one character
-    the prefix query on bigrams (END closes every field, so each character of a field begins one bigram)."""
+    """FTS5 expression for the bigram tables of short fields (names, details): the phrase of the query's bigrams,
+    or for one character the prefix query on bigrams (END closes every field, so each character begins a bigram)."""
     if len(normalized_query) == 1:
         return f'"{_encode(normalized_query)}"*'
     return '"' + field_tokens(normalized_query).rsplit(" ", 1)[0] + '"'

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intake_app.search import tokens
-from intake_app.search.index import SEARCH_SCHEMA, SearchIndex, reference_scan, texts_by_kind
+from intake_app.search.index import FTS_TABLES, SEARCH_SCHEMA, SearchIndex, reference_scan, texts_by_kind
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
 from intake_app.vault.migrations import m0014_search_trigrams as frozen
@@ -42,7 +42,8 @@ def test_migrations_create_what_search_expects(tmp_path: Path) -> None:
         plain.execute(statement)
     assert _search_objects(vault) == _search_objects(plain)
     assert "search_bigram" not in _search_objects(vault)
-    assert {"search_tri", "search_pair", "search_char", "search_short"} <= set(_search_objects(vault))
+    assert "search_short" not in _search_objects(vault)
+    assert set(FTS_TABLES) <= set(_search_objects(vault))
 
 
 field_text = st.text(st.sampled_from("경찰보위부온성군 \n\t.-KimSSßé\u0301Ǆ1"), max_size=30)
@@ -54,11 +55,15 @@ field_name = st.sampled_from(["narrative", "victim_name_hangul", "victim_alias",
 def test_the_frozen_tokeniser_of_the_migration_equals_the_index(fields: dict[str, str]) -> None:
     # The migration fills the new tables itself (the vault package may not import search); if this fails, the search
     # tokens changed after the migration was written, and the change needs a migration of its own.
-    everything = [text for texts in texts_by_kind(fields).values() for text in texts]
-    texts = frozen.document_texts(json.dumps(fields, ensure_ascii=False, sort_keys=True))
-    assert texts == everything
-    assert frozen.trigram_column(texts) == tokens.trigram_column(everything)
-    assert set(frozen.pair_tokens(texts).split()) == set(tokens.pair_tokens(everything).split())
+    by_kind = texts_by_kind(fields)
+    everything = [text for texts in by_kind.values() for text in texts]
+    names, details, narrative = frozen.document_texts(json.dumps(fields, ensure_ascii=False, sort_keys=True))
+    assert [names, details, narrative] == list(by_kind.values())
+    assert frozen.column(everything, 4) == tokens.quad_column(everything)
+    assert frozen.column(names, 2) == tokens.column_text(names)
+    assert frozen.column(details, 2) == tokens.column_text(details)
+    for n in (2, 3):
+        assert set(frozen.presence(everything, n).split()) == set(tokens.presence_tokens(everything, n).split())
 
 
 DOCS: dict[str, dict[str, str]] = {
@@ -117,6 +122,6 @@ def test_an_index_built_before_the_upgrade_answers_exactly_after_it(
     assert index.count("온성군 보위부") == 0
     assert index.count("새 진술") == 1
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    for table in ("search_tri", "search_pair"):  # FTS5's own check raises if the index disagrees with itself
+    for table in FTS_TABLES:  # FTS5's own check raises if the index disagrees with itself
         conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
     conn.close()

@@ -103,7 +103,7 @@ SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundl
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, state_seq)"
      " VALUES ('r-2', 'cd', 'b.jpg', 't', 'd', 3)", "SELECT state_seq FROM attachment_links WHERE record_id = 'r-2'", 3)]
 
-# Issue 30: search answers from trigrams; the search text of a vault indexed before is indexed again by the migration
+# Issue 30: search answers from 4-grams; the search text of a vault indexed before is indexed again by the migration
 # (what it indexes is checked in tests/search/test_search_schema.py).
 SAMPLE_ROWS[_version_of("records")] += [
     ("INSERT INTO search_doc VALUES (7, 'r-1')", "SELECT doc_id FROM search_doc", "r-1"),

@@ -1,13 +1,14 @@
-"""Issue 30: search answers queries of three or more characters from character trigrams, two-character queries from
-a presence-only table of character pairs; the bigram position table goes.
+"""Issue 30: search answers queries of four or more characters from 4-gram positions, two- and three-character
+queries from presence-only tables of character runs; ranking reads names and the other short fields from two tables.
+The bigram position table and the two-column short-field table go.
 
 A rare phrase is mostly made of common bigrams ("온성군 보위부": every bigram in more than half of all testimonies), and
-FTS5 has to read their position lists in full to find the few places where they follow each other; trigrams are
+FTS5 has to read their position lists in full to find the few places where they follow each other; 4-grams are far
 rarer, so the phrase reads a fraction of that (docs/search.md, "Measurements"). The new tables are filled here from
-the stored field text (``search_text``), exactly as ``SearchIndex.upsert`` fills them; ``search_char`` and
-``search_short`` keep their tokens and are left alone.
+the stored field text (``search_text``), exactly as ``SearchIndex.upsert`` fills them; ``search_char`` keeps its
+tokens and is left alone.
 
-The tokenisation below is a frozen copy of ``intake_app.search.tokens`` as it was when this schema was made (the vault
+The tokenisation below is a frozen copy of ``intake_app.search`` as it was when this schema was made (the vault
 package may not import search): tests/search/test_search_schema.py checks that both produce the same tokens and that
 this migration leaves the tables ``SEARCH_SCHEMA`` creates. A later change to the tokens is a new migration.
 """
@@ -20,12 +21,16 @@ import unicodedata
 from intake_app.vault.database import Connection
 
 _FTS = "content='', contentless_delete=1, tokenize='ascii'"
+NEW_TABLES = ("search_pair", "search_tri", "search_quad", "search_names", "search_details")
 STATEMENTS = (
     "DROP TABLE search_bigram",
-    f"CREATE VIRTUAL TABLE search_tri USING fts5(body, {_FTS}, detail=full)",
+    "DROP TABLE search_short",
     f"CREATE VIRTUAL TABLE search_pair USING fts5(body, {_FTS}, detail=none)",
-    "INSERT INTO search_tri (search_tri, rank) VALUES ('pgsz', 8000)",
-    "INSERT INTO search_pair (search_pair, rank) VALUES ('pgsz', 8000)",
+    f"CREATE VIRTUAL TABLE search_tri USING fts5(body, {_FTS}, detail=none)",
+    f"CREATE VIRTUAL TABLE search_quad USING fts5(body, {_FTS}, detail=full)",
+    f"CREATE VIRTUAL TABLE search_names USING fts5(body, {_FTS}, detail=full, prefix='4')",
+    f"CREATE VIRTUAL TABLE search_details USING fts5(body, {_FTS}, detail=full, prefix='4')",
+    *(f"INSERT INTO {table} ({table}, rank) VALUES ('pgsz', 8000)" for table in NEW_TABLES),  # noqa: S608
 )
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -57,36 +62,40 @@ def normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
-def _field_order(name: str) -> tuple[int, str]:
+def _kind(name: str) -> int:
     lowered = name.casefold()
     if "name" in lowered or "alias" in lowered:
-        return 0, name
+        return 0
     if "narrative" in lowered or "statement" in lowered or "transcript" in lowered:
-        return 2, name
-    return 1, name
+        return 2
+    return 1
 
 
-def trigram_column(texts: list[str]) -> str:
-    tokens: list[str] = []
-    for text in texts:
-        if text:
-            codes = text.translate(_CODES) + _END + _END
-            tokens.extend(codes[i : i + 12] for i in range(0, len(codes) - 8, 4))
-    return " ".join(tokens)
+def _grams(text: str, n: int, pad: int) -> list[str]:
+    if not text:
+        return []
+    codes = text.translate(_CODES) + _END * pad
+    return [codes[i : i + 4 * n] for i in range(0, len(codes) - 4 * (n - 1), 4)]
 
 
-def pair_tokens(texts: list[str]) -> str:
-    pairs: set[str] = set()
-    for text in texts:
-        codes = text.translate(_CODES)
-        pairs.update(codes[i : i + 8] for i in range(0, len(codes) - 4, 4))
-    return " ".join(pairs)
+def column(texts: list[str], n: int) -> str:
+    """Positional n-grams of several fields, each field padded with END so that every character starts one."""
+    return " ".join(gram for text in texts for gram in _grams(text, n, n - 1))
 
 
-def document_texts(stored: str) -> list[str]:
-    """The normalised fields of one ``search_text`` row, in the order ``upsert`` indexes them."""
+def presence(texts: list[str], n: int) -> str:
+    """Each run of n characters inside a field, once."""
+    return " ".join({gram for text in texts for gram in _grams(text, n, 0)})
+
+
+def document_texts(stored: str) -> list[list[str]]:
+    """The normalised fields of one ``search_text`` row by kind (names, details, narrative), each kind in name
+    order: the order in which ``upsert`` indexes them."""
     fields: dict[str, str] = json.loads(stored)
-    return [normalize(fields[name]) for name in sorted(fields, key=_field_order)]
+    by_kind: list[list[str]] = [[], [], []]
+    for name in sorted(fields, key=lambda name: (_kind(name), name)):
+        by_kind[_kind(name)].append(normalize(fields[name]))
+    return by_kind
 
 
 def upgrade(conn: Connection) -> None:
@@ -100,7 +109,14 @@ def upgrade(conn: Connection) -> None:
         if not rows:
             break
         for rowid, stored in rows:
-            texts = document_texts(stored)
-            conn.execute("INSERT INTO search_tri (rowid, body) VALUES (?, ?)", (rowid, trigram_column(texts)))
-            conn.execute("INSERT INTO search_pair (rowid, body) VALUES (?, ?)", (rowid, pair_tokens(texts)))
+            names, details, narrative = document_texts(stored)
+            everything = names + details + narrative
+            for table, text in (
+                ("search_pair", presence(everything, 2)),
+                ("search_tri", presence(everything, 3)),
+                ("search_quad", column(everything, 4)),
+                ("search_names", column(names, 2)),
+                ("search_details", column(details, 2)),
+            ):
+                conn.execute(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", (rowid, text))  # noqa: S608
         last = rows[-1][0]
