@@ -196,6 +196,10 @@ def test_snippet_is_clean_bounded_and_highlights_the_match() -> None:
     snippet, highlights = make_snippet("ÉCOLE e\u0301cole", normalize("école"))
     assert [normalize(snippet[a:b]) for a, b in highlights] == ["école", "école"]
     assert highlights[1] == (6, 12)  # the decomposed é is two characters, kept whole
+    # Whitespace is collapsed and never leads, also when the window is plain printable text; spans move with it.
+    assert make_snippet(" 가나 b", "가나") == ("가나 b", ((0, 2),))
+    assert make_snippet("가\t\t나  b", "가 나") == ("가 나 b", ((0, 3),))
+    assert make_snippet("가나  b", "가나") == ("가나 b", ((0, 2),))
 
 
 # ------------------------------------------------------------------------------------------ property test
@@ -359,6 +363,7 @@ def test_the_field_a_hit_shows_is_decided_as_the_definition_says(text: str, data
     assert (found is not None) == (needle in normal)
     if found is not None:
         assert found == make_snippet(text, needle)
+        assert not found[0].startswith(" ") and "  " not in found[0], found  # whitespace collapsed, none leading
         if "\u0301" not in text and "ß" not in text:
             # (A query can end inside a cluster or an expansion: "b" of b+accent, "sss" in "SSß"; no span shows that.)
             assert found[1], (text, needle)
