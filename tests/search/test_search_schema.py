@@ -16,11 +16,11 @@ from intake_app.search import tokens
 from intake_app.search.index import FTS_TABLES, SEARCH_SCHEMA, SearchIndex, reference_scan, texts_by_kind
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
-from intake_app.vault.migrations import m0014_search_trigrams as frozen
+from intake_app.vault.migrations import m0014_search_ngrams as frozen
 
 KEY = bytes(range(32))
-TRIGRAMS = next(int(m.name[1:5]) for m in migrations.pkgutil.iter_modules(migrations.__path__)
-                if m.name[6:] == "search_trigrams")
+NGRAMS = next(int(m.name[1:5]) for m in migrations.pkgutil.iter_modules(migrations.__path__)
+                if m.name[6:] == "search_ngrams")
 
 
 def _search_objects(conn: Any) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def test_an_index_built_before_the_upgrade_answers_exactly_after_it(
     monkeypatch.setattr(frozen, "_BATCH", batch)  # 1: every document in its own read, so the paging is exercised
     db = tmp_path / "vault.db"
     conn = open_encrypted(db, KEY, create=True)
-    migrations.migrate(conn, None, target=TRIGRAMS - 1)
+    migrations.migrate(conn, None, target=NGRAMS - 1)
     _index_as_schema_13(conn, DOCS)
     migrations.migrate(conn, db)
     index = SearchIndex(conn)

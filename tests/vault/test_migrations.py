@@ -108,7 +108,7 @@ SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundl
 SAMPLE_ROWS[_version_of("records")] += [
     ("INSERT INTO search_doc VALUES (7, 'r-1')", "SELECT doc_id FROM search_doc", "r-1"),
     ("INSERT INTO search_text VALUES (7, '{\"narrative\": \"온성군 보위부\"}')", "SELECT id FROM search_text", 7)]
-SAMPLE_ROWS[_version_of("search_trigrams")] = [
+SAMPLE_ROWS[_version_of("search_ngrams")] = [
     (f"INSERT INTO search_pair (rowid, body) VALUES (9, '{query_expression('보위')}')",
      f"SELECT rowid FROM search_pair WHERE search_pair MATCH '{query_expression('보위')}'", 9)]
 
