@@ -18,11 +18,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import UsageError
-from intake_app.search.tokens import char_tokens, column_text, make_snippet, normalize, query_phrase
+from intake_app.search.tokens import (
+    char_tokens,
+    column_text,
+    normalize,
+    presence_tokens,
+    quad_column,
+    query_expression,
+    short_expression,
+    snippet_if_found,
+)
 
-# Every field is indexed in one column of search_bigram (and search_char); names and the other short fields
-# (places, units, descriptions) are indexed a second time, by kind, in the small search_short table, which is what
-# ranking reads: a hit in a name outranks a hit in a short field, which outranks a hit only in the narrative.
+# Every field is indexed in one column of each of search_char, search_pair, search_tri and search_quad; names and the
+# other short fields (places, units, descriptions) are indexed a second time, by kind, in the small search_names and
+# search_details tables, which is what ranking reads: a hit in a name outranks a hit in a short field, which outranks a
+# hit only in the narrative.
 KIND_SCORES = {"names": 3.0, "details": 2.0, "narrative": 1.0}
 # Up to this many matches, every match is ranked (score, then doc_id). A more common query is ranked by score,
 # then index order, which FTS5 yields without sorting, so the cost stays bounded however many documents match.
@@ -36,21 +46,27 @@ MAX_QUERY_CHARS = 1000
 # a row by rowid without supplying the tokens it was indexed with, so a row indexed by an older normalisation can
 # still be removed cleanly.
 _FTS = "content='', contentless_delete=1, tokenize='ascii'"
-_FTS_TABLES = ("search_bigram", "search_char", "search_short")
+FTS_TABLES = ("search_char", "search_pair", "search_tri", "search_quad", "search_names", "search_details")
 SEARCH_SCHEMA: tuple[str, ...] = (
     # doc_id <-> FTS rowid, apart from the text so that ranking's doc_id lookups touch small rows only.
     "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE)",
     # Field text as given, one JSON object per document: for snippets and for rebuilding the index.
     "CREATE TABLE search_text (id INTEGER PRIMARY KEY REFERENCES search_doc (id), fields TEXT NOT NULL)",
-    # Bigram positions of every field: answers queries of two or more characters exactly.
-    f"CREATE VIRTUAL TABLE search_bigram USING fts5(body, {_FTS}, detail=full)",
     # Which characters each document contains, no positions: answers one-character queries.
     f"CREATE VIRTUAL TABLE search_char USING fts5(body, {_FTS}, detail=none)",
-    # Bigrams of the short fields by kind; prefix='4' (a bigram's first code point) serves one-character queries.
-    f"CREATE VIRTUAL TABLE search_short USING fts5(names, details, {_FTS}, detail=full, prefix='4')",
+    # Which runs of two and of three characters each document contains, no positions: two- and three-character queries.
+    f"CREATE VIRTUAL TABLE search_pair USING fts5(body, {_FTS}, detail=none)",
+    f"CREATE VIRTUAL TABLE search_tri USING fts5(body, {_FTS}, detail=none)",
+    # 4-gram positions of every field: answers queries of four or more characters exactly. 4-grams rather than bigrams
+    # because a rare phrase is mostly made of common bigrams, whose position lists FTS5 must read in full.
+    f"CREATE VIRTUAL TABLE search_quad USING fts5(body, {_FTS}, detail=full)",
+    # Bigrams of the names, and of the other short fields, for ranking; prefix='4' (a bigram's first code point)
+    # serves one-character queries. Two tables, so that a query never in a name reads no one else's postings.
+    f"CREATE VIRTUAL TABLE search_names USING fts5(body, {_FTS}, detail=full, prefix='4')",
+    f"CREATE VIRTUAL TABLE search_details USING fts5(body, {_FTS}, detail=full, prefix='4')",
     # FTS5 writes its index in blocks of about pgsz bytes, one row each. The default (4050) leaves half of most
     # 8 KiB pages empty once SQLCipher has reserved its 80 bytes per page; 8000 fills them (measured: -40% size).
-    *(f"INSERT INTO {table} ({table}, rank) VALUES ('pgsz', 8000)" for table in _FTS_TABLES),  # noqa: S608
+    *(f"INSERT INTO {table} ({table}, rank) VALUES ('pgsz', 8000)" for table in FTS_TABLES),  # noqa: S608
 )
 
 
@@ -69,6 +85,15 @@ _PRIORITY = ("names", "details", "narrative")  # which field a hit's snippet is 
 
 def _field_order(name: str) -> tuple[int, str]:
     return _PRIORITY.index(field_kind(name)), name
+
+
+def texts_by_kind(fields: Mapping[str, str]) -> dict[str, list[str]]:
+    """The normalised fields of a document by kind ("names", "details", "narrative", in that order), each kind's
+    fields in name order: the order in which ``upsert`` indexes them."""
+    by_kind: dict[str, list[str]] = {kind: [] for kind in KIND_SCORES}
+    for name in sorted(fields, key=_field_order):
+        by_kind[field_kind(name)].append(normalize(fields[name]))
+    return by_kind
 
 
 @dataclass(frozen=True)
@@ -134,9 +159,7 @@ class SearchIndex:
         if not isinstance(doc_id, str):
             raise UsageError("A document id must be text.")
         checked = _checked_fields(fields)
-        by_kind: dict[str, list[str]] = {kind: [] for kind in KIND_SCORES}
-        for name in sorted(checked, key=_field_order):
-            by_kind[field_kind(name)].append(normalize(checked[name]))
+        by_kind = texts_by_kind(checked)
         everything = [text for texts in by_kind.values() for text in texts]
         stored = json.dumps(checked, ensure_ascii=False, sort_keys=True)
         row = self._conn.execute("SELECT id FROM search_doc WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -145,22 +168,23 @@ class SearchIndex:
             self._conn.execute("INSERT INTO search_text (id, fields) VALUES (?, ?)", (rowid, stored))
         else:
             rowid = row[0]
-            for table in _FTS_TABLES:
+            for table in FTS_TABLES:
                 self._conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))  # noqa: S608
             self._conn.execute("UPDATE search_text SET fields = ? WHERE id = ?", (stored, rowid))
-        self._conn.execute("INSERT INTO search_bigram (rowid, body) VALUES (?, ?)", (rowid, column_text(everything)))
-        self._conn.execute("INSERT INTO search_char (rowid, body) VALUES (?, ?)", (rowid, char_tokens(everything)))
-        self._conn.execute(
-            "INSERT INTO search_short (rowid, names, details) VALUES (?, ?, ?)",
-            (rowid, column_text(by_kind["names"]), column_text(by_kind["details"])),
-        )
+        insert = "INSERT INTO {} (rowid, body) VALUES (?, ?)"
+        self._conn.execute(insert.format("search_char"), (rowid, char_tokens(everything)))
+        self._conn.execute(insert.format("search_pair"), (rowid, presence_tokens(everything, 2)))
+        self._conn.execute(insert.format("search_tri"), (rowid, presence_tokens(everything, 3)))
+        self._conn.execute(insert.format("search_quad"), (rowid, quad_column(everything)))
+        self._conn.execute(insert.format("search_names"), (rowid, column_text(by_kind["names"])))
+        self._conn.execute(insert.format("search_details"), (rowid, column_text(by_kind["details"])))
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id`` (no error if it was never indexed). Runs in the caller's transaction."""
         row = self._conn.execute("SELECT id FROM search_doc WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             return
-        for table in _FTS_TABLES:
+        for table in FTS_TABLES:
             self._conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))  # noqa: S608
         self._conn.execute("DELETE FROM search_text WHERE id = ?", (row[0],))
         self._conn.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
@@ -170,7 +194,7 @@ class SearchIndex:
         contentless delete only records a tombstone, and the deleted document's tokens stay in the old segments until
         they are merged (the purge needs them gone). Runs in the caller's transaction; with secure_delete the freed
         pages are zeroed."""
-        for table in _FTS_TABLES:
+        for table in FTS_TABLES:
             self._conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
 
     # ------------------------------------------------------------------------------------------- reading
@@ -182,14 +206,14 @@ class SearchIndex:
             return 0
         table = _table_for(needle)
         sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"  # noqa: S608
-        return int(self._conn.execute(sql, (query_phrase(needle),)).fetchone()[0])
+        return int(self._conn.execute(sql, (query_expression(needle),)).fetchone()[0])
 
     def matching_ids(self, query: str) -> set[str]:
         """Ids of all documents matching ``query``, unordered and without snippets (for combining with filters)."""
         needle = _needle(query)
         if not needle:
             return set()
-        return set(self._doc_ids(self._rowids(_table_for(needle), query_phrase(needle), None)).values())
+        return set(self._doc_ids(self._rowids(_table_for(needle), query_expression(needle), None)).values())
 
     def search(self, query: str, *, limit: int | None = 50, offset: int = 0) -> list[Hit]:
         """Matching documents, best first; ``limit=None`` returns every match.
@@ -205,20 +229,20 @@ class SearchIndex:
         if not needle or limit == 0:
             return []
         wanted = None if limit is None else offset + limit
-        table, phrase = _table_for(needle), query_phrase(needle)
+        table, phrase = _table_for(needle), query_expression(needle)
         # One pass that stops early for a common query; for a rarer one it is the whole answer.
         first = self._rowids(table, phrase, RANK_ALL_LIMIT + 1)
         if len(first) <= RANK_ALL_LIMIT:
-            ranked = self._rank_all(first, _short_phrase(needle, phrase))
+            ranked = self._rank_all(first, short_expression(needle))
         else:
-            ranked = self._rank_first(table, phrase, _short_phrase(needle, phrase), wanted)
+            ranked = self._rank_first(table, phrase, short_expression(needle), wanted)
         return self._hits(ranked[offset:wanted], needle)
 
     def _rank_all(self, rowids: list[int], short_phrase: str) -> list[tuple[float, int]]:
         """(score, rowid) for every match, by score then doc_id."""
         scores = dict.fromkeys(rowids, KIND_SCORES["narrative"])
         for kind in ("details", "names"):  # names last: the higher score wins
-            hits = self._rowids("search_short", f"{{{kind}}} : {short_phrase}", None)
+            hits = self._rowids(f"search_{kind}", short_phrase, None)
             scores.update(dict.fromkeys(hits, KIND_SCORES[kind]))
         ids = self._doc_ids(rowids)
         ordered = sorted(rowids, key=lambda rowid: (-scores[rowid], ids[rowid]))
@@ -232,8 +256,8 @@ class SearchIndex:
         ranked: list[tuple[float, int]] = []
         seen: set[int] = set()
         tiers = (
-            ("search_short", f"{{names}} : {short_phrase}", KIND_SCORES["names"]),
-            ("search_short", f"{{details}} : {short_phrase}", KIND_SCORES["details"]),
+            ("search_names", short_phrase, KIND_SCORES["names"]),
+            ("search_details", short_phrase, KIND_SCORES["details"]),
             (table, phrase, KIND_SCORES["narrative"]),
         )
         for tier_table, expression, score in tiers:
@@ -268,20 +292,16 @@ class SearchIndex:
         hits = []
         for score, rowid in page:
             fields: dict[str, str] = json.loads(stored[rowid])
-            name = next((n for n in sorted(fields, key=_field_order) if needle in normalize(fields[n])), None)
-            if name is None:
+            for name in sorted(fields, key=_field_order):
+                found = snippet_if_found(fields[name], needle)
+                if found is not None:
+                    hits.append(Hit(doc_id=ids[rowid], score=score, field=name, snippet=found[0], highlights=found[1]))
+                    break
+            else:
                 # The index promised a match the stored text does not hold: the tables are out of step.
                 raise RuntimeError("search index and stored text disagree; rebuild the search index")
-            snippet, highlights = make_snippet(fields[name], needle)
-            hits.append(Hit(doc_id=ids[rowid], score=score, field=name, snippet=snippet, highlights=highlights))
         return hits
 
 
 def _table_for(needle: str) -> str:
-    return "search_char" if len(needle) == 1 else "search_bigram"
-
-
-def _short_phrase(needle: str, phrase: str) -> str:
-    # search_short holds bigrams only; a single character is a prefix query on them (END closes every field, so
-    # each character of a field begins one bigram).
-    return phrase + "*" if len(needle) == 1 else phrase
+    return ("search_char", "search_pair", "search_tri")[len(needle) - 1] if len(needle) <= 3 else "search_quad"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from intake_app.errors import UsageError
 from intake_app.search import index as search_module
 from intake_app.search.index import SEARCH_SCHEMA, SearchIndex, reference_scan
-from intake_app.search.tokens import make_snippet, normalize
+from intake_app.search.tokens import make_snippet, normalize, snippet_if_found
 
 _counter = itertools.count()
 
@@ -196,6 +196,10 @@ def test_snippet_is_clean_bounded_and_highlights_the_match() -> None:
     snippet, highlights = make_snippet("ÉCOLE e\u0301cole", normalize("école"))
     assert [normalize(snippet[a:b]) for a, b in highlights] == ["école", "école"]
     assert highlights[1] == (6, 12)  # the decomposed é is two characters, kept whole
+    # Whitespace is collapsed and never leads, also when the window is plain printable text; spans move with it.
+    assert make_snippet(" 가나 b", "가나") == ("가나 b", ((0, 2),))
+    assert make_snippet("가\t\t나  b", "가 나") == ("가 나 b", ((0, 3),))
+    assert make_snippet("가나  b", "가나") == ("가나 b", ((0, 2),))
 
 
 # ------------------------------------------------------------------------------------------ property test
@@ -270,3 +274,97 @@ def test_search_equals_reference_scan(
     finally:
         search_module.RANK_ALL_LIMIT = original_limit
         connection.close()
+
+
+# ---------------------------------------------------------------- phrases made of common n-grams (issue 30)
+
+# A tiny alphabet makes every bigram and trigram common while most longer phrases stay rare: runs ("aaaa"), periodic
+# text ("ababab", "가나가나"), overlapping occurrences ("aaa" in "aaaa"), and phrases stitched from two documents or
+# across two fields of one document, which must not match.
+TINY = "ab가나 "
+tiny_text = st.lists(
+    st.one_of(st.text(alphabet=TINY, max_size=12), st.sampled_from(["aaaa", "abab", "가나가나", "a b", "가 나", "ba"])),
+    max_size=8,
+).map("".join)
+tiny_documents = st.dictionaries(field_names, tiny_text, max_size=3)
+
+
+@st.composite
+def common_ngram_scenario(draw: st.DrawFn) -> tuple[dict[str, dict[str, str]], list[str]]:
+    docs = {f"doc-{n}": draw(tiny_documents) for n in range(draw(st.integers(1, 10)))}
+    texts = [text for fields in docs.values() for text in fields.values() if text]
+    queries = [draw(st.text(alphabet=TINY, min_size=3, max_size=9))]
+    for _ in range(draw(st.integers(1, 6))):
+        if not texts:
+            break
+        text = draw(st.sampled_from(texts))
+        start = draw(st.integers(0, len(text) - 1))
+        piece = text[start : start + draw(st.sampled_from([3, 4, 5, 7, 12]))]
+        how = draw(st.sampled_from(["as is", "stitched", "mutated", "doubled"]))
+        if how == "stitched":  # the end of one field (or document) followed by the start of another
+            other = draw(st.sampled_from(texts))
+            piece = text[-draw(st.integers(1, 4)) :] + other[: draw(st.integers(1, 4))]
+        elif how == "mutated" and piece:
+            at = draw(st.integers(0, len(piece) - 1))
+            piece = piece[:at] + draw(st.sampled_from(TINY)) + piece[at + 1 :]
+        elif how == "doubled":
+            piece = piece + piece
+        queries.append(piece)
+    return docs, queries
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=common_ngram_scenario(), rank_all_limit=st.sampled_from([0, 2, 2000]))
+def test_phrases_of_common_ngrams_equal_reference_scan(
+    tmp_path: Path, case: tuple[dict[str, dict[str, str]], list[str]], rank_all_limit: int
+) -> None:
+    docs, queries = case
+    connection = open_vault(tmp_path / f"tiny-{next(_counter)}.db")
+    original_limit = search_module.RANK_ALL_LIMIT
+    search_module.RANK_ALL_LIMIT = rank_all_limit
+    try:
+        index = load(connection, docs)
+        for query in queries:
+            expected = reference_scan(docs.items(), query)
+            hits = index.search(query, limit=None)
+            assert [hit.doc_id for hit in hits if hit.doc_id not in expected] == [], query
+            assert len(hits) == len(expected) == index.count(query) == len(index.matching_ids(query)), query
+            needle = normalize(query)
+            for hit in hits:
+                assert needle in normalize(docs[hit.doc_id][hit.field])
+                assert hit.highlights, query  # the first occurrence always lies inside the snippet
+                for start, end in hit.highlights:
+                    assert normalize(hit.snippet[start:end]) == needle
+    finally:
+        search_module.RANK_ALL_LIMIT = original_limit
+        connection.close()
+
+
+WHITESPACE = [" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2003", "\x1c", "\u2028"]
+spaced_text = st.lists(
+    st.one_of(st.sampled_from(WHITESPACE), st.text(alphabet="가나ab\u0301ßSé", min_size=1, max_size=4)), max_size=12
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=spaced_text, data=st.data())
+def test_the_field_a_hit_shows_is_decided_as_the_definition_says(text: str, data: st.DataObject) -> None:
+    # _hits picks the field with snippet_if_found, which searches the folded text with a whitespace pattern instead of
+    # normalising the whole field: it must say "found" exactly when the normalised field contains the query.
+    normal = normalize(text)
+    query = data.draw(st.one_of(
+        st.text(alphabet="가나ab ßs", min_size=1, max_size=4),
+        st.integers(0, max(0, len(normal) - 1)).map(lambda i: normal[i : i + 3]),
+    ))
+    needle = normalize(query)
+    if not needle:
+        return
+    found = snippet_if_found(text, needle)
+    assert (found is not None) == (needle in normal)
+    if found is not None:
+        assert found == make_snippet(text, needle)
+        assert not found[0].startswith(" ") and "  " not in found[0], found  # whitespace collapsed, none leading
+        if "\u0301" not in text and "ß" not in text:
+            # (A query can end inside a cluster or an expansion: "b" of b+accent, "sss" in "SSß"; no span shows that.)
+            assert found[1], (text, needle)
+        assert all(normalize(found[0][a:b]) == needle for a, b in found[1])

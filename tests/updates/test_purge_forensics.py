@@ -17,8 +17,8 @@ from intake_app.bundles.importer import Importer
 from intake_app.records.attachments import AttachmentStore
 from intake_app.records.purge import purge_acknowledged
 from intake_app.records.store import RecordStore, search_fields
-from intake_app.search.index import SEARCH_SCHEMA, SearchIndex
-from intake_app.search.tokens import normalize, query_phrase
+from intake_app.search.index import FTS_TABLES, SEARCH_SCHEMA, SearchIndex
+from intake_app.search.tokens import normalize, query_expression
 from intake_app.updates.field import import_update
 from intake_app.updates.hq import export_updates
 from intake_app.vault.blobstore import BlobStore
@@ -140,14 +140,14 @@ def test_power_cut_right_after_the_purge_leaves_no_purged_page_on_disk(tmp_path:
 
 
 def _terms(conn: Any) -> set[str]:
-    """Every term the bigram index yields, as FTS5's own vocabulary table reads it (tombstones applied)."""
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bigram_terms USING fts5vocab(main, search_bigram, 'row')")
-    return {str(r[0]) for r in conn.execute("SELECT term FROM temp.bigram_terms")}
+    """Every term the character-pair index yields, as FTS5's own vocabulary table reads it (tombstones applied)."""
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.pair_terms USING fts5vocab(main, search_pair, 'row')")
+    return {str(r[0]) for r in conn.execute("SELECT term FROM temp.pair_terms")}
 
 
 def _index_size(conn: Any) -> int:
     return sum(int(conn.execute(f"SELECT coalesce(sum(length(block)), 0) FROM {t}_data").fetchone()[0])
-               for t in ("search_bigram", "search_char", "search_short"))
+               for t in FTS_TABLES)
 
 
 def _reference_index_size(fields: dict[str, str], doc_id: str) -> int:
@@ -156,17 +156,17 @@ def _reference_index_size(fields: dict[str, str], doc_id: str) -> int:
     for statement in SEARCH_SCHEMA:
         conn.execute(statement)
     SearchIndex(conn).upsert(doc_id, fields)
-    conn.execute("INSERT INTO search_bigram (search_bigram) VALUES ('optimize')")
-    conn.execute("INSERT INTO search_char (search_char) VALUES ('optimize')")
-    conn.execute("INSERT INTO search_short (search_short) VALUES ('optimize')")
+    for table in FTS_TABLES:
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
     return _index_size(conn)
 
 
 def test_search_postings_of_purged_testimonies_are_merged_away(tmp_path: Path) -> None:
     """A contentless FTS5 delete leaves the document's tokens in the old segments (only a tombstone is written); the
-    purge merges the segments, so the token of a bigram only the purged testimonies contained is gone from the index."""
+    purge merges the segments, so the token of a character pair only the purged testimonies contained is gone from the
+    index."""
     laptop, _, _ = _acknowledged_laptop(tmp_path)
-    tokens = {tag: query_phrase(normalize(f"{tag}q")).strip('"') for tag in ("A", "B", "C")}
+    tokens = {tag: query_expression(normalize(f"{tag}q")).strip('"') for tag in ("A", "B", "C")}
     with opened(laptop) as f:
         before = _terms(f.conn)
         size_before = _index_size(f.conn)

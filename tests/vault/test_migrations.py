@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from intake_app.search.tokens import query_expression
 from intake_app.vault import migrations
 from intake_app.vault.database import open_encrypted
 from intake_app.vault.vault import DB_FILE
@@ -101,6 +102,15 @@ SAMPLE_ROWS[_version_of("reference_records")] = [
 SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundles
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, state_seq)"
      " VALUES ('r-2', 'cd', 'b.jpg', 't', 'd', 3)", "SELECT state_seq FROM attachment_links WHERE record_id = 'r-2'", 3)]
+
+# Issue 30: search answers from 4-grams; the search text of a vault indexed before is indexed again by the migration
+# (what it indexes is checked in tests/search/test_search_schema.py).
+SAMPLE_ROWS[_version_of("records")] += [
+    ("INSERT INTO search_doc VALUES (7, 'r-1')", "SELECT doc_id FROM search_doc", "r-1"),
+    ("INSERT INTO search_text VALUES (7, '{\"narrative\": \"온성군 보위부\"}')", "SELECT id FROM search_text", 7)]
+SAMPLE_ROWS[_version_of("search_ngrams")] = [
+    (f"INSERT INTO search_pair (rowid, body) VALUES (9, '{query_expression('보위')}')",
+     f"SELECT rowid FROM search_pair WHERE search_pair MATCH '{query_expression('보위')}'", 9)]
 
 
 def _build_at(path: Path, version: int) -> None:
