@@ -170,7 +170,9 @@ class Importer:
 
     # ---- stage 2
     def _import(self, outer: OuterBundle, progress: Progress | None) -> dict[str, int]:
-        staged_blobs: list[str] = []
+        staged_blobs: list[str] = []  # every blob stored for this bundle
+        self._new_blobs: set[str] = set()  # those the transaction's rows name
+        committed = False
         try:
             # One pass over the payload: each block read from the file feeds the BLAKE2b prehash of its signature,
             # then the decryption; the signature is checked once the age stream is read to its end, before the
@@ -185,11 +187,14 @@ class Importer:
                 self._payload_stanzas = len(stanzas) if all(s.type == "X25519" for s in stanzas) else -1
                 counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
                 verify_payload(payload)
+            committed = True
         finally:
-            # On failure: everything staged. On success: only the duplicates of attachments HQ already had.
+            # On failure: everything staged, rolled-back rows' blobs too. On success: only the duplicates of
+            # attachments HQ already had.
             for blob_id in staged_blobs:
-                with contextlib.suppress(Exception):
-                    self.blobs.delete(blob_id)
+                if not (committed and blob_id in self._new_blobs):
+                    with contextlib.suppress(Exception):
+                        self.blobs.delete(blob_id)
         return counts
 
     def _stage(self, outer: OuterBundle, inner: TarReader, staged_blobs: list[str],
@@ -358,7 +363,7 @@ class Importer:
         self.conn.execute(
             "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?)",
             (sha, stored.blob_id, stored.key, size, _UNKNOWN_TYPE, utc_now()))
-        staged.remove(stored.blob_id)
+        self._new_blobs.add(stored.blob_id)  # kept if the transaction commits
         return stored.sha256
 
     def _audit(self, inner: TarReader, digest: Any, outer: OuterBundle, leaves: list[bytes]) -> int:
