@@ -1,20 +1,24 @@
-"""Bundle export and import against stock `age` on the same number of bytes, plus peak memory of each side.
+"""Bundle export and import against stock `age` on the same payload, quiet and under load, plus peak memory.
 
-    .venv/bin/python bench/bundles.py [--mb 200 | --mb 50 200] [--files 4] [--repeat 3] [--dir /dev/shm]
+    .venv/bin/python bench/bundles.py [--mb 200 | --mb 50 200] [--files 4] [--repeat 3] [--load 0 2] [--dir DIR]
 
-For each size: a field vault holding N MB of attachments (a few incompressible files), enrolled at an HQ vault. Then,
-each in its own process so that its peak RSS (VmHWM) is its own:
+For each size: a field vault holding N MB of attachments (a few incompressible files), enrolled at an HQ vault; one
+bundle exported from it. Then, at each load level (``--load N``: N spinner processes run for that level's
+measurements and are stopped after them; 0 is the quiet run), ``--repeat`` rounds of, alternating:
 
     export     export_bundle(): blobs decrypted, archived, age-encrypted, signed, fsynced     (timed inside the worker)
-    import     Importer.import_file(): outer check, streaming decrypt, re-encrypt into HQ's blob store, commit
-    baseline   an interpreter that imported the same modules and unlocked the vault (memory floor)
-    age -r     stock age encrypting a file of the bundle payload's size to HQ's recipient  (the reference)
-    age -d     stock age decrypting it with the identity from `intake keys export-identity`
+    age -r     stock age encrypting the same plaintext: the bundle's inner archive          (the reference)
+    import     Importer.import_file() of that bundle into a fresh copy of the HQ vault: outer check, one pass that
+               hashes the payload for its signature and decrypts it, attachments re-encrypted into HQ's blob store
+               (SHA-256 checked), commit                                                  (timed inside the worker)
+    age -d     stock age decrypting the bundle's own payload.age with HQ's identity         (the reference)
 
-and prints MB/s, the ratios export/(age -r) and import/(age -d) (target >= 0.8), and peak RSS (target < 150 MB at
-every size: run two sizes to see it is flat). Start-up and unlock are outside the timed part of every worker; stock
-age's figures include its (tiny) start-up. The page cache stays warm. Vaults use the `fast` KDF profile (unlock cost is
-not what is measured). Everything written is removed at the end.
+and prints MB/s (bundle bytes per second) for each side, the ratios export/(age -r) and import/(age -d) of the best
+round of each, the CPU seconds each side used (all its threads; load-independent, unlike MB/s), the load average,
+and peak RSS (target < 150 MB at every size: run two sizes to see it is flat). Targets: import >= 0.5x age -d under
+load (issue 30); >= 0.8x quiet for both directions (the earlier target). Start-up and unlock are outside the timed
+part of every worker; stock age's figures include its (tiny) start-up. Vaults use the `fast` KDF profile. Everything
+is written under --dir and removed at the end; the HQ import fsyncs what it stores, stock age does not.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,10 +38,21 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench._load import label, load_average, spinners  # noqa: E402
 from bench._report import WORK, figure, peak_rss_mb, private_dir, random_file  # noqa: E402
 
 MB = 1_000_000
 PASSPHRASE = "bench passphrase"
+
+
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
@@ -47,6 +63,7 @@ def worker(mode: str, vault_path: str, target: str) -> None:
 
     vault = Vault.open(Path(vault_path), PASSPHRASE)
     out: dict[str, Any] = {}
+    cpu = _cpu_self()
     start = time.perf_counter()
     if mode == "export":
         result = export_bundle(vault, Path(target), everything=True)  # --all: every repeat sends the same bytes
@@ -56,16 +73,19 @@ def worker(mode: str, vault_path: str, target: str) -> None:
         if outcome.status != "imported":
             raise SystemExit(f"import: {outcome.status} {outcome.reason}")
     out["seconds"] = time.perf_counter() - start
+    out["cpu"] = _cpu_self() - cpu
     vault.lock()
     out["vm_hwm_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS MB, stdout). The peak is the child's VmHWM, polled every 2 ms until
-    it exits (wait4's ru_maxrss would count this script's own memory, copied at fork, before the exec)."""
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS MB, stdout, CPU seconds). The peak is the child's VmHWM, polled every
+    2 ms until it exits (wait4's ru_maxrss would count this script's own memory, copied at fork, before the exec); the
+    CPU is what the child used, all threads, user + system (the spinners are not reaped here, so not counted)."""
+    cpu = _cpu_children()
     start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile(dir=WORK) as out, tempfile.TemporaryFile(dir=WORK) as err:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=REPO)
         status_file = Path(f"/proc/{proc.pid}/status")
         peak = 0.0
@@ -82,18 +102,17 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"{cmd[:3]} failed: {err.read().decode(errors='replace')[-2000:]}")
-        return wall, peak, out.read().decode()
+        return wall, peak, out.read().decode(), _cpu_children() - cpu
 
 
 def _worker(mode: str, vault: Path, target: Path, env: dict[str, str]) -> dict[str, Any]:
-    _, polled, stdout = _run([sys.executable, __file__, "--worker", mode, str(vault), str(target)], env)
+    _, polled, stdout, _ = _run([sys.executable, __file__, "--worker", mode, str(vault), str(target)], env)
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     result["rss_mb"] = max(polled, result["vm_hwm_mb"])
     return result
 
 
 # ---- set-up ------------------------------------------------------------------------------------------------------------
-
 def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     from intake_app.bundles.keyring import Keyring, parse_device_key_file, parse_hq_key_file  # noqa: PLC0415
     from intake_app.records.attachments import AttachmentStore  # noqa: PLC0415
@@ -118,60 +137,81 @@ def _setup(root: Path, total: int, files: int) -> tuple[Path, Path]:
     return root / "field", root / "hq"
 
 
-# ---- one size ----------------------------------------------------------------------------------------------------------
-def bench_size(mb: int, files: int, repeat: int, base: Path, env: dict[str, str]) -> dict[str, float]:
-    total = mb * MB
-    root = Path(tempfile.mkdtemp(prefix=f"bench-bundles-{mb}-", dir=base))
-    try:
-        field, hq = _setup(root, total, files)
-        exports, imports = [], []
-        for k in range(repeat):
-            usb = root / f"usb{k}"
-            usb.mkdir()
-            exports.append(_worker("export", field, usb, env))
-            shutil.copytree(hq, root / f"hq{k}")  # a fresh HQ each time (nothing imported yet: a cheap copy)
-            imports.append(_worker("import", root / f"hq{k}", Path(exports[-1]["path"]), env))
-            shutil.rmtree(root / f"hq{k}")
-            if k:
-                shutil.rmtree(usb)
-        exp = min(exports, key=lambda r: r["seconds"]) | {"rss_mb": max(r["rss_mb"] for r in exports),
-                                                          "size": exports[0]["size"]}
-        imp = min(imports, key=lambda r: r["seconds"]) | {"rss_mb": max(r["rss_mb"] for r in imports)}
-        base_rss = _worker("none", hq, root, env)["rss_mb"]
+def _payload_member(bundle: Path, dst: Path) -> None:
+    """Copy the bundle's payload.age (a plain age file, its first member) to ``dst``, for stock age to decrypt."""
+    from intake_app.bundles.ustar import TarReader  # noqa: PLC0415
 
-        identity = root / "hq.key"
-        cli = [sys.executable, "-m", "intake_app", "--vault", str(hq)]
-        subprocess.run([*cli, "keys", "export-identity", str(identity)], env=env, cwd=REPO, check=True,
-                       capture_output=True)
-        recipient = next(line.split(": ", 1)[1] for line in identity.read_text().splitlines()
-                         if line.startswith("# public key: "))
-        plain, cipher, back = root / "plain.bin", root / "plain.age", root / "back.bin"
-        random_file(plain, exp["size"])  # the same number of bytes as the whole bundle
-        enc_runs = [_run(["age", "-r", recipient, "-o", str(cipher), str(plain)], env) for _ in range(repeat)]
-        dec_runs = [_run(["age", "-d", "-i", str(identity), "-o", str(back), str(cipher)], env) for _ in range(repeat)]
-        age_enc, age_enc_rss = min(r[0] for r in enc_runs), max(r[1] for r in enc_runs)
-        age_dec, age_dec_rss = min(r[0] for r in dec_runs), max(r[1] for r in dec_runs)
-        assert back.stat().st_size == plain.stat().st_size
-        mbytes = exp["size"] / MB
-        return {
-            "mb": mb, "bundle_mb": mbytes,
-            "export_s": exp["seconds"], "import_s": imp["seconds"], "age_enc_s": age_enc, "age_dec_s": age_dec,
-            "export_mbs": mbytes / exp["seconds"], "import_mbs": mbytes / imp["seconds"],
-            "age_enc_mbs": mbytes / age_enc, "age_dec_mbs": mbytes / age_dec,
-            "export_rss": exp["rss_mb"], "import_rss": imp["rss_mb"], "baseline_rss": base_rss,
-            "age_enc_rss": age_enc_rss, "age_dec_rss": age_dec_rss,
-        }
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with bundle.open("rb") as src, dst.open("wb") as out:
+        reader = TarReader(src)
+        if next(reader.members()).name != "payload.age":
+            raise SystemExit("the bundle does not start with payload.age")
+        while block := reader.read(1 << 20):
+            out.write(block)
+
+
+def _prepare(root: Path, mb: int, files: int, env: dict[str, str]) -> dict[str, Any]:
+    """Vaults, one bundle, HQ's identity file, the bundle's payload and its plaintext (the inner archive)."""
+    field, hq = _setup(root, mb * MB, files)
+    usb = root / "usb"
+    usb.mkdir()
+    bundle = Path(_worker("export", field, usb, env)["path"])
+    identity = root / "hq.key"
+    cli = [sys.executable, "-m", "intake_app", "--vault", str(hq)]
+    subprocess.run([*cli, "keys", "export-identity", str(identity)], env=env, cwd=REPO, check=True,
+                   capture_output=True)
+    recipient = next(line.split(": ", 1)[1] for line in identity.read_text().splitlines()
+                     if line.startswith("# public key: "))
+    payload, inner = root / "payload.age", root / "inner.tar"
+    _payload_member(bundle, payload)
+    # The inner archive is this benchmark's own synthetic data (random attachments, the example testimony).
+    subprocess.run(["age", "-d", "-i", str(identity), "-o", str(inner), str(payload)], check=True)
+    return {"field": field, "hq": hq, "bundle": bundle, "identity": identity, "recipient": recipient,
+            "payload": payload, "inner": inner, "size": bundle.stat().st_size}
+
+
+# ---- one size at one load ---------------------------------------------------------------------------------------------
+def bench_level(root: Path, prep: dict[str, Any], load: int, repeat: int, env: dict[str, str]) -> dict[str, Any]:
+    exports, imports, enc_runs, dec_runs = [], [], [], []
+    with spinners(load):
+        for k in range(repeat):
+            usb = root / f"usb-{load}-{k}"
+            usb.mkdir()
+            exports.append(_worker("export", prep["field"], usb, env))
+            shutil.rmtree(usb)
+            enc_runs.append(_run(["age", "-r", prep["recipient"], "-o", str(root / "enc.age"), str(prep["inner"])],
+                                 env))
+            hq = root / f"hq-{load}-{k}"
+            shutil.copytree(prep["hq"], hq)  # a fresh HQ each time (nothing imported yet: a cheap copy)
+            imports.append(_worker("import", hq, prep["bundle"], env))
+            shutil.rmtree(hq)
+            dec_runs.append(_run(["age", "-d", "-i", str(prep["identity"]), "-o", str(root / "dec.tar"),
+                                  str(prep["payload"])], env))
+        loadavg = load_average()
+    exp = min(exports, key=lambda r: r["seconds"])
+    imp = min(imports, key=lambda r: r["seconds"])
+    enc = min(enc_runs, key=lambda r: r[0])
+    dec = min(dec_runs, key=lambda r: r[0])
+    mbytes = prep["size"] / MB
+    return {
+        "load": load, "loadavg": loadavg, "bundle_mb": mbytes,
+        "export_mbs": mbytes / exp["seconds"], "age_enc_mbs": mbytes / enc[0],
+        "import_mbs": mbytes / imp["seconds"], "age_dec_mbs": mbytes / dec[0],
+        "export_cpu": min(r["cpu"] for r in exports), "age_enc_cpu": min(r[3] for r in enc_runs),
+        "import_cpu": min(r["cpu"] for r in imports), "age_dec_cpu": min(r[3] for r in dec_runs),
+        "export_rss": max(r["rss_mb"] for r in exports), "import_rss": max(r["rss_mb"] for r in imports),
+        "age_rss": max(r[1] for r in enc_runs + dec_runs),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, nargs="+", default=[200], help="attachment megabytes (several: one run each)")
     parser.add_argument("--files", type=int, default=4, help="attachments the megabytes are split into")
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs of each side")
-    parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else WORK,
-                        help="folder for the vaults and bundles (default: %(default)s, a RAM disk where there is one)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds at each load level; the best of each side counts")
+    parser.add_argument("--load", type=int, nargs="+", default=[0, 2], metavar="N",
+                        help="spinner processes busy during the measurement; one run per value (default: 0 2)")
+    parser.add_argument("--dir", type=Path, default=WORK / "bundles",
+                        help="folder for the vaults and bundles (default: %(default)s)")
     parser.add_argument("--worker", nargs=3, metavar=("MODE", "VAULT", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -182,24 +222,42 @@ def main() -> int:
         return 2
     env = dict(os.environ) | {"INTAKE_KDF_PROFILE": "fast", "INTAKE_PASSPHRASE": PASSPHRASE}
     os.environ.update({"INTAKE_KDF_PROFILE": "fast"})
-    rows = [bench_size(mb, args.files, args.repeat, private_dir(args.dir), env) for mb in args.mb]
-    print(f"bundle export/import vs stock age, in {args.dir}, {args.files} attachments, best of {args.repeat} "
-          "(MB = 10^6 bytes; ratio target >= 0.8; RSS target < 150 MB)")
-    print(f"{'size':>6} {'export':>10} {'age -r':>10} {'ratio':>6} | {'import':>10} {'age -d':>10} {'ratio':>6} | "
-          f"{'RSS exp':>8} {'RSS imp':>8} {'floor':>6} {'age':>5}")
+    private_dir(WORK)
+    rows = []
+    for mb in args.mb:
+        root = Path(tempfile.mkdtemp(prefix=f"bench-bundles-{mb}-", dir=private_dir(args.dir)))
+        try:
+            prep = _prepare(root, mb, args.files, env)
+            base_rss = _worker("none", prep["hq"], root, env)["rss_mb"]
+            for load in args.load:
+                rows.append({"mb": mb, "baseline_rss": base_rss} | bench_level(root, prep, load, args.repeat, env))
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"bundle export/import vs stock age on the same payload, in {args.dir}, {args.files} attachments, best of "
+          f"{args.repeat} (MB = 10^6 bytes of bundle; targets: import >= 0.5x age -d under load, >= 0.8x quiet; "
+          "RSS < 150 MB)")
+    print(f"{'size':>6} {'load':>12} {'avg':>5} | {'export':>8} {'age -r':>8} {'ratio':>5} {'CPU s':>9} | "
+          f"{'import':>8} {'age -d':>8} {'ratio':>5} {'CPU s':>9} | {'RSS exp':>7} {'imp':>4} {'floor':>5} {'age':>4}")
     for r in rows:
-        print(f"{r['mb']:>4}MB {r['export_mbs']:>6.0f}MB/s {r['age_enc_mbs']:>6.0f}MB/s "
-              f"{r['export_mbs'] / r['age_enc_mbs']:>6.2f} | {r['import_mbs']:>6.0f}MB/s {r['age_dec_mbs']:>6.0f}MB/s "
-              f"{r['import_mbs'] / r['age_dec_mbs']:>6.2f} | {r['export_rss']:>6.0f}MB {r['import_rss']:>6.0f}MB "
-              f"{r['baseline_rss']:>4.0f}MB {max(r['age_enc_rss'], r['age_dec_rss']):>3.0f}MB")
+        print(f"{r['mb']:>4}MB {label(r['load']):>12} {r['loadavg']:>5.1f} | {r['export_mbs']:>4.0f}MB/s "
+              f"{r['age_enc_mbs']:>4.0f}MB/s {r['export_mbs'] / r['age_enc_mbs']:>5.2f} "
+              f"{r['export_cpu']:>4.2f}/{r['age_enc_cpu']:.2f} | {r['import_mbs']:>4.0f}MB/s "
+              f"{r['age_dec_mbs']:>4.0f}MB/s {r['import_mbs'] / r['age_dec_mbs']:>5.2f} "
+              f"{r['import_cpu']:>4.2f}/{r['age_dec_cpu']:.2f} | {r['export_rss']:>5.0f}MB {r['import_rss']:>4.0f} "
+              f"{r['baseline_rss']:>5.0f} {r['age_rss']:>4.0f}")
     print(json.dumps(rows))
     for r in rows:
-        figure(f"bundle export, {r['mb']} MB", r["export_mbs"], "MB/s", reference="stock age -r",
-               reference_value=r["age_enc_mbs"], target=">= 0.8x", ok=r["export_mbs"] / r["age_enc_mbs"] >= 0.8)
-        figure(f"bundle import, {r['mb']} MB", r["import_mbs"], "MB/s", reference="stock age -d",
-               reference_value=r["age_dec_mbs"], target=">= 0.8x", ok=r["import_mbs"] / r["age_dec_mbs"] >= 0.8)
+        loaded = r["load"] > 0
+        where = f"{r['mb']} MB, {label(r['load'])} (load average {r['loadavg']:.1f})"
+        exp_ratio, imp_ratio = r["export_mbs"] / r["age_enc_mbs"], r["import_mbs"] / r["age_dec_mbs"]
+        figure(f"bundle export, {where}", r["export_mbs"], "MB/s", reference="stock age -r",
+               reference_value=r["age_enc_mbs"], target=None if loaded else ">= 0.8x",
+               ok=None if loaded else exp_ratio >= 0.8)
+        figure(f"bundle import, {where}", r["import_mbs"], "MB/s", reference="stock age -d",
+               reference_value=r["age_dec_mbs"], target=">= 0.5x" if loaded else ">= 0.8x",
+               ok=imp_ratio >= (0.5 if loaded else 0.8))
         rss = max(r["export_rss"], r["import_rss"])
-        figure(f"bundle peak RSS, {r['mb']} MB", rss, "MB", target="< 150 MB", ok=rss < 150)
+        figure(f"bundle peak RSS, {where}", rss, "MB", target="< 150 MB", ok=rss < 150)
     return 0
 
 

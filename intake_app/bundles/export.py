@@ -13,9 +13,7 @@ import errno
 import hashlib
 import json
 import os
-import queue
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any, BinaryIO
 from crypto import age, fs, minisign
 from crypto import checkpoint as cp_mod
 from crypto.atomic_file import fsync_dir
+from crypto.background_hash import BackgroundHasher
 from intake_app.bundles import format as bf
 from intake_app.bundles.keyring import Keyring
 from intake_app.bundles.ustar import TarWriter, member_header, padding
@@ -52,39 +51,53 @@ class ExportResult:
     fingerprint: str
 
 
-class _CountingWriter:
-    """File writer that counts what passes and BLAKE2b-hashes it (the payload member, for its minisign signature) on a
-    second thread, so the hash overlaps the encryption; hashlib releases the GIL. The queue bounds memory (4 MiB)."""
+class _PayloadSink:
+    """Where the age writer sends the payload member: gathered into 1 MiB blocks, each written to the bundle file and
+    fed to the BLAKE2b prehash of the payload's signature, and counted. The hash runs beside the encryption on a helper
+    thread where a second core may run it (BackgroundHasher: the block is shared with it, not copied again); memory is
+    a few blocks whatever the bundle's size."""
 
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self.count = 0
-        self._prehash = minisign.Blake2bPrehasher()
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
-        self._thread = threading.Thread(target=self._hash, name="payload-hash", daemon=True)
-        self._thread.start()
-
-    def _hash(self) -> None:
-        while (chunk := self._queue.get()) is not None:
-            self._prehash.update(chunk)
+        self._prehash = hashlib.blake2b(digest_size=minisign.PREHASH_LEN)  # minisign's ED prehash
+        self._hashing = BackgroundHasher(self._prehash)
+        self._block = self._hashing.buffer()
+        self._fill = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        self.out.write(data)
-        self._queue.put(bytes(data))  # a copy: the writer reuses its buffer
-        self.count += len(data)
-        return len(data)
+        with memoryview(data) as raw, raw.cast("B") as view:
+            size = len(view)
+            pos = 0
+            while pos < size:
+                take = min(size - pos, len(self._block) - self._fill)
+                self._block[self._fill : self._fill + take] = view[pos : pos + take]
+                self._fill += take
+                pos += take
+                if self._fill == len(self._block):
+                    self._send()
+        self.count += size
+        return size
+
+    def _send(self) -> None:
+        if self._fill:
+            self._hashing.submit(self._block, self._fill)
+            self.out.write(self._block[: self._fill])
+            self._block = self._hashing.buffer()
+            self._fill = 0
 
     def flush(self) -> None:
+        self._send()
         self.out.flush()
 
     def digest(self) -> bytes:
-        self.close()
+        """The prehash of everything written (call once the age writer is closed)."""
+        self._send()
+        self._hashing.finish()
         return self._prehash.digest()
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        self._hashing.close()
 
 
 def revision_file(row: tuple[Any, ...]) -> tuple[str, bytes]:
@@ -227,11 +240,12 @@ def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest:
         outer = TarWriter(out)
         header_at = out.tell()
         out.write(member_header("payload.age", 0))  # patched below, once the size is known
-        counting = _CountingWriter(out)
+        counting = _PayloadSink(out)
         try:
             with age.encrypt_stream(counting, recipients) as enc:  # type: ignore[arg-type]
                 _write_inner(TarWriter(enc), key, manifest, manifest_bytes, manifest_sha, selection, blobs, progress,
                              total)
+            digest = counting.digest()
         finally:
             counting.close()
         payload_size = counting.count
@@ -244,7 +258,7 @@ def _write(tmp: Path, key: Any, recipients: list[age.X25519Recipient], manifest:
         comment = bf.OuterComment(manifest.bundle_id, manifest.device, manifest.seq, manifest_sha, manifest.log_size,
                                   manifest.log_root, manifest.created_at)
         outer.add_bytes("payload.age.minisig", minisign.sign_digest(
-            key, counting.digest(), comment.text(), bf.PAYLOAD_SIG_COMMENT).encode("ascii"))
+            key, digest, comment.text(), bf.PAYLOAD_SIG_COMMENT).encode("ascii"))
         cp = cp_mod.Checkpoint(cp_mod.device_origin(key.public_key), manifest.log_size, manifest.log_root)
         cp_text, cp_sig = cp_mod.sign_checkpoint(key, cp)
         outer.add_bytes("checkpoint", cp_text.encode("ascii"))
@@ -263,12 +277,21 @@ def _write_inner(inner: TarWriter, key: Any, manifest: bf.Manifest, manifest_byt
                  selection: _Selection, blobs: BlobStore, progress: Progress | None, total: int) -> None:
     """The plaintext archive, streamed into the age writer: manifest and its signature first, then the files in the
     manifest's order, each checked against what the manifest says."""
-    done = 0
     inner.add_bytes(bf.MANIFEST, manifest_bytes)
     inner.add_bytes(bf.MANIFEST_SIG, minisign.sign(
         key, manifest_bytes, bf.manifest_comment(manifest.bundle_id, manifest.seq, manifest_sha),
         bf.MANIFEST_SIG_COMMENT).encode("ascii"))
     planned = iter(manifest.files)
+    buffer = bytearray(_COPY)
+    try:
+        _write_files(inner, selection, blobs, planned, memoryview(buffer), progress, total)
+    finally:
+        buffer[:] = bytes(_COPY)  # best effort: it held attachment plaintext
+
+
+def _write_files(inner: TarWriter, selection: _Selection, blobs: BlobStore, planned: Iterator[bf.FileEntry],
+                 copy: memoryview, progress: Progress | None, total: int) -> None:
+    done = 0
     for row in selection.revisions():
         name, data = revision_file(row)
         _check_planned(next(planned), name, data)
@@ -287,9 +310,9 @@ def _write_inner(inner: TarWriter, key: Any, manifest: bf.Manifest, manifest_byt
         with blobs.open(blob_id, blob_key) as reader:
             if reader.size != size:
                 raise RefusedError(f"attachment {sha[:12]} has changed size; the vault needs checking")
-            while chunk := reader.read(_COPY):
-                inner.write(chunk)
-                done += len(chunk)
+            while n := reader.readinto(copy):  # decrypted straight into one reused buffer, encrypted from it
+                inner.write(copy[:n])
+                done += n
                 if progress:
                     progress(done, total)
     entry = next(planned)

@@ -15,12 +15,11 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from crypto import age, merkle, minisign
 from crypto.errors import CryptoError
@@ -29,6 +28,7 @@ from intake_app.bundles import format as bf
 from intake_app.bundles import log_status
 from intake_app.bundles.keyring import Keyring
 from intake_app.bundles.log_status import device_status
+from intake_app.bundles.payload import SignedPayload
 from intake_app.bundles.ustar import TarReader
 from intake_app.bundles.verify import BundleRefused, OuterBundle, check_payload_signature, verify_outer
 from intake_app.errors import IntakeError, UsageError
@@ -62,27 +62,6 @@ class ImportOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Bounded:
-    """The payload member's bytes, read straight from the bundle file."""
-
-    def __init__(self, src: BinaryIO, size: int) -> None:
-        self.src = src
-        self.left = size
-
-    def read(self, n: int = -1) -> bytes:
-        if self.left <= 0:
-            return b""
-        n = self.left if n is None or n < 0 else min(n, self.left)
-        data = self.src.read(n)
-        self.left -= len(data)
-        return data
-
-    def readinto(self, buf: memoryview | bytearray) -> int:
-        data = self.read(len(buf))
-        buf[: len(data)] = data
-        return len(data)
-
-
 _UNKNOWN_TYPE = "application/octet-stream"
 _BAD_IN_LINE = re.compile(f"[{FORBIDDEN_IN_LINE}]")
 # RFC 6838 type/subtype, lower case as guess_media_type gives it; parameters are not needed.
@@ -104,6 +83,11 @@ def is_line(value: object, limit: int) -> bool:
             and _BAD_IN_LINE.search(value) is None and unicodedata.is_normalized("NFC", value))
 
 
+def verify_payload(payload: SignedPayload) -> None:
+    """The payload's signature over the bytes just decrypted (a module-level name, so a test can disable it)."""
+    payload.verify()
+
+
 class _KnownDigest:
     """Stands in for a hashlib object when the hash was already computed while storing."""
 
@@ -112,29 +96,6 @@ class _KnownDigest:
 
     def hexdigest(self) -> str:
         return self._hex
-
-
-class _Background:
-    """Run one function on a thread; ``result()`` waits and re-raises what it raised."""
-
-    def __init__(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fn, arg), name="payload-signature", daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[[OuterBundle], None], arg: OuterBundle) -> None:
-        try:
-            fn(arg)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
-            self._error = exc
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self) -> None:
-        self.wait()
-        if self._error is not None:
-            raise self._error
 
 
 class Importer:
@@ -209,28 +170,31 @@ class Importer:
 
     # ---- stage 2
     def _import(self, outer: OuterBundle, progress: Progress | None) -> dict[str, int]:
-        staged_blobs: list[str] = []
-        # The payload's signature over its bytes (a BLAKE2b pass over the whole payload) is checked on a second core
-        # while this thread decrypts and stages; nothing is committed unless it holds. hashlib releases the GIL.
-        payload_check = _Background(check_payload_signature, outer)
+        staged_blobs: list[str] = []  # every blob stored for this bundle
+        self._new_blobs: set[str] = set()  # those the transaction's rows name
+        committed = False
         try:
-            with outer.path.open("rb") as fh, Transaction(self.conn):  # commits only if everything below returns
-                fh.seek(outer.payload_offset)
+            # One pass over the payload: each block read from the file feeds the BLAKE2b prehash of its signature,
+            # then the decryption; the signature is checked once the age stream is read to its end, before the
+            # transaction commits (docs/bundle-format.md §5).
+            with SignedPayload(outer) as payload, Transaction(self.conn):  # commits only if everything below returns
                 try:
-                    plain = age.open_decrypt(_Bounded(fh, outer.payload_size), [self.identity], armor=False)  # type: ignore[arg-type]
+                    plain = age.open_decrypt(payload, [self.identity], armor=False)  # type: ignore[arg-type]
                 except age.NoIdentityMatchError:
                     raise BundleRefused("the bundle was not encrypted for this HQ (another HQ key?)") from None
                 # One X25519 stanza per named recipient and nothing else: checked against the manifest in _manifest.
                 stanzas = plain.header.stanzas if plain.header is not None else ()
                 self._payload_stanzas = len(stanzas) if all(s.type == "X25519" for s in stanzas) else -1
                 counts = self._stage(outer, TarReader(plain), staged_blobs, progress)  # type: ignore[arg-type]
-                payload_check.result()
+                verify_payload(payload)
+            committed = True
         finally:
-            payload_check.wait()
-            # On failure: everything staged. On success: only the duplicates of attachments HQ already had.
+            # On failure: everything staged, rolled-back rows' blobs too. On success: only the duplicates of
+            # attachments HQ already had.
             for blob_id in staged_blobs:
-                with contextlib.suppress(Exception):
-                    self.blobs.delete(blob_id)
+                if not (committed and blob_id in self._new_blobs):
+                    with contextlib.suppress(Exception):
+                        self.blobs.delete(blob_id)
         return counts
 
     def _stage(self, outer: OuterBundle, inner: TarReader, staged_blobs: list[str],
@@ -389,11 +353,8 @@ class Importer:
         return links
 
     def _attachment(self, sha: str, size: int, inner: TarReader, staged: list[str]) -> str:
-        class _Member:
-            def read(self, n: int = -1) -> bytes:
-                return inner.read(1 << 20 if n is None or n < 0 else n)
-
-        stored = self.blobs.put(_Member())  # type: ignore[arg-type]
+        # The member's plaintext, decrypted straight into the blob store's buffers (TarReader.readinto).
+        stored = self.blobs.put(inner)  # type: ignore[arg-type]
         staged.append(stored.blob_id)
         if stored.sha256 != sha or stored.size != size:
             raise BundleRefused(f"attachment {sha[:12]} does not match its name")
@@ -402,7 +363,7 @@ class Importer:
         self.conn.execute(
             "INSERT INTO attachments (sha256, blob_id, blob_key, size, media_type, added_at) VALUES (?, ?, ?, ?, ?, ?)",
             (sha, stored.blob_id, stored.key, size, _UNKNOWN_TYPE, utc_now()))
-        staged.remove(stored.blob_id)
+        self._new_blobs.add(stored.blob_id)  # kept if the transaction commits
         return stored.sha256
 
     def _audit(self, inner: TarReader, digest: Any, outer: OuterBundle, leaves: list[bytes]) -> int:

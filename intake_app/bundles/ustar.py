@@ -9,7 +9,7 @@ streams member data without ever extracting to disk.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -150,6 +150,7 @@ class TarReader:
 
     def __init__(self, src: BinaryIO, *, max_members: int = 1_000_000) -> None:
         self.src = src
+        self._readinto: Callable[[memoryview], int | None] | None = getattr(src, "readinto", None)
         self.max_members = max_members
         self._remaining = 0
         self._pad = 0
@@ -197,6 +198,24 @@ class TarReader:
             raise MalformedError("archive: truncated member data")
         self._remaining -= len(data)
         return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        """Up to ``len(buffer)`` bytes of the current member's data into ``buffer``; 0 at its end. No copy beyond the
+        source's own where the source has ``readinto``."""
+        if self._remaining == 0:
+            return 0
+        with memoryview(buffer) as raw, raw.cast("B") as view:
+            want = view[: self._remaining] if len(view) > self._remaining else view
+            if self._readinto is not None:
+                n = self._readinto(want)
+            else:
+                data = self.src.read(len(want))
+                n = len(data)
+                want[:n] = data
+        if not n:
+            raise MalformedError("archive: truncated member data")
+        self._remaining -= n
+        return n
 
     def skip_consumed(self, n: int) -> None:
         """The caller read or seeked past ``n`` bytes of the current member's data on the underlying file itself."""

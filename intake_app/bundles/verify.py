@@ -75,8 +75,9 @@ def verify_outer(path: Path, resolve_key: KeyResolver, *, check_payload: bool = 
     """Verify everything an auditor can verify without a decryption key; raise BundleRefused with the reason.
 
     With ``check_payload=False`` everything but the payload's signature over its bytes is checked (the payload is
-    skipped, not hashed): the caller MUST then call :func:`check_payload_signature` before trusting anything from it —
-    HQ import does so in a second thread while it stages the import, and commits only if it passes.
+    skipped, not hashed): the caller MUST then check it before trusting anything from it — with
+    :func:`check_payload_signature`, or, as HQ import does, by reading the payload through
+    :class:`intake_app.bundles.payload.SignedPayload` and calling its ``verify`` before committing anything.
     """
     try:
         fh = path.open("rb")

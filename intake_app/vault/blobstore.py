@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO, Final
 
 from crypto import fs
+from crypto.background_hash import BackgroundHasher
 from crypto.blob_cipher import DEFAULT_CHUNK_LOG2, KEY_LEN, BlobReader, BlobWriter
 from crypto.errors import CryptoError
 from crypto.fs import overwrite_in_place
@@ -158,25 +159,37 @@ class BlobStore:
     ) -> tuple[str, int]:
         hasher = hashlib.sha256()
         writer = BlobWriter(out, key, blob_id.encode("ascii"))
-        while True:
-            if cancel is not None and cancel():
-                writer.abort()
-                raise AttachmentCancelled("storing the attachment was cancelled; nothing was kept")
-            try:
-                block = src.read(_IO_BLOCK)
-            except OSError as exc:
-                writer.abort()
-                # Raised as a non-OSError so put() does not report it as a problem with the vault's disk.
-                raise RefusedError(
-                    f"could not read the file to attach: {exc.strerror or exc.__class__.__name__}"
-                ) from exc
-            if not block:
-                break
-            hasher.update(block)
-            writer.write(block)
-            if progress is not None:
-                progress(writer.size)
-        writer.close()
+        # Each block is read into a buffer of a small pool where the source can (files, decrypting readers: no
+        # allocation or copy per block), encrypted from it, and SHA-256-hashed from it on a helper thread where a
+        # second core may run it (BackgroundHasher; the buffers are wiped at the end).
+        readinto = getattr(src, "readinto", None)
+        with BackgroundHasher(hasher, block=_IO_BLOCK) as hashing:
+            while True:
+                if cancel is not None and cancel():
+                    writer.abort()
+                    raise AttachmentCancelled("storing the attachment was cancelled; nothing was kept")
+                buffer = hashing.buffer()
+                try:
+                    if readinto is None:
+                        data = src.read(_IO_BLOCK)
+                        n = len(data)
+                        buffer[:n] = data
+                    elif (n := readinto(buffer)) is None:
+                        raise OSError(errno.EAGAIN, "the source would block")
+                except OSError as exc:
+                    writer.abort()
+                    # Raised as a non-OSError so put() does not report it as a problem with the vault's disk.
+                    raise RefusedError(
+                        f"could not read the file to attach: {exc.strerror or exc.__class__.__name__}"
+                    ) from exc
+                if not n:
+                    break
+                hashing.submit(buffer, n)
+                writer.write(buffer[:n])
+                if progress is not None:
+                    progress(writer.size)
+            writer.close()
+            hashing.finish()
         return hasher.hexdigest(), writer.size
 
     # -- reading ---------------------------------------------------------------------------------------------------
