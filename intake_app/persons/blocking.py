@@ -35,8 +35,8 @@ from typing import Any
 from intake_app.persons.features import blocking_keys
 from intake_app.vault.database import Connection
 
-MAX_BLOCK = 24
-MAX_SUB_BLOCK = 96
+MAX_BLOCK = 12
+MAX_SUB_BLOCK = 48
 MAX_BIRTH_SPAN = 12  # 195X spans ten years; wider spans ("1950s or 1960s") corroborate too little to file under
 # Birth years 1-2 apart (Korean age counting) weigh against a pair (scoring.W_BIRTH_NEAR): such a pair reaches 0.5 on a
 # name held by more than MAX_BLOCK mentions only with another fact, under which it meets. Act years are remembered

@@ -15,10 +15,11 @@ Each pair is scored by :mod:`intake_app.persons.scoring`.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -31,7 +32,7 @@ from intake_app.records.store import read_content
 from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault
 
-CACHE_SIZE = 16_384  # parsed features held at once while pairing (about 4 KB each)
+CACHE_SIZE = 8192  # parsed features held at once while pairing (about 4 KB each)
 _NAME_PREFIXES = ("name:", "hangul:", "hanja:")
 
 
@@ -208,13 +209,54 @@ def name_counts(feats: Iterable[dict[str, Any]]) -> Counter[str]:
 
 
 Scored = tuple[float, str, str, int, int, int, str | None, str | None]
-"""A kept pair, small: (score, mention a, mention b, number a, number b, name count, person a, person b), a < b."""
+"""A kept pair: (score, mention a, mention b, number a, number b, name count, person a, person b), a < b."""
+
+
+class Kept:
+    """The pairs kept by :func:`scored_pairs`, best first, held compactly: at 400k mentions a million pairs can score
+    0.5 or more, and a tuple of Python objects per pair would cost more memory than the rest of the run. Unlinked pairs
+    (almost all) are columns of machine numbers; each is one pair of persons already, since every pair is scored
+    once. Pairs touching a linked person are grouped (the best pair per two persons) in a small dict."""
+
+    def __init__(self, mentions: dict[int, str]) -> None:
+        self.mentions = mentions  # number -> mention id, for every mention of a kept pair
+        self.scores, self.xs, self.ys, self.counts = array("d"), array("q"), array("q"), array("q")
+        self.linked: dict[tuple[str, str], Scored] = {}
+        self.order = array("q")
+        self._linked: list[Scored] = []
+
+    def add(self, score: float, x: int, y: int, count: int) -> None:
+        self.scores.append(score)
+        self.xs.append(x)
+        self.ys.append(y)
+        self.counts.append(count)
+
+    def finish(self) -> None:
+        """Sort, best first, then by mention ids; the linked pairs after the others of their score."""
+        names, scores, xs, ys = self.mentions, self.scores, self.xs, self.ys
+        ordered = sorted(range(len(scores)), key=lambda i: (-scores[i], names[xs[i]], names[ys[i]]))
+        self.order = array("q", ordered)
+        del ordered
+        self._linked = sorted(self.linked.values(), key=lambda c: (-c[0], c[1], c[2]))
+
+    def __len__(self) -> int:
+        return len(self.scores) + len(self.linked)
+
+    def __iter__(self) -> Iterator[Scored]:
+        names, linked, j = self.mentions, self._linked, 0
+        for i in self.order:
+            score, x, y = self.scores[i], self.xs[i], self.ys[i]
+            while j < len(linked) and (-linked[j][0], linked[j][1], linked[j][2]) < (-score, names[x], names[y]):
+                yield linked[j]
+                j += 1
+            yield (score, names[x], names[y], x, y, self.counts[i], None, None)
+        yield from linked[j:]
 
 
 def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, str] | None = None,
                  distinct: set[tuple[str, str]] | None = None,
                  load: Callable[[], dict[int, dict[str, Any]]] | None = None,
-                 stats: dict[str, int] | None = None) -> list[Scored]:
+                 stats: dict[str, int] | None = None) -> Kept:
     """Every pair scoring at least ``min_score``, best first; one per pair of persons (the best pair of their
     mentions). Pairs already in one person and pairs marked "not the same person" are left out. ``stats`` (if given)
     receives ``scored``, the number of pairs scored."""
@@ -222,7 +264,8 @@ def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, s
     distinct = _distinct(conn) if distinct is None else distinct
     state = split_state(conn)
     counts = _name_key_counts(conn, state)
-    best: dict[tuple[str, str], Scored] = {}
+    kept = Kept({})
+    names = kept.mentions
     scored = 0
     for num_a, ma, num_b, mb in _pairs(conn, _Members(conn, state, load() if load is not None else None)):
         a, b, x, y = ma.feat, mb.feat, num_a, num_b
@@ -237,14 +280,20 @@ def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, s
         scored += 1
         if score < min_score:
             continue
+        names.setdefault(x, a["m"])
+        names.setdefault(y, b["m"])
+        if pa is None and pb is None:
+            kept.add(score, x, y, name_count)
+            continue
         ga, gb = pa or a["m"], pb or b["m"]
         group = (ga, gb) if ga <= gb else (gb, ga)
-        held = best.get(group)
+        held = kept.linked.get(group)
         if held is None or (score, held[1], held[2]) > (held[0], a["m"], b["m"]):
-            best[group] = (score, a["m"], b["m"], x, y, name_count, pa, pb)
+            kept.linked[group] = (score, a["m"], b["m"], x, y, name_count, pa, pb)
+    kept.finish()
     if stats is not None:
         stats["scored"] = scored
-    return sorted(best.values(), key=lambda c: (-c[0], c[1], c[2]))
+    return kept
 
 
 def _features_of(conn: Connection, nums: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -261,9 +310,9 @@ def generate(conn: Connection, *, min_score: float = 0.0, limit: int | None = No
              load: Callable[[], dict[int, dict[str, Any]]] | None = None) -> list[Candidate]:
     """Scored candidates from the index, best first (:func:`scored_pairs`), with the features of both sides."""
     loaded = load() if load is not None else None
-    kept = scored_pairs(conn, min_score=min_score, links=links, distinct=distinct,
-                        load=None if loaded is None else (lambda: loaded))
-    kept = kept if limit is None else kept[:limit]
+    ordered = scored_pairs(conn, min_score=min_score, links=links, distinct=distinct,
+                           load=None if loaded is None else (lambda: loaded))
+    kept = list(ordered) if limit is None else list(islice(ordered, limit))
     feats = loaded if loaded is not None else _features_of(conn, (n for c in kept for n in (c[3], c[4])))
     return [Candidate(score, feats[x], feats[y], pa, pb, count) for score, _ma, _mb, x, y, count, pa, pb in kept]
 

@@ -143,7 +143,7 @@ def test_each_pair_is_scored_once_and_the_cache_bound_changes_nothing(tmp_path: 
     held = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set(), load=lambda: by_num)
     monkeypatch.setattr(cand, "CACHE_SIZE", 2)
     streamed = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set())
-    assert streamed == held and len(held) == len(pairs)
+    assert list(streamed) == list(held) and len(held) == len(pairs)
 
 
 def test_the_pairs_are_exactly_those_sharing_a_whole_block_or_a_fact(tmp_path: Path,
