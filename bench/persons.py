@@ -155,7 +155,8 @@ def main() -> int:
         r = json.loads(out.strip().splitlines()[-1])
         results.append(r)
         print(f"  features + index {r['index_s']:.1f} s, pairs + scoring {r['pairs_s']:.1f} s, total "
-              f"{r['total_s']:.1f} s; peak RSS {r['rss_mb']:.0f} MB (vault open, before the data: "
+              f"{r['total_s']:.1f} s (CPU {r['cpu_index_s']:.1f} + {r['cpu_pairs_s']:.1f} s); peak RSS {r['rss_mb']:.0f} MB "
+              f"(vault open, before the data: "
               f"{r['rss_before_mb']:.0f} MB); {r['scored']} pairs scored, {r['kept']} >= 0.5 kept; "
               f"{r['key_rows']} key rows, "
               f"{r['split_blocks']} blocks split; recall {r['recall']:.4f} of {r['true_pairs']} true pairs, "

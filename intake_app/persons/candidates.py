@@ -151,7 +151,7 @@ class _Members:
             if member is not None:
                 cache.move_to_end(n)
                 out.append((n, member))
-        while len(cache) > max(CACHE_SIZE, len(nums)):
+        while len(cache) > CACHE_SIZE:  # the block's members are held by ``out`` meanwhile
             cache.popitem(last=False)
         return out
 

@@ -26,7 +26,7 @@ CROWD_PLACES = ("Pyongyang", "Kaesong", "신의주", "KP.south_hamgyong.hamhung"
                 "KP.ryanggang.samjiyon")
 
 
-def _feat(n: int, name: dict[str, str], pseudonym: str | None = None, relation: str = "sister",
+def _feat(n: int, name: dict[str, str], pseudonym: str | None = None, relation: str | None = "sister",
           **victim: Any) -> dict[str, Any]:
     doc = {"id": TID.format(n), "interview": {"date": "2024", "language": "ko", "interviewer": "면담자"},
            "interviewee": {"pseudonym": pseudonym or f"증언자{n}", "relation": relation},
@@ -58,10 +58,9 @@ PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "home place, words and code": (
         {"name": {"hangul": "김영수"}, "origin": "혜산"}, {"name": {"roman": "Gim Yeong-su"},
                                                         "origin_place": "KP.ryanggang.hyesan"}),
-    "arrest place and year": (
+    "arrest place, one side without a year": (
         {"name": {"roman": "Kim Yŏng-su"}, "acts": [{"type": "arrest", "date": "1998", "place": "무산"}]},
-        {"name": {"hangul": "김영수"}, "acts": [{"type": "arrest", "date": "1998",
-                                               "place_code": "KP.north_hamgyong.musan"}]}),
+        {"name": {"hangul": "김영수"}, "acts": [{"type": "arrest", "place_code": "KP.north_hamgyong.musan"}]}),
     "arrest year alone": (
         {"name": {"hangul": "김영수"}, "categories": [3], "acts": [{"type": "arrest", "date": "1987"}]},
         {"name": {"roman": "Kim Youngsoo"}, "categories": [3], "acts": [{"type": "arrest", "date": "1987"}]}),
@@ -69,7 +68,11 @@ PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"name": {"hangul": "김영수"}, "acts": [{"type": "detention", "facility_code": "kwalliso_16"}]},
         {"name": {"roman": "Kim Young-su"}, "acts": [{"type": "detention", "facility_code": "kwalliso_16"}]}),
     "same interviewee": (
-        {"name": {"hangul": "김영수"}, "pseudonym": "큰딸"}, {"name": {"roman": "Kim Yeong-su"}, "pseudonym": "큰딸"}),
+        {"name": {"hangul": "김영수"}, "pseudonym": "큰딸", "acts": [{"type": "arrest", "date": "1961"}]},
+        {"name": {"roman": "Kim Yeong-su"}, "pseudonym": "큰딸", "acts": [{"type": "arrest", "date": "1975"}]}),
+    "nothing else known": (
+        {"name": {"hangul": "김영수"}, "relation": None, "categories": [5]},
+        {"name": {"roman": "Kim Yungsu"}, "relation": None, "categories": [5]}),
 }
 
 
@@ -119,12 +122,22 @@ def test_a_sub_block_split_again_keeps_the_pairs(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 4)
     pairs = _pair_feats()
     crowd = _crowd(blocking.MAX_BLOCK * 3)
-    twins = [_feat(900 + i, {"hangul": "김영수"}, birth="1950", origin=CROWD_PLACES[i % 3]) for i in range(8)]
-    feats = crowd + twins + [f for sides in pairs.values() for f in sides]
+    twins = [_feat(900 + i, {"hangul": "김영수"}, birth="1950", origin_place="KP.kaesong") for i in range(8)]
+    # Only their home place known, in a sub-block split again: they meet among the members with no other fact.
+    kaesong = (_feat(950, {"hangul": "김영수"}, relation=None, categories=[4], origin="Kaesong"),
+               _feat(951, {"roman": "Kim Young-soo"}, relation=None, categories=[4], origin_place="KP.kaesong"))
+    feats = crowd + twins + list(kaesong) + [f for sides in pairs.values() for f in sides]
     vault, found, _ = _run(tmp_path, feats)
-    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key LIKE '!name:김:yungsu#y1950#%'"
-                              ).fetchone()[0]
-    for label, (a, b) in pairs.items():
+    for sub in ("y1950", "pKP.kaesong"):
+        assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key LIKE ?",
+                                  (f"!name:김:yungsu#{sub}#%",)).fetchone()[0], sub
+    # Two more filed later, one at a time (a testimony saved after the split): they go where the split ones went.
+    later = (_feat(960, {"hangul": "김영수"}, relation=None, categories=[6], origin="개성"),
+             _feat(961, {"roman": "Gim Yeong-su"}, relation=None, categories=[6], origin_place="KP.kaesong"))
+    with Transaction(vault.conn):
+        cand._index_rows(vault.conn, later)
+    found = {(c[1], c[2]): c[0] for c in cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set())}
+    for label, (a, b) in [*pairs.items(), ("home place only, split twice", kaesong), ("filed later", later)]:
         assert tuple(sorted((a["m"], b["m"]))) in found, label
 
 
