@@ -7,17 +7,21 @@ with the square of the archive. So a block is kept whole only while it holds at 
 Beyond that it is split into *sub-blocks*, one per corroborating fact, and each member is filed under every fact it
 has (:func:`attributes`):
 
-- ``y<year>``: each birth year within one year of the mention's birth bounds (so 1950, ``1950~``, Korean age 1951 and
-  ``195X`` meet; a birth known only as a span wider than :data:`MAX_BIRTH_SPAN` years is not used);
+- ``y<year>``: each birth year within the mention's birth bounds (1950 and ``1950~`` meet, ``195X`` meets every year
+  of the 1950s; a birth known only as a span wider than :data:`MAX_BIRTH_SPAN` years is not used). Births one or two
+  years apart weigh against a pair, so such a pair reaches 0.5 on a name this common only with another fact, under
+  which it meets;
 - ``p<place>``: the home place and each act's place (vocabulary code, or the folded words as said);
 - ``f<facility>``: each act's facility;
+- ``a<year>``: each act's year, one year either side (dates of an arrest are remembered loosely);
 - ``i<interviewee>|<relation>``: the interviewee's pseudonym and relation (the same person reporting twice).
 
 Two members of a split block are compared when they share a name key *and* one of these facts. A member with none of
 them is filed under ``-`` and meets only the others without any (a common name alone is weak evidence: the name weight
 falls with its frequency, see scoring.py). A sub-block still larger than :data:`MAX_SUB_BLOCK` (a very common name
 and a common birth year or place) is split once more by pairs of facts of two different kinds (``y1950`` and
-``pKP.ryanggang.hyesan``); a member with no fact of another kind is filed under ``-`` there.
+``pKP.ryanggang.hyesan``); a member with no fact of another kind is filed under ``-`` there. A split block stays split
+when members leave it (a purge, an edit); new members are filed under its sub-blocks.
 
 Rows of ``person_keys``: an unsplit block's rows hold the base key itself; a split block's ``!KEY#FACT``; a split
 sub-block's ``!KEY#FACT#FACT``. Name keys and facts never contain ``#`` (facts have it escaped), so the parts are
