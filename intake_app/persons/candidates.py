@@ -234,9 +234,15 @@ class Kept:
     def finish(self) -> None:
         """Sort, best first, then by mention ids; the linked pairs after the others of their score."""
         names, scores, xs, ys = self.mentions, self.scores, self.xs, self.ys
-        ordered = sorted(range(len(scores)), key=lambda i: (-scores[i], names[xs[i]], names[ys[i]]))
-        self.order = array("q", ordered)
-        del ordered
+        # By score first (a score has two decimals: a hundred values at most), then each score's pairs by mention
+        # ids: a key tuple per pair for all pairs at once would be the run's peak of memory.
+        by_score: dict[float, array[int]] = {}
+        for i, score in enumerate(scores):
+            by_score.setdefault(score, array("q")).append(i)
+        self.order = array("q")
+        for score in sorted(by_score, reverse=True):
+            same = by_score.pop(score)
+            self.order.extend(sorted(same, key=lambda i: (names[xs[i]], names[ys[i]])))
         self._linked = sorted(self.linked.values(), key=lambda c: (-c[0], c[1], c[2]))
 
     def __len__(self) -> int:

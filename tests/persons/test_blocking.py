@@ -157,6 +157,8 @@ def test_each_pair_is_scored_once_and_the_cache_bound_changes_nothing(tmp_path: 
     monkeypatch.setattr(cand, "CACHE_SIZE", 2)
     streamed = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set())
     assert list(streamed) == list(held) and len(held) == len(pairs)
+    listed = list(held)
+    assert listed == sorted(listed, key=lambda c: (-c[0], c[1], c[2]))  # best first, then by mention ids
 
 
 def test_the_pairs_are_exactly_those_sharing_a_whole_block_or_a_fact(tmp_path: Path,
