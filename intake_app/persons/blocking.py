@@ -10,7 +10,7 @@ has (:func:`attributes`):
 - ``y<year>``: each birth year within the mention's birth bounds (1950 and ``1950~`` meet, ``195X`` meets every year
   of the 1950s; a birth known only as a span wider than :data:`MAX_BIRTH_SPAN` years is not used). Births one or two
   years apart weigh against a pair, so such a pair reaches 0.5 on a name this common only with another fact, under
-  which it meets;
+  which it meets (except, at 0.50-0.51, on a name held by 13-16 mentions: docs/persons.md);
 - ``p<place>``: the home place and each act's place (vocabulary code, or the folded words as said);
 - ``f<facility>``: each act's facility;
 - ``a<year>``: each act's year, one year either side (dates of an arrest are remembered loosely);
@@ -42,9 +42,9 @@ from intake_app.vault.database import Connection
 MAX_BLOCK = 12
 MAX_SUB_BLOCK = 48
 MAX_BIRTH_SPAN = 12  # 195X spans ten years; wider spans ("1950s or 1960s") corroborate too little to file under
-# Birth years 1-2 apart (Korean age counting) weigh against a pair (scoring.W_BIRTH_NEAR): such a pair reaches 0.5 on a
-# name held by more than MAX_BLOCK mentions only with another fact, under which it meets. Act years are remembered
-# loosely and weigh nothing alone: one year either side.
+# Birth years 1-2 apart (Korean age counting) weigh against a pair (scoring.W_BIRTH_NEAR): on a name held by more than
+# MAX_BLOCK mentions such a pair reaches 0.5 only with another fact, under which it meets (see the docstring's one
+# exception). Act years are remembered loosely and weigh nothing alone: one year either side.
 BIRTH_SLACK = 0
 ACT_SLACK = 1
 BARE = "-"
