@@ -21,7 +21,7 @@ from intake_app.archive import persons, source
 from intake_app.archive.mapping import KIND_OF, TEMPLATES, Mapping, describe, read_map, resolve
 from intake_app.archive.values import RowRefused, canonical, content_sha256, row_content
 from intake_app.errors import RefusedError, UsageError
-from intake_app.persons.candidates import _split_big_blocks, _split_keys
+from intake_app.persons.blocking import SplitState, split_big_blocks, split_state
 from intake_app.records import interchange
 from intake_app.records.ids import uuid7
 from intake_app.vault.audit import AuditLog
@@ -116,7 +116,7 @@ def _import(vault: Vault, path: Path, template: str, name: str, column_map: dict
     conn.execute("INSERT INTO reference_imports (id, source, template, file_sha256, imported_at, rows, created,"
                  " updated, unchanged, refused, detail) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '{}')",
                  (import_id, name, template, sha, now))
-    split = _split_keys(conn)
+    split = split_state(conn)
     seen: dict[str, int] = {}
     result: ImportResult | None = None
     for header, rows in source.open_rows(path):
@@ -140,7 +140,7 @@ def _import(vault: Vault, path: Path, template: str, name: str, column_map: dict
             _store(conn, result, template, name, key, content, import_id, row, now, split)
     assert result is not None
     persons.reindex_titles(conn, name, result.victims_touched, split)
-    _split_big_blocks(conn)
+    split_big_blocks(conn)
     detail = {**describe(result.mapping), "refusals": result.refusals, "unknown_values": result.unknown_values,
               "unknown_value_count": result.unknown_count, "lang": lang}
     conn.execute("UPDATE reference_imports SET rows = ?, created = ?, updated = ?, unchanged = ?, refused = ?,"
@@ -155,7 +155,7 @@ def _import(vault: Vault, path: Path, template: str, name: str, column_map: dict
 
 
 def _store(conn: Any, result: ImportResult, template: str, name: str, key: str, content: dict[str, Any],
-           import_id: str, row: source.Row, now: str, split: set[str]) -> None:
+           import_id: str, row: source.Row, now: str, split: SplitState) -> None:
     data = canonical(content)
     digest = hashlib.sha256(data).hexdigest()
     found = conn.execute("SELECT id, version FROM reference_records WHERE source = ? AND template = ? AND identity = ?",

@@ -15,8 +15,8 @@ import json
 from typing import Any
 
 from intake_app.archive import store
-from intake_app.persons.candidates import _decade, _split_keys
-from intake_app.persons.features import blocking_keys, features, place_key, years
+from intake_app.persons.blocking import SplitState, file_mentions
+from intake_app.persons.features import features, place_key, years
 from intake_app.persons.mentions import Mention
 from intake_app.records.edtf import parse_edtf
 from intake_app.records.interchange_model import Act, Interview, Interviewee, Name, Testimony, Victim
@@ -71,7 +71,7 @@ def reference_features(record_id: str, source: str, content: dict[str, Any]) -> 
 
 
 def index(conn: Connection, record_id: str, source: str, content: dict[str, Any],
-          split: set[str] | None = None, *, replace: bool = True) -> None:
+          split: SplitState | None = None, *, replace: bool = True) -> None:
     """File (or re-file, ``replace``) one reference person in the blocking index, inside the caller's transaction."""
     mention = mention_of(record_id)
     if replace:
@@ -83,15 +83,10 @@ def index(conn: Connection, record_id: str, source: str, content: dict[str, Any]
            WHERE l.source = ? AND l.title = ? ORDER BY r.id""", (source, content.get("title")))
         for a in json.loads(raw).get("acts", [])] if content.get("title") else []
     feat = reference_features(record_id, source, {**content, "acts": [*content.get("acts", []), *linked]})
-    cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
-                       (mention, record_id, json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
-    split = _split_keys(conn) if split is None else split
-    decade = _decade(feat)
-    conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                     [(f"!{k}#{decade}" if k in split else k, cur.lastrowid) for k in blocking_keys(feat)])
+    file_mentions(conn, [feat], split)
 
 
-def reindex_titles(conn: Connection, source: str, titles: set[str], split: set[str]) -> None:
+def reindex_titles(conn: Connection, source: str, titles: set[str], split: SplitState) -> None:
     """Re-file the reference persons of ``source`` titled ``titles`` (their acts, from the cases template, changed)."""
     for title in sorted(titles):
         rows = conn.execute("""SELECT r.id, v.content FROM reference_records r JOIN reference_versions v

@@ -1,22 +1,30 @@
 """Candidate pairs of mentions that may be one person, found through SQLite indexes, never by comparing all pairs.
 
 The blocking index lives in the vault (``person_mentions``, ``person_keys``; schema 5) and is brought up to date
-incrementally: only testimonies whose current revision changed since the last run are read again. Pairs come from
-one self-join of ``person_keys`` on its ``(key, num)`` index: two mentions are compared only when they share a name
-key (or, for given names spelt beyond the rules, a surname group and a birth year). A key held by more than
-``MAX_BLOCK`` mentions (a very common name) is split by birth decade before the join, so no block grows
-quadratically without bound. Each pair is then scored (:mod:`intake_app.persons.scoring`).
+incrementally: only testimonies whose current revision changed since the last run are read again. Two mentions are
+compared only when they share a filed key of ``person_keys`` (a name key, or a surname group and a birth year);
+a block that would grow with the square of a common name's frequency is split by corroborating facts (birth year,
+place, facility, interviewee; :mod:`intake_app.persons.blocking`), so the pairs grow with the mentions, not with
+their square. Candidate generation streams: the blocks are read in key order from the ``(key, num)`` index, each
+block's members are read and parsed on demand (a bounded cache holds the latest), each pair is scored once (in the
+first key the two share, so a pair in several blocks is neither scored twice nor remembered in a set), and only the
+pairs scoring at least ``min_score`` are kept, as small tuples; features are read again for the pairs returned.
+Each pair is scored by :mod:`intake_app.persons.scoring`.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 
-from intake_app.persons.features import FEATURES_VERSION, blocking_keys, features
+from intake_app.persons.blocking import SplitState, file_mentions, filed_keys, split_big_blocks, split_state
+from intake_app.persons.features import FEATURES_VERSION, features
 from intake_app.persons.mentions import mentions_of_testimony
 from intake_app.persons.scoring import Reason, score_pair
 from intake_app.records import revisions
@@ -24,7 +32,8 @@ from intake_app.records.store import read_content
 from intake_app.vault.database import Connection, Transaction
 from intake_app.vault.vault import Vault
 
-MAX_BLOCK = 400
+CACHE_SIZE = 8192  # parsed features held at once while pairing (about 4 KB each)
+_NAME_PREFIXES = ("name:", "hangul:", "hanja:")
 
 
 @dataclass(frozen=True)
@@ -45,38 +54,17 @@ class Candidate:
         return score_pair(self.a, self.b, self.name_count)[1]
 
 
-def _decade(feat: dict[str, Any]) -> str:
-    birth = feat["by"]
-    return "?" if birth is None or birth[0] // 10 != birth[1] // 10 else str(birth[0] // 10)
-
-
-def _split_keys(conn: Connection) -> set[str]:
-    """Keys whose block was split by decade (rows ``!key#decade``): new members are filed the same way."""
-    rows = conn.execute("SELECT DISTINCT key FROM person_keys WHERE key >= '!' AND key < '\"'")
-    return {str(r[0])[1:].rsplit("#", 1)[0] for r in rows}
-
-
 def _index_rows(conn: Connection, feats: Iterable[dict[str, Any]]) -> None:
-    split = _split_keys(conn)
-    for feat in feats:
-        cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
-                           (feat["m"], feat["t"], json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
-        num = cur.lastrowid
-        decade = _decade(feat)
-        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                         [(f"!{k}#{decade}" if k in split else k, num) for k in blocking_keys(feat)])
+    file_mentions(conn, feats)
 
 
 def _split_big_blocks(conn: Connection) -> None:
-    """Re-file the members of oversized blocks under ``!key#decade``; the ``!`` marks a key already split."""
-    big = [str(r[0]) for r in conn.execute(
-        "SELECT key FROM person_keys WHERE key NOT LIKE '!%' GROUP BY key HAVING count(*) > ?", (MAX_BLOCK,))]
-    for key in big:
-        rows = conn.execute("SELECT k.num, m.features FROM person_keys k JOIN person_mentions m ON m.num = k.num"
-                            " WHERE k.key = ?", (key,)).fetchall()
-        conn.execute("DELETE FROM person_keys WHERE key = ?", (key,))
-        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                         [(f"!{key}#{_decade(json.loads(f))}", n) for n, f in rows])
+    split_big_blocks(conn)
+
+
+def _split_keys(conn: Connection) -> SplitState:
+    """Which blocks are split (for callers filing mentions one at a time: reference persons)."""
+    return split_state(conn)
 
 
 def refresh_index(vault: Vault) -> int:
@@ -90,8 +78,13 @@ def refresh_index(vault: Vault) -> int:
         """SELECT r.id, r.current_rev, r.deleted FROM records r LEFT JOIN person_indexed i ON i.record_id = r.id
            WHERE r.kind = 'testimony' AND (i.rev IS NULL OR i.rev != r.current_rev)""").fetchall()
     if not stale:
+        if conn.execute("SELECT 1 FROM person_keys WHERE key >= '!' AND key < '\"' AND (key GLOB '!*#[0-9]*'"
+                        " OR key GLOB '!*#[?]') LIMIT 1").fetchone() is not None:
+            with Transaction(conn):
+                split_big_blocks(conn)  # blocks split by the first layout (birth decade alone) are re-split
         return 0
     with Transaction(conn):
+        state = split_state(conn)
         for record_id, rev_id, deleted in stale:
             conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE record_id = ?)",
                          (record_id,))
@@ -100,10 +93,11 @@ def refresh_index(vault: Vault) -> int:
                 rev = revisions.load(conn, str(rev_id))
                 if rev is not None and not rev.tombstone:
                     testimony = read_content(str(record_id), rev.content)
-                    _index_rows(conn, (features(m) for m in mentions_of_testimony(str(record_id), testimony)))
+                    file_mentions(conn, (features(m) for m in mentions_of_testimony(str(record_id), testimony)),
+                                  state)
             conn.execute("INSERT INTO person_indexed (record_id, rev) VALUES (?, ?) ON CONFLICT (record_id)"
                          " DO UPDATE SET rev = excluded.rev", (record_id, rev_id))
-        _split_big_blocks(conn)
+        split_big_blocks(conn)
     return len(stale)
 
 
@@ -112,16 +106,93 @@ def index_features(conn: Connection, feats: Iterable[dict[str, Any]]) -> None:
     with Transaction(conn):
         conn.execute("DELETE FROM person_keys")
         conn.execute("DELETE FROM person_mentions")
-        _index_rows(conn, feats)
-        _split_big_blocks(conn)
+        file_mentions(conn, feats, SplitState())
+        split_big_blocks(conn)
+
+
+def _read(conn: Connection, nums: list[int]) -> list[tuple[int, str]]:
+    return [(int(n), str(f)) for n, f in conn.execute(
+        "SELECT num, features FROM person_mentions WHERE num IN (SELECT value FROM json_each(?))", (json.dumps(nums),))]
+
+
+class _Member:
+    """One mention's parsed features, the keys it is filed under and its name keys (for the pair loop)."""
+
+    __slots__ = ("feat", "filed", "names")
+
+    def __init__(self, feat: dict[str, Any], state: SplitState) -> None:
+        self.feat = feat
+        self.filed = frozenset(filed_keys(feat, state))
+        self.names = frozenset(feat["nk"])
+
+
+class _Members:
+    """Members by mention number: read from ``person_mentions`` on demand and parsed, the latest CACHE_SIZE kept;
+    or from ``load`` (features already in memory: tests and small tools)."""
+
+    def __init__(self, conn: Connection, state: SplitState, load: dict[int, dict[str, Any]] | None) -> None:
+        self.conn, self.state, self.load = conn, state, load
+        self.cache: OrderedDict[int, _Member] = OrderedDict()
+
+    def get(self, nums: list[int]) -> list[tuple[int, _Member]]:
+        cache = self.cache
+        missing = [n for n in nums if n not in cache]
+        for start in range(0, len(missing), 500):
+            part = missing[start:start + 500]
+            if self.load is not None:
+                rows: Iterable[tuple[int, Any]] = ((n, self.load[n]) for n in part)
+            else:
+                rows = _read(self.conn, part)
+            for n, raw in rows:
+                cache[int(n)] = _Member(raw if isinstance(raw, dict) else json.loads(raw), self.state)
+        out = []
+        for n in nums:
+            member = cache.get(n)
+            if member is not None:
+                cache.move_to_end(n)
+                out.append((n, member))
+        while len(cache) > CACHE_SIZE:  # the block's members are held by ``out`` meanwhile
+            cache.popitem(last=False)
+        return out
+
+
+def _blocks(conn: Connection, members: _Members) -> Iterator[tuple[str, list[tuple[int, _Member]]]]:
+    """Each block of two or more mentions, in key order, with its members."""
+    rows = conn.execute("SELECT key, num FROM person_keys ORDER BY key, num")
+    for key, group in groupby(rows, key=itemgetter(0)):
+        nums = [int(n) for _k, n in group]
+        if len(nums) > 1:
+            yield str(key), members.get(nums)
+
+
+def _pairs(conn: Connection, members: _Members) -> Iterator[tuple[int, _Member, int, _Member]]:
+    """Every pair of mentions sharing a filed key, once each: in the first (smallest) key the two share."""
+    for key, block in _blocks(conn, members):
+        for i, (x, a) in enumerate(block):
+            filed = a.filed
+            for y, b in block[i + 1:]:
+                shared = filed & b.filed
+                if len(shared) > 1 and min(shared) != key:
+                    continue
+                yield x, a, y, b
 
 
 def blocked_pairs(conn: Connection) -> Iterator[tuple[int, int]]:
     """Every pair of mention numbers sharing a blocking key, once each, from the index alone."""
-    rows = conn.execute("""SELECT DISTINCT a.num, b.num FROM person_keys a JOIN person_keys b
-                           ON b.key = a.key AND b.num > a.num""")
-    for x, y in rows:
-        yield int(x), int(y)
+    for x, _a, y, _b in _pairs(conn, _Members(conn, split_state(conn), None)):
+        yield (x, y) if x < y else (y, x)
+
+
+def _name_key_counts(conn: Connection, state: SplitState) -> dict[str, int]:
+    """How many mentions carry each name key held by two or more (the frequency that weighs a shared name)."""
+    counts = {str(k): int(n) for k, n in conn.execute(
+        "SELECT key, count(*) FROM person_keys WHERE key > '!' GROUP BY key HAVING count(*) > 1")
+        if str(k).startswith(_NAME_PREFIXES)}
+    for key in state.keys:
+        if key.startswith(_NAME_PREFIXES):
+            counts[key] = int(conn.execute("SELECT count(DISTINCT num) FROM person_keys WHERE key >= ? AND key < ?",
+                                           (f"!{key}#", f"!{key}$")).fetchone()[0])
+    return counts
 
 
 def _links(conn: Connection) -> dict[str, str]:
@@ -137,38 +208,119 @@ def name_counts(feats: Iterable[dict[str, Any]]) -> Counter[str]:
     return Counter(k for f in feats for k in f["nk"] if k.startswith(("name:", "hangul:", "hanja:")))
 
 
-def generate(conn: Connection, *, min_score: float = 0.0, limit: int | None = None,
-             links: dict[str, str] | None = None, distinct: set[tuple[str, str]] | None = None,
-             load: Callable[[], dict[int, dict[str, Any]]] | None = None) -> list[Candidate]:
-    """Scored candidates from the index, best first; one per pair of persons (the best pair of their mentions).
+Scored = tuple[float, str, str, int, int, int, str | None, str | None]
+"""A kept pair: (score, mention a, mention b, number a, number b, name count, person a, person b), a < b."""
 
-    Pairs already in one person and pairs marked "not the same person" are left out.
-    """
+
+class Kept:
+    """The pairs kept by :func:`scored_pairs`, best first, held compactly: at 400k mentions a million pairs can score
+    0.5 or more, and a tuple of Python objects per pair would cost more memory than the rest of the run. Unlinked pairs
+    (almost all) are columns of machine numbers; each is one pair of persons already, since every pair is scored
+    once. Pairs touching a linked person are grouped (the best pair per two persons) in a small dict."""
+
+    def __init__(self, mentions: dict[int, str]) -> None:
+        self.mentions = mentions  # number -> mention id, for every mention of a kept pair
+        self.scores, self.xs, self.ys, self.counts = array("d"), array("q"), array("q"), array("q")
+        self.linked: dict[tuple[str, str], Scored] = {}
+        self.order = array("q")
+        self._linked: list[Scored] = []
+
+    def add(self, score: float, x: int, y: int, count: int) -> None:
+        self.scores.append(score)
+        self.xs.append(x)
+        self.ys.append(y)
+        self.counts.append(count)
+
+    def finish(self) -> None:
+        """Sort, best first, then by mention ids; the linked pairs after the others of their score."""
+        names, scores, xs, ys = self.mentions, self.scores, self.xs, self.ys
+        # By score first (a score has two decimals: a hundred values at most), then each score's pairs by mention
+        # ids: a key tuple per pair for all pairs at once would be the run's peak of memory.
+        by_score: dict[float, array[int]] = {}
+        for i, score in enumerate(scores):
+            by_score.setdefault(score, array("q")).append(i)
+        self.order = array("q")
+        for score in sorted(by_score, reverse=True):
+            same = by_score.pop(score)
+            self.order.extend(sorted(same, key=lambda i: (names[xs[i]], names[ys[i]])))
+        self._linked = sorted(self.linked.values(), key=lambda c: (-c[0], c[1], c[2]))
+
+    def __len__(self) -> int:
+        return len(self.scores) + len(self.linked)
+
+    def __iter__(self) -> Iterator[Scored]:
+        names, linked, j = self.mentions, self._linked, 0
+        for i in self.order:
+            score, x, y = self.scores[i], self.xs[i], self.ys[i]
+            while j < len(linked) and (-linked[j][0], linked[j][1], linked[j][2]) < (-score, names[x], names[y]):
+                yield linked[j]
+                j += 1
+            yield (score, names[x], names[y], x, y, self.counts[i], None, None)
+        yield from linked[j:]
+
+
+def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, str] | None = None,
+                 distinct: set[tuple[str, str]] | None = None,
+                 load: Callable[[], dict[int, dict[str, Any]]] | None = None,
+                 stats: dict[str, int] | None = None) -> Kept:
+    """Every pair scoring at least ``min_score``, best first; one per pair of persons (the best pair of their
+    mentions). Pairs already in one person and pairs marked "not the same person" are left out. ``stats`` (if given)
+    receives ``scored``, the number of pairs scored."""
     links = _links(conn) if links is None else links
     distinct = _distinct(conn) if distinct is None else distinct
-    feats = load() if load is not None else {
-        int(n): json.loads(f) for n, f in conn.execute("SELECT num, features FROM person_mentions")}
-    counts = name_counts(feats.values())
-    best: dict[tuple[str, str], Candidate] = {}
-    for x, y in blocked_pairs(conn):
-        a, b = feats[x], feats[y]
+    state = split_state(conn)
+    counts = _name_key_counts(conn, state)
+    kept = Kept({})
+    names = kept.mentions
+    scored = 0
+    for num_a, ma, num_b, mb in _pairs(conn, _Members(conn, state, load() if load is not None else None)):
+        a, b, x, y = ma.feat, mb.feat, num_a, num_b
         if a["m"] > b["m"]:
-            a, b = b, a
+            a, b, x, y = b, a, y, x
         pa, pb = links.get(a["m"]), links.get(b["m"])
         if (pa is not None and pa == pb) or (a["m"], b["m"]) in distinct:
             continue
-        shared = [counts[k] for k in a["nk"] if k in counts and k in b["nk"]]
+        shared = [counts[k] for k in ma.names & mb.names if k in counts]
         name_count = min(shared) if shared else 1
         score = score_pair(a, b, name_count, explain=False)[0]
+        scored += 1
         if score < min_score:
             continue
-        group = tuple(sorted((pa or a["m"], pb or b["m"])))
-        cand = Candidate(score, a, b, pa, pb, name_count)
-        held = best.get(group)  # type: ignore[arg-type]
-        if held is None or (score, held.a["m"], held.b["m"]) > (held.score, a["m"], b["m"]):
-            best[group] = cand  # type: ignore[index]
-    ordered = sorted(best.values(), key=lambda c: (-c.score, c.a["m"], c.b["m"]))
-    return ordered if limit is None else ordered[:limit]
+        names.setdefault(x, a["m"])
+        names.setdefault(y, b["m"])
+        if pa is None and pb is None:
+            kept.add(score, x, y, name_count)
+            continue
+        ga, gb = pa or a["m"], pb or b["m"]
+        group = (ga, gb) if ga <= gb else (gb, ga)
+        held = kept.linked.get(group)
+        if held is None or (score, held[1], held[2]) > (held[0], a["m"], b["m"]):
+            kept.linked[group] = (score, a["m"], b["m"], x, y, name_count, pa, pb)
+    kept.finish()
+    if stats is not None:
+        stats["scored"] = scored
+    return kept
+
+
+def _features_of(conn: Connection, nums: Iterable[int]) -> dict[int, dict[str, Any]]:
+    wanted = sorted(set(nums))
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start:start + 500]
+        out.update((int(n), json.loads(f)) for n, f in _read(conn, part))
+    return out
+
+
+def generate(conn: Connection, *, min_score: float = 0.0, limit: int | None = None,
+             links: dict[str, str] | None = None, distinct: set[tuple[str, str]] | None = None,
+             load: Callable[[], dict[int, dict[str, Any]]] | None = None) -> list[Candidate]:
+    """Scored candidates from the index, best first (:func:`scored_pairs`), with the features of both sides."""
+    loaded = load() if load is not None else None
+    ordered = scored_pairs(conn, min_score=min_score, links=links, distinct=distinct,
+                           load=None if loaded is None else (lambda: loaded))
+    kept = list(ordered) if limit is None else list(islice(ordered, limit))
+    feats = loaded if loaded is not None else _features_of(conn, (n for c in kept for n in (c[3], c[4])))
+    return [Candidate(score, feats[x], feats[y], pa, pb, count) for score, _ma, _mb, x, y, count, pa, pb in kept]
 
 
 def candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None) -> list[Candidate]:

@@ -11,8 +11,8 @@ import pytest
 
 from bench._persons_synth import generate, true_pairs
 from intake_app.errors import RefusedError, UsageError
+from intake_app.persons import blocking, registry
 from intake_app.persons import candidates as cand
-from intake_app.persons import registry
 from intake_app.persons.features import features
 from intake_app.persons.mentions import Mention, load_mentions
 from intake_app.persons.scoring import score_pair
@@ -185,28 +185,30 @@ def test_link_rules_moves_and_refusals(hq: Vault) -> None:
         registry.distinct(hq, m[0], m[1], reason="   ")
 
 
-def test_oversized_blocks_split_by_birth_decade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cand, "MAX_BLOCK", 3)
+def test_oversized_blocks_split_by_corroborating_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
     base = generate(1)[0][0]
     from dataclasses import replace
 
     from intake_app.records.edtf import parse_edtf
-    from intake_app.records.interchange_model import Name
+    from intake_app.records.interchange_model import Interviewee, Name
 
     def feat(i: int, birth: str) -> dict[str, object]:
-        victim = replace(base.victim, names=(Name(hangul="김철수"),), birth=parse_edtf(birth), acts=())
-        return features(Mention(f"t{i}/v", f"t{i}", "v", victim, replace(base.testimony, id=f"t{i}")))
+        victim = replace(base.victim, names=(Name(hangul="김철수"),), birth=parse_edtf(birth), acts=(), origin=None,
+                         origin_place=None)
+        testimony = replace(base.testimony, id=f"t{i}", interviewee=Interviewee(pseudonym=f"iv{i}"))
+        return features(Mention(f"t{i}/v", f"t{i}", "v", victim, testimony))
 
-    feats = [feat(i, b) for i, b in enumerate(["1950", "1952", "1971", "1973", "1955"])]
+    feats = [feat(i, b) for i, b in enumerate(["1950", "1950~", "1971", "1973", "195X"])]
     vault = Vault.create(tmp_path / "b", "pw", "hq")[0]
     cand.index_features(vault.conn, feats)
     keys = {str(k) for (k,) in vault.conn.execute("SELECT DISTINCT key FROM person_keys")}
-    assert "name:김:chulsu" not in keys and {"!name:김:chulsu#195", "!name:김:chulsu#197"} <= keys
-    pairs = {tuple(sorted((feats[x - 1]["m"], feats[y - 1]["m"]))) for x, y in cand.blocked_pairs(vault.conn)}
-    same_decade = {tuple(sorted((a["m"], b["m"]))) for i, a in enumerate(feats) for b in feats[i + 1:]
-                   if a["by"][0] // 10 == b["by"][0] // 10}  # type: ignore[index]
-    assert pairs == same_decade
-    # A mention added later joins its decade's block, not a new unsplit one.
+    assert "name:김:chulsu" not in keys and {"!name:김:chulsu#y1950", "!name:김:chulsu#y1971"} <= keys
+    pairs = {tuple(sorted((str(feats[x - 1]["m"]), str(feats[y - 1]["m"])))) for x, y in cand.blocked_pairs(vault.conn)}
+    overlapping = {tuple(sorted((str(a["m"]), str(b["m"])))) for i, a in enumerate(feats) for b in feats[i + 1:]
+                   if a["by"][0] <= b["by"][1] and b["by"][0] <= a["by"][1]}  # type: ignore[index]
+    assert pairs == overlapping and len(pairs) == 3
+    # A mention added later is filed in the split block's sub-blocks, not in a new whole block.
     cand._index_rows(vault.conn, [feat(9, "1958")])
     assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = 'name:김:chulsu'").fetchone()[0] == 0
-    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = '!name:김:chulsu#195'").fetchone()[0] == 4
+    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = '!name:김:chulsu#y1958'").fetchone()[0] == 2

@@ -1,0 +1,200 @@
+"""Sub-blocking of common names (issue 30): a crowd of namesakes is split by corroborating facts, and realistic true
+pairs that differ in romanisation and in one uncertain date, or that agree on one fact only, are still proposed."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench._persons_synth import generate
+from intake_app.persons import blocking
+from intake_app.persons import candidates as cand
+from intake_app.persons.features import blocking_keys, features
+from intake_app.persons.mentions import Mention
+from intake_app.persons.scoring import score_pair
+from intake_app.records import interchange
+from intake_app.vault.database import Transaction
+from intake_app.vault.vault import Vault
+
+TID = "0190f6b8-7a1c-7d2e-9f00-{:012d}"
+CROWD_PLACES = ("Pyongyang", "Kaesong", "신의주", "KP.south_hamgyong.hamhung", "Chongjin", "KP.kangwon.wonsan",
+                "해주", "KP.north_hwanghae.sariwon", "Kanggye", "KP.north_hamgyong.onsong", "Hoeryong", "평성",
+                "KP.ryanggang.samjiyon")
+
+
+def _feat(n: int, name: dict[str, str], pseudonym: str | None = None, relation: str | None = "sister",
+          **victim: Any) -> dict[str, Any]:
+    doc = {"id": TID.format(n), "interview": {"date": "2024", "language": "ko", "interviewer": "면담자"},
+           "interviewee": {"pseudonym": pseudonym or f"증언자{n}", "relation": relation},
+           "victims": [{"id": "v1", "names": [name], "sex": "M", **victim}]}
+    testimony = interchange.parse_testimony(json.dumps(doc, ensure_ascii=False).encode())
+    return features(Mention(f"{TID.format(n)}/v1", TID.format(n), "v1", testimony.victims[0], testimony))
+
+
+def _crowd(size: int) -> list[dict[str, Any]]:
+    """Namesakes of 김영수 written three ways, born in the 1970s-90s, taken elsewhere and later than the pairs below."""
+    names = ({"hangul": "김영수"}, {"roman": "Kim Young-soo"}, {"roman": "Kim Yŏng-su"})
+    out = []
+    for i in range(size):
+        place = CROWD_PLACES[i % len(CROWD_PLACES)]
+        act = {"type": "arrest", "date": str(2002 + i % 20),
+               **({"place_code": place} if place.startswith("KP.") else {"place": place})}
+        home = CROWD_PLACES[(7 * i + 3) % len(CROWD_PLACES)]
+        out.append(_feat(100 + i, names[i % 3], birth=str(1960 + i % 40), acts=[act],
+                         **({"origin_place": home} if home.startswith("KP.") else {"origin": home})))
+    return out
+
+
+# Realistic true pairs: each differs in romanisation and agrees on one corroborating fact only.
+PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "birth, one side approximate": (
+        {"name": {"hangul": "김영수"}, "birth": "1950"}, {"name": {"roman": "Kim Young-soo"}, "birth": "1950~"}),
+    "birth, decade only": (
+        {"name": {"hangul": "김영수"}, "birth": "195X"}, {"name": {"roman": "Kim Yong-su"}, "birth": "1957"}),
+    "home place, words and code": (
+        {"name": {"hangul": "김영수"}, "origin": "혜산"}, {"name": {"roman": "Gim Yeong-su"},
+                                                        "origin_place": "KP.ryanggang.hyesan"}),
+    "arrest place, one side without a year": (
+        {"name": {"roman": "Kim Yŏng-su"}, "acts": [{"type": "arrest", "date": "1998", "place": "무산"}]},
+        {"name": {"hangul": "김영수"}, "acts": [{"type": "arrest", "place_code": "KP.north_hamgyong.musan"}]}),
+    "arrest year alone": (
+        {"name": {"hangul": "김영수"}, "categories": [3], "acts": [{"type": "arrest", "date": "1987"}]},
+        {"name": {"roman": "Kim Youngsoo"}, "categories": [3], "acts": [{"type": "arrest", "date": "1987"}]}),
+    "facility": (
+        {"name": {"hangul": "김영수"}, "acts": [{"type": "detention", "facility_code": "kwalliso_16"}]},
+        {"name": {"roman": "Kim Young-su"}, "acts": [{"type": "detention", "facility_code": "kwalliso_16"}]}),
+    "same interviewee": (
+        {"name": {"hangul": "김영수"}, "pseudonym": "큰딸", "acts": [{"type": "arrest", "date": "1961"}]},
+        {"name": {"roman": "Kim Yeong-su"}, "pseudonym": "큰딸", "acts": [{"type": "arrest", "date": "1975"}]}),
+    "nothing else known": (
+        {"name": {"hangul": "김영수"}, "relation": None, "categories": [5]},
+        {"name": {"roman": "Kim Yungsu"}, "relation": None, "categories": [5]}),
+}
+
+
+def _pair_feats() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    out = {}
+    for i, (label, sides) in enumerate(PAIRS.items()):
+        made = []
+        for j, side in enumerate(sides):
+            rest = {k: v for k, v in side.items() if k != "name"}
+            made.append(_feat(2 * i + j + 1, side["name"], **rest))
+        out[label] = (made[0], made[1])
+    return out
+
+
+def _run(tmp_path: Path, feats: list[dict[str, Any]]) -> tuple[Vault, dict[tuple[str, str], float], int]:
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    stats: dict[str, int] = {}
+    kept = cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set(), stats=stats)
+    return vault, {(c[1], c[2]): c[0] for c in kept}, stats["scored"]
+
+
+def test_realistic_true_pairs_survive_the_split_of_a_common_name(tmp_path: Path) -> None:
+    pairs = _pair_feats()
+    crowd = _crowd(blocking.MAX_BLOCK * 3)
+    feats = crowd + [f for sides in pairs.values() for f in sides]
+    vault, found, scored = _run(tmp_path, feats)
+    # The common name's block was split (its rows are sub-blocks), and far fewer pairs were scored than all pairs.
+    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key = 'name:김:yungsu'").fetchone()[0] == 0
+    assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key LIKE '!name:김:yungsu#%'").fetchone()[0]
+    assert scored < len(feats) * (len(feats) - 1) // 2 // 3, scored
+    counts = cand.name_counts(feats)
+    for label, (a, b) in pairs.items():
+        key = (a["m"], b["m"]) if a["m"] < b["m"] else (b["m"], a["m"])
+        assert key in found, f"{label}: the true pair was not proposed"
+        x, y = (a, b) if a["m"] < b["m"] else (b, a)
+        assert found[key] == score_pair(x, y, counts["name:김:yungsu"])[0] >= 0.5, label
+    # Namesakes that agree on nothing else are not proposed: the crowd (born decades later, elsewhere) stays out.
+    crowd_ids = {f["m"] for f in crowd}
+    pair_ids = {f["m"] for sides in pairs.values() for f in sides}
+    assert not [p for p in found if (p[0] in crowd_ids) != (p[1] in crowd_ids) and set(p) & pair_ids]
+
+
+def test_a_sub_block_split_again_keeps_the_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A common name and a common birth year: the sub-block is split by a second fact, or kept for members with
+    no fact of another kind; the realistic pairs are still proposed."""
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 4)
+    pairs = _pair_feats()
+    crowd = _crowd(blocking.MAX_BLOCK * 3)
+    twins = [_feat(900 + i, {"hangul": "김영수"}, birth="1950", origin_place="KP.kaesong") for i in range(8)]
+    # Only their home place known, in a sub-block split again: they meet among the members with no other fact.
+    kaesong = (_feat(950, {"hangul": "김영수"}, relation=None, categories=[4], origin="Kaesong"),
+               _feat(951, {"roman": "Kim Young-soo"}, relation=None, categories=[4], origin_place="KP.kaesong"))
+    feats = crowd + twins + list(kaesong) + [f for sides in pairs.values() for f in sides]
+    vault, found, _ = _run(tmp_path, feats)
+    for sub in ("y1950", "pKP.kaesong"):
+        assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key LIKE ?",
+                                  (f"!name:김:yungsu#{sub}#%",)).fetchone()[0], sub
+    # Two more filed later, one at a time (a testimony saved after the split): they go where the split ones went.
+    later = (_feat(960, {"hangul": "김영수"}, relation=None, categories=[6], origin="개성"),
+             _feat(961, {"roman": "Gim Yeong-su"}, relation=None, categories=[6], origin_place="KP.kaesong"))
+    with Transaction(vault.conn):
+        cand._index_rows(vault.conn, later)
+    found = {(c[1], c[2]): c[0] for c in cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set())}
+    for label, (a, b) in [*pairs.items(), ("home place only, split twice", kaesong), ("filed later", later)]:
+        assert tuple(sorted((a["m"], b["m"]))) in found, label
+
+
+def test_each_pair_is_scored_once_and_the_cache_bound_changes_nothing(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pair sharing several keys (name keys, sub-blocks) is scored in one of them only; a tiny feature cache gives
+    the same candidates as features held in memory."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    mentions, _truth = generate(600, seed=3)
+    feats = [features(m) for m in mentions]
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    pairs = list(cand.blocked_pairs(vault.conn))
+    assert len(pairs) == len(set(pairs)) > 100
+    by_num = {i + 1: f for i, f in enumerate(feats)}
+    held = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set(), load=lambda: by_num)
+    monkeypatch.setattr(cand, "CACHE_SIZE", 2)
+    streamed = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set())
+    assert list(streamed) == list(held) and len(held) == len(pairs)
+    listed = list(held)
+    assert listed == sorted(listed, key=lambda c: (-c[0], c[1], c[2]))  # best first, then by mention ids
+
+
+def test_the_pairs_are_exactly_those_sharing_a_whole_block_or_a_fact(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocking's definition checked against every pair: two mentions meet iff they share a base key whose block
+    is whole, or share a split block's key and one corroborating fact (or both have none)."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 4)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 10**6)
+    mentions, _truth = generate(500, seed=5)
+    feats = [features(m) for m in mentions]
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    state = blocking.split_state(vault.conn)
+    assert state.keys
+    expected = set()
+    for (i, a), (j, b) in combinations(enumerate(feats, start=1), 2):
+        for key in set(blocking_keys(a)) & set(blocking_keys(b)):
+            facts_a, facts_b = blocking.attributes(a), blocking.attributes(b)
+            if key not in state.keys or set(facts_a) & set(facts_b) or (not facts_a and not facts_b):
+                expected.add((i, j))
+    assert set(cand.blocked_pairs(vault.conn)) == expected
+
+
+def test_blocks_split_by_the_first_layout_are_re_filed(tmp_path: Path) -> None:
+    """A vault whose index was split by birth decade alone (``!KEY#195``) is re-filed by the current rules."""
+    crowd = _crowd(blocking.MAX_BLOCK * 2)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, crowd)
+    with Transaction(vault.conn):
+        vault.conn.execute("DELETE FROM person_keys WHERE key LIKE '!name:김:yungsu#%'")
+        vault.conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
+                               [(f"!name:김:yungsu#{f['by'][0] // 10}", i + 1) for i, f in enumerate(crowd)])
+    assert cand.refresh_index(vault) == 0
+    keys = {str(k) for (k,) in vault.conn.execute("SELECT DISTINCT key FROM person_keys")}
+    assert not {k for k in keys if k.startswith("!name:김:yungsu#19")}
+    assert "!name:김:yungsu#y1970" in keys and "!name:김:yungsu#pKP.kaesong" in keys
+    state = blocking.split_state(vault.conn)
+    rows = {(str(k), int(n)) for k, n in vault.conn.execute("SELECT key, num FROM person_keys")}
+    assert rows == {(k, i + 1) for i, f in enumerate(crowd) for k in blocking.filed_keys(f, state)}
