@@ -4,7 +4,7 @@ A world is a fact table written straight into a real SQLCipher vault: testimonie
 victims, each mention with 0–3 values per dimension drawn from small pools that include the value ``~spans`` (a date
 spanning buckets), so the hard cases come often: unknowns (no value), spanning dates alone or beside a value, victims
 in several categories, testimony facts copied to the victims (or not: the counting must not rely on it), persons of
-several mentions (keyed by person id, some of their mentions gone), released-mention sets with ids that name no
+several mentions (keyed by person id, or by a mention id, some of their mentions gone), released-mention sets with ids that name no
 mention, and filters on values present, absent or ``~spans``. Every unit, one and two dimensions, with and without
 filters and released sets, is compared in full (rows, labels, shares, total, unknown, spans, overlapping).
 
@@ -63,9 +63,10 @@ def worlds(draw: st.DrawFn) -> dict[str, Any]:
             victims.append((f"v{v}", values))
         testimonies.append((f"r{t}", own, victims))
     mentions = [f"{r}/{v}" for r, _, victims in testimonies for v, _ in victims] + ["r9/v0"]  # r9: no such record
-    persons = {}
+    persons = {}  # person ids; now and then a mention id as a key, which joins that mention if it is unlinked
+    keys = st.sampled_from(["P-0", "P-1", "P-2", "P-3"]) | st.sampled_from(mentions)
     for m in draw(st.lists(st.sampled_from(mentions), unique=True, max_size=len(mentions))):
-        persons[m] = f"P-{draw(st.integers(0, 3))}"
+        persons[m] = draw(keys)
     only_ids = draw(st.lists(st.sampled_from([*mentions, "r0/", "r1", "r2/v9"]), unique=True))
     return {"testimonies": testimonies, "persons": persons, "only": frozenset(only_ids)}
 
