@@ -118,12 +118,14 @@ def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tu
     def domain(x: str, filters: Sequence[str]) -> str:
         """The conditions on mention ``x.mid``: in the unit's domain, released, passing every filter but those
         already applied by the caller's scan."""
+        # "+x.mid": the sets are looked up row by row (built once, in memory), never the driver of the scan: the
+        # planner would otherwise probe the dimension's rows once per filtered mention, slower for any usual filter.
         terms = [] if unit == "testimony" else [f"{x}.mid > 0"]
         if only:
-            terms.append(f"{x}.mid IN (SELECT mid FROM temp.stat_q_only)")
+            terms.append(f"+{x}.mid IN (SELECT mid FROM temp.stat_q_only)")
         for dim in filters:
             marks = ", ".join("?" * len(wanted[dim]))
-            terms.append(f"{x}.mid IN (SELECT mid FROM stat_facts WHERE dim = ? AND value IN ({marks}))")
+            terms.append(f"+{x}.mid IN (SELECT mid FROM stat_facts WHERE dim = ? AND value IN ({marks}))")
             params.extend([dim, *wanted[dim]])
         return " AND ".join(terms) or "1"
 

@@ -21,6 +21,7 @@ from intake_app.stats import dimensions as dims
 from intake_app.vault.database import Connection
 
 UNITS = ("victim", "person", "testimony")
+SYNC_DUE = "stats_sync_due"  # the vault_meta key the triggers of migration m0014_stats_sql set
 Persons = Mapping[str, str]  # linked mention → person key; a mention not in it is a person of its own
 
 
@@ -124,7 +125,7 @@ def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequen
         specs = [dims.parse_dim(d) for d in by]
     except ValueError as exc:
         raise StatsError(str(exc)) from None
-    facts.sync(conn)
+    catch_up(conn)
     if len(specs) == 1 and not where and only is None:
         return _single(conn, specs[0].name, unit, persons or {}, device_names)
     counted = counting.count(conn, [s.name for s in specs], unit, where, persons or {}, only)
@@ -194,6 +195,28 @@ def _person_correction(conn: Connection, dim: str, persons: Persons, counts: dic
         spans -= spanning_alone - (1 if spanning_alone and not union else 0)
         multi = multi or len(union) > 1
     return counts, total, counted, spans, multi
+
+
+def catch_up(conn: Connection) -> None:
+    """Bring the fact table up to date (``facts.sync``) if a testimony record was added or changed its current revision
+    since the last check: triggers set the ``vault_meta`` flag :data:`SYNC_DUE` on every such change (migration
+    ``m0014_stats_sql``), and it is cleared in the same write transaction as the full check, so no change made
+    meanwhile can be missed. Without the flag, a query skips the check (a join of every record, and at 100k
+    testimonies a page cache emptied of the fact table)."""
+    if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (SYNC_DUE,)).fetchone() is None:
+        return
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        facts.sync(conn)
+        conn.execute("DELETE FROM vault_meta WHERE key = ?", (SYNC_DUE,))
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def device_names(conn: Connection) -> dict[str, str]:

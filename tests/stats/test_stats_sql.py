@@ -4,9 +4,9 @@ A world is a fact table written straight into a real SQLCipher vault: testimonie
 victims, each mention with 0–3 values per dimension drawn from small pools that include the value ``~spans`` (a date
 spanning buckets), so the hard cases come often: unknowns (no value), spanning dates alone or beside a value, victims
 in several categories, testimony facts copied to the victims (or not: the counting must not rely on it), persons of
-several mentions (keyed by person id, or by a mention id, some of their mentions gone), released-mention sets with ids that name no
-mention, and filters on values present, absent or ``~spans``. Every unit, one and two dimensions, with and without
-filters and released sets, is compared in full (rows, labels, shares, total, unknown, spans, overlapping).
+several mentions (keyed by person id, or by a mention id, some of their mentions gone), released-mention sets with ids
+that name no mention, and filters on values present, absent or ``~spans``. Every unit, one and two dimensions, with
+and without filters and released sets, is compared in full (rows, labels, shares, total, unknown, spans, overlapping).
 
 A second test puts generated testimonies through ``facts.store_facts`` (the derivation the record store runs) and
 compares every query path of ``query.run``, including the maintained single-dimension counts.

@@ -102,6 +102,12 @@ SAMPLE_ROWS[_version_of("link_state")] = [  # issue 24: removals travel in bundl
     ("INSERT INTO attachment_links (record_id, sha256, original_name, added_at, device, state_seq)"
      " VALUES ('r-2', 'cd', 'b.jpg', 't', 'd', 3)", "SELECT state_seq FROM attachment_links WHERE record_id = 'r-2'", 3)]
 
+SAMPLE_ROWS[_version_of("stats_sql")] = [  # issue 30: the facts' index by dimension, and the flag for the next query
+    ("INSERT INTO stat_facts VALUES ('sex', 'F', 7, 1)", "SELECT value FROM stat_facts WHERE dim = 'sex' AND mid = 7",
+     "F"),
+    ("DELETE FROM vault_meta WHERE key = 'stats_sync_due'", "SELECT count(*) FROM vault_meta WHERE key = 'stats_sync_due'",
+     0)]
+
 
 def _build_at(path: Path, version: int) -> None:
     conn = open_encrypted(path, KEY, create=True)
