@@ -108,64 +108,7 @@ def _released(conn: Connection, only: frozenset[str]) -> None:
 
 def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,
            only: bool) -> Counted:
-    wanted: dict[str, list[str]] = {}
-    for dim, value in where:
-        wanted.setdefault(dim, [])
-        if value not in wanted[dim]:
-            wanted[dim].append(value)
-    params: list[object] = []
-
-    def domain(x: str, filters: Sequence[str]) -> str:
-        """The conditions on mention ``x.mid``: in the unit's domain, released, passing every filter but those
-        already applied by the caller's scan."""
-        # "+x.mid": the sets are looked up row by row (built once, in memory), never the driver of the scan: the
-        # planner would otherwise probe the dimension's rows once per filtered mention, slower for any usual filter.
-        terms = [] if unit == "testimony" else [f"{x}.mid > 0"]
-        if only:
-            terms.append(f"+{x}.mid IN (SELECT mid FROM temp.stat_q_only)")
-        for dim in filters:
-            marks = ", ".join("?" * len(wanted[dim]))
-            terms.append(f"+{x}.mid IN (SELECT mid FROM stat_facts WHERE dim = ? AND value IN ({marks}))")
-            params.extend([dim, *wanted[dim]])
-        return " AND ".join(terms) or "1"
-
-    def unit_of(x: str) -> str:
-        if unit == "testimony":
-            return f"{x}.tid"
-        if linked:
-            return f"coalesce((SELECT unit FROM temp.stat_q_person WHERE mid = {x}.mid), {x}.mid)"
-        return f"{x}.mid"
-
-    filters = list(wanted)
-    n = len(names)
-    cols = ", ".join(f"v{i}" for i in range(n))
-    pad = ", ".join("NULL" for _ in range(n))
-    # j: (value, value, unit) over the passing mentions, spanning values left out
-    params.extend(names[1:])
-    joins = "".join(f" JOIN stat_facts f{i} ON f{i}.dim = ? AND f{i}.mid = f0.mid" for i in range(1, n))
-    params.append(names[0])
-    known = " AND ".join(f"f{i}.value != '{dims.SPANS}'" for i in range(n))
-    j = (f"SELECT {', '.join(f'f{i}.value AS v{i}' for i in range(n))}, {unit_of('f0')} AS u"
-         f" FROM stat_facts f0{joins} WHERE f0.dim = ? AND {known} AND {domain('f0', filters)}")
-    # total: the units of the passing mentions, driven by the first filter's facts when there is one
-    if filters:
-        head = filters[0]
-        params.extend([head, *wanted[head]])
-        total = (f"SELECT count(DISTINCT {unit_of('p')}) FROM stat_facts p WHERE p.dim = ?"
-                 f" AND p.value IN ({', '.join('?' * len(wanted[head]))}) AND {domain('p', filters[1:])}")
-    else:
-        total = f"SELECT count(DISTINCT {unit_of('p')}) FROM stat_mentions p WHERE {domain('p', [])}"
-    # spans: units of passing mentions with a spanning value in a counted dimension, in no row of j
-    params.extend([*names, dims.SPANS])
-    spans = (f"SELECT count(DISTINCT {unit_of('s')}) FROM stat_facts s WHERE s.dim IN ({', '.join('?' * n)})"
-             f" AND s.value = ? AND {domain('s', filters)} AND {unit_of('s')} NOT IN (SELECT u FROM j)")
-    # For victims, (values, mention) is unique in j (a fact is unique per dimension, value and mention): count(*).
-    per_row = "count(*)" if unit == "victim" else "count(DISTINCT u)"
-    sql = (f"WITH j AS MATERIALIZED ({j}) "
-           f"SELECT 0, {cols}, {per_row} FROM j GROUP BY {cols} "
-           f"UNION ALL SELECT 1, {pad}, count(DISTINCT u) FROM j "
-           f"UNION ALL SELECT 2, {pad}, ({total}) "
-           f"UNION ALL SELECT 3, {pad}, ({spans})")
+    sql, params = _statement(names, unit, where, linked, only)
     counts: dict[tuple[str, ...], int] = {}
     special = {1: 0, 2: 0, 3: 0}
     for kind, *rest in conn.execute(sql, params):
@@ -174,5 +117,73 @@ def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tu
             counts[tuple(str(v) for v in rest[:-1])] = n
         else:
             special[int(kind)] = n
-    counted, total_n, spans_n = special[1], special[2], special[3]
-    return Counted(counts, total_n, total_n - counted, spans_n, sum(counts.values()) > counted)
+    counted, total, spans = special[1], special[2], special[3]
+    return Counted(counts, total, total - counted, spans, sum(counts.values()) > counted)
+
+
+def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,
+               only: bool) -> tuple[str, list[str]]:
+    """The one statement: rows (kind 0, the values, the count), then counted (1), total (2) and spans (3)."""
+    wanted: dict[str, list[str]] = {}
+    for dim, value in where:
+        wanted.setdefault(dim, [])
+        if value not in wanted[dim]:
+            wanted[dim].append(value)
+    filters = list(wanted)
+    params: list[str] = []
+
+    def passing(x: str, skip: int = 0) -> str:
+        """The conditions on mention ``x.mid``: in the unit's domain, released, and having a value of each filter
+        (but the first ``skip``, which the caller's scan applies). "+x.mid IN": a set built once, in memory, and
+        looked up row by row; never the driver of the scan (the planner would otherwise probe the dimension's rows
+        once per filtered mention, slower for any usual filter)."""
+        terms = [] if unit == "testimony" else [f"{x}.mid > 0"]
+        if only:
+            terms.append(f"+{x}.mid IN (SELECT mid FROM temp.stat_q_only)")
+        for dim in filters[skip:]:
+            terms.append(f"+{x}.mid IN (SELECT mid FROM stat_facts WHERE dim = ? AND value IN ({_marks(wanted[dim])}))")
+            params.extend([dim, *wanted[dim]])
+        return " AND ".join(terms) or "1"
+
+    def unit_of(x: str) -> tuple[str, str]:
+        """The unit of mention ``x``: (a join to add after ``x``, the expression)."""
+        if unit == "testimony":
+            return "", f"{x}.tid"
+        if linked:
+            return f" LEFT JOIN temp.stat_q_person {x}u ON {x}u.mid = {x}.mid", f"coalesce({x}u.unit, {x}.mid)"
+        return "", f"{x}.mid"
+
+    n = len(names)
+    cols, pad = ", ".join(f"v{i}" for i in range(n)), ", ".join("NULL" for _ in range(n))
+    # j: (value, value, unit) over the passing mentions, spanning values left out
+    join, u = unit_of("f0")
+    params.extend(names[1:])
+    others = "".join(f" JOIN stat_facts f{i} ON f{i}.dim = ? AND f{i}.mid = f0.mid" for i in range(1, n))
+    params.append(names[0])
+    known = " AND ".join(f"f{i}.value != '{dims.SPANS}'" for i in range(n))
+    j = (f"SELECT {', '.join(f'f{i}.value AS v{i}' for i in range(n))}, {u} AS u FROM stat_facts f0{others}{join}"
+         f" WHERE f0.dim = ? AND {known} AND {passing('f0')}")
+    # total: the units of the passing mentions, driven by the first filter's facts when there is one
+    join, u = unit_of("p")
+    if filters:
+        params.extend([filters[0], *wanted[filters[0]]])
+        total = (f"SELECT count(DISTINCT {u}) FROM stat_facts p{join} WHERE p.dim = ?"
+                 f" AND p.value IN ({_marks(wanted[filters[0]])}) AND {passing('p', 1)}")
+    else:
+        total = f"SELECT count(DISTINCT {u}) FROM stat_mentions p{join} WHERE {passing('p')}"
+    # spans: the units of passing mentions with a spanning value in a counted dimension, in no row of j
+    join, u = unit_of("s")
+    params.extend([*names, dims.SPANS])
+    spans = (f"SELECT count(DISTINCT {u}) FROM stat_facts s{join} WHERE s.dim IN ({_marks(names)}) AND s.value = ?"
+             f" AND {passing('s')} AND {u} NOT IN (SELECT u FROM j)")
+    # For victims, (values, mention) is unique in j (a fact is unique per dimension, value and mention): count(*).
+    per_row = "count(*)" if unit == "victim" else "count(DISTINCT u)"
+    return (f"WITH j AS MATERIALIZED ({j}) "
+            f"SELECT 0, {cols}, {per_row} FROM j GROUP BY {cols} "
+            f"UNION ALL SELECT 1, {pad}, count(DISTINCT u) FROM j "
+            f"UNION ALL SELECT 2, {pad}, ({total}) "
+            f"UNION ALL SELECT 3, {pad}, ({spans})"), params
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" * len(values))
