@@ -23,11 +23,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake_app.archive.importer import run_import
+from intake_app.archive.stats import reference_table
 from intake_app.records import interchange
 from intake_app.stats import counting, facts, query
 from intake_app.stats import dimensions as dims
 from intake_app.vault.database import Connection
 from intake_app.vault.vault import Vault
+from tests.conftest import run_cli
 from tests.stats import generator
 from tests.stats.reference import python_run
 
@@ -148,3 +151,40 @@ def test_generated_testimonies_every_path(vault: Vault, seed: int) -> None:
                 assert query.run(conn, by, unit, where, persons) == python_run(conn, by, unit, where, persons)
     assert query.run(conn, ["year"], "victim").spans > 0  # the hard cases are there
     assert query.run(conn, ["category"], "victim").overlapping
+
+
+REFERENCE_CSV = ("제목,성명,성별,피해자 구분,납북일\r\n"
+                 "홍길동,홍길동,남,6·25전쟁 납북자|정치범,1950-07-15\r\n"
+                 "김순옥,김순옥,여,전후납북자,1970\r\n"
+                 "박철,박철,,,\r\n")
+
+
+def test_reference_records_never_enter_the_counts(vault: Vault, tmp_path: Path) -> None:
+    """Issue 31's rule: reference persons of an imported archive count only in their own table, when asked."""
+    conn = vault.conn
+    _store(conn, 5, 30)
+    queries = [(["category", "sex"], "victim", []), (["category"], "person", [("sex", "M")]),
+               (["decade", "sex"], "testimony", [("category", "2")]), (["category"], "victim", [])]
+    before = [query.run(conn, by, unit, where) for by, unit, where in queries]
+    path = tmp_path / "victims.csv"
+    path.write_text(REFERENCE_CSV, encoding="utf-8")
+    assert run_import(vault, path, template="victims", source_name="FOOTPRINTS").created == 3
+    after = [query.run(conn, by, unit, where) for by, unit, where in queries]
+    assert after == before == [python_run(conn, by, unit, where) for by, unit, where in queries]
+    ref = reference_table(conn, ["category"], [("sex", "M")])  # the table of their own, with its label
+    assert ref["total"] == 1 and "Reference records" in ref["label"]["en"]
+
+
+def test_cli_two_dimensions_filtered_are_internal_and_equal_the_reference(tmp_path: Path) -> None:
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    _store(vault.conn, 7, 30)
+    query.catch_up(vault.conn)
+    want = python_run(vault.conn, ["organ", "era"], "testimony", [("sex", "F")]).to_json()
+    vault.lock()
+    args = ["--vault", str(tmp_path / "hq"), "stats", "--by", "organ,era", "--unit", "testimony", "--where", "sex=F"]
+    res = run_cli(*args[:2], "--json", *args[2:], env={"INTAKE_PASSPHRASE": "pw"})
+    assert res.returncode == 0, res
+    assert json.loads(res.stdout) == {**want, "internal": True}
+    text = run_cli(*args, env={"INTAKE_PASSPHRASE": "pw"})
+    assert text.stdout.startswith("INTERNAL figures (every mention, whatever consent; not for release)")
+    assert f"testimonys by organ, era: total {want['total']}" in text.stdout
