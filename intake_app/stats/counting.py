@@ -21,7 +21,7 @@ before returning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from intake_app.stats import dimensions as dims
@@ -88,8 +88,11 @@ def _person_units(conn: Connection, persons: Persons) -> None:
         own = mids.get(key)
         number[key] = own if own is not None and key not in persons else -1 - len(number)
     conn.execute("CREATE TABLE temp.stat_q_person (mid INTEGER PRIMARY KEY, unit INTEGER NOT NULL)")
-    conn.executemany("INSERT INTO temp.stat_q_person VALUES (?, ?)",
-                     [(mids[m], number[p]) for m, p in persons.items() if m in mids])
+    # A mention whose id is a key shares its number with the key's mentions: it is listed too, so every mention of
+    # a shared number is in the table.
+    conn.executemany("INSERT OR IGNORE INTO temp.stat_q_person VALUES (?, ?)",
+                     [(mids[m], number[p]) for m, p in persons.items() if m in mids]
+                     + [(n, n) for n in number.values() if n > 0])
     conn.execute("DROP TABLE temp.stat_q_names")
 
 
@@ -108,22 +111,57 @@ def _released(conn: Connection, only: frozenset[str]) -> None:
 
 def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,
            only: bool) -> Counted:
-    sql, params = _statement(names, unit, where, linked, only)
-    counts: dict[tuple[str, ...], int] = {}
-    special = {1: 0, 2: 0, 3: 0}
-    for kind, *rest in conn.execute(sql, params):
-        n = int(rest[-1])
-        if kind == 0:
-            counts[tuple(str(v) for v in rest[:-1])] = n
-        else:
-            special[int(kind)] = n
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # one snapshot for the values listed and the counting
+    try:
+        inner = _inner_values(conn, names)
+        sql, params = _statement(names, unit, where, linked, only, inner)
+        counts: dict[tuple[str, ...], int] = {}
+        special = {1: 0, 2: 0, 3: 0}
+        for kind, value, *rest in conn.execute(sql, params):
+            if kind != 0:
+                special[int(kind)] = int(rest[-1])
+            elif inner is None:
+                counts[(str(value), *(str(v) for v in rest[:-1]))] = int(rest[-1])
+            else:
+                for other, n in zip(inner[1], rest, strict=True):
+                    if n:
+                        key = (str(value), other) if inner[0] == 1 else (other, str(value))
+                        counts[key] = int(n)
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
     counted, total, spans = special[1], special[2], special[3]
     return Counted(counts, total, total - counted, spans, sum(counts.values()) > counted)
 
 
-def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,
-               only: bool) -> tuple[str, list[str]]:
-    """The one statement: rows (kind 0, the values, the count), then counted (1), total (2) and spans (3)."""
+MAX_COLUMNS = 64  # above this many values of the smaller dimension, the rows are grouped by a sort instead
+
+
+def _inner_values(conn: Connection, names: Sequence[str]) -> tuple[int, list[str]] | None:
+    """For two dimensions: which one (0 or 1) has fewer values, and its values (``~spans`` left out), so each row of
+    the other can count them in columns while the fact rows are read in value order (no sort); None for one
+    dimension, or when both have more than :data:`MAX_COLUMNS` values."""
+    if len(names) != 2:
+        return None
+    found = []
+    for name in names:  # a skip-scan of the primary key: one seek per value
+        found.append([str(v) for (v,) in conn.execute(
+            """WITH RECURSIVE v(x) AS (SELECT min(value) FROM stat_facts WHERE dim = ?1
+               UNION ALL SELECT (SELECT min(value) FROM stat_facts WHERE dim = ?1 AND value > x) FROM v
+               WHERE x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL AND x != ?2""", (name, dims.SPANS))])
+    which = 0 if len(found[0]) < len(found[1]) else 1
+    return (which, found[which]) if 0 < len(found[which]) <= MAX_COLUMNS else None
+
+
+def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,  # noqa: PLR0915
+               only: bool, inner: tuple[int, list[str]] | None) -> tuple[str, list[str]]:
+    """The one statement: the rows (kind 0: a value, then the counts of the inner values, or the other value and
+    the count), then counted (1), total (2) and spans (3)."""
     wanted: dict[str, list[str]] = {}
     for dim, value in where:
         wanted.setdefault(dim, [])
@@ -145,45 +183,105 @@ def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]]
             params.extend([dim, *wanted[dim]])
         return " AND ".join(terms) or "1"
 
-    def unit_of(x: str) -> tuple[str, str]:
-        """The unit of mention ``x``: (a join to add after ``x``, the expression)."""
+    def unit_of(x: str) -> tuple[str, str, str]:
+        """The unit of mention ``x``: (a join to add after ``x``, the expression, the linked person or NULL)."""
         if unit == "testimony":
-            return "", f"{x}.tid"
+            return "", f"{x}.tid", "NULL"
         if linked:
-            return f" LEFT JOIN temp.stat_q_person {x}u ON {x}u.mid = {x}.mid", f"coalesce({x}u.unit, {x}.mid)"
-        return "", f"{x}.mid"
+            return (f" LEFT JOIN temp.stat_q_person {x}u ON {x}u.mid = {x}.mid", f"coalesce({x}u.unit, {x}.mid)",
+                    f"{x}u.unit")
+        return "", f"{x}.mid", "NULL"
+
+    def combos(x: str, y: str, order: str = "") -> str:
+        """The passing mentions' known values: ``x`` rows of the outer dimension, joined to ``y`` rows of the other."""
+        join, _, _ = unit_of(x)
+        if len(names) == 1:
+            params.append(names[0])
+            return (f"stat_facts {x}{order}{join} WHERE {x}.dim = ? AND {x}.value != '{dims.SPANS}'"
+                    f" AND {passing(x)}")
+        outer = 1 - inner[0] if inner is not None else 0
+        params.extend([names[1 - outer], names[outer]])
+        return (f"stat_facts {x}{order} JOIN stat_facts {y} ON {y}.dim = ? AND {y}.mid = {x}.mid{join}"
+                f" WHERE {x}.dim = ? AND {x}.value != '{dims.SPANS}' AND {y}.value != '{dims.SPANS}'"
+                f" AND {passing(x)}")
+
+    def fragment(build: Callable[[], str]) -> tuple[str, list[str]]:
+        """A part of the statement with its own parameters (the parts are assembled in another order)."""
+        saved = list(params)
+        params.clear()
+        sql = build()
+        mine = list(params)
+        params[:] = saved
+        return sql, mine
 
     n = len(names)
-    cols, pad = ", ".join(f"v{i}" for i in range(n)), ", ".join("NULL" for _ in range(n))
-    # j: (value, value, unit) over the passing mentions, spanning values left out
-    join, u = unit_of("f0")
-    params.extend(names[1:])
-    others = "".join(f" JOIN stat_facts f{i} ON f{i}.dim = ? AND f{i}.mid = f0.mid" for i in range(1, n))
-    params.append(names[0])
-    known = " AND ".join(f"f{i}.value != '{dims.SPANS}'" for i in range(n))
-    j = (f"SELECT {', '.join(f'f{i}.value AS v{i}' for i in range(n))}, {u} AS u FROM stat_facts f0{others}{join}"
-         f" WHERE f0.dim = ? AND {known} AND {passing('f0')}")
-    # total: the units of the passing mentions, driven by the first filter's facts when there is one
-    join, u = unit_of("p")
-    if filters:
-        params.extend([filters[0], *wanted[filters[0]]])
-        total = (f"SELECT count(DISTINCT {u}) FROM stat_facts p{join} WHERE p.dim = ?"
-                 f" AND p.value IN ({_marks(wanted[filters[0]])}) AND {passing('p', 1)}")
-    else:
-        total = f"SELECT count(DISTINCT {u}) FROM stat_mentions p{join} WHERE {passing('p')}"
-    # spans: the units of passing mentions with a spanning value in a counted dimension, in no row of j
-    join, u = unit_of("s")
-    params.extend([*names, dims.SPANS])
-    spans = (f"SELECT count(DISTINCT {u}) FROM stat_facts s{join} WHERE s.dim IN ({_marks(names)}) AND s.value = ?"
-             f" AND {passing('s')} AND {u} NOT IN (SELECT u FROM j)")
-    # For victims, (values, mention) is unique in j (a fact is unique per dimension, value and mention): count(*).
-    per_row = "count(*)" if unit == "victim" else "count(DISTINCT u)"
-    return (f"WITH j AS MATERIALIZED ({j}) "
-            f"SELECT 0, {cols}, {per_row} FROM j GROUP BY {cols} "
-            f"UNION ALL SELECT 1, {pad}, count(DISTINCT u) FROM j "
-            f"UNION ALL SELECT 2, {pad}, ({total}) "
-            f"UNION ALL SELECT 3, {pad}, ({spans})"), params
+    _, u, lu = unit_of("a")
 
+    def per(cond: str) -> str:
+        """A row's count: its distinct units. Victims: (values, mention) is unique (a fact is unique per dimension,
+        value and mention), so a count of rows. Persons: the unlinked mentions (one row each) and the distinct linked
+        persons."""
+        if unit == "victim":
+            return f"sum({cond})" if cond else "count(*)"
+        if unit == "person":
+            if not cond:
+                return f"count(*) - count({lu}) + count(DISTINCT {lu})"
+            return f"sum(({cond}) AND {lu} IS NULL) + count(DISTINCT CASE WHEN {cond} THEN {lu} END)"
+        return f"count(DISTINCT CASE WHEN {cond} THEN {u} END)" if cond else f"count(DISTINCT {u})"
+
+    def rows() -> str:
+        if inner is not None:
+            cells = []
+            for value in inner[1]:
+                cells.append(per("b.value = ?"))
+                params.extend([value] * cells[-1].count("?"))
+            return f"SELECT 0, a.value, {', '.join(cells)} FROM {combos('a', 'b')} GROUP BY a.value"
+        if n == 2:
+            return f"SELECT 0, a.value, b.value, {per('')} FROM {combos('a', 'b')} GROUP BY a.value, b.value"
+        return f"SELECT 0, a.value, {per('')} FROM {combos('a', 'b')} GROUP BY a.value"
+
+    def total() -> str:
+        """The units of the passing mentions, driven by the first filter's facts when there is one."""
+        join, pu, _ = unit_of("p")
+        if filters:
+            params.extend([filters[0], *wanted[filters[0]]])
+            return (f"SELECT count(DISTINCT {pu}) FROM stat_facts p{join} WHERE p.dim = ?"
+                    f" AND p.value IN ({_marks(wanted[filters[0]])}) AND {passing('p', 1)}")
+        return f"SELECT count(DISTINCT {pu}) FROM stat_mentions p{join} WHERE {passing('p')}"
+
+    def spanning(x: str) -> str:
+        """Rows of passing mentions with a spanning value in a counted dimension."""
+        params.extend([*names, dims.SPANS])
+        return f"stat_facts {x} WHERE {x}.dim IN ({_marks(names)}) AND {x}.value = ? AND {passing(x)}"
+
+    rows_sql, rows_params = fragment(rows)
+    width = rows_sql.count(",", 0, rows_sql.index(" FROM ")) - 1  # the columns after kind and the first value
+    pad = ", ".join(["NULL"] * width)
+    total_sql, total_params = fragment(total)
+    if unit == "victim":
+        # counted: the mentions with a combination, read in mention order (a count of distinct values that needs
+        # no set); spans: the mentions with a spanning value and no combination (looked up for those only)
+        counted_sql, counted_params = fragment(
+            lambda: f"SELECT count(DISTINCT a.mid) FROM {combos('a', 'b', ' INDEXED BY stat_facts_by_dim_mention')}")
+        spans_sql, spans_params = fragment(
+            lambda: f"SELECT count(DISTINCT s.mid) FROM {spanning('s')}"
+                    f" AND NOT EXISTS (SELECT 1 FROM {combos('a', 'b')} AND a.mid = s.mid)")
+        return (f"{rows_sql} UNION ALL SELECT 1, {pad}, ({counted_sql}) UNION ALL SELECT 2, {pad}, ({total_sql})"
+                f" UNION ALL SELECT 3, {pad}, ({spans_sql})"), rows_params + counted_params + total_params + spans_params
+
+    # Testimonies and persons: counted = the distinct units with a combination; spans = the distinct units with a
+    # combination or a spanning value, less counted (one pass over both).
+    def both() -> str:
+        join, su, _ = unit_of("s")
+        first = f"SELECT {u} AS u, 1 AS c FROM {combos('a', 'b')}"
+        spans_rows = spanning("s").replace("stat_facts s WHERE", f"stat_facts s{join} WHERE", 1)
+        return (f"SELECT count(DISTINCT u) FILTER (WHERE c) AS counted, count(DISTINCT u) AS everyone"
+                f" FROM ({first} UNION ALL SELECT {su}, 0 FROM {spans_rows})")
+
+    both_sql, both_params = fragment(both)
+    return (f"WITH x AS MATERIALIZED ({both_sql}) {rows_sql} UNION ALL SELECT 1, {pad}, counted FROM x"
+            f" UNION ALL SELECT 2, {pad}, ({total_sql}) UNION ALL SELECT 3, {pad}, everyone - counted FROM x"
+            ), both_params + rows_params + total_params
 
 def _marks(values: Sequence[str]) -> str:
     return ", ".join("?" * len(values))
