@@ -42,13 +42,16 @@ def test_a_revision_made_current_by_another_path_is_counted(tmp_path: Path) -> N
                                                      "perpetrators": [{"organ": "BORDER_GUARD"}]}])]
     store.add_json(json.dumps(doc).encode())
     assert _due(vault)
-    assert _organs(vault) == ["BORDER_GUARD"]
+    store.add_json(json.dumps(DOC).encode())  # another, the flag already set
+    store.add_json(json.dumps(doc).encode())  # and an unchanged save of the first (the store's upsert of records)
+    assert _due(vault)
+    assert _organs(vault) == ["MSS", "BORDER_GUARD"]
     # The first revision made current again without the record store (as a conflict's resolution may): the facts
     # are stale, and only the catch-up can notice.
     vault.conn.execute("UPDATE records SET current_rev = ? WHERE id = ?", (first, saved.record_id))
     assert _due(vault)
     assert _organs(vault) == ["MSS"]
-    assert query.run(vault.conn, ["organ"], "victim", [("sex", "F")]).total == 1
+    assert query.run(vault.conn, ["organ"], "victim", [("sex", "F")]).total == 2
     vault.lock()
 
 

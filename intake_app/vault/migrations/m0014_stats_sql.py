@@ -9,7 +9,9 @@
 - ``vault_meta`` key ``stats_sync_due``: set by triggers whenever a testimony record is added or its current revision
   changes, by any path; ``intake_app.stats.query`` runs the full staleness check (``facts.sync``, a join of every
   record with ``stat_testimonies``) only while it is set, and clears it in the same transaction as that check. Set here
-  too, so the first query after the upgrade makes the full check.
+  too, so the first query after the upgrade makes the full check. (The triggers insert only when the key is missing,
+  rather than ``INSERT OR IGNORE``: inside a trigger the outer statement's conflict handling overrides the trigger's,
+  and the record store writes ``records`` with an upsert.)
 """
 
 from intake_app.vault.database import Connection
@@ -18,10 +20,12 @@ STATEMENTS = (
     "DROP INDEX IF EXISTS stat_facts_by_mention",
     "CREATE INDEX IF NOT EXISTS stat_facts_by_dim_mention ON stat_facts (dim, mid)",
     """CREATE TRIGGER IF NOT EXISTS stats_sync_due_on_insert AFTER INSERT ON records WHEN NEW.kind = 'testimony'
-        BEGIN INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('stats_sync_due', '1'); END""",
+        BEGIN INSERT INTO vault_meta (key, value) SELECT 'stats_sync_due', '1'
+              WHERE NOT EXISTS (SELECT 1 FROM vault_meta WHERE key = 'stats_sync_due'); END""",
     """CREATE TRIGGER IF NOT EXISTS stats_sync_due_on_update AFTER UPDATE OF current_rev, deleted, kind ON records
         WHEN NEW.kind = 'testimony' OR OLD.kind = 'testimony'
-        BEGIN INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('stats_sync_due', '1'); END""",
+        BEGIN INSERT INTO vault_meta (key, value) SELECT 'stats_sync_due', '1'
+              WHERE NOT EXISTS (SELECT 1 FROM vault_meta WHERE key = 'stats_sync_due'); END""",
     "INSERT OR IGNORE INTO vault_meta (key, value) VALUES ('stats_sync_due', '1')",
 )
 
