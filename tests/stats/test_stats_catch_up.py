@@ -43,7 +43,8 @@ def test_a_revision_made_current_by_another_path_is_counted(tmp_path: Path) -> N
     store.add_json(json.dumps(doc).encode())
     assert _due(vault)
     store.add_json(json.dumps(DOC).encode())  # another, the flag already set
-    store.add_json(json.dumps(doc).encode())  # and an unchanged save of the first (the store's upsert of records)
+    doc["interviewee"] = {"pseudonym": "W-2"}
+    store.add_json(json.dumps(doc).encode())  # the first changed again: the store's upsert of records, flag set
     assert _due(vault)
     assert _organs(vault) == ["MSS", "BORDER_GUARD"]
     # The first revision made current again without the record store (as a conflict's resolution may): the facts
