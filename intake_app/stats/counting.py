@@ -13,6 +13,12 @@ for each ``--where`` dimension, one of its values):
   the first filter's dimension).
 - ``spans``: the distinct units of passing mentions with a ``~spans`` fact in a counted dimension, not in ``j``.
 
+How it is evaluated (``j`` is never stored): for two dimensions, the values of the one with fewer values become
+columns (``sum(b.value = ?)``, or a distinct count per value) while the other's fact rows are read in primary-key
+order, grouped by value with nothing to sort; above :data:`MAX_COLUMNS` values, a plain ``GROUP BY`` of both. For
+victims, ``counted`` is a second pass in mention order (a distinct count that needs no set) and ``spans`` a look-up
+per spanning mention; for testimonies and persons, one pass over ``j`` and the spanning rows gives both.
+
 The unit of a mention is its number (victim), its testimony (``tid``), or its person: a temporary table maps each
 linked mention to a number shared by its person's mentions; any other mention is a person of its own (its number).
 Every temporary table lives in the connection's ``temp`` schema (``temp_store = MEMORY``: never on disk) and is dropped
