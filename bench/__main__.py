@@ -18,8 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = ["unlock", "search", "attachments", "age_throughput", "bundles", "merge", "ui_latency", "ui_import_latency"]
 QUICK_ARGS = {"search": ["--docs", "20000"], "attachments": ["--size-mb", "256"], "age_throughput": ["--mb", "100"],
-              "bundles": ["--mb", "50"]}
-CACHED = {"search", "ui_latency"}  # these keep a corpus in --cache instead of scratch files in --dir
+              "bundles": ["--mb", "50"], "stats": ["--testimonies", "20000", "--small", "0"]}
+CACHED = {"search", "ui_latency", "stats"}  # these keep a corpus in --cache instead of scratch files in --dir
 
 
 def all_scripts() -> list[Path]:

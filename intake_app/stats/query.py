@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app import csv_cells
+from intake_app.stats import counting, facts
 from intake_app.stats import dimensions as dims
-from intake_app.stats import facts
 from intake_app.vault.database import Connection
 
 UNITS = ("victim", "person", "testimony")
+SYNC_DUE = "stats_sync_due"  # the vault_meta key the triggers of migration m0015_stats_sql set
 Persons = Mapping[str, str]  # linked mention → person key; a mention not in it is a person of its own
 
 
@@ -124,30 +125,13 @@ def run(conn: Connection, by: Sequence[str], unit: str = "victim", where: Sequen
         specs = [dims.parse_dim(d) for d in by]
     except ValueError as exc:
         raise StatsError(str(exc)) from None
-    facts.sync(conn)
+    catch_up(conn)
     if len(specs) == 1 and not where and only is None:
         return _single(conn, specs[0].name, unit, persons or {}, device_names)
-    unit_of = _units(conn, unit, persons or {}, only)
-    passing = _passing(conn, set(unit_of), where)
-    values, spanning = _values(conn, [s.name for s in specs], passing)
-    buckets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
-    for mid in passing:
-        combos: list[tuple[str, ...]] = [()]
-        for per in values:
-            combos = [(*c, v) for c in combos for v in per.get(mid, ())]
-        for combo in combos:
-            buckets[combo].add(unit_of[mid])
-    counted_in: dict[Any, int] = defaultdict(int)
-    for members in buckets.values():
-        for member in members:
-            counted_in[member] += 1
-    population = {unit_of[mid] for mid in passing}
-    unknown_units = population - set(counted_in)
-    spans_units = {unit_of[mid] for mid in spanning} & unknown_units
-    total = len(population)
-    rows = _rows(by, {combo: len(members) for combo, members in buckets.items()}, total, device_names)
-    return StatsResult(unit, tuple(by), total, tuple(rows), len(unknown_units), len(spans_units),
-                       any(n > 1 for n in counted_in.values()), tuple(where))
+    counted = counting.count(conn, [s.name for s in specs], unit, where, persons or {}, only)
+    rows = _rows(by, counted.counts, counted.total, device_names)
+    return StatsResult(unit, tuple(by), counted.total, tuple(rows), counted.unknown, counted.spans,
+                       counted.overlapping, tuple(where))
 
 
 def _rows(by: Sequence[str], counts: dict[tuple[str, ...], int], total: int,
@@ -213,51 +197,26 @@ def _person_correction(conn: Connection, dim: str, persons: Persons, counts: dic
     return counts, total, counted, spans, multi
 
 
-def _units(conn: Connection, unit: str, persons: Persons, only: frozenset[str] | None = None) -> dict[int, Any]:
-    """Mention number → the unit it belongs to (the testimony pseudo-mention only for the testimony unit)."""
-    unit_of: dict[int, Any] = {}
-    rows = conn.execute("SELECT m.mid, m.tid, m.victim, t.record_id FROM stat_mentions m"
-                        " JOIN stat_testimonies t ON t.tid = m.tid").fetchall()
-    if only is not None:
-        records = {m.partition("/")[0] for m in only}
-        rows = [r for r in rows if (f"{r[3]}/{r[2]}" in only if r[2] else str(r[3]) in records)]
-    for mid, tid, victim, record_id in rows:
-        if unit == "testimony":
-            unit_of[mid] = tid
-        elif victim and unit == "victim":
-            unit_of[mid] = mid
-        elif victim:
-            mention = f"{record_id}/{victim}"
-            unit_of[mid] = persons.get(mention, mention)
-    return unit_of
-
-
-def _passing(conn: Connection, mids: set[int], where: Sequence[tuple[str, str]]) -> set[int]:
-    """Mentions satisfying every filter: the same dimension twice means either value; different ones must all hold."""
-    by_dim: dict[str, set[int]] = defaultdict(set)
-    for dim, value in where:
-        by_dim[dim].update(int(r[0]) for r in conn.execute(
-            "SELECT mid FROM stat_facts WHERE dim = ? AND value = ?", (dim, value)))
-    for selected in by_dim.values():
-        mids &= selected
-    return mids
-
-
-def _values(conn: Connection, names: Sequence[str], passing: set[int]) -> tuple[list[dict[int, list[str]]], set[int]]:
-    """Per dimension, each passing mention's bucket values; and the mentions with a value spanning buckets."""
-    values: list[dict[int, list[str]]] = []
-    spanning: set[int] = set()
-    for name in names:
-        per: dict[int, list[str]] = defaultdict(list)
-        for value, mid in conn.execute("SELECT value, mid FROM stat_facts WHERE dim = ?", (name,)):
-            if mid not in passing:
-                continue
-            if value == dims.SPANS:
-                spanning.add(mid)
-            else:
-                per[mid].append(value)
-        values.append(per)
-    return values, spanning
+def catch_up(conn: Connection) -> None:
+    """Bring the fact table up to date (``facts.sync``) if a testimony record was added or changed its current revision
+    since the last check: triggers set the ``vault_meta`` flag :data:`SYNC_DUE` on every such change (migration
+    ``m0015_stats_sql``), and it is cleared in the same write transaction as the full check, so no change made
+    meanwhile can be missed. Without the flag, a query skips the check (a join of every record, and at 100k
+    testimonies a page cache emptied of the fact table)."""
+    if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (SYNC_DUE,)).fetchone() is None:
+        return
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        facts.sync(conn)
+        conn.execute("DELETE FROM vault_meta WHERE key = ?", (SYNC_DUE,))
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def device_names(conn: Connection) -> dict[str, str]:

@@ -111,6 +111,11 @@ SAMPLE_ROWS[_version_of("records")] += [
 SAMPLE_ROWS[_version_of("search_ngrams")] = [
     (f"INSERT INTO search_pair (rowid, body) VALUES (9, '{query_expression('보위')}')",
      f"SELECT rowid FROM search_pair WHERE search_pair MATCH '{query_expression('보위')}'", 9)]
+SAMPLE_ROWS[_version_of("stats_sql")] = [  # issue 30: the facts' index by dimension, and the flag for the next query
+    ("INSERT INTO stat_facts VALUES ('sex', 'F', 7, 1)", "SELECT value FROM stat_facts WHERE dim = 'sex' AND mid = 7",
+     "F"),
+    ("DELETE FROM vault_meta WHERE key = 'stats_sync_due'", "SELECT count(*) FROM vault_meta WHERE key = 'stats_sync_due'",
+     0)]
 
 
 def _build_at(path: Path, version: int) -> None:
