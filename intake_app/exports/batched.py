@@ -15,8 +15,9 @@ never linked is its own person), read with SQL: nothing is indexed inside an exp
 :func:`batch_requests` says what each batch is; the pipeline (the decision's only caller) asks ``consent.decide``
 batch by batch. Within a batch, ``consent.decide`` numbers the released mentions 1, 2, … in mention order; over the
 whole request a mention's source number is its rank among every released mention in mention order (what one
-``decide`` over the request gives). :class:`Decided` collects what the audit entry and the coordinator's summary need (ids, levels,
-consent basis, exclusions, conditions: never testimony content) and gives each released mention its rank.
+``decide`` over the request gives). :class:`Decided` collects what the audit entry and the coordinator's summary
+need (ids, levels, consent basis, exclusions, conditions: never testimony content) and gives each released mention
+its rank.
 """
 
 from __future__ import annotations

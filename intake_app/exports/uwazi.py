@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from intake_app import csv_cells
@@ -87,10 +87,29 @@ def date_range(date: UncertainDate | None) -> str:
 NESTED_VOCABS = frozenset({"places"})
 
 
+_MEMO: dict[tuple[str, ...], tuple[object, str | None]] = {}
+
+
+def _memo(key: tuple[str, ...], vocab: str, make: Callable[[], str | None]) -> str | None:
+    """``make()`` remembered for ``key`` while ``vocab`` is the same loaded vocabulary (a vault's additions reload it,
+    and then the remembered values are made again)."""
+    current = vocabularies.load(vocab)
+    found = _MEMO.get(key)
+    if found is not None and found[0] is current:
+        return found[1]
+    value = make()
+    _MEMO[key] = (current, value)
+    return value
+
+
 def nested_parent(vocab: str, code: str) -> str | None:
     """The parent under which ``code`` is nested in the Uwazi thesaurus, or None for a top-level value."""
     if vocab not in NESTED_VOCABS:
         return None
+    return _memo(("parent", vocab, code), vocab, lambda: _nested_parent(vocab, code))
+
+
+def _nested_parent(vocab: str, code: str) -> str | None:
     entries = vocabularies.load(vocab).entries
     parent = next((e.parent for e in entries if e.code == code), None)
     if parent is None:
@@ -103,6 +122,10 @@ def nested_parent(vocab: str, code: str) -> str | None:
 def _label(vocab: str, code: str | int | None, lang: str) -> str:
     if code is None or code == "":
         return ""
+    return str(_memo(("label", vocab, str(code), lang), vocab, lambda: _make_label(vocab, str(code), lang)))
+
+
+def _make_label(vocab: str, code: str, lang: str) -> str:
     try:
         label = vocabularies.load(vocab).get(str(code)).label("ko" if lang == "ko" else "en")
         parent = nested_parent(vocab, str(code))
