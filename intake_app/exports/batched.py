@@ -23,8 +23,8 @@ its rank.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
-import sys
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +36,21 @@ from intake_app.vault.vault import Vault
 
 BATCH_MENTIONS = 400
 """Mentions handed to one ``consent.decide`` (a group larger than this is one batch of its own)."""
+
+
+EXPORT_CACHE_KIB = 8192
+"""The vault connection's page cache while a streamed export runs (it reads every current revision once: a larger
+cache holds pages that are not read again, and the process's memory would follow the archive up to 64 MiB)."""
+
+
+@contextlib.contextmanager
+def small_page_cache(conn: Any) -> Iterator[None]:
+    previous = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size = -{EXPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {previous}")
 
 
 def linked_persons(vault: Vault) -> dict[str, str]:
@@ -117,9 +132,8 @@ class Decided:
     included: list[str] = field(default_factory=list)
     excluded: list[Exclusion] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
-    _levels: dict[str, str] = field(default_factory=dict)
-    _basis: dict[str, str] = field(default_factory=dict)
-    _interned: dict[str, str] = field(default_factory=dict)
+    _of: dict[str, tuple[str, str]] = field(default_factory=dict)  # mention → (level, basis JSON), values shared
+    _interned: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _sorted: bool = True
 
     @property
@@ -131,9 +145,8 @@ class Decided:
         self.source_identity = release.source_identity
         for m in release.included:
             self.included.append(m.mention)
-            self._levels[m.mention] = sys.intern(m.anonymity)
-            basis = json.dumps(m.basis_json(), sort_keys=True, separators=(",", ":"))
-            self._basis[m.mention] = self._interned.setdefault(basis, basis)
+            value = (m.anonymity, json.dumps(m.basis_json(), sort_keys=True, separators=(",", ":")))
+            self._of[m.mention] = self._interned.setdefault(value, value)
         self.excluded.extend(release.excluded)
         self.conditions.extend(release.conditions)
         self._sorted = False
@@ -159,11 +172,11 @@ class Decided:
 
     @property
     def anonymity(self) -> str:
-        return anonymity.most_restrictive(list(set(self._levels.values()))) if self.included else "anonymised"
+        return anonymity.most_restrictive(list({v[0] for v in self._interned})) if self.included else "anonymised"
 
     def anonymity_by_mention(self) -> dict[str, str]:
         self.close()
-        return {m: self._levels[m] for m in self.included}
+        return {m: self._of[m][0] for m in self.included}
 
     def summary(self) -> dict[str, Any]:
         """As :meth:`consent.Release.summary` for the whole request."""
@@ -171,7 +184,7 @@ class Decided:
         return {
             "purpose": self.purpose,
             "also_required": list(self.also_required),
-            "included": [{"mention": m, "source": n, "anonymity": self._levels[m], "basis": json.loads(self._basis[m])}
+            "included": [{"mention": m, "source": n, "anonymity": self._of[m][0], "basis": json.loads(self._of[m][1])}
                          for n, m in enumerate(self.included, start=1)],
             "excluded": [e.to_json() for e in self.excluded],
             "conditions": [{"mention": c.mention, "purpose": c.purpose, "text": c.text, "acknowledged": c.acknowledged}

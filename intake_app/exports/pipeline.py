@@ -104,8 +104,9 @@ def preview_summary(vault: Vault, request: ExportRequest) -> Release | Decided:
     exporter = exporter_for(request)
     if request.format in STREAMED:
         decided = _new_decided(request, exporter)
-        for _ in _batches(vault, request, exporter, decided):
-            pass
+        with batched.small_page_cache(vault.conn):
+            for _ in _batches(vault, request, exporter, decided):
+                pass
         decided.close()
         return decided
     return consent.decide(vault, request.purpose, request.mentions, also_required=exporter.also_required,
@@ -121,9 +122,10 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
         if request.format in STREAMED:
             decided = _new_decided(request, exporter)
             batches = _batches(vault, request, exporter, decided)
-            rendered = STREAMED[request.format](batches, request, files, vault.path)
-            for _ in batches:  # an exporter that stopped early: the decision still covers every mention
-                pass
+            with batched.small_page_cache(vault.conn):
+                rendered = STREAMED[request.format](batches, request, files, vault.path)
+                for _ in batches:  # an exporter that stopped early: the decision still covers every mention
+                    pass
             decided.close()
             release: Release | Decided = decided
         else:
