@@ -32,6 +32,7 @@ from typing import Any
 
 from intake_app.exports import anonymity, consent
 from intake_app.exports.consent import Condition, Exclusion, Release
+from intake_app.persons import links
 from intake_app.vault.vault import Vault
 
 BATCH_MENTIONS = 400
@@ -55,7 +56,7 @@ def small_page_cache(conn: Any) -> Iterator[None]:
 
 def linked_persons(vault: Vault) -> dict[str, str]:
     """mention → person id for every linked mention, from the registry table (no index is refreshed)."""
-    return {str(m): str(p) for m, p in vault.conn.execute("SELECT mention, person FROM person_links")}
+    return links.person_links(vault)
 
 
 def _testimony(mention: str) -> str:
