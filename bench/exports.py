@@ -1,8 +1,15 @@
-"""External exports at archive scale: the consent decision over every mention, the Uwazi export of the whole archive
-and one WGEID case, against a reference measured in the same run: reading every current testimony once
-(``RecordStore.show``), the least any export over the archive must do.
+"""External exports at archive scale: the Uwazi export of the whole archive (time and peak RSS), the statistics CSV,
+one perpetrator's dossier and one WGEID case, against a reference measured in the same run: reading every current
+testimony once (``RecordStore.show``), the least any export over the archive must do.
 
-    .venv/bin/python bench/exports.py [--testimonies 2000]
+    .venv/bin/python bench/exports.py [--testimonies 2000] [--cache bench/out/cache] [--dir bench/out/work]
+
+The corpus (an HQ vault of N copies of tests/data/interchange/good/rich.json with mixed consent, every 50th testimony's
+victim linked to the next one's as one person, and one unit named in every 10th testimony) is built once and kept
+under ``--cache``/exports-N. Each measurement runs in its own process on a copy of it, so each peak RSS is its own:
+the reference, the consent decision alone (one ``consent.decide`` over every mention), the Uwazi export (plain, and
+age-encrypted), the statistics CSV by sex, the dossier of the unit, one WGEID case. Targets (issue 30): Uwazi ≤ 3× the
+reference, peak RSS ≤ 200 MB at 100k and flat in the archive's size.
 """
 
 from __future__ import annotations
@@ -10,70 +17,191 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 
-from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir  # noqa: E402
-from intake_app.exports import consent, pipeline, sources  # noqa: E402
-from intake_app.exports.base import ExportRequest  # noqa: E402
-from intake_app.exports.settings import Organisation  # noqa: E402
-from intake_app.records.ids import uuid7  # noqa: E402
-from intake_app.records.store import RecordStore  # noqa: E402
-from intake_app.vault.vault import Vault  # noqa: E402
+from bench._report import CACHE, add_dir_argument, figure, peak_rss_mb, private_dir  # noqa: E402
 
 EXAMPLE = REPO / "tests" / "data" / "interchange" / "good" / "rich.json"
-VALUES = ("granted", "refused", "not_asked", "withdrawn")
+VALUES = ("granted", "refused", "not_asked", "withdrawn", "granted")
+PASSPHRASE = "bench passphrase"
+UNIT = "bench unit 7"
+MEASURES = ("reference", "decide", "uwazi", "uwazi_age", "stats", "dossier", "wgeid")
+
+
+def build(path: Path, n: int) -> None:
+    """The corpus vault at ``path`` (see the module text)."""
+    from intake_app.persons import registry  # noqa: PLC0415
+    from intake_app.records.ids import uuid7  # noqa: PLC0415
+    from intake_app.records.store import RecordStore  # noqa: PLC0415
+    from intake_app.vault.vault import Vault  # noqa: PLC0415
+
+    base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    partial = path.with_name(path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    vault, _ = Vault.create(partial, PASSPHRASE, "hq")
+    store = RecordStore(vault)
+    ids: list[str] = []
+    started = time.perf_counter()
+    for i in range(n):
+        doc = dict(base, id=uuid7())
+        doc["consent"] = {"publication": {"value": VALUES[i % len(VALUES)], "anonymity": ("initials", "full_name")[i % 2]},
+                          "wgeid": {"value": "granted", "anonymity": "full_name"},
+                          "government_partners": {"value": "granted", "anonymity": "initials"},
+                          "perpetrator_profiling": {"value": "granted", "anonymity": "initials"}}
+        if i % 10 == 0:
+            doc["victims"] = json.loads(json.dumps(doc["victims"]))
+            for a in doc["victims"][0].get("acts", []):
+                for p in a.get("perpetrators", []):
+                    p["unit"] = UNIT
+        ids.append(store.add_json(json.dumps(doc, ensure_ascii=False).encode("utf-8")).record_id)
+        if i % 5000 == 4999:
+            print(f"  {i + 1} testimonies ({time.perf_counter() - started:.0f} s)", flush=True)
+    victim = base["victims"][0]["id"]
+    for i in range(0, n - 1, 50):
+        registry.link(vault, [f"{ids[i]}/{victim}", f"{ids[i + 1]}/{victim}"], reason="bench")
+    vault.lock()
+    partial.rename(path)
+
+
+def _request(vault: Any, fmt: str, out: Path, **extra: Any) -> Any:
+    from intake_app.exports import batched, sources  # noqa: PLC0415
+    from intake_app.exports.base import ExportRequest  # noqa: PLC0415
+
+    purpose = {"uwazi": "publication", "wgeid": "wgeid", "dossier": "government_partners"}[fmt]
+    mentions = extra.pop("mentions", None) or tuple(sources.all_mentions(vault))
+    return ExportRequest(format=fmt, purpose=purpose, mentions=mentions, out_dir=out, subject="archive",
+                         person_of=batched.linked_persons(vault), **extra)
+
+
+def measure(what: str, vault_path: Path, out: Path) -> dict[str, Any]:
+    """One measurement, in this process (started by :func:`main` as a child)."""
+    from crypto import age  # noqa: PLC0415
+    from intake_app.exports import consent, pipeline, sources, stats_export  # noqa: PLC0415
+    from intake_app.exports.dossier import DossierSubject  # noqa: PLC0415
+    from intake_app.exports.settings import Organisation  # noqa: PLC0415
+    from intake_app.records.store import RecordStore  # noqa: PLC0415
+    from intake_app.vault.vault import Vault  # noqa: PLC0415
+
+    facts: dict[str, Any] = {}
+    with Vault.open(vault_path, PASSPHRASE) as vault:
+        started = time.perf_counter()
+        if what == "reference":
+            store = RecordStore(vault)
+            for record_id in [s["id"] for s in store.summaries()]:
+                store.show(record_id)
+        elif what == "decide":
+            release = consent.decide(vault, "publication", sources.all_mentions(vault))
+            facts["released"] = len(release.included)
+        elif what in ("uwazi", "uwazi_age"):
+            recipients = (age.generate_x25519_identity().recipient,) if what == "uwazi_age" else ()
+            result = pipeline.run_export(vault, _request(vault, "uwazi", out, recipients=recipients))
+            facts["released"] = len(result.release.included)
+            facts["rows"] = result.rendered.facts["rows"]
+            facts["bytes"] = sum(f.size for f in result.files)
+        elif what == "stats":
+            doc = stats_export.export_table(vault, out / "by-sex.csv", "publication", by=["sex"])
+            facts["released"] = doc["mentions"]
+        elif what == "dossier":
+            entries = _unit_entries(vault)
+            request = _request(vault, "dossier", out, mentions=tuple(sorted({"/".join(e.split("/")[:2])
+                                                                              for e in entries})),
+                               options={"profile": DossierSubject("unit", "unit", entries),
+                                        "organisation": Organisation(name="bench")}, allow_incomplete=True)
+            facts["entries"] = len(entries)
+            pipeline.run_export(vault, request)
+        elif what == "wgeid":
+            first = next(m for m in sources.all_mentions(vault))
+            pipeline.run_export(vault, _request(vault, "wgeid", out, mentions=(first,), allow_incomplete=True,
+                                                options={"organisation": Organisation(name="bench")}))
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rss_mb": peak_rss_mb(), **facts}
+
+
+def _unit_entries(vault: Any) -> tuple[str, ...]:
+    """The perpetrator entries naming the bench unit (ids only, read the way sources.perpetrator_entries does)."""
+    from intake_app.exports import sources  # noqa: PLC0415
+
+    return tuple(sources.perpetrator_entries(vault, UNIT))
+
+
+def child(what: str, corpus: Path, work: Path) -> dict[str, Any]:
+    """Run :func:`measure` in a fresh process on a copy of the corpus (an export writes its log entry)."""
+    copy = work / f"vault-{what}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(corpus, copy)
+    out = work / f"out-{what}"
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        run = subprocess.run([sys.executable, __file__, "--measure", what, "--vault", str(copy), "--out", str(out)],
+                             capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            raise SystemExit(f"{what} failed:\n{run.stdout}\n{run.stderr}")
+        line = next(ln for ln in run.stdout.splitlines() if ln.startswith("RESULT "))
+        return dict(json.loads(line[len("RESULT "):]))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--testimonies", type=int, default=2000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--testimonies", type=int, default=2000, help="archive size (default: %(default)s)")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="folder of kept corpora (default: %(default)s)")
+    parser.add_argument("--only", nargs="+", choices=MEASURES, help="measure only these")
     add_dir_argument(parser)
+    parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
+    parser.add_argument("--vault", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="bench-exports-", dir=private_dir(args.dir)) as tmp:
-        vault, _ = Vault.create(Path(tmp) / "hq", "bench passphrase", "hq")
-        store = RecordStore(vault)
-        for i in range(args.testimonies):
-            doc = dict(base, id=uuid7())
-            doc["consent"] = {"publication": {"value": VALUES[i % 4], "anonymity": "initials"},
-                              "wgeid": {"value": "granted", "anonymity": "full_name"}}
-            store.add_json(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    if args.measure:
+        print("RESULT " + json.dumps(measure(args.measure, args.vault, args.out)), flush=True)
+        return
+    corpus = private_dir(args.cache) / f"exports-{args.testimonies}"
+    if not corpus.exists():
+        print(f"building the corpus of {args.testimonies} testimonies in {corpus} (kept for later runs)", flush=True)
         started = time.perf_counter()
-        ids = [s["id"] for s in store.summaries()]
-        for record_id in ids:
-            store.show(record_id)
-        read_s = time.perf_counter() - started
-        mentions = sources.all_mentions(vault)
-        started = time.perf_counter()
-        release = consent.decide(vault, "publication", mentions)
-        decide_s = time.perf_counter() - started
-        started = time.perf_counter()
-        pipeline.run_export(vault, ExportRequest(format="uwazi", purpose="publication", mentions=tuple(mentions),
-                                                 out_dir=Path(tmp) / "uwazi", subject="archive",
-                                                 person_of=sources.person_map(vault)))
-        uwazi_s = time.perf_counter() - started
-        first = next(m for m in mentions if m.endswith("/v1"))
-        started = time.perf_counter()
-        pipeline.run_export(vault, ExportRequest(format="wgeid", purpose="wgeid", mentions=(first,),
-                                                 out_dir=Path(tmp) / "wgeid", subject=first, allow_incomplete=True,
-                                                 options={"organisation": Organisation(name="bench")}))
-        wgeid_s = time.perf_counter() - started
-        vault.lock()
-    n = len(mentions)
-    print(f"{args.testimonies} testimonies, {n} mentions; {len(release.included)} released for publication")
-    figure("read every testimony (reference)", read_s, "s")
-    figure(f"consent decision over {n} mentions", decide_s, "s", reference="read every testimony",
-           reference_value=read_s)
-    figure(f"Uwazi export of {n} mentions", uwazi_s, "s", reference="read every testimony", reference_value=read_s)
-    figure("one WGEID case (PDF + JSON)", wgeid_s, "s")
-    figure("peak RSS", peak_rss_mb(), "MB")
+        build(corpus, args.testimonies)
+        print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+    work = private_dir(args.dir) / f"exports-{os.getpid()}"
+    private_dir(work)
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for what in args.only or MEASURES:
+            if what != "reference" and "reference" not in results:
+                results["reference"] = child("reference", corpus, work)
+            if what not in results:
+                results[what] = child(what, corpus, work)
+                print(f"  {what}: {results[what]}  (load average {os.getloadavg()[0]:.2f})", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    n = args.testimonies
+    ref = results["reference"]["seconds"]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{n} testimonies; load average {load}")
+    figure(f"read every testimony once, {n} (reference)", ref, "s")
+    labels = {"decide": f"consent decision alone, {n}", "uwazi": f"Uwazi export, {n}",
+              "uwazi_age": f"Uwazi export age-encrypted, {n}", "stats": f"statistics CSV by sex, {n}",
+              "dossier": f"dossier of one unit (every 10th testimony), {n}", "wgeid": f"one WGEID case, {n}"}
+    for what, label in labels.items():
+        if what not in results:
+            continue
+        r = results[what]
+        target = "≤ 3×" if what.startswith("uwazi") else None
+        figure(label, r["seconds"], "s", reference="read every testimony once", reference_value=ref, target=target,
+               ok=(r["seconds"] <= 3 * ref) if target else None)
+        figure(f"{label}: peak RSS", r["rss_mb"], "MB", reference="reading every testimony, peak RSS",
+               reference_value=results["reference"]["rss_mb"], target="≤ 200 MB" if what.startswith("uwazi") else None,
+               ok=r["rss_mb"] <= 200 if what.startswith("uwazi") else None)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from intake_app.vault.vault import Vault
 
 if TYPE_CHECKING:
     from intake_app.exports.base import ExportRequest
+    from intake_app.exports.batched import Decided
     from intake_app.exports.consent import Release
 
 # The export modules (and reportlab under them) are imported by the export commands only, so that every other
@@ -74,7 +75,7 @@ def _request(ctx: Context, vault: Vault, fmt: str, subject: str, purpose: str) -
                          who=ctx.opt("by"))
 
 
-def _release_text(release: Release) -> str:
+def _release_text(release: Release | Decided) -> str:
     from intake_app.exports.consent import REASONS  # noqa: PLC0415
 
     lines = [f"Purpose: {' + '.join(release.purposes)}",
@@ -92,7 +93,7 @@ def _run(ctx: Context, vault: Vault, request: ExportRequest) -> int:
     from intake_app.exports import pipeline  # noqa: PLC0415
 
     if ctx.opt("dry_run"):
-        release = pipeline.preview(vault, request)
+        release = pipeline.preview_summary(vault, request)
         ctx.emit({"dry_run": True, **release.summary()}, _release_text(release) + "\n(dry run: nothing written)")
         return 0 if release.included else 1
     result = pipeline.run_export(vault, request)

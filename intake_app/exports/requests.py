@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from intake_app.errors import UsageError
-from intake_app.exports import dossier, settings, sources
+from intake_app.exports import batched, dossier, settings, sources
 from intake_app.exports.base import ExportRequest
 from intake_app.exports.output import parse_recipients
 from intake_app.vault.vault import Vault
@@ -38,4 +38,4 @@ def build_request(vault: Vault, fmt: str, subject: str, purpose: str, out_dir: P
         mentions, subject = sources.all_mentions(vault), "archive"
     return ExportRequest(format=fmt, purpose=purpose, mentions=tuple(mentions), out_dir=out_dir, subject=subject,
                          accept_conditions=accept_conditions, allow_incomplete=allow_incomplete,
-                         recipients=recipients, who=who, person_of=sources.person_map(vault), options=options)
+                         recipients=recipients, who=who, person_of=batched.linked_persons(vault), options=options)

@@ -12,6 +12,7 @@ from typing import Any
 
 from intake_app.archive import store as reference_store
 from intake_app.errors import UsageError
+from intake_app.exports.batched import small_page_cache
 from intake_app.records.store import content_json
 from intake_app.vault.vault import Vault
 
@@ -26,11 +27,13 @@ def _registry() -> Any | None:
 def all_mentions(vault: Vault) -> list[str]:
     """Every ``TID/VID`` of the current, undeleted testimonies."""
     out: list[str] = []
-    rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
-                              " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
-    for record_id, content in rows:
-        doc = content_json(str(record_id), bytes(content))  # legacy revisions get their derived ids
-        out.extend(f"{record_id}/{v['id']}" for v in doc.get("victims", []) if isinstance(v, dict) and v.get("id"))
+    with small_page_cache(vault.conn):  # every current revision is read once: no use keeping their pages
+        rows = vault.conn.execute("SELECT r.id, v.content FROM records r JOIN revisions v ON v.id = r.current_rev"
+                                  " WHERE r.kind = 'testimony' AND r.deleted = 0 ORDER BY r.id")
+        for record_id, content in rows:
+            doc = content_json(str(record_id), bytes(content))  # legacy revisions get their derived ids
+            out.extend(f"{record_id}/{v['id']}" for v in doc.get("victims", [])
+                       if isinstance(v, dict) and v.get("id"))
     # Issue 31: reference persons are considered too, so the consent decision refuses them (reference_only).
     out.extend(reference_store.reference_mentions(vault.conn))
     return out

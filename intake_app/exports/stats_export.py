@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from intake_app.exports import pipeline, sources, stats_csv
+from intake_app.exports import batched, pipeline, sources, stats_csv
 from intake_app.exports.base import ExportRequest
-from intake_app.persons.links import person_links
 from intake_app.stats import query
 from intake_app.vault.vault import Vault
 
@@ -24,7 +23,7 @@ def export_table(vault: Vault, path: Path, purpose: str, *, by: Sequence[str], u
     """Write the table to ``path`` for ``purpose`` (as CSV, or with ``chart="svg"`` as an SVG bar chart titled
     ``title`` with ``lang``'s labels); return what the CLI prints (``"export"`` in its JSON).
     Raises UsageError / ConsentRefused having written nothing."""
-    persons = person_links(vault) if unit == "person" else None
+    persons = batched.linked_persons(vault) if unit == "person" else None  # the registry's table, no re-index
     names = query.device_names(vault.conn)
 
     def count(released: frozenset[str]) -> query.StatsResult:

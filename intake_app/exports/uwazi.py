@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from intake_app import csv_cells
@@ -87,10 +87,29 @@ def date_range(date: UncertainDate | None) -> str:
 NESTED_VOCABS = frozenset({"places"})
 
 
+_MEMO: dict[tuple[str, ...], tuple[object, str | None]] = {}
+
+
+def _memo(key: tuple[str, ...], vocab: str, make: Callable[[], str | None]) -> str | None:
+    """``make()`` remembered for ``key`` while ``vocab`` is the same loaded vocabulary (a vault's additions reload it,
+    and then the remembered values are made again)."""
+    current = vocabularies.load(vocab)
+    found = _MEMO.get(key)
+    if found is not None and found[0] is current:
+        return found[1]
+    value = make()
+    _MEMO[key] = (current, value)
+    return value
+
+
 def nested_parent(vocab: str, code: str) -> str | None:
     """The parent under which ``code`` is nested in the Uwazi thesaurus, or None for a top-level value."""
     if vocab not in NESTED_VOCABS:
         return None
+    return _memo(("parent", vocab, code), vocab, lambda: _nested_parent(vocab, code))
+
+
+def _nested_parent(vocab: str, code: str) -> str | None:
     entries = vocabularies.load(vocab).entries
     parent = next((e.parent for e in entries if e.code == code), None)
     if parent is None:
@@ -103,6 +122,10 @@ def nested_parent(vocab: str, code: str) -> str | None:
 def _label(vocab: str, code: str | int | None, lang: str) -> str:
     if code is None or code == "":
         return ""
+    return str(_memo(("label", vocab, str(code), lang), vocab, lambda: _make_label(vocab, str(code), lang)))
+
+
+def _make_label(vocab: str, code: str, lang: str) -> str:
     try:
         label = vocabularies.load(vocab).get(str(code)).label("ko" if lang == "ko" else "en")
         parent = nested_parent(vocab, str(code))
@@ -127,13 +150,34 @@ def _perp_key(p: ReleasedPerpetrator) -> tuple[str, ...]:
     return tuple((v or "").strip() for v in (p.organ, p.unit, p.rank, p.name, p.foreign_actor))
 
 
+def perpetrator_title(key: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """A perpetrator's reference (``K-`` and a hash of what identifies it) and its title by language."""
+    organ, unit, rank, name, _foreign = key
+    ref = "K-" + _short_id("perpetrator", *key)
+    label = {lang: " ".join(v for v in (_label("organs", organ, lang), unit, rank, name) if v) or ref
+             for lang in LANGS}
+    return ref, {lang: f"{label[lang]} [{ref}]" for lang in LANGS}
+
+
+def perpetrator_values(key: tuple[str, ...], sources: int, identification: Iterable[str]) -> dict[str, Any]:
+    """The perpetrators row of ``key``, seen in ``sources`` released mentions with these identification codes."""
+    organ, unit, rank, name, _foreign = key
+    ref, title = perpetrator_title(key)
+    return {"title": title, "our_id": ref, "organ": [organ] if organ else [], "unit": unit, "rank": rank,
+            "name": name, "identification": sorted(set(identification)), "sources": str(sources)}
+
+
 class _Builder:
-    def __init__(self, release: Release, person_of: dict[str, str]) -> None:
-        self.release = release
+    """The rows of one set of released mentions. ``included`` holds whole persons (every released mention of each)."""
+
+    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str]) -> None:
+        self.purpose = purpose
+        self.included = included
         self.person_of = person_of
         self.persons: dict[str, list[ReleasedMention]] = {}
-        for m in release.included:
+        for m in included:
             self.persons.setdefault(person_of.get(m.mention, m.person_key), []).append(m)
+        self.victim_keys: list[str] = []
         self.victim_titles: dict[str, dict[str, str]] = {}
         self.perp_titles: dict[tuple[str, ...], dict[str, str]] = {}
 
@@ -168,6 +212,7 @@ class _Builder:
             shown_ko = hangul or roman or "이름 없는 피해자"
             title = {"en": f"{shown_en} [{ref}]", "ko": f"{shown_ko} [{ref}]"}
             self.victim_titles[person] = title
+            self.victim_keys.append(person)
             first = min((a.date for m in mentions for a in m.acts if a.date is not None),
                         key=lambda d: d.lower, default=None)
             births = [m.birth for m in mentions if m.birth is not None]
@@ -182,35 +227,35 @@ class _Builder:
                 "reasons": sorted({r for m in mentions for r in m.reasons}),
                 "home_place": sorted({m.origin_place for m in mentions if m.origin_place})[:1],
                 "disappeared": date_range(first), "sources": str(len(mentions)), "anonymity": [level],
-                "consent_basis": _basis(mentions, self.release.purpose),
+                "consent_basis": _basis(mentions, self.purpose),
                 "group_size": str(max(m.group_size or 0 for m in mentions) or ""),
             }))
         return rows
 
     def perpetrators(self) -> list[list[str]]:
         groups: dict[tuple[str, ...], list[tuple[ReleasedMention, ReleasedPerpetrator]]] = {}
-        for m in self.release.included:
+        for m in self.included:
             for a in m.acts:
                 for p in a.perpetrators:
                     groups.setdefault(_perp_key(p), []).append((m, p))
         rows = []
         for key, items in sorted(groups.items()):
-            organ, unit, rank, name, _foreign = key
-            ref = "K-" + _short_id("perpetrator", *key)
-            label = {lang: " ".join(v for v in (_label("organs", organ, lang), unit, rank, name) if v) or ref
-                     for lang in LANGS}
-            title = {lang: f"{label[lang]} [{ref}]" for lang in LANGS}
-            self.perp_titles[key] = title
-            rows.append(self._row("perpetrators", {
-                "title": title, "our_id": ref, "organ": [organ] if organ else [], "unit": unit, "rank": rank,
-                "name": name, "identification": sorted({p.identification for _, p in items if p.identification}),
-                "sources": str(len({m.mention for m, _ in items})),
-            }))
+            values = perpetrator_values(key, len({m.mention for m, _ in items}),
+                                        (p.identification for _, p in items if p.identification))
+            self.perp_titles[key] = values["title"]
+            rows.append(self._row("perpetrators", values))
         return rows
+
+    def perpetrator_items(self) -> Iterator[tuple[tuple[str, ...], str, str]]:
+        """(perpetrator key, mention, identification code or "") for every perpetrator of every released act."""
+        for m in self.included:
+            for a in m.acts:
+                for p in a.perpetrators:
+                    yield _perp_key(p), m.mention, p.identification or ""
 
     def cases(self) -> list[list[str]]:
         rows = []
-        for m in self.release.included:
+        for m in self.included:
             person = self.person_of.get(m.mention, m.person_key)
             for index, a in enumerate(m.acts):
                 ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
@@ -227,7 +272,7 @@ class _Builder:
             "facility_type": [a.facility_type] if a.facility_type else [],
             "victim": [victim["en"]], "perpetrators": sorted({self.perp_titles[_perp_key(p)]["en"] for p in a.perpetrators}),
             "source_kind": [a.source] if a.source else [], "source": str(m.source_number),
-            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.release.purpose),
+            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.purpose),
         })
 
 
@@ -299,7 +344,7 @@ class UwaziExporter:
 
     def render(self, release: Release, request: ExportRequest) -> Rendered:
         consent.require(release, request.purpose)
-        builder = _Builder(release, dict(request.person_of))
+        builder = _Builder(release.purpose, release.included, dict(request.person_of))
         tables = {"victims": builder.victims(), "perpetrators": builder.perpetrators()}
         tables["cases"] = builder.cases()
         files: list[tuple[str, bytes]] = []

@@ -1,13 +1,12 @@
 """The person unit: which registry person each victim mention belongs to (issue 14's registry).
 
-A mention never linked is a person of its own (``person_map`` says so: its key is the mention id itself).
+A mention never linked is a person of its own (its key is the mention id itself).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from intake_app.persons.registry import person_map
 from intake_app.vault.vault import Vault
 
 PersonOf = Callable[[str], str]
@@ -20,5 +19,7 @@ def person_resolver(vault: Vault) -> PersonOf:
 
 
 def person_links(vault: Vault) -> dict[str, str]:
-    """Only the mentions the registry linked into a person (mention → PID); every other mention is its own person."""
-    return {m: p for m, p in person_map(vault).items() if p != m}
+    """Only the mentions the registry linked into a person (mention → PID); every other mention is its own person.
+    Read from the registry's maintained ``person_links`` table: no index is refreshed (a link naming a mention that no
+    longer exists is never looked up, since callers look up current mentions only)."""
+    return {str(m): str(p) for m, p in vault.conn.execute("SELECT mention, person FROM person_links")}

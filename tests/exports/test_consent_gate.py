@@ -108,7 +108,7 @@ def test_structure_only_consent_makes_releases_and_only_the_pipeline_writes() ->
         if name != "pipeline.py":
             assert not _calls(tree, "decide"), f"{name} asks for a consent decision outside the pipeline"
             assert not _calls(tree, "write_files"), f"{name} writes export files outside the pipeline"
-        if name not in ("output.py", "settings.py"):
+        if name not in ("output.py", "settings.py", "stream_files.py"):
             for call in ("write_atomic", "write_bytes", "write_text", "encrypt_bytes"):
                 assert not _calls(tree, call), f"{name} writes a file itself ({call})"
 
@@ -127,3 +127,9 @@ def test_structure_exporters_read_no_vault_and_check_the_release_first() -> None
         render = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "render")
         first = render.body[0]
         assert isinstance(first, ast.Expr) and _calls(first, "require"), f"{module}.render must call consent.require first"
+    for stream in pipeline.STREAMED.values():  # the streamed exporters read no vault either (only Releases)
+        tree = ast.parse((REPO / (stream.__module__.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not imported & forbidden, (stream.__module__, imported & forbidden)
+        assert _calls(tree, "require"), f"{stream.__module__} must check each Release with consent.require"

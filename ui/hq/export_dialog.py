@@ -49,7 +49,7 @@ def _preview_job(fmt: str, subject: str, purpose: str, out: str, lang: str, acce
     def job(ctx: JobContext) -> dict[str, Any]:
         request = build_request(ctx.vault, fmt, subject, purpose, Path(out or "."), lang=lang,
                                 accept_conditions=accept, encrypt_to=encrypt)
-        return pipeline.preview(ctx.vault, request).summary()
+        return pipeline.preview_summary(ctx.vault, request).summary()
     return job
 
 
