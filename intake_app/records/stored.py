@@ -72,10 +72,23 @@ def _value(value: Any, spec: FieldSpec) -> Any:
     return value
 
 
+# Per object: its dataclass, its keys, and the keys whose stored JSON is not already the attribute's value (dates,
+# nested objects, lists, consent); every other key (strings, codes, booleans, integers) is passed through as stored.
+_PLAIN_KINDS = frozenset({"line", "text", "narrative", "code", "bool", "int", "uuid", "language", "local_id"})
+_SHAPES = {name: (CLASSES[name], frozenset(fields),
+                  {key: spec for key, spec in fields.items() if spec.kind not in _PLAIN_KINDS})
+           for name, fields in OBJECTS.items()}
+
+
 def _build(obj: dict[str, Any], name: str) -> Any:
     """The dataclass of ``name`` from stored JSON, walking the validator's table; an unknown key raises KeyError."""
-    fields = OBJECTS[name]
-    return CLASSES[name](**{key: _value(value, fields[key]) for key, value in obj.items() if value is not None})
+    cls, keys, special = _SHAPES[name]
+    if not keys.issuperset(obj):
+        raise KeyError(name)
+    kwargs = {key: value for key, value in obj.items() if value is not None}
+    for key in special.keys() & kwargs.keys():
+        kwargs[key] = _value(kwargs[key], special[key])
+    return cls(**kwargs)
 
 
 def load_trusted(content: bytes, content_hash: str) -> Testimony:
