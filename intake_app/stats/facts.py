@@ -113,11 +113,14 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     # The testimony's own mention is numbered -tid (victims get positive numbers): see the migration.
     conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, '')", (-tid, tid))
     rows.extend((dim, value, -tid, tid) for dim, value in set(shared))
-    for index, victim in enumerate(testimony.victims):
-        mid = int(conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES ((SELECT max(1, coalesce("
-                               "max(mid), 0) + 1) FROM stat_mentions), ?, ?) RETURNING mid",
-                               (tid, dims.victim_key(victim, index))).fetchone()[0])
-        rows.extend((dim, value, mid, tid) for dim, value in {*dims.victim_facts(victim), *shared})
+    if testimony.victims:
+        # Victims are numbered on from the largest number in use, in their order (one query for all of them).
+        first = int(conn.execute("SELECT max(1, coalesce(max(mid), 0) + 1) FROM stat_mentions").fetchone()[0])
+        conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)",
+                         [(first + index, tid, dims.victim_key(victim, index))
+                          for index, victim in enumerate(testimony.victims)])
+        for index, victim in enumerate(testimony.victims):
+            rows.extend((dim, value, first + index, tid) for dim, value in {*dims.victim_facts(victim), *shared})
     conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
     _add(conn, delta, _contributions(rows, len(testimony.victims), True), 1)
     conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
