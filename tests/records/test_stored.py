@@ -7,6 +7,7 @@ whose SHA-256 is not the recorded one; a consent decision then refuses that test
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -131,4 +132,19 @@ def test_a_save_makes_derived_rows_from_the_testimony_it_validated(tmp_path: Pat
                                       " WHERE t.record_id = ?", (rid,)).fetchone()[0]
     assert facts_stored > 0
     assert store.search_count("온성") == 1
+    vault.lock()
+
+
+def test_a_save_validates_the_testimony_it_is_given(tmp_path: Path) -> None:
+    """Stored content is trusted later, so a save validates even a testimony built in code (not parsed from JSON):
+    one the validator would refuse is refused, and nothing is stored."""
+    vault, _ = Vault.create(tmp_path / "v", "pw")
+    store = RecordStore(vault)
+    rid = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    saved = store.get(rid)  # every entity has its id now: nothing else re-validates on the next save
+    bad = dataclasses.replace(saved, interview=dataclasses.replace(saved.interview, language="not a language"))
+    with pytest.raises(interchange.InterchangeError, match=r"interview\.language"):
+        store.save(bad)
+    assert vault.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+    assert store.get(rid) == saved
     vault.lock()
