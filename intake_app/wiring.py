@@ -20,7 +20,8 @@ from intake_app.stats import facts as stat_facts
 def install() -> None:
     """Register every derived index of the product."""
     register(DerivedIndex("stats", stat_facts.TABLES, stat_facts.refresh, stat_facts.remove_testimonies,
-                          catch_up=stat_facts.sync))
+                          catch_up=stat_facts.sync, saved_change=stat_facts.apply_change,
+                          saved_changes=stat_facts.apply_changes))
     # The persons index catches up lazily (person_indexed holds the revision it was built from): nothing on save.
     register(DerivedIndex("persons-index", person_index.INDEX_TABLES, None, person_index.remove_testimonies))
     register(DerivedIndex("persons-registry", person_registry.REGISTRY_TABLES, None,

@@ -71,6 +71,10 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _AUDIT_KEYS = {"seq", "at", "device", "action", "subject", "detail"}
 # A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
 MAX_LOG_LEAVES = bf.MAX_LOG_LEAVES
+# Parsed testimonies kept per bundle for the derived rows (about 20 kB each): beyond this the few left are loaded
+# back from storage with their integrity check, so memory stays bounded whatever the bundle's size.
+KEEP_PARSED = 5000
+PUBLISH_EVERY = 1000  # changes handed to the derived indexes together (bounded, like the parsed testimonies)
 
 
 is_timestamp = bf.is_timestamp
@@ -211,6 +215,7 @@ class Importer:
         total = sum(f.size for f in manifest.files)
         done = 0
         touched: set[str] = set()
+        parsed: dict[str, interchange.Testimony] = {}  # revision id -> its testimony, validated here
         links: list[dict[str, Any]] = []
         counts = {"revisions": 0, "new_revisions": 0, "attachments": 0, "audit_entries": 0}
         leaves = [outer.leaves[i : i + 32] for i in range(0, len(outer.leaves), 32)]
@@ -220,7 +225,7 @@ class Importer:
             if m := bf.REVISION_RE.match(entry.path):
                 data = inner.read_all(bf.MAX_REVISION_FILE)
                 digest.update(data)
-                new = self._revision(m[1], data, outer.key, touched)
+                new = self._revision(m[1], data, outer.key, touched, parsed)
                 counts["revisions"] += 1
                 counts["new_revisions"] += int(new)
             elif entry.path == bf.ATTACHMENT_LINKS:
@@ -241,7 +246,7 @@ class Importer:
         if next(members, None) is not None:
             raise BundleRefused("the encrypted archive holds files its manifest does not name")
         inner.finish(allow_trailing_zeros=False)  # reads the age stream to its authenticated end
-        self._commit_rows(outer, manifest, links, touched, leaves, counts)
+        self._commit_rows(outer, manifest, links, touched, leaves, counts, parsed)
         return counts
 
     def _manifest(self, outer: OuterBundle, inner: TarReader, expect: Callable[[str], None]) -> bf.Manifest:
@@ -295,7 +300,11 @@ class Importer:
             raise BundleRefused(f"revision {rev_id[:12]} has parents that are not sorted, distinct, lower-case ids")
         return doc, env
 
-    def _revision(self, rev_id: str, data: bytes, key: PublicKey, touched: set[str]) -> bool:
+    def _revision(self, rev_id: str, data: bytes, key: PublicKey, touched: set[str],
+                  parsed: dict[str, interchange.Testimony]) -> bool:
+        """Check and stage one revision file. Its content is validated here, once: what is stored is the canonical
+        form of the validated testimony, which later readers trust (with an integrity check, records/stored.py);
+        the testimony itself is kept in ``parsed`` (up to :data:`KEEP_PARSED` per bundle) for the derived rows."""
         device = key.key_id_hex
         doc, env = self._envelope(rev_id, data, device)
         record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
@@ -321,6 +330,8 @@ class Importer:
         if rev.id != rev_id or rev.content_hash != env["content_sha256"]:
             raise BundleRefused(f"revision {rev_id[:12]} does not match its id or content hash")
         touched.add(record)
+        if not tomb and len(parsed) < KEEP_PARSED:
+            parsed[rev.id] = testimony
         return revisions.insert_revision(self.conn, rev)
 
     @staticmethod
@@ -414,7 +425,8 @@ class Importer:
         return entry
 
     def _commit_rows(self, outer: OuterBundle, manifest: bf.Manifest, links: list[dict[str, Any]],
-                     touched: set[str], leaves: list[bytes], counts: dict[str, int]) -> None:
+                     touched: set[str], leaves: list[bytes], counts: dict[str, int],
+                     parsed: dict[str, interchange.Testimony]) -> None:
         c = outer.comment
         for link in links:
             # Each device's link is its own row: another device never overwrites its name, times or media type; a
@@ -437,9 +449,16 @@ class Importer:
             (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
              c.log_size, c.log_root, json.dumps(counts), outer.leaves))
         log_status.record_checkpoint(self.conn, c.device, c.log_size, c.log_root, outer.leaves)
+        keys = revisions.DeviceKeys.load(self.conn)  # read once: nothing below changes devices or keys
+        changes = []
         for record_id in sorted(touched):
-            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            derived.testimony_saved(self.conn, record_id)
+            change = revisions.refresh_record(self.conn, record_id, summarise, search_fields, parsed, keys)
+            if change is not None:
+                changes.append(change)
+            if len(changes) >= PUBLISH_EVERY:
+                derived.testimonies_saved(self.conn, changes)  # the derived indexes update from the changes
+                changes = []
+        derived.testimonies_saved(self.conn, changes)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
 
     def _warnings(self, device: str) -> list[str]:

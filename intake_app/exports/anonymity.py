@@ -11,6 +11,7 @@ year(s), and the home place as said (free words) is left out; the coded home pla
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -116,6 +117,7 @@ def name_forms(names: tuple[Name, ...]) -> set[str]:
     return {f for f in forms if len(skeleton(f)) >= 2}
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of one character, called for every character of free text
 def _ignored(ch: str) -> bool:
     """Characters matching skips: spaces and separators (Z*), punctuation (P*: hyphens, dots, middle dots …),
     control and format characters (C*: zero-width spaces and joiners, soft hyphens, bidirectional marks)."""
@@ -129,6 +131,7 @@ def skeleton(text: str) -> str:
     return "".join(_fold(ch) for ch in unicodedata.normalize("NFC", text) if not _ignored(ch))
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if not _ignored(c))
 

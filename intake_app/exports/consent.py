@@ -32,9 +32,9 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.exports import anonymity, references
 from intake_app.exports.decision import History, Verdict, Version, verdict
 from intake_app.exports.released import ReleasedDecision, ReleasedMention, release_mention
-from intake_app.records import interchange, revisions, vocabularies
+from intake_app.records import revisions, vocabularies
 from intake_app.records.interchange_model import Testimony
-from intake_app.records.store import content_json
+from intake_app.records.stored import read_content
 from intake_app.vault.vault import Vault
 
 EXPORT_PURPOSES = ("wgeid", "un_other", "publication", "reports", "prosecutors", "government_partners",
@@ -169,21 +169,26 @@ def _parse_mention(mention: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def load_history(vault: Vault, record_id: str) -> History | str:
+def load_history(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None = None) -> History | str:
     """The testimony's revision graph with HQ's reading of it (:func:`revisions.record_state`: the current version
-    by the ownership rule, and whether versions are in dispute), or an exclusion reason."""
-    state = revisions.record_state(vault.conn, record_id)
+    by the ownership rule, and whether versions are in dispute), or an exclusion reason.
+
+    Every revision was validated where it entered (a save, an import); each is read back with its integrity check
+    (:func:`intake_app.records.stored.read_content`: SHA-256 against the stored content hash). One that fails it is
+    ``unreadable``: counted as a possible withdrawal, and refused when current. ``keys``: the vault's device keys,
+    loaded once by a caller deciding many testimonies."""
+    rows = vault.conn.execute("SELECT id, parents, device, tombstone, content, content_hash FROM revisions"
+                              " WHERE record_id = ?", (record_id,)).fetchall()
+    state = revisions.state_of(vault.conn, record_id, rows, keys)
     if state is None:
         return "unknown_testimony"
     versions: dict[str, Version] = {}
-    rows = vault.conn.execute("SELECT id, parents, tombstone, content FROM revisions WHERE record_id = ?",
-                              (record_id,)).fetchall()
-    for rev_id, parents, tombstone, content in rows:
+    for rev_id, parents, _device, tombstone, content, content_hash in rows:
         testimony: Testimony | None = None
         unreadable = False
         if not tombstone:
             try:
-                testimony = interchange.validate(content_json(record_id, bytes(content)))
+                testimony = read_content(record_id, bytes(content), str(content_hash))
             except (UsageError, ValueError):
                 unreadable = True  # counted as a possible withdrawal, and refused when current
         versions[str(rev_id)] = Version(str(rev_id), tuple(json.loads(parents)), testimony, unreadable)
@@ -207,6 +212,7 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     ordered = sorted(dict.fromkeys(mentions))
     persons = person_of or {}
     cache: dict[str, History | str] = {}
+    keys = revisions.DeviceKeys.load(vault.conn)
     allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]] = []
     excluded: list[Exclusion] = []
     conditions: list[Condition] = []
@@ -216,7 +222,7 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
             excluded.append(Exclusion(mention, "reference_only", purpose))
             continue
         if record_id not in cache:
-            cache[record_id] = load_history(vault, record_id)
+            cache[record_id] = load_history(vault, record_id, keys)
         history = cache[record_id]
         if isinstance(history, str):
             excluded.append(Exclusion(mention, history, purpose))

@@ -13,7 +13,7 @@ from intake_app.errors import UsageError
 from intake_app.records import revisions
 from intake_app.records.entity_ids import mention_id
 from intake_app.records.interchange_model import Testimony, Victim
-from intake_app.records.store import read_content
+from intake_app.records.stored import read_content
 from intake_app.vault.database import Connection
 from intake_app.vault.vault import Vault
 
@@ -37,7 +37,7 @@ def current_testimonies(vault: Vault) -> Iterator[tuple[str, str, Testimony]]:
         rev = revisions.load(vault.conn, str(rev_id))
         if rev is None or rev.tombstone:
             continue
-        yield str(record_id), str(rev_id), read_content(str(record_id), rev.content)
+        yield str(record_id), str(rev_id), read_content(str(record_id), rev.content, rev.content_hash)
 
 
 def mentions_of_testimony(record_id: str, testimony: Testimony) -> list[Mention]:
@@ -86,7 +86,7 @@ def find_mention(vault: Vault, mention: str) -> Mention:
         raise UsageError(f"no testimony {record_id!r} (mention {mention!r})")
     rev = revisions.load(vault.conn, str(row[0]))
     assert rev is not None
-    for m in mentions_of_testimony(record_id, read_content(record_id, rev.content)):
+    for m in mentions_of_testimony(record_id, read_content(record_id, rev.content, rev.content_hash)):
         if m.victim_id == victim_id:
             return m
     raise UsageError(f"testimony {record_id} has no victim {victim_id!r} (mention {mention!r})")

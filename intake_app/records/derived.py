@@ -6,7 +6,9 @@ links, recordings and their markers) subscribe from above by :func:`register`. `
 them, and purge and import use the same hook:
 
 - ``saved(conn, record_id)``: the record's current revision changed (rebuild from it), inside the transaction that
-  changed it;
+  changed it. The publisher passes the :class:`Change` along (the current revision and its testimony, parsed where it
+  entered or loaded with its integrity check): an index registered with ``saved_change`` is called with it and
+  updates its rows from it, without reading the revision back;
 - ``removed(conn, record_ids)``: the testimonies are being purged: delete every row derived from them, inside the
   purge's transaction.
 
@@ -20,10 +22,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from intake_app.records.interchange_model import Testimony
 from intake_app.vault.database import Connection
 
 Saved = Callable[[Connection, str], None]
 Removed = Callable[[Connection, Sequence[str]], None]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A testimony's new current state, as :func:`intake_app.records.revisions.refresh_record` derived it."""
+
+    record_id: str
+    revision: str  # the current revision (by the ownership rule)
+    deleted: bool
+    owner: str | None  # the device that first recorded it (None when deleted)
+    testimony: Testimony | None  # the current content with entity ids; None when deleted
+
+
+SavedChange = Callable[[Connection, Change], None]
+SavedChanges = Callable[[Connection, Sequence[Change]], None]
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,8 @@ class DerivedIndex:
     saved: Saved | None
     removed: Removed
     catch_up: Callable[[Connection], object] | None = None  # brings the index up to date with every record
+    saved_change: SavedChange | None = None  # preferred over ``saved`` when the publisher has the Change
+    saved_changes: SavedChanges | None = None  # preferred for many changes at once (an import)
 
 
 _INDEXES: dict[str, DerivedIndex] = {}
@@ -51,11 +71,28 @@ def owned_tables() -> frozenset[str]:
     return frozenset(t for index in _INDEXES.values() for t in index.tables)
 
 
-def testimony_saved(conn: Connection, record_id: str) -> None:
-    """Publish "this testimony's current revision changed"; call inside the transaction that changed it."""
+def testimony_saved(conn: Connection, record_id: str, change: Change | None = None) -> None:
+    """Publish "this testimony's current revision changed"; call inside the transaction that changed it, with the
+    :class:`Change` that :func:`~intake_app.records.revisions.refresh_record` returned when there is one."""
     for index in registered():
-        if index.saved is not None:
+        if change is not None and index.saved_change is not None:
+            index.saved_change(conn, change)
+        elif index.saved is not None:
             index.saved(conn, record_id)
+
+
+def testimonies_saved(conn: Connection, changes: Sequence[Change]) -> None:
+    """Publish many changes at once (an import, after every touched record was refreshed): an index registered with
+    ``saved_changes`` gets them together, the others one by one."""
+    for index in registered():
+        if index.saved_changes is not None:
+            index.saved_changes(conn, changes)
+            continue
+        for change in changes:
+            if index.saved_change is not None:
+                index.saved_change(conn, change)
+            elif index.saved is not None:
+                index.saved(conn, change.record_id)
 
 
 def catch_up(conn: Connection) -> None:

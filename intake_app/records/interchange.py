@@ -15,6 +15,7 @@ an optional key means the key is absent. The round trip ``to_json(validate(to_js
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -61,7 +62,7 @@ __all__ = [
     "to_json", "validate", "validation_problems",
 ]
 
-_CLASSES: dict[str, type[Any]] = {
+CLASSES: dict[str, type[Any]] = {  # object name in OBJECTS -> its dataclass (also read by stored.py)
     "testimony": Testimony, "interview": Interview, "interviewee": Interviewee, "consent_decision": ConsentDecision,
     "victim": Victim, "name": Name, "act": Act, "perpetrator": Perpetrator,
     "step": Step,
@@ -141,7 +142,10 @@ def _show(value: Any) -> str:
     return "a value that is not JSON"
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(path: str, key: str) -> str:
+    # Cached: the same paths recur in every testimony (victims[0].acts[1].type), and the validator builds one for
+    # every key it reads.
     shown = key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_+]{0,40}", key) else "<key not shown>"
     return f"{path}.{shown}" if path else shown
 
@@ -346,7 +350,7 @@ def _build(path: str, value: Any, name: str) -> Any:
     if name in AT_LEAST_ONE and not any(k in kwargs for k in AT_LEAST_ONE[name]):
         raise InterchangeError(path, f"needs at least one of {', '.join(AT_LEAST_ONE[name])}")
     _check_object(path, name, kwargs)
-    return _CLASSES[name](**kwargs)
+    return CLASSES[name](**kwargs)
 
 
 def _check_object(path: str, name: str, fields: dict[str, Any]) -> None:

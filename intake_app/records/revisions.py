@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
 from crypto.signing import PublicKey, SigningKey
 from intake_app.records import ids
+from intake_app.records.derived import Change
+from intake_app.records.interchange_model import Testimony
+from intake_app.records.stored import read_content, with_ids
 from intake_app.search.index import SearchIndex
 from intake_app.vault.database import Connection, Transaction
 
@@ -137,13 +141,29 @@ def own_devices(conn: Connection) -> set[str]:
     return {bytes(r[0])[::-1].hex().upper() for r in conn.execute("SELECT key_id FROM signing_keys")}
 
 
-def bound_devices(conn: Connection, record_id: str) -> list[str]:
+@dataclass(frozen=True)
+class DeviceKeys:
+    """The public keys :func:`record_state` reads for every record: this vault's own key ids, and the registry's
+    devices with this vault's own public keys (seeds are used only to derive those and never kept). A job reading
+    many records in one transaction (an import, the consent decision) loads them once; the devices table and the
+    signing keys do not change inside it."""
+
+    own: frozenset[str]
+    public: tuple[PublicKey, ...]
+
+    @staticmethod
+    def load(conn: Connection) -> DeviceKeys:
+        keys = [PublicKey(bytes.fromhex(str(k))[::-1], bytes(pk))
+                for k, pk in conn.execute("SELECT key_id, public_key FROM devices")]
+        keys += [SigningKey(bytes(seed), bytes(kid)).public_key
+                 for seed, kid in conn.execute("SELECT seed, key_id FROM signing_keys")]
+        return DeviceKeys(frozenset(own_devices(conn)), tuple(keys))
+
+
+def bound_devices(conn: Connection, record_id: str, keys: DeviceKeys | None = None) -> list[str]:
     """Key ids of the registry's devices and of this vault's own signing keys that the device-bound id commits to."""
-    keys = [PublicKey(bytes.fromhex(str(k))[::-1], bytes(pk))
-            for k, pk in conn.execute("SELECT key_id, public_key FROM devices")]
-    keys += [SigningKey(bytes(seed), bytes(kid)).public_key
-             for seed, kid in conn.execute("SELECT seed, key_id FROM signing_keys")]
-    return sorted({k.key_id_hex for k in keys if ids.bound_to(record_id, k)})
+    public = (keys or DeviceKeys.load(conn)).public
+    return sorted({k.key_id_hex for k in public if ids.bound_to(record_id, k)})
 
 
 def choose_owner(conn: Connection, candidates: list[str], own: set[str]) -> str:
@@ -162,19 +182,26 @@ def choose_owner(conn: Connection, candidates: list[str], own: set[str]) -> str:
     return min(candidates, key=lambda d: rank.get(d, (True, "\uffff", d)))
 
 
-def record_state(conn: Connection, record_id: str) -> RecordState | None:
-    """Derive the record's state from its set of revisions alone (so it is the same whatever the import order)."""
+def record_state(conn: Connection, record_id: str, keys: DeviceKeys | None = None) -> RecordState | None:
+    """Derive the record's state from its set of revisions alone (so it is the same whatever the import order).
+    ``keys``: the vault's device keys, when the caller reads many records (loaded here otherwise)."""
     rows = conn.execute("SELECT id, parents, device FROM revisions WHERE record_id = ?", (record_id,)).fetchall()
+    return state_of(conn, record_id, rows, keys)
+
+
+def state_of(conn: Connection, record_id: str, rows: list[Any], keys: DeviceKeys | None) -> RecordState | None:
+    """:func:`record_state` from rows the caller already read: every revision of the record, each starting with its
+    (id, parents, device) columns."""
     if not rows:
         return None
     parents = {str(r[0]): tuple(p for p in json.loads(r[1])) for r in rows}
     device = {str(r[0]): str(r[2]) for r in rows}
     present = {rid: tuple(p for p in ps if p in parents) for rid, ps in parents.items()}
-    own = own_devices(conn)
+    own = set(keys.own) if keys is not None else own_devices(conn)
     if ids.is_device_bound(record_id):
         # The id names its creator: the owner is whichever device of HQ's registry (or this vault) it commits to,
         # whatever revisions have arrived. Several only by a 48-bit collision: then HQ's registry orders them.
-        candidates = bound_devices(conn, record_id)
+        candidates = bound_devices(conn, record_id, keys)
     else:
         # Legacy (UUIDv7) ids: roots decide the owner; without any root here yet (its bundle is missing), the
         # earliest revisions present do.
@@ -228,30 +255,45 @@ def sides(conn: Connection, record_id: str) -> list[str]:
     return state.sides if state is not None else []
 
 
-def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fields: Any) -> None:
+Summarise = Callable[[Testimony], dict[str, Any]]
+SearchFields = Callable[[bytes], dict[str, str]]
+
+
+def refresh_record(conn: Connection, record_id: str, summarise: Summarise, search_fields: SearchFields,
+                   parsed: Mapping[str, Testimony] | None = None, keys: DeviceKeys | None = None) -> Change | None:
     """Recompute a record's derived row (versions in play, current revision, conflict flag, list summary, search
-    entry) from its revisions. Called after every local save and every import, inside the same transaction."""
-    state = record_state(conn, record_id)
+    entry) from its revisions. Called after every local save and every import, inside the same transaction.
+
+    ``parsed`` maps revision ids to the testimony their content was validated into where it entered (a save, an
+    import): the current revision is then not read back. Any other current revision is loaded from storage with its
+    integrity check (:func:`intake_app.records.stored.read_content`). Returns the change to publish to the derived
+    indexes (:func:`intake_app.records.derived.testimony_saved`): the current revision and its testimony."""
+    rows = conn.execute("SELECT id, parents, device, created_at FROM revisions WHERE record_id = ?",
+                        (record_id,)).fetchall()
+    state = state_of(conn, record_id, rows, keys)
     if state is None:
-        return
+        return None
     current = load(conn, state.current)
     assert current is not None
     conn.execute("DELETE FROM record_heads WHERE record_id = ?", (record_id,))
     conn.executemany("INSERT INTO record_heads (record_id, rev_id) VALUES (?, ?)",
                      [(record_id, h) for h in state.sides])
     # Shown times come from trusted revisions only: another device's claimed time changes nothing here.
-    created = min(str(r[1]) for r in conn.execute("SELECT id, created_at FROM revisions WHERE record_id = ?",
-                                                  (record_id,)) if r[0] in state.accepted or not state.accepted)
+    created = min(str(r[3]) for r in rows if r[0] in state.accepted or not state.accepted)
     # Nothing trusted yet (a device-bound record whose owner's versions have not arrived): the version shown waits
     # for the coordinator like any other from another device.
     conflicted = len(state.sides) > 1 or not state.accepted
     index = SearchIndex(conn)
+    testimony: Testimony | None = None
     if current.tombstone:
         summary: dict[str, Any] = {"id": record_id, "deleted": True}
         lower = upper = None
         index.remove(record_id)
     else:
-        summary = summarise(current.content)
+        known = parsed.get(current.id) if parsed is not None else None
+        testimony = (with_ids(known, record_id) if known is not None
+                     else read_content(record_id, current.content, current.content_hash))
+        summary = summarise(testimony)
         summary["device"] = current.device
         summary["first_device"] = state.owner
         lower, upper = summary.get("interview_date_lower"), summary.get("interview_date_upper")
@@ -266,12 +308,13 @@ def refresh_record(conn: Connection, record_id: str, summarise: Any, search_fiel
         (record_id, KIND_TESTIMONY, state.current, int(current.tombstone), int(conflicted), created,
          current.created_at, lower, upper, canonical(summary).decode("utf-8")),
     )
+    return Change(record_id, state.current, current.tombstone, None if current.tombstone else state.owner, testimony)
 
 
 PENDING_KEY = "pending:records_by_owner"  # set by schema migration 5: rows derived by time still need recomputing
 
 
-def recompute_pending(conn: Connection, summarise: Any, search_fields: Any) -> None:
+def recompute_pending(conn: Connection, summarise: Summarise, search_fields: SearchFields) -> None:
     """After an upgrade from a schema that chose current versions by claimed time: recompute every record's derived
     row once under the ownership rule (in its own transaction unless the caller is in one)."""
     if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (PENDING_KEY,)).fetchone() is None:

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import derived, entity_ids, ids, interchange, revisions
+from intake_app.records import derived, ids, interchange, revisions
 from intake_app.records.ids import is_uuid
 from intake_app.records.interchange import Testimony
+from intake_app.records.stored import content_json, read_content, with_entity_ids
+
+__all__ = ["HistoryEntry", "RecordStore", "SaveResult", "SearchResult", "content_json", "read_content",
+           "search_fields", "summarise", "with_entity_ids"]
 from intake_app.search.index import SearchIndex
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
@@ -56,8 +60,8 @@ class SearchResult:
     summary: dict[str, Any]
 
 
-def summarise(content: bytes) -> dict[str, Any]:
-    testimony = interchange.validate(json.loads(content))
+def summarise(testimony: Testimony) -> dict[str, Any]:
+    """The list view's summary of a testimony (validated where it entered, or loaded with its integrity check)."""
     summary = interchange.record_summary(testimony)
     summary["statuses"] = sorted({v.status for v in testimony.victims if getattr(v, "status", None)})
     summary["interviewer"] = testimony.interview.interviewer
@@ -82,32 +86,6 @@ def search_fields(content: bytes) -> dict[str, str]:
 
     walk(json.loads(content), "", "")
     return fields
-
-
-def with_entity_ids(testimony: Testimony, record_id: str, *, base: Testimony | None = None,
-                    salt: str = "") -> Testimony:
-    """``testimony`` with every victim, act and perpetrator entry given a stable id (see
-    :mod:`intake_app.records.entity_ids`), validated again so the new ids are unique in the testimony."""
-    filled = entity_ids.assign_ids(testimony, record_id, base=base, salt=salt)
-    if filled is not testimony and filled != testimony:
-        filled = interchange.validate(interchange.to_json(filled))
-    return filled
-
-
-def read_content(record_id: str, content: bytes) -> Testimony:
-    """A stored revision's content as a testimony whose entities all have ids (legacy revisions written before
-    entity ids get the derived ones; the stored bytes are never rewritten)."""
-    decoded = json.loads(content)
-    testimony = interchange.validate(decoded)
-    return with_entity_ids(testimony, record_id) if entity_ids.missing_ids(decoded) else testimony
-
-
-def content_json(record_id: str, content: bytes) -> dict[str, Any]:
-    """Like :func:`read_content`, in interchange form; content that already has every id is returned as stored."""
-    loaded: dict[str, Any] = json.loads(content)
-    if not entity_ids.missing_ids(loaded):
-        return loaded
-    return interchange.to_json(read_content(record_id, content))
 
 
 class RecordStore:
@@ -140,16 +118,21 @@ class RecordStore:
                 # HQ would refuse the whole bundle carrying this first version (docs/bundle-format.md §3.1).
                 raise UsageError(f"id: {record_id} was made by another device; a laptop can start only its own ids")
             head = revisions.load(self.conn, head_ids[0]) if head_ids else None
-            base = None if head is None or head.tombstone else read_content(record_id, head.content)
+            base = (None if head is None or head.tombstone
+                    else read_content(record_id, head.content, head.content_hash))
             testimony = with_entity_ids(testimony, record_id, base=base, salt=head.id if head else "")
+            # Validated here, where it enters, as the bytes that will be stored: every later reader trusts them
+            # (with an integrity check, records/stored.py), and the derived rows are made from this testimony.
+            testimony = interchange.validate(json.loads(interchange.dumps_canonical(testimony)))
             content = interchange.dumps_canonical(testimony)
             if head is not None and not head.tombstone and head.content == content:
                 return SaveResult(record_id, head.id, created=False, changed=False)
             now = utc_now()
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
             revisions.insert_revision(self.conn, rev)
-            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            derived.testimony_saved(self.conn, record_id)
+            # The testimony validated above is what the derived rows are made from: it is not read back.
+            change = revisions.refresh_record(self.conn, record_id, summarise, search_fields, {rev.id: testimony})
+            derived.testimony_saved(self.conn, record_id, change)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             action = "edit" if head_ids else "create"
             self.audit.append(action, now, record_id, {"revision": rev.id})
@@ -166,8 +149,8 @@ class RecordStore:
             now = utc_now()
             rev = revisions.Revision.make(record_id, head_ids, self.device, now, b"", tombstone=True)
             revisions.insert_revision(self.conn, rev)
-            revisions.refresh_record(self.conn, record_id, summarise, search_fields)
-            derived.testimony_saved(self.conn, record_id)
+            change = revisions.refresh_record(self.conn, record_id, summarise, search_fields)
+            derived.testimony_saved(self.conn, record_id, change)
             self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             self.audit.append("delete", now, record_id, {"revision": rev.id})
         return SaveResult(record_id, rev.id, created=False, changed=True)

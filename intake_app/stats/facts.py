@@ -11,13 +11,13 @@ reads stale facts.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from intake_app.perpetrators import entries as perp_entries
-from intake_app.records import entity_ids, interchange
+from intake_app.records.derived import Change
 from intake_app.records.interchange_model import Testimony
+from intake_app.records.stored import read_content
 from intake_app.stats import dimensions as dims
 from intake_app.vault.database import Connection
 
@@ -68,7 +68,10 @@ def _apply(conn: Connection, delta: dict[tuple[str, str, str], int], sign: int) 
                      " DO UPDATE SET n = n + excluded.n", [(u, d, v, sign * n) for (u, d, v), n in delta.items() if n])
 
 
-def _clear(conn: Connection, record_id: str) -> int | None:
+Delta = dict[tuple[str, str, str], int]
+
+
+def _clear(conn: Connection, record_id: str, delta: Delta | None = None) -> int | None:
     row = conn.execute("SELECT tid FROM stat_testimonies WHERE record_id = ?", (record_id,)).fetchone()
     if row is None:
         return None
@@ -77,16 +80,27 @@ def _clear(conn: Connection, record_id: str) -> int | None:
            conn.execute("SELECT dim, value, mid, tid FROM stat_facts WHERE tid = ?", (tid,))]
     victims = int(conn.execute("SELECT count(*) FROM stat_mentions WHERE tid = ? AND mid > 0", (tid,)).fetchone()[0])
     present = conn.execute("SELECT 1 FROM stat_mentions WHERE mid = ?", (-tid,)).fetchone() is not None
-    _apply(conn, _contributions(old, victims, present), -1)
+    _add(conn, delta, _contributions(old, victims, present), -1)
     conn.execute("DELETE FROM stat_facts WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
     conn.execute("DELETE FROM perp_entries WHERE tid = ?", (tid,))
     return tid
 
 
-def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony | None, device: str | None) -> None:
-    """Replace the facts of one record with those of ``testimony`` (None: deleted, so no facts)."""
-    tid = _clear(conn, record_id)
+def _add(conn: Connection, delta: Delta | None, contributions: Delta, sign: int) -> None:
+    """Apply ``contributions`` to ``stat_counts`` now, or add them to ``delta`` (a batch applies its sum once)."""
+    if delta is None:
+        _apply(conn, contributions, sign)
+        return
+    for key, n in contributions.items():
+        delta[key] = delta.get(key, 0) + sign * n
+
+
+def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony | None, device: str | None,
+                delta: Delta | None = None) -> None:
+    """Replace the facts of one record with those of ``testimony`` (None: deleted, so no facts). With ``delta`` the
+    change to ``stat_counts`` is added there for the caller to apply (:func:`apply_changes`)."""
+    tid = _clear(conn, record_id, delta)
     if tid is None:
         tid = int(conn.execute("INSERT INTO stat_testimonies (record_id, rev) VALUES (?, ?) RETURNING tid",
                                (record_id, rev)).fetchone()[0])
@@ -99,13 +113,16 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     # The testimony's own mention is numbered -tid (victims get positive numbers): see the migration.
     conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, '')", (-tid, tid))
     rows.extend((dim, value, -tid, tid) for dim, value in set(shared))
-    for index, victim in enumerate(testimony.victims):
-        mid = int(conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES ((SELECT max(1, coalesce("
-                               "max(mid), 0) + 1) FROM stat_mentions), ?, ?) RETURNING mid",
-                               (tid, dims.victim_key(victim, index))).fetchone()[0])
-        rows.extend((dim, value, mid, tid) for dim, value in {*dims.victim_facts(victim), *shared})
+    if testimony.victims:
+        # Victims are numbered on from the largest number in use, in their order (one query for all of them).
+        first = int(conn.execute("SELECT max(1, coalesce(max(mid), 0) + 1) FROM stat_mentions").fetchone()[0])
+        conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)",
+                         [(first + index, tid, dims.victim_key(victim, index))
+                          for index, victim in enumerate(testimony.victims)])
+        for index, victim in enumerate(testimony.victims):
+            rows.extend((dim, value, first + index, tid) for dim, value in {*dims.victim_facts(victim), *shared})
     conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
-    _apply(conn, _contributions(rows, len(testimony.victims), True), 1)
+    _add(conn, delta, _contributions(rows, len(testimony.victims), True), 1)
     conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
                      [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
                       perp_entries.entries_of(testimony, record_id)])
@@ -120,16 +137,32 @@ def refresh(conn: Connection, record_id: str) -> None:
     _rebuild(conn, record_id, str(row[0]), int(row[1]), None if row[2] is None else str(row[2]))
 
 
+def apply_change(conn: Connection, change: Change) -> None:
+    """Replace one record's facts with those of the change a save or an import published: its testimony was
+    validated where it entered (or loaded with its integrity check), so nothing is read back here."""
+    store_facts(conn, change.record_id, change.revision, None if change.deleted else change.testimony, change.owner)
+
+
+def apply_changes(conn: Connection, changes: Sequence[Change]) -> None:
+    """:func:`apply_change` for many records (an import): each record's rows are replaced, and the counts' changes
+    are summed and written once instead of once per record (the same rows, fewer statements)."""
+    delta: Delta = {}
+    for change in changes:
+        store_facts(conn, change.record_id, change.revision, None if change.deleted else change.testimony,
+                    change.owner, delta)
+    _apply(conn, delta, 1)
+
+
 def _rebuild(conn: Connection, record_id: str, rev: str, deleted: int, device: str | None) -> None:
     testimony = None
     if not deleted:
-        content = conn.execute("SELECT content, tombstone FROM revisions WHERE id = ?", (rev,)).fetchone()
+        content = conn.execute("SELECT content, tombstone, content_hash FROM revisions WHERE id = ?",
+                               (rev,)).fetchone()
         if content is not None and not content[1]:
-            # Stored revisions were validated when they were saved or imported; validate again anyway, because the
-            # facts must mean what the format says (a revision is never trusted to be well-formed).
-            testimony = interchange.validate(json.loads(bytes(content[0])))
-            # Revisions written before entity ids are read with the derived ids, exactly as the record store does.
-            testimony = entity_ids.legacy_ids(testimony, record_id)
+            # Stored revisions were validated when they were saved or imported, and are read back with their
+            # integrity check (SHA-256 against the stored content hash; a mismatch raises). Revisions written before
+            # entity ids are read with the derived ids, exactly as the record store does.
+            testimony = read_content(record_id, bytes(content[0]), str(content[2]))
     store_facts(conn, record_id, rev, testimony, device)
 
 

@@ -1,0 +1,149 @@
+"""Reading stored revisions: validated once where they entered, checked for integrity (not re-parsed) where read.
+
+A revision's content is validated at the boundary where it enters the vault, a local save
+(:meth:`intake_app.records.store.RecordStore.save`) or a bundle import (:mod:`intake_app.bundles.importer`), and
+stored as :func:`intake_app.records.interchange.dumps_canonical` of the validated testimony, next to its SHA-256
+(``revisions.content_hash``, which the revision id commits to). Every later reader (summaries, statistics facts,
+persons, the consent decision) loads it with :func:`load_trusted`: the SHA-256 of the bytes must equal the stored
+``content_hash`` (an integrity check, constant-time), then the frozen dataclasses are built from the same
+:data:`~intake_app.records.interchange_schema.OBJECTS` table the validator walks, without repeating the validator's
+checks. A mismatch, or content the builder cannot read, raises :class:`StoredContentError` (an
+:class:`~intake_app.records.interchange.InterchangeError`): exports then refuse that testimony as ``unreadable``,
+exactly as they refuse content that does not validate, so consent keeps failing safe.
+
+``load_trusted(c, sha256(c)) == validate(json.loads(c))`` for every content the vault stores; a test checks it over
+every fixture and corpus of the test suite.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from intake_app.records import entity_ids, interchange
+from intake_app.records.edtf import UncertainDate, parse_edtf
+from intake_app.records.interchange import CLASSES, InterchangeError
+from intake_app.records.interchange_model import ConsentDecision, Testimony
+from intake_app.records.interchange_schema import CONSENT_PURPOSES_VOCAB, OBJECTS, FieldSpec
+from intake_app.records.vocabularies import load as load_vocabulary
+
+__all__ = ["StoredContentError", "content_json", "load_trusted", "read_content", "with_entity_ids", "with_ids"]
+
+
+class StoredContentError(InterchangeError):
+    """Stored content failed its integrity check or cannot be read back; nothing derived from it may be used."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__("", problem)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(text: str) -> UncertainDate:
+    return parse_edtf(text)  # UncertainDate is frozen: one parsed value may be shared
+
+
+def _consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
+    order = load_vocabulary(CONSENT_PURPOSES_VOCAB).codes()
+    built = {p: ConsentDecision(value=d) if isinstance(d, str) else _build(d, "consent_decision")
+             for p, d in value.items()}
+    if len(built) != len(value) or not set(built) <= set(order):
+        raise KeyError("consent purpose")
+    return tuple((p, built[p]) for p in order if p in built)
+
+
+def _value(value: Any, spec: FieldSpec) -> Any:
+    kind = spec.kind
+    if kind == "edtf":
+        return _date(value)
+    if kind == "object":
+        assert spec.target is not None
+        return _build(value, spec.target)
+    if kind == "objects":
+        assert spec.target is not None
+        target = spec.target
+        return tuple(_build(item, target) for item in value)
+    if kind in ("codes", "categories"):
+        return tuple(value)
+    if kind == "consent":
+        return _consent(value)
+    return value
+
+
+# Per object: its dataclass, its keys, and the keys whose stored JSON is not already the attribute's value (dates,
+# nested objects, lists, consent); every other key (strings, codes, booleans, integers) is passed through as stored.
+_PLAIN_KINDS = frozenset({"line", "text", "narrative", "code", "bool", "int", "uuid", "language", "local_id"})
+_SHAPES = {name: (CLASSES[name], frozenset(fields),
+                  {key: spec for key, spec in fields.items() if spec.kind not in _PLAIN_KINDS})
+           for name, fields in OBJECTS.items()}
+
+
+def _build(obj: dict[str, Any], name: str) -> Any:
+    """The dataclass of ``name`` from stored JSON, walking the validator's table; an unknown key raises KeyError."""
+    cls, keys, special = _SHAPES[name]
+    if not keys.issuperset(obj):
+        raise KeyError(name)
+    kwargs = {key: value for key, value in obj.items() if value is not None}
+    for key in special.keys() & kwargs.keys():
+        kwargs[key] = _value(kwargs[key], special[key])
+    return cls(**kwargs)
+
+
+def load_trusted(content: bytes, content_hash: str) -> Testimony:
+    """The testimony of a stored revision: its SHA-256 must equal ``content_hash`` (the ``revisions.content_hash``
+    stored with it), then it is built without re-validating. Raises :class:`StoredContentError` otherwise."""
+    actual = hashlib.sha256(content).hexdigest()
+    if not isinstance(content_hash, str) or not hmac.compare_digest(actual, content_hash.lower()):
+        raise StoredContentError("the stored content does not match its recorded SHA-256 (damaged or altered)")
+    try:
+        decoded = json.loads(content)
+        testimony = _build(decoded, "testimony")
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, UnicodeDecodeError):
+        raise StoredContentError("the stored content cannot be read back as a testimony") from None
+    if not isinstance(testimony, Testimony):
+        raise StoredContentError("the stored content cannot be read back as a testimony")
+    return testimony
+
+
+def _missing_ids(testimony: Testimony) -> bool:
+    return any(v.id is None or any(a.id is None or any(p.id is None for p in a.perpetrators) for a in v.acts)
+               for v in testimony.victims)
+
+
+def with_ids(testimony: Testimony, record_id: str) -> Testimony:
+    """``testimony`` (validated or loaded from storage) as readers see it: legacy content gets its derived ids."""
+    return with_entity_ids(testimony, record_id) if _missing_ids(testimony) else testimony
+
+
+def with_entity_ids(testimony: Testimony, record_id: str, *, base: Testimony | None = None,
+                    salt: str = "") -> Testimony:
+    """``testimony`` with every victim, act and perpetrator entry given a stable id (see
+    :mod:`intake_app.records.entity_ids`), validated again so the new ids are unique in the testimony."""
+    filled = entity_ids.assign_ids(testimony, record_id, base=base, salt=salt)
+    if filled is not testimony and filled != testimony:
+        filled = interchange.validate(interchange.to_json(filled))
+    return filled
+
+
+def read_content(record_id: str, content: bytes, content_hash: str | None = None) -> Testimony:
+    """A stored revision's content as a testimony whose entities all have ids (legacy revisions written before
+    entity ids get the derived ones; the stored bytes are never rewritten).
+
+    With ``content_hash`` (the revision's stored SHA-256) the content is loaded by :func:`load_trusted`; without it
+    (a caller that has only the bytes) it is validated in full, as before.
+    """
+    if content_hash is not None:
+        return with_ids(load_trusted(content, content_hash), record_id)
+    decoded = json.loads(content)
+    testimony = interchange.validate(decoded)
+    return with_entity_ids(testimony, record_id) if entity_ids.missing_ids(decoded) else testimony
+
+
+def content_json(record_id: str, content: bytes) -> dict[str, Any]:
+    """Like :func:`read_content`, in interchange form; content that already has every id is returned as stored."""
+    loaded: dict[str, Any] = json.loads(content)
+    if not entity_ids.missing_ids(loaded):
+        return loaded
+    return interchange.to_json(read_content(record_id, content))

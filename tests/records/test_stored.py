@@ -1,0 +1,150 @@
+"""Validate once: stored revisions are read back with an integrity check (records/stored.py), not re-validated.
+
+``load_trusted`` must give exactly what ``validate`` gives for every content the vault stores (the good fixtures,
+the statistics corpus, the interchange property strategy, the benchmarks' testimonies), and must refuse content
+whose SHA-256 is not the recorded one; a consent decision then refuses that testimony as unreadable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from intake_app.exports import consent
+from intake_app.records import interchange
+from intake_app.records.store import RecordStore
+from intake_app.records.stored import StoredContentError, load_trusted, read_content
+from intake_app.stats import facts
+from intake_app.vault.vault import Vault
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = ROOT / "tests" / "data" / "interchange" / "good"
+sys.path.insert(0, str(ROOT))
+
+from bench.hq_import import testimony as bench_testimony  # noqa: E402
+from tests.records.test_interchange import _TESTIMONY  # noqa: E402
+from tests.stats.generator import corpus  # noqa: E402
+
+
+def _stored(doc: Any) -> tuple[bytes, str]:
+    """What the vault stores for ``doc``: the canonical bytes of the validated testimony, and their SHA-256."""
+    content = interchange.dumps_canonical(interchange.validate(doc))
+    return content, hashlib.sha256(content).hexdigest()
+
+
+def _same(doc: Any) -> None:
+    content, sha = _stored(doc)
+    assert load_trusted(content, sha) == interchange.validate(json.loads(content)) == interchange.validate(doc)
+
+
+@pytest.mark.parametrize("path", sorted(GOOD.glob("*.json")), ids=lambda p: p.name)
+def test_trusted_load_equals_validation_for_the_fixtures(path: Path) -> None:
+    _same(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_trusted_load_equals_validation_over_the_statistics_corpus_and_bench_testimonies() -> None:
+    docs = [t.doc for t in corpus(7, 300, duplicates=20)] + [bench_testimony(i) for i in range(50)]
+    for doc in docs:
+        _same(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TESTIMONY)
+def test_trusted_load_equals_validation_for_generated_testimonies(doc: dict[str, Any]) -> None:
+    try:
+        interchange.validate(doc)
+    except interchange.InterchangeError:
+        return  # the strategy can make links the validator refuses; only stored (valid) content matters here
+    _same(doc)
+
+
+def test_a_hash_mismatch_is_refused() -> None:
+    doc = json.loads((GOOD / "rich.json").read_text(encoding="utf-8"))
+    content, sha = _stored(doc)
+    tampered = content.replace(b'"publication":"refused"', b'"publication":"granted"')
+    assert tampered != content
+    with pytest.raises(StoredContentError, match="does not match its recorded SHA-256"):
+        load_trusted(tampered, sha)
+    with pytest.raises(StoredContentError, match="does not match"):
+        load_trusted(content, "0" * 64)
+    with pytest.raises(StoredContentError, match="does not match"):
+        read_content(str(doc["id"]), tampered, sha)
+    # Bytes that match their hash but are not a testimony (a program bug, never a save or an import) are refused too.
+    for junk in (b"[]", b'{"interview": 3}', b'{"nope": 1}', b"\xff"):
+        with pytest.raises(StoredContentError, match="cannot be read back"):
+            load_trusted(junk, hashlib.sha256(junk).hexdigest())
+
+
+def _consent_doc(value: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((GOOD / "rich.json").read_text(encoding="utf-8"))
+    doc.pop("id")
+    doc["consent"] = {"publication": {"value": value, "anonymity": "initials"}}
+    return doc
+
+
+def test_tampered_stored_content_is_unreadable_for_the_consent_decision(tmp_path: Path) -> None:
+    vault, _ = Vault.create(tmp_path / "hq", "pw", "hq")
+    store = RecordStore(vault)
+    refused = store.add_json(json.dumps(_consent_doc("refused")).encode()).record_id
+    granted = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    mentions = [f"{refused}/v1", f"{granted}/v1"]
+    before = consent.decide(vault, "publication", mentions)
+    assert [m.mention for m in before.included] == [f"{granted}/v1"]
+    # Someone with the vault key rewrites the refusal into a grant without fixing the recorded hash.
+    rev = store.current_revision(refused)
+    content = bytes(vault.conn.execute("SELECT content FROM revisions WHERE id = ?", (rev,)).fetchone()[0])
+    forged = content.replace(b'"value":"refused"', b'"value":"granted"')
+    assert forged != content
+    vault.conn.execute("UPDATE revisions SET content = ? WHERE id = ?", (forged, rev))
+    after = consent.decide(vault, "publication", mentions)
+    assert [m.mention for m in after.included] == [f"{granted}/v1"]
+    assert [(e.mention, e.reason) for e in after.excluded] == [(f"{refused}/v1", "unreadable")]
+    # Statistics refuse to build facts from it rather than count the forged content.
+    vault.conn.execute("UPDATE stat_testimonies SET rev = 'stale' WHERE record_id = ?", (refused,))
+    with pytest.raises(StoredContentError):
+        facts.sync(vault.conn)
+    vault.lock()
+
+
+def test_a_save_makes_derived_rows_from_the_testimony_it_validated(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary, search entry and statistics facts of a save come from the testimony validated at the save
+    (published with the derived event): the new revision is not read back from storage."""
+    vault, _ = Vault.create(tmp_path / "hq", "pw", "hq")
+    store = RecordStore(vault)
+
+    def no_read_back(*_args: object) -> None:
+        raise AssertionError("a stored revision was read back during the save")
+
+    monkeypatch.setattr("intake_app.records.revisions.read_content", no_read_back)
+    monkeypatch.setattr("intake_app.stats.facts.read_content", no_read_back)
+    rid = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    summary = store.summaries()[0]
+    assert summary["id"] == rid and summary["interviewee"] == "W-117"
+    facts_stored = vault.conn.execute("SELECT count(*) FROM stat_facts f JOIN stat_testimonies t ON t.tid = f.tid"
+                                      " WHERE t.record_id = ?", (rid,)).fetchone()[0]
+    assert facts_stored > 0
+    assert store.search_count("온성") == 1
+    vault.lock()
+
+
+def test_a_save_validates_the_testimony_it_is_given(tmp_path: Path) -> None:
+    """Stored content is trusted later, so a save validates even a testimony built in code (not parsed from JSON):
+    one the validator would refuse is refused, and nothing is stored."""
+    vault, _ = Vault.create(tmp_path / "v", "pw")
+    store = RecordStore(vault)
+    rid = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    saved = store.get(rid)  # every entity has its id now: nothing else re-validates on the next save
+    bad = dataclasses.replace(saved, interview=dataclasses.replace(saved.interview, language="not a language"))
+    with pytest.raises(interchange.InterchangeError, match=r"interview\.language"):
+        store.save(bad)
+    assert vault.conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+    assert store.get(rid) == saved
+    vault.lock()
