@@ -92,7 +92,7 @@ def refresh_index(vault: Vault) -> int:
             if not deleted:
                 rev = revisions.load(conn, str(rev_id))
                 if rev is not None and not rev.tombstone:
-                    testimony = read_content(str(record_id), rev.content)
+                    testimony = read_content(str(record_id), rev.content, rev.content_hash)
                     file_mentions(conn, (features(m) for m in mentions_of_testimony(str(record_id), testimony)),
                                   state)
             conn.execute("INSERT INTO person_indexed (record_id, rev) VALUES (?, ?) ON CONFLICT (record_id)"
