@@ -17,10 +17,11 @@ tests can run both ways).
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from typing import Final, Protocol
+
+from crypto import fs
 
 DEFAULT_BLOCK: Final = 1 << 20
 DEFAULT_POOL: Final = 4
@@ -34,10 +35,7 @@ class Hasher(Protocol):
 
 def spare_core() -> bool:
     """Whether this process may run on more than one core (a helper thread can run beside the caller)."""
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except AttributeError:  # Windows, macOS: no affinity call; assume the machine's cores are usable
-        return (os.cpu_count() or 1) > 1
+    return fs.usable_cpus() > 1
 
 
 class BackgroundHasher:

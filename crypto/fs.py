@@ -114,6 +114,15 @@ def read_at(fd: int, size: int, offset: int) -> bytes:
     return b"".join(chunks)
 
 
+def usable_cpus() -> int:
+    """How many cores this process may run on: its CPU affinity where the system has one (Linux), else the machine's
+    count (Windows, macOS)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0))
+    return os.cpu_count() or 1
+
+
 # ---- durability -----------------------------------------------------------------------------------------------------
 
 def fsync_dir(directory: str | os.PathLike[str]) -> None:

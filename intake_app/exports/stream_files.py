@@ -53,13 +53,6 @@ def _create_rw(path: Path) -> int:
         raise
 
 
-def _read_at(fd: int, size: int, offset: int) -> bytes:
-    if hasattr(os, "pread"):
-        return os.pread(fd, size, offset)
-    os.lseek(fd, offset, os.SEEK_SET)  # Windows: no pread; nothing else uses this descriptor meanwhile
-    return os.read(fd, size)
-
-
 class _CtrSpool:
     """A seekable, write-then-read file encrypted with AES-256-CTR under an ephemeral key (never stored)."""
 
@@ -108,7 +101,7 @@ class _CtrSpool:
         """The plaintext from the start, CHUNK bytes at a time."""
         offset = 0
         while offset < self._end:
-            raw = _read_at(self._fd, min(CHUNK, self._end - offset), offset)
+            raw = fs.read_at(self._fd, min(CHUNK, self._end - offset), offset)
             if not raw:
                 raise OSError("the export spool is shorter than what was written to it")
             yield self._xor(raw, offset)
@@ -211,7 +204,7 @@ class PendingFile:
             digest = hashlib.sha256()
             offset = 0
             while offset < self._end:
-                raw = _read_at(self._fd, min(CHUNK, self._end - offset), offset)
+                raw = fs.read_at(self._fd, min(CHUNK, self._end - offset), offset)
                 if not raw:
                     raise OSError("the export file is shorter than what was written to it")
                 digest.update(raw)

@@ -240,3 +240,11 @@ def test_is_terminal_tells_a_terminal_from_a_pipe_a_file_and_nothing(tmp_path: P
         finally:
             os.close(leader)
             os.close(follower)
+
+
+def test_usable_cpus_follows_the_affinity_and_falls_back_to_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert fs.usable_cpus() == 1  # pinned to one core: no helper thread would run beside the caller
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # Windows, macOS
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    assert fs.usable_cpus() == 6
