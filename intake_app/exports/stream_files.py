@@ -53,7 +53,29 @@ def _create_rw(path: Path) -> int:
         raise
 
 
-class _CtrSpool:
+class _Positioned:
+    """The seekable surface of the write-then-read files below (zipfile seeks back to rewrite its local headers): a
+    position and an end, moved by ``write`` in the subclass."""
+
+    _pos: int
+    _end: int
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._end}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def seekable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        return None
+
+
+class _CtrSpool(_Positioned):
     """A seekable, write-then-read file encrypted with AES-256-CTR under an ephemeral key (never stored)."""
 
     def __init__(self, path: Path) -> None:
@@ -82,20 +104,6 @@ class _CtrSpool:
         self._pos += len(view)
         self._end = max(self._end, self._pos)
         return len(view)
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._end}[whence]
-        self._pos = base + offset
-        return self._pos
-
-    def seekable(self) -> bool:
-        return True
-
-    def flush(self) -> None:
-        return None
 
     def chunks(self) -> Iterator[bytes]:
         """The plaintext from the start, CHUNK bytes at a time."""
@@ -134,7 +142,7 @@ class _Counting:
         return None
 
 
-class PendingFile:
+class PendingFile(_Positioned):
     """One output file being written (see the module text). Write to it, seek in it (a ZIP does), then let
     :class:`ExportFiles` finish and commit it."""
 
@@ -166,20 +174,10 @@ class PendingFile:
         return len(view)
 
     def tell(self) -> int:
-        return self._spool.tell() if self._spool is not None else self._pos
+        return self._spool.tell() if self._spool is not None else super().tell()
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        if self._spool is not None:
-            return self._spool.seek(offset, whence)
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._end}[whence]
-        self._pos = base + offset
-        return self._pos
-
-    def seekable(self) -> bool:
-        return True
-
-    def flush(self) -> None:
-        return None
+        return self._spool.seek(offset, whence) if self._spool is not None else super().seek(offset, whence)
 
     # -- finishing -----------------------------------------------------------------------------------------------
     def finish(self) -> WrittenFile:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from intake_app.stats import dimensions as dims
-from intake_app.vault.database import Connection
+from intake_app.vault.database import Connection, Transaction
 
 Persons = Mapping[str, str]
 
@@ -117,10 +117,7 @@ def _released(conn: Connection, only: frozenset[str]) -> None:
 
 def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,
            only: bool) -> Counted:
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")  # one snapshot for the values listed and the counting
-    try:
+    with Transaction(conn, join=True, begin="BEGIN"):  # one snapshot for the values listed and the counting
         inner = _inner_values(conn, names)
         sql, params = _statement(names, unit, where, linked, only, inner)
         counts: dict[tuple[str, ...], int] = {}
@@ -135,12 +132,6 @@ def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tu
                     if n:
                         key = (str(value), other) if inner[0] == 1 else (other, str(value))
                         counts[key] = int(n)
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
     counted, total, spans = special[1], special[2], special[3]
     return Counted(counts, total, total - counted, spans, sum(counts.values()) > counted)
 

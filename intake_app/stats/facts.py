@@ -19,7 +19,7 @@ from intake_app.records.derived import Change
 from intake_app.records.interchange_model import Testimony
 from intake_app.records.stored import read_content
 from intake_app.stats import dimensions as dims
-from intake_app.vault.database import Connection
+from intake_app.vault.database import Connection, Transaction
 
 Progress = Callable[[int, int], None]
 
@@ -171,20 +171,11 @@ def sync(conn: Connection, progress: Progress | None = None) -> int:
     stale = _stale(conn)
     if not stale:
         return 0
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with Transaction(conn, join=True):
         for done, (record_id, rev, deleted, device) in enumerate(stale, 1):
             _rebuild(conn, record_id, rev, deleted, device)
             if progress is not None and done % 500 == 0:
                 progress(done, len(stale))
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
     return len(stale)
 
 

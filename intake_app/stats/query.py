@@ -18,7 +18,7 @@ from typing import Any
 from intake_app import csv_cells
 from intake_app.stats import counting, facts
 from intake_app.stats import dimensions as dims
-from intake_app.vault.database import Connection
+from intake_app.vault.database import Connection, Transaction
 
 UNITS = ("victim", "person", "testimony")
 SYNC_DUE = "stats_sync_due"  # the vault_meta key the triggers of migration m0015_stats_sql set
@@ -205,18 +205,9 @@ def catch_up(conn: Connection) -> None:
     testimonies a page cache emptied of the fact table)."""
     if conn.execute("SELECT 1 FROM vault_meta WHERE key = ?", (SYNC_DUE,)).fetchone() is None:
         return
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with Transaction(conn, join=True):
         facts.sync(conn)
         conn.execute("DELETE FROM vault_meta WHERE key = ?", (SYNC_DUE,))
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def device_names(conn: Connection) -> dict[str, str]:

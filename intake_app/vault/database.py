@@ -55,16 +55,25 @@ def open_encrypted(path: Path, key: bytes, *, create: bool = False) -> Connectio
 
 
 class Transaction:
-    """``with Transaction(conn):`` — BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+    """``with Transaction(conn):`` — BEGIN IMMEDIATE … COMMIT, rolled back on any exception.
 
-    def __init__(self, conn: Connection) -> None:
+    ``join=True``: inside a transaction the caller already opened, run in it and leave its commit or rollback to the
+    caller (an exception still propagates to it); otherwise open one of its own. ``begin`` is the statement that opens
+    it (``"BEGIN"`` for a read snapshot that takes no write lock)."""
+
+    def __init__(self, conn: Connection, *, join: bool = False, begin: str = "BEGIN IMMEDIATE") -> None:
         self.conn = conn
+        self.begin = begin
+        self.own = not (join and conn.in_transaction)
 
     def __enter__(self) -> Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.own:
+            self.conn.execute(self.begin)
         return self.conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not self.own:
+            return
         if exc_type is None:
             self.conn.execute("COMMIT")
         else:
