@@ -58,12 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
-    rows = ["| benchmark | figure | value | reference (same run) | ratio | target | met |", "|---|---|---|---|---|---|---|"]
+    rows = ["| benchmark | figure | value | reference (same run) | ratio | target | met | conditions |",
+            "|---|---|---|---|---|---|---|---|"]
     for f in figures:
         ref = f"{f['reference']}: {f['reference_value']}" if f.get("reference") else ""
         met = {True: "yes", False: "NO", None: ""}[f.get("ok")]
         rows.append(f"| {f['bench']} | {f['name']} | {f['value']} {f['unit']} | {ref} | {f.get('ratio') or ''} "
-                    f"| {f.get('target') or ''} | {met} |")
+                    f"| {f.get('target') or ''} | {met} | {f.get('note') or ''} |")
     table = "\n".join(rows) + "\n"
     (out / "results.md").write_text(table, encoding="utf-8")
     print("\n" + table)

@@ -44,11 +44,14 @@ def private_dir(path: Path) -> Path:
 
 
 def figure(name: str, value: float, unit: str, *, reference: str | None = None, reference_value: float | None = None,
-           target: str | None = None, ok: bool | None = None) -> None:
+           target: str | None = None, ok: bool | None = None, note: str | None = None) -> None:
+    """Print one figure. ``name`` stays the same from run to run, so runs can be compared by it; what differs between
+    runs (the load average, a secondary figure such as CPU time) goes in ``note``."""
     ratio = None if not reference_value else value / reference_value
     print("BENCH " + json.dumps({"name": name, "value": round(value, 3), "unit": unit, "reference": reference,
                                  "reference_value": None if reference_value is None else round(reference_value, 3),
-                                 "ratio": None if ratio is None else round(ratio, 3), "target": target, "ok": ok},
+                                 "ratio": None if ratio is None else round(ratio, 3), "target": target, "ok": ok,
+                                 "note": note},
                                 ensure_ascii=False), flush=True)
 
 

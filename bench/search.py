@@ -340,9 +340,9 @@ def run_size(args: argparse.Namespace, docs: int) -> bool | None:
             print(_row("  SQL instr() scan, wall", t_sql))
         p95, scan95 = _pct(t_wall, 0.95) * 1000, _pct(t_scan, 0.95) * 1000
         print(f"  p95 scan / index = {scan95 / p95:.0f}x; all {len(counts)} queries equal the scan")
-        figure(f"search p95, {label}, {docs} testimonies (limit 50; CPU p95 {_pct(t_cpu, 0.95) * 1000:.1f} ms;"
-               f" {_load()})", p95, "ms", reference="brute-force substring scan p95", reference_value=scan95,
-               target=f"<= {TARGET_MS:g} ms", ok=p95 <= TARGET_MS)
+        figure(f"search p95, {label}, {docs} testimonies (limit 50)", p95, "ms",
+               reference="brute-force substring scan p95", reference_value=scan95, target=f"<= {TARGET_MS:g} ms",
+               ok=p95 <= TARGET_MS, note=f"CPU p95 {_pct(t_cpu, 0.95) * 1000:.1f} ms; {_load()}")
         every_ok &= p95 <= TARGET_MS
         all_wall.extend(t_wall)
         all_scan.extend(t_scan)
