@@ -329,6 +329,22 @@ def candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None
     return generate(vault.conn, min_score=min_score, limit=limit)
 
 
+STREAM_CHUNK = 256  # candidates whose features are read at once by :func:`iter_candidates`
+
+
+def iter_candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None) -> Iterator[Candidate]:
+    """:func:`candidates`, one at a time: the kept pairs are ranked as columns of numbers (:class:`Kept`), and the
+    features of only :data:`STREAM_CHUNK` pairs at a time are read, so memory stays flat however many pairs are
+    returned (1.2 million at 400k mentions would not fit as :class:`Candidate` objects with their features)."""
+    refresh_index(vault)
+    ordered = iter(scored_pairs(vault.conn, min_score=min_score))
+    rows = ordered if limit is None else islice(ordered, limit)
+    while chunk := list(islice(rows, STREAM_CHUNK)):
+        feats = _features_of(vault.conn, (n for c in chunk for n in (c[3], c[4])))
+        for score, _ma, _mb, x, y, count, pa, pb in chunk:
+            yield Candidate(score, feats[x], feats[y], pa, pb, count)
+
+
 INDEX_TABLES = ("person_indexed", "person_mentions", "person_keys")
 
 
