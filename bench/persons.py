@@ -69,12 +69,13 @@ def run_all_pairs(feats: list[dict[str, Any]]) -> tuple[dict[tuple[str, str], fl
     """Every pair scored (the reference): the same name frequencies the blocked run uses."""
     t0 = time.perf_counter()
     counts = cand.name_counts(feats)
+    shares = cand.value_counts(feats)
     found = {}
     for i, a in enumerate(feats):
         for b in feats[i + 1:]:
             x, y = (a, b) if a["m"] < b["m"] else (b, a)
             shared = [counts[k] for k in x["nk"] if k in counts and k in y["nk"]]
-            score = score_pair(x, y, min(shared) if shared else 1, explain=False)[0]
+            score = score_pair(x, y, min(shared) if shared else 1, explain=False, shares=shares)[0]
             if score >= 0.5:
                 found[(x["m"], y["m"])] = score
     return found, time.perf_counter() - t0
