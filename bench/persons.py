@@ -69,12 +69,13 @@ def run_all_pairs(feats: list[dict[str, Any]]) -> tuple[dict[tuple[str, str], fl
     """Every pair scored (the reference): the same name frequencies the blocked run uses."""
     t0 = time.perf_counter()
     counts = cand.name_counts(feats)
+    shares = cand.value_counts(feats)
     found = {}
     for i, a in enumerate(feats):
         for b in feats[i + 1:]:
             x, y = (a, b) if a["m"] < b["m"] else (b, a)
             shared = [counts[k] for k in x["nk"] if k in counts and k in y["nk"]]
-            score = score_pair(x, y, min(shared) if shared else 1, explain=False)[0]
+            score = score_pair(x, y, min(shared) if shared else 1, explain=False, shares=shares)[0]
             if score >= 0.5:
                 found[(x["m"], y["m"])] = score
     return found, time.perf_counter() - t0
@@ -84,7 +85,20 @@ def _number(mention: str) -> int:
     return int(mention.rsplit("/v", 1)[1])  # the synthetic mentions are "t0000123/v123"
 
 
-def one_size(count: int, seed: int, work: Path) -> dict[str, Any]:
+def drain_cli(vault: Vault) -> tuple[int, int]:
+    """What ``intake --json persons candidates --min-score 0.5`` (no ``--limit``) does after the pairs are kept: every
+    candidate with its features and worded reasons, serialised and thrown away. (candidates, bytes)"""
+    from intake_app.cli.person_cmds import candidate_json  # noqa: PLC0415 - only for --stream
+    from intake_app.display import json_text  # noqa: PLC0415
+
+    n = size = 0
+    for c in cand.iter_candidates(vault, min_score=0.5):
+        size += len(json_text(candidate_json(c)))
+        n += 1
+    return n, size
+
+
+def one_size(count: int, seed: int, work: Path, drain: bool = False) -> dict[str, Any]:
     """One size, in this process: index as the mentions come, then pair and score; figures as a dict."""
     person = array("i")
     with tempfile.TemporaryDirectory(prefix="bench-persons-", dir=private_dir(work)) as tmp:
@@ -119,6 +133,12 @@ def one_size(count: int, seed: int, work: Path) -> dict[str, Any]:
             "SELECT 'rows', count(*) FROM person_keys UNION ALL SELECT 'split', count(DISTINCT substr(key, 1,"
             " instr(key, '#'))) FROM person_keys WHERE key >= '!' AND key < '\"'").fetchall())
         rss = peak_rss_mb()
+        streamed: dict[str, float] = {}
+        if drain:
+            t0 = time.perf_counter()
+            n, size = drain_cli(vault)
+            streamed = {"stream_s": time.perf_counter() - t0, "stream_n": n, "stream_mb": size / 1e6,
+                        "stream_rss_mb": peak_rss_mb()}
         vault.lock()
     per_person = Counter(person)
     true_total = sum(n * (n - 1) // 2 for n in per_person.values())
@@ -131,7 +151,7 @@ def one_size(count: int, seed: int, work: Path) -> dict[str, Any]:
             "true_pairs": true_total,
             "recall": found_true / true_total if true_total else 1.0, "high": len(high),
             "precision": high_true / len(high) if high else 1.0, "key_rows": blocks.get("rows", 0),
-            "split_blocks": blocks.get("split", 0), "load": os.getloadavg()}
+            "split_blocks": blocks.get("split", 0), "load": os.getloadavg(), **streamed}
 
 
 def main() -> int:
@@ -140,18 +160,22 @@ def main() -> int:
                     help="sizes, each measured in its own process (default: 100000 400000)")
     ap.add_argument("--subset", type=int, default=2000, help="mentions scored all-pairs for the reference")
     ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--stream", action="store_true",
+                    help="also write every candidate >= 0.5 as `intake persons candidates --json` does (streamed, "
+                         "no --limit), and report its time and the peak RSS after it")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size, JSON on stdout
     add_dir_argument(ap)
     args = ap.parse_args()
     os.umask(0o077)
     if args.one:
-        print(json.dumps(one_size(args.one, args.seed, args.dir)))
+        print(json.dumps(one_size(args.one, args.seed, args.dir, args.stream)))
         return 0
     results = []
     for count in args.mentions:
         print(f"{count} mentions (load average {os.getloadavg()[0]:.2f}) ...", flush=True)
         out = subprocess.run([sys.executable, __file__, "--one", str(count), "--seed", str(args.seed), "--dir",
-                              str(args.dir)], check=True, capture_output=True, text=True).stdout
+                              str(args.dir), *(["--stream"] if args.stream else [])],
+                             check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         results.append(r)
         print(f"  features + index {r['index_s']:.1f} s, pairs + scoring {r['pairs_s']:.1f} s, total "
@@ -161,6 +185,9 @@ def main() -> int:
               f"{r['key_rows']} key rows, "
               f"{r['split_blocks']} blocks split; recall {r['recall']:.4f} of {r['true_pairs']} true pairs, "
               f"precision {r['precision']:.4f} of {r['high']} pairs >= 0.8; load {r['load'][0]:.2f}", flush=True)
+        if "stream_s" in r:
+            print(f"  candidates written as the CLI does: {r['stream_n']} in {r['stream_s']:.1f} s "
+                  f"({r['stream_mb']:.0f} MB of JSON); peak RSS after {r['stream_rss_mb']:.0f} MB", flush=True)
 
     truth: dict[str, int] = {}
     sub = []

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from intake_app.cli.context import Context
+from intake_app.display import clean_text, json_text
 from intake_app.errors import RefusedError, UsageError
 from intake_app.persons import candidates as cand
 from intake_app.persons import facts, registry
@@ -94,16 +95,34 @@ def candidate_json(c: cand.Candidate, lang: str = "en") -> dict[str, Any]:
             "a": _side(c, "a"), "b": _side(c, "b")}
 
 
+def _candidate_text(d: dict[str, Any]) -> str:
+    names = [", ".join(d[s]["names"]) or "(unnamed)" for s in ("a", "b")]
+    lines = [f"{d['score']:.2f}  {d['a']['mention']}  {names[0]}\n      {d['b']['mention']}  {names[1]}"]
+    lines += [f"      - {r}" for r in d["reasons"]]
+    return "\n".join(lines)
+
+
 def cmd_candidates(ctx: Context) -> int:
+    """Streams: each candidate is written as it comes (its features read in small chunks), never the whole list held;
+    the output is byte for byte what ``ctx.emit({"candidates": [...]}, text)`` would print for the whole list."""
+    lang = ctx.opt("lang") or "en"
+    out = ctx.out
     with _open_hq(ctx) as vault:
-        found = cand.candidates(vault, min_score=ctx.opt("min_score"), limit=ctx.opt("limit"))
-    docs = [candidate_json(c, ctx.opt("lang") or "en") for c in found]
-    lines = []
-    for d in docs:
-        names = [", ".join(d[s]["names"]) or "(unnamed)" for s in ("a", "b")]
-        lines.append(f"{d['score']:.2f}  {d['a']['mention']}  {names[0]}\n      {d['b']['mention']}  {names[1]}")
-        lines += [f"      - {r}" for r in d["reasons"]]
-    ctx.emit({"candidates": docs}, "\n".join(lines) if lines else "no candidates")
+        found = cand.iter_candidates(vault, min_score=ctx.opt("min_score"), limit=ctx.opt("limit"))
+        first, last = True, ""
+        for c in found:
+            d = candidate_json(c, lang)
+            if ctx.json:
+                body = "\n".join("    " + line for line in json_text(d).split("\n"))
+                out.write(('{\n  "candidates": [\n' if first else ",\n") + body)
+            else:
+                last = clean_text(_candidate_text(d), keep_newlines=True)
+                out.write(("" if first else "\n") + last)
+            first = False
+        if ctx.json:
+            out.write('{\n  "candidates": []\n}\n' if first else "\n  ]\n}\n")
+        else:
+            out.write("no candidates\n" if first else "" if last.endswith("\n") else "\n")
     return 0
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from intake_app.persons.blocking import SplitState, file_mentions, filed_keys, split_big_blocks, split_state
 from intake_app.persons.features import FEATURES_VERSION, features
 from intake_app.persons.mentions import mentions_of_testimony
-from intake_app.persons.scoring import Reason, score_pair
+from intake_app.persons.scoring import Reason, Shares, score_pair
 from intake_app.records import revisions
 from intake_app.records.store import read_content
 from intake_app.vault.database import Connection, Transaction
@@ -46,12 +46,13 @@ class Candidate:
     person_a: str | None
     person_b: str | None
     name_count: int = 1
+    shares: Shares | None = None  # the archive's value counts the score was computed with (scoring.rarity)
 
     @property
     def reasons(self) -> list[Reason]:
         """The reasons for the score, strongest first (worded on demand: at 100k mentions, holding the words of
         every candidate would cost more memory than the mentions themselves)."""
-        return score_pair(self.a, self.b, self.name_count)[1]
+        return score_pair(self.a, self.b, self.name_count, shares=self.shares)[1]
 
 
 def _index_rows(conn: Connection, feats: Iterable[dict[str, Any]]) -> None:
@@ -183,16 +184,19 @@ def blocked_pairs(conn: Connection) -> Iterator[tuple[int, int]]:
         yield (x, y) if x < y else (y, x)
 
 
-def _name_key_counts(conn: Connection, state: SplitState) -> dict[str, int]:
-    """How many mentions carry each name key held by two or more (the frequency that weighs a shared name)."""
-    counts = {str(k): int(n) for k, n in conn.execute(
-        "SELECT key, count(*) FROM person_keys WHERE key > '!' GROUP BY key HAVING count(*) > 1")
-        if str(k).startswith(_NAME_PREFIXES)}
-    for key in state.keys:
-        if key.startswith(_NAME_PREFIXES):
-            counts[key] = int(conn.execute("SELECT count(DISTINCT num) FROM person_keys WHERE key >= ? AND key < ?",
-                                           (f"!{key}#", f"!{key}$")).fetchone()[0])
-    return counts
+def _name_key_counts(conn: Connection, state: SplitState | None = None) -> dict[str, int]:
+    """How many mentions carry each name key held by two or more (the frequency that weighs a shared name), from
+    ``person_counts``: kept by triggers as mentions enter and leave the index (schema m0016), never recounted here."""
+    return {str(k): int(n) for k, n in conn.execute(
+        "SELECT key, n FROM person_counts WHERE n > 1 AND key >= 'h' AND key < 's'") if str(k).startswith(_NAME_PREFIXES)}
+
+
+def value_shares(conn: Connection) -> dict[str, int]:
+    """The counts of ``person_counts`` that weigh an agreement on a place, facility or victim category, and ``*`` (every
+    mention): a few hundred rows, read once per run."""
+    return {str(k): int(n) for k, n in conn.execute(
+        "SELECT key, n FROM person_counts WHERE key = '*' OR key GLOB 'place:*' OR key GLOB 'facility:*'"
+        " OR key GLOB 'cat:*'")}
 
 
 def _links(conn: Connection) -> dict[str, str]:
@@ -206,6 +210,30 @@ def _distinct(conn: Connection) -> set[tuple[str, str]]:
 def name_counts(feats: Iterable[dict[str, Any]]) -> Counter[str]:
     """How many mentions carry each full-name key (the frequency that weighs a shared name)."""
     return Counter(k for f in feats for k in f["nk"] if k.startswith(("name:", "hangul:", "hanja:")))
+
+
+def counted_values(feat: dict[str, Any]) -> set[str]:
+    """The keys of ``person_counts`` one mention counts in (what the triggers of schema m0016 compute in SQL): ``*``,
+    its name keys, ``born:<year>`` when exact, ``place:`` home and act places, ``facility:`` act facilities, ``cat:``
+    victim categories."""
+    out = {"*", *feat["nk"]}
+    birth = feat.get("by")
+    if birth is not None and birth[0] == birth[1]:
+        out.add(f"born:{birth[0]}")
+    if feat.get("home") is not None:
+        out.add(f"place:{feat['home']}")
+    for _type, place, _when, facility in feat.get("acts", ()):
+        if place is not None:
+            out.add(f"place:{place}")
+        if facility is not None:
+            out.add(f"facility:{facility}")
+    out.update(f"cat:{c}" for c in feat.get("cat", ()))
+    return out
+
+
+def value_counts(feats: Iterable[dict[str, Any]]) -> Counter[str]:
+    """``person_counts`` computed from features in memory (the benchmark's all-pairs reference, tests)."""
+    return Counter(k for f in feats for k in counted_values(f))
 
 
 Scored = tuple[float, str, str, int, int, int, str | None, str | None]
@@ -224,6 +252,7 @@ class Kept:
         self.linked: dict[tuple[str, str], Scored] = {}
         self.order = array("q")
         self._linked: list[Scored] = []
+        self.shares: Shares | None = None  # the value counts the pairs were scored with
 
     def add(self, score: float, x: int, y: int, count: int) -> None:
         self.scores.append(score)
@@ -270,7 +299,9 @@ def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, s
     distinct = _distinct(conn) if distinct is None else distinct
     state = split_state(conn)
     counts = _name_key_counts(conn, state)
+    shares = value_shares(conn)
     kept = Kept({})
+    kept.shares = shares
     names = kept.mentions
     scored = 0
     for num_a, ma, num_b, mb in _pairs(conn, _Members(conn, state, load() if load is not None else None)):
@@ -282,7 +313,7 @@ def scored_pairs(conn: Connection, *, min_score: float = 0.0, links: dict[str, s
             continue
         shared = [counts[k] for k in ma.names & mb.names if k in counts]
         name_count = min(shared) if shared else 1
-        score = score_pair(a, b, name_count, explain=False)[0]
+        score = score_pair(a, b, name_count, explain=False, shares=shares)[0]
         scored += 1
         if score < min_score:
             continue
@@ -320,13 +351,31 @@ def generate(conn: Connection, *, min_score: float = 0.0, limit: int | None = No
                            load=None if loaded is None else (lambda: loaded))
     kept = list(ordered) if limit is None else list(islice(ordered, limit))
     feats = loaded if loaded is not None else _features_of(conn, (n for c in kept for n in (c[3], c[4])))
-    return [Candidate(score, feats[x], feats[y], pa, pb, count) for score, _ma, _mb, x, y, count, pa, pb in kept]
+    return [Candidate(score, feats[x], feats[y], pa, pb, count, ordered.shares)
+            for score, _ma, _mb, x, y, count, pa, pb in kept]
 
 
 def candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None) -> list[Candidate]:
     """``intake persons candidates``: refresh the index, then :func:`generate`."""
     refresh_index(vault)
     return generate(vault.conn, min_score=min_score, limit=limit)
+
+
+STREAM_CHUNK = 256  # candidates whose features are read at once by :func:`iter_candidates`
+
+
+def iter_candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None = None) -> Iterator[Candidate]:
+    """:func:`candidates`, one at a time: the kept pairs are ranked as columns of numbers (:class:`Kept`), and the
+    features of only :data:`STREAM_CHUNK` pairs at a time are read, so memory stays flat however many pairs are
+    returned (1.2 million at 400k mentions would not fit as :class:`Candidate` objects with their features)."""
+    refresh_index(vault)
+    kept = scored_pairs(vault.conn, min_score=min_score)
+    ordered = iter(kept)
+    rows = ordered if limit is None else islice(ordered, limit)
+    while chunk := list(islice(rows, STREAM_CHUNK)):
+        feats = _features_of(vault.conn, (n for c in chunk for n in (c[3], c[4])))
+        for score, _ma, _mb, x, y, count, pa, pb in chunk:
+            yield Candidate(score, feats[x], feats[y], pa, pb, count, kept.shares)
 
 
 INDEX_TABLES = ("person_indexed", "person_mentions", "person_keys")

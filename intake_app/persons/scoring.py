@@ -5,11 +5,18 @@ weights set by hand and checked on the benchmark's labelled set, see docs/person
 years, sex, the places, dates and facilities of the acts, the home place and who reported the person move it up or
 down. Every weight that applies comes with a reason a coordinator can read, e.g. "surname 리 = 이 (initial-sound
 rule)", "born 1950 vs 1950~", "both arrested in Hyesan, 1998".
+
+Frequency weights (issue 30): an agreement says more the rarer the agreeing value is in the archive. A shared name
+weighs less the more mentions carry it (``name_count``); an agreement on a place, a facility or a victim category is
+multiplied by the value's rarity :func:`rarity`, from its share of the archive's mentions (``shares``: the counts of
+``person_counts``, kept by triggers as mentions enter and leave the index). Victim categories that do not overlap
+weigh against a pair. docs/persons.md gives the rule exactly.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -38,7 +45,40 @@ COMMON_NAME = 5  # above this many mentions the reason says the name is common
 W_HOME_SAME, W_HOME_PROVINCE, W_HOME_DIFF = 0.8, 0.3, -0.8
 W_SAME_INTERVIEWEE = 1.0
 W_SAME_TESTIMONY = -4.0
-W_CATEGORY = 0.2
+W_CATEGORY = 0.2  # at the reference share of a category; times its rarity (see rarity)
+W_CATEGORY_DIFF = -1.0  # both give categories and none is shared (one person may fall in several: 4 and 7)
+# Reference shares: the share of mentions carrying a value at which the hand-set weight applies unchanged. A value
+# held by a share u weighs W x ln(1/u) / ln(1/U), within [RARITY_MIN, RARITY_MAX] x W.
+U_PLACE, U_FACILITY, U_CATEGORY = 1 / 20, 1 / 10, 1 / 5
+RARITY_MIN, RARITY_MAX = 0.5, 2.0
+SHARE_TOTAL = "*"  # the key of person_counts counting every mention
+Shares = Mapping[str, int]  # person_counts: counted key -> mentions
+
+
+def rarity(shares: Shares | None, key: str, reference: float) -> float:
+    """How much rarer than ``reference`` (a share of mentions) the value ``key`` (``place:…``, ``facility:…``,
+    ``cat:…``) is: ln(1/u) / ln(1/reference) with u = count(key) / count(*), clamped to [RARITY_MIN, RARITY_MAX];
+    1.0 when the counts are unknown (no ``shares``, or a value not counted)."""
+    if not shares:
+        return 1.0
+    total, count = shares.get(SHARE_TOTAL, 0), shares.get(key, 0)
+    if total <= 0 or count <= 0:
+        return 1.0
+    share = min(1.0, count / total)
+    if share >= 1.0:
+        return RARITY_MIN
+    return max(RARITY_MIN, min(RARITY_MAX, math.log(1 / share) / math.log(1 / reference)))
+
+
+def _how_common(shares: Shares | None, key: str, factor: float, lang: str) -> str:
+    """A note for a reason whose weight the value's frequency changed: its share of mentions."""
+    if factor == 1.0 or not shares or not shares.get(SHARE_TOTAL):
+        return ""
+    pct = 100.0 * shares.get(key, 0) / shares[SHARE_TOTAL]
+    shown = f"{pct:.1f}" if pct < 10 else f"{pct:.0f}"
+    if lang == "ko":
+        return f" (흔함: 진술의 {shown}%)" if factor < 1.0 else f" (드묾: 진술의 {shown}%)"
+    return f" (common: {shown}% of mentions)" if factor < 1.0 else f" (rare: {shown}% of mentions)"
 
 
 def _r(weight: float, ko: str, en: str) -> Reason:
@@ -200,7 +240,26 @@ def _sex(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
     return [(_r(W_SEX_DIFF, f"성별 다름: {ko_a} vs {ko_b}", f"different sex: {en_a} vs {en_b}") if ex else _w(W_SEX_DIFF))]
 
 
-def _acts(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
+def _same_place(place: str, years_a: list[int] | None, years_b: list[int] | None, verb_ko: str, verb_en: str,
+                ex: bool, shares: Shares | None) -> Reason:
+    """Two acts at one place: W_PLACE_YEAR when their years overlap, else W_PLACE; times the place's rarity."""
+    key = f"place:{place}"
+    factor = rarity(shares, key, U_PLACE)
+    overlap = bool(years_a and years_b and years_a[0] <= years_b[1] and years_b[0] <= years_a[1])
+    weight = (W_PLACE_YEAR if overlap else W_PLACE) * factor
+    if not ex:
+        return _w(weight)
+    where_ko, where_en = _label("places", place, "ko"), _label("places", place, "en")
+    note_ko, note_en = _how_common(shares, key, factor, "ko"), _how_common(shares, key, factor, "en")
+    if overlap:
+        assert years_a is not None
+        year = str(years_a[0]) if years_a[0] == years_a[1] else f"{years_a[0]}–{years_a[1]}"
+        return _r(weight, f"둘 다 {year}년 {where_ko}에서 {verb_ko}{note_ko}",
+                  f"both {verb_en} in {where_en}, {year}{note_en}")
+    return _r(weight, f"둘 다 {where_ko}에서 {verb_ko}{note_ko}", f"both {verb_en} in {where_en}{note_en}")
+
+
+def _acts(a: dict[str, Any], b: dict[str, Any], ex: bool, shares: Shares | None = None) -> list[Reason]:
     best: Reason | None = None
     for type_a, place_a, years_a, _fa in a["acts"]:
         for type_b, place_b, years_b, _fb in b["acts"]:
@@ -210,20 +269,7 @@ def _acts(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
             verb_ko = _label("act_types", type_a, "ko") if both_type else "사건"
             verb_en = _label("act_types", type_a, "en").lower() if both_type else "acts"
             if place_a == place_b:
-                where_ko, where_en = _label("places", place_a, "ko"), _label("places", place_a, "en")
-                if years_a and years_b and years_a[0] <= years_b[1] and years_b[0] <= years_a[1]:
-                    year = str(years_a[0]) if years_a[0] == years_a[1] else f"{years_a[0]}–{years_a[1]}"
-                    cand = (
-                        _r(W_PLACE_YEAR, f"둘 다 {year}년 {where_ko}에서 {verb_ko}", f"both {verb_en} in {where_en}, {year}")
-                        if ex
-                        else _w(W_PLACE_YEAR)
-                    )
-                else:
-                    cand = (
-                        _r(W_PLACE, f"둘 다 {where_ko}에서 {verb_ko}", f"both {verb_en} in {where_en}")
-                        if ex
-                        else _w(W_PLACE)
-                    )
+                cand = _same_place(place_a, years_a, years_b, verb_ko, verb_en, ex, shares)
             elif _province(place_a) is not None and _province(place_a) == _province(place_b):
                 prov = _province(place_a)
                 cand = (
@@ -241,30 +287,36 @@ def _acts(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
                 best = cand
     out = [best] if best else []
     fac_a = {f for *_rest, f in a["acts"] if f}
-    shared = sorted(fac_a & {f for *_rest, f in b["acts"] if f})
+    shared = fac_a & {f for *_rest, f in b["acts"] if f}
     if shared:
+        # The rarest shared facility counts (ties: the smallest code).
+        fac = min(shared, key=lambda f: (-rarity(shares, f"facility:{f}", U_FACILITY), f))
+        factor = rarity(shares, f"facility:{fac}", U_FACILITY)
+        weight = W_FACILITY * factor
+        key = f"facility:{fac}"
         out.append(
-            _r(
-                W_FACILITY,
-                f"같은 시설: {_label('facilities', shared[0], 'ko')}",
-                f"same facility: {_label('facilities', shared[0], 'en')}",
-            )
+            _r(weight, f"같은 시설: {_label('facilities', fac, 'ko')}{_how_common(shares, key, factor, 'ko')}",
+               f"same facility: {_label('facilities', fac, 'en')}{_how_common(shares, key, factor, 'en')}")
             if ex
-            else _w(W_FACILITY)
+            else _w(weight)
         )
     return out
 
 
-def _home(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
+def _home(a: dict[str, Any], b: dict[str, Any], ex: bool, shares: Shares | None = None) -> list[Reason]:
     ha, hb = a["home"], b["home"]
     if ha is None or hb is None:
         return []
     if ha == hb:
+        key = f"place:{ha}"
+        factor = rarity(shares, key, U_PLACE)
+        weight = W_HOME_SAME * factor
         return [
             (
-                _r(W_HOME_SAME, f"같은 고향: {_label('places', ha, 'ko')}", f"same home place: {_label('places', ha, 'en')}")
+                _r(weight, f"같은 고향: {_label('places', ha, 'ko')}{_how_common(shares, key, factor, 'ko')}",
+                   f"same home place: {_label('places', ha, 'en')}{_how_common(shares, key, factor, 'en')}")
                 if ex
-                else _w(W_HOME_SAME)
+                else _w(weight)
             )
         ]
     if _province(ha) is not None and _province(ha) in (_province(hb), hb):
@@ -284,7 +336,7 @@ def _home(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
     ]
 
 
-def _source(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
+def _source(a: dict[str, Any], b: dict[str, Any], ex: bool, shares: Shares | None = None) -> list[Reason]:
     if a["t"] == b["t"]:
         return [
             (
@@ -314,17 +366,40 @@ def _source(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
             if ex
             else _w(0.0)
         )
-    if a["cat"] and b["cat"] and set(a["cat"]) & set(b["cat"]):
-        out.append(_r(W_CATEGORY, "같은 피해자 범주", "same victim category") if ex else _w(W_CATEGORY))
+    if a["cat"] and b["cat"]:
+        out += _category(a["cat"], b["cat"], ex, shares)
     return out
 
 
+def _category(cat_a: list[int], cat_b: list[int], ex: bool, shares: Shares | None) -> list[Reason]:
+    shared = set(cat_a) & set(cat_b)
+    if not shared:
+        if not ex:
+            return [_w(W_CATEGORY_DIFF)]
+        ko_a = ", ".join(_label("victim_categories", str(c), "ko") for c in sorted(cat_a))
+        ko_b = ", ".join(_label("victim_categories", str(c), "ko") for c in sorted(cat_b))
+        en_a = ", ".join(_label("victim_categories", str(c), "en") for c in sorted(cat_a))
+        en_b = ", ".join(_label("victim_categories", str(c), "en") for c in sorted(cat_b))
+        return [_r(W_CATEGORY_DIFF, f"피해자 범주 다름: {ko_a} vs {ko_b}", f"different victim categories: {en_a} vs {en_b}")]
+    # The rarest shared category counts (ties: the lowest code).
+    factor, cat = max((rarity(shares, f"cat:{c}", U_CATEGORY), -c) for c in shared)
+    weight, key = W_CATEGORY * factor, f"cat:{-cat}"
+    if not ex:
+        return [_w(weight)]
+    return [_r(weight, f"같은 피해자 범주: {_label('victim_categories', str(-cat), 'ko')}"
+               f"{_how_common(shares, key, factor, 'ko')}",
+               f"same victim category: {_label('victim_categories', str(-cat), 'en')}"
+               f"{_how_common(shares, key, factor, 'en')}")]
+
+
 def score_pair(
-    a: dict[str, Any], b: dict[str, Any], name_count: int = 1, explain: bool = True
+    a: dict[str, Any], b: dict[str, Any], name_count: int = 1, explain: bool = True, shares: Shares | None = None
 ) -> tuple[float, list[Reason]]:
     """The score in [0, 1] (two decimals) of two mentions' features, and its reasons, strongest first.
 
     ``name_count``: how many mentions carry the name key the two share (1 when unknown): common names weigh less.
+    ``shares``: the archive's value counts (``person_counts``; None: every value at its reference share), which make
+    an agreement on a rare place, facility or category weigh more and on a common one less.
     ``explain=False`` skips the words (the reasons then hold only their weights): the same score, faster.
     """
     ex = explain
@@ -332,9 +407,9 @@ def score_pair(
         _names(a, b, name_count, ex)
         + _birth(a, b, ex)
         + _sex(a, b, ex)
-        + _acts(a, b, ex)
-        + _home(a, b, ex)
-        + _source(a, b, ex)
+        + _acts(a, b, ex, shares)
+        + _home(a, b, ex, shares)
+        + _source(a, b, ex, shares)
     )
     logit = (BASE + sum(r["weight"] for r in reasons)) / SCALE
     score = round(1.0 / (1.0 + math.exp(-logit)), 2)

@@ -105,11 +105,13 @@ def test_realistic_true_pairs_survive_the_split_of_a_common_name(tmp_path: Path)
     assert vault.conn.execute("SELECT count(*) FROM person_keys WHERE key LIKE '!name:김:yungsu#%'").fetchone()[0]
     assert scored < len(feats) * (len(feats) - 1) // 2 // 3, scored
     counts = cand.name_counts(feats)
+    shares = cand.value_counts(feats)
+    assert dict(vault.conn.execute("SELECT key, n FROM person_counts").fetchall()) == dict(shares)
     for label, (a, b) in pairs.items():
         key = (a["m"], b["m"]) if a["m"] < b["m"] else (b["m"], a["m"])
         assert key in found, f"{label}: the true pair was not proposed"
         x, y = (a, b) if a["m"] < b["m"] else (b, a)
-        assert found[key] == score_pair(x, y, counts["name:김:yungsu"])[0] >= 0.5, label
+        assert found[key] == score_pair(x, y, counts["name:김:yungsu"], shares=shares)[0] >= 0.5, label
     # Namesakes that agree on nothing else are not proposed: the crowd (born decades later, elsewhere) stays out.
     crowd_ids = {f["m"] for f in crowd}
     pair_ids = {f["m"] for sides in pairs.values() for f in sides}

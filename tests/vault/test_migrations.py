@@ -70,7 +70,12 @@ SAMPLE_ROWS[UPDATES_VERSION] = [
 # The person registry (issue 14).
 SAMPLE_ROWS[_version_of("persons")] = [
     ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
-    ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1")]
+    ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1"),
+    # Issue 30 (m0016): mentions indexed before the value counts existed are counted by the upgrade.
+    ("INSERT INTO person_mentions (mention, record_id, features) VALUES ('r-1/v1', 'r-1',"
+     " '{\"nk\": [\"name:이:yungkil\"], \"by\": [1950, 1950], \"cat\": [6], \"home\": null, \"acts\": []}')",
+     "SELECT group_concat(key || '=' || n, ' ') FROM (SELECT key, n FROM person_counts ORDER BY key)",
+     "*=1 born:1950=1 cat:6=1 name:이:yungkil=1")]
 # Statistics and the perpetrator registry (issue 15).
 SAMPLE_ROWS[_version_of("stats_and_perpetrators")] = [
     ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),
@@ -116,6 +121,13 @@ SAMPLE_ROWS[_version_of("stats_sql")] = [  # issue 30: the facts' index by dimen
      "F"),
     ("DELETE FROM vault_meta WHERE key = 'stats_sync_due'", "SELECT count(*) FROM vault_meta WHERE key = 'stats_sync_due'",
      0)]
+SAMPLE_ROWS[_version_of("person_counts")] = [  # issue 30: value counts kept by triggers as mentions come and go
+    ("INSERT INTO person_mentions (mention, record_id, features) VALUES ('r-2/v1', 'r-2',"
+     " '{\"nk\": [\"name:이:yungkil\"], \"by\": [1950, 1951], \"cat\": [6, 7], \"home\": \"KP.x.y\","
+     " \"acts\": [[\"arrest\", \"KP.x.y\", null, \"f1\"]]}')",
+     "SELECT n FROM person_counts WHERE key = 'name:이:yungkil'", 1),  # r-1's count: r-2 came and went
+    ("DELETE FROM person_mentions WHERE mention = 'r-2/v1'",
+     "SELECT count(*) FROM person_counts WHERE key IN ('cat:7', 'place:KP.x.y', 'facility:f1')", 0)]
 
 
 def _build_at(path: Path, version: int) -> None:
