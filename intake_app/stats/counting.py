@@ -165,22 +165,26 @@ def _linked_correction(conn: Connection, names: Sequence[str], where: Sequence[t
     params: list[str] = []
 
     def passing(x: str) -> str:
+        """Looked up per linked mention in the primary keys (a set of every filtered mention is never built)."""
         terms = [f"{x}.mid > 0"]
         if only:
-            terms.append(f"+{x}.mid IN (SELECT mid FROM temp.stat_q_only)")
-        for dim, values in wanted.items():  # "+": looked up per linked mention, never the driver of the scan
-            terms.append(f"+{x}.mid IN (SELECT mid FROM stat_facts WHERE dim = ? AND value IN ({_marks(values)}))")
+            terms.append(f"EXISTS (SELECT 1 FROM temp.stat_q_only o WHERE o.mid = {x}.mid)")
+        for dim, values in wanted.items():
+            terms.append(f"EXISTS (SELECT 1 FROM stat_facts f WHERE f.dim = ? AND f.value IN ({_marks(values)})"
+                         f" AND f.mid = {x}.mid)")
             params.extend([dim, *values])
         return " AND ".join(terms)
 
     def j() -> str:
         """The linked mentions' rows of ``j`` (docs/statistics.md), driven by the linked mentions."""
         params.append(names[0])
-        sql = (f"temp.stat_q_person pu JOIN stat_facts a ON a.dim = ? AND a.mid = pu.mid"
+        # CROSS JOIN: the linked mentions drive the loop (the planner, knowing nothing of the temporary table, would
+        # scan the whole dimension and look each row up in it)
+        sql = (f"temp.stat_q_person pu CROSS JOIN stat_facts a ON a.dim = ? AND a.mid = pu.mid"
                f" AND a.value != '{dims.SPANS}'")
         if len(names) == 2:
             params.append(names[1])
-            sql += f" JOIN stat_facts b ON b.dim = ? AND b.mid = a.mid AND b.value != '{dims.SPANS}'"
+            sql += f" CROSS JOIN stat_facts b ON b.dim = ? AND b.mid = a.mid AND b.value != '{dims.SPANS}'"
         return f"{sql} WHERE {passing('a')}"
 
     columns = "a.value" + (", b.value" if len(names) == 2 else "")
@@ -189,7 +193,8 @@ def _linked_correction(conn: Connection, names: Sequence[str], where: Sequence[t
     params.extend([*names, dims.SPANS])
     sp = (f"SELECT pu.mid, pu.unit FROM temp.stat_q_person pu WHERE EXISTS (SELECT 1 FROM stat_facts s"
           f" WHERE s.dim IN ({_marks(names)}) AND s.value = ? AND s.mid = pu.mid AND {passing('s')})")
-    tot = f"SELECT pu.unit FROM temp.stat_q_person pu JOIN stat_mentions p ON p.mid = pu.mid WHERE {passing('p')}"
+    tot = (f"SELECT pu.unit FROM temp.stat_q_person pu CROSS JOIN stat_mentions p ON p.mid = pu.mid"
+           f" WHERE {passing('p')}")
     pad = ", NULL" * (len(names) - 1)
     sql = (f"WITH inj AS MATERIALIZED ({inj}), sp AS MATERIALIZED ({sp}), tot AS MATERIALIZED ({tot})"
            f" {cells} UNION ALL SELECT 1{pad}, NULL, (SELECT count(*) FROM inj), (SELECT count(DISTINCT unit) FROM inj)"
