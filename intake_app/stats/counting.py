@@ -17,16 +17,20 @@ How it is evaluated (``j`` is never stored): for two dimensions, the values of t
 columns (``sum(b.value = ?)``, or a distinct count per value) while the other's fact rows are read in primary-key
 order, grouped by value with nothing to sort; above :data:`MAX_COLUMNS` values, a plain ``GROUP BY`` of both. For
 victims, ``counted`` is a second pass in mention order (a distinct count that needs no set) and ``spans`` a look-up
-per spanning mention; for testimonies and persons, one pass over ``j`` and the spanning rows gives both.
+per spanning mention; for testimonies, one pass over ``j`` and the spanning rows gives both.
 
 The unit of a mention is its number (victim), its testimony (``tid``), or its person: a temporary table maps each
 linked mention to a number shared by its person's mentions; any other mention is a person of its own (its number).
-Every temporary table lives in the connection's ``temp`` schema (``temp_store = MEMORY``: never on disk) and is dropped
-before returning.
+So persons are counted as victims, and then, in a second statement driven by the linked mentions alone (a few
+percent), every count, ``counted``, ``total`` and ``spans`` has its linked mentions replaced by their distinct
+persons (:func:`_linked_correction`): the fact rows are read once, as for victims. Every temporary table lives in the
+connection's ``temp`` schema (``temp_store = MEMORY``: never on disk), is filled by one statement (a JSON array as
+one parameter), and is dropped before returning; all of it runs in one read transaction.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,15 +57,18 @@ _TEMP = ("temp.stat_q_names", "temp.stat_q_person", "temp.stat_q_only")
 def count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tuple[str, str]],
           persons: Persons, only: frozenset[str] | None) -> Counted:
     """The table of ``names`` (one or two fact dimensions) for ``unit``, as the counting rule says."""
-    _drop(conn)
-    try:
-        if unit == "person" and persons:
-            _person_units(conn, persons)
-        if only is not None:
-            _released(conn, only)
-        return _count(conn, names, unit, where, unit == "person" and bool(persons), only is not None)
-    finally:
+    # One read transaction for the temporary tables and the counting: one snapshot, and no statement of the set-up
+    # opens a transaction of its own (each would check the vault's header page again).
+    with Transaction(conn, join=True, begin="BEGIN"):
         _drop(conn)
+        try:
+            if unit == "person" and persons:
+                _person_units(conn, persons)
+            if only is not None:
+                _released(conn, only)
+            return _count(conn, names, unit, where, unit == "person" and bool(persons), only is not None)
+        finally:
+            _drop(conn)
 
 
 def _drop(conn: Connection) -> None:
@@ -70,8 +77,10 @@ def _drop(conn: Connection) -> None:
 
 
 def _load_names(conn: Connection, mentions: Sequence[str]) -> None:
+    """The mention ids as (record, victim) rows, in one statement (a JSON array given as one parameter)."""
     conn.execute("CREATE TABLE temp.stat_q_names (record_id TEXT NOT NULL, victim TEXT NOT NULL)")
-    conn.executemany("INSERT INTO temp.stat_q_names VALUES (?, ?)", [m.partition("/")[::2] for m in mentions])
+    conn.execute("INSERT INTO temp.stat_q_names SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+                 (json.dumps([m.partition("/")[::2] for m in mentions], ensure_ascii=False),))
 
 
 def _resolve(conn: Connection) -> dict[str, int]:
@@ -96,9 +105,9 @@ def _person_units(conn: Connection, persons: Persons) -> None:
     conn.execute("CREATE TABLE temp.stat_q_person (mid INTEGER PRIMARY KEY, unit INTEGER NOT NULL)")
     # A mention whose id is a key shares its number with the key's mentions: it is listed too, so every mention of
     # a shared number is in the table.
-    conn.executemany("INSERT OR IGNORE INTO temp.stat_q_person VALUES (?, ?)",
-                     [(mids[m], number[p]) for m, p in persons.items() if m in mids]
-                     + [(n, n) for n in number.values() if n > 0])
+    pairs = [(mids[m], number[p]) for m, p in persons.items() if m in mids] + [(n, n) for n in number.values() if n > 0]
+    conn.execute("INSERT OR IGNORE INTO temp.stat_q_person SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+                 (json.dumps(pairs),))
     conn.execute("DROP TABLE temp.stat_q_names")
 
 
@@ -119,7 +128,9 @@ def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tu
            only: bool) -> Counted:
     with Transaction(conn, join=True, begin="BEGIN"):  # one snapshot for the values listed and the counting
         inner = _inner_values(conn, names)
-        sql, params = _statement(names, unit, where, linked, only, inner)
+        # Persons are counted as victims, then corrected over the linked mentions only (few): every other mention
+        # is a person of its own, so its victim count is its person count.
+        sql, params = _statement(names, "victim" if unit == "person" else unit, where, only, inner)
         counts: dict[tuple[str, ...], int] = {}
         special = {1: 0, 2: 0, 3: 0}
         for kind, value, *rest in conn.execute(sql, params):
@@ -132,8 +143,78 @@ def _count(conn: Connection, names: Sequence[str], unit: str, where: Sequence[tu
                     if n:
                         key = (str(value), other) if inner[0] == 1 else (other, str(value))
                         counts[key] = int(n)
-    counted, total, spans = special[1], special[2], special[3]
+        counted, total, spans = special[1], special[2], special[3]
+        if unit == "person" and linked:
+            counted, total, spans = _linked_correction(conn, names, where, only, counts, counted, total, spans)
     return Counted(counts, total, total - counted, spans, sum(counts.values()) > counted)
+
+
+def _linked_correction(conn: Connection, names: Sequence[str], where: Sequence[tuple[str, str]], only: bool,
+                       counts: dict[tuple[str, ...], int], counted: int, total: int,
+                       spans: int) -> tuple[int, int, int]:
+    """Turn victim counts into person counts: in each row, and in counted, total and spans, the linked mentions
+    (each counted once as a victim) are replaced by their distinct persons. ``counts`` is corrected in place.
+
+    A linked mention is in spans as a victim when it has a spanning value and no combination; its person is in
+    spans when one of its mentions is so and none of its mentions has a combination."""
+    wanted: dict[str, list[str]] = {}
+    for dim, value in where:
+        wanted.setdefault(dim, [])
+        if value not in wanted[dim]:
+            wanted[dim].append(value)
+    params: list[str] = []
+
+    def passing(x: str) -> str:
+        """Looked up per linked mention in the primary keys (a set of every filtered mention is never built)."""
+        terms = [f"{x}.mid > 0"]
+        if only:
+            terms.append(f"EXISTS (SELECT 1 FROM temp.stat_q_only o WHERE o.mid = {x}.mid)")
+        for dim, values in wanted.items():
+            terms.append(f"EXISTS (SELECT 1 FROM stat_facts f WHERE f.dim = ? AND f.value IN ({_marks(values)})"
+                         f" AND f.mid = {x}.mid)")
+            params.extend([dim, *values])
+        return " AND ".join(terms)
+
+    def j() -> str:
+        """The linked mentions' rows of ``j`` (docs/statistics.md), driven by the linked mentions."""
+        params.append(names[0])
+        # CROSS JOIN: the linked mentions drive the loop (the planner, knowing nothing of the temporary table, would
+        # scan the whole dimension and look each row up in it)
+        sql = (f"temp.stat_q_person pu CROSS JOIN stat_facts a ON a.dim = ? AND a.mid = pu.mid"
+               f" AND a.value != '{dims.SPANS}'")
+        if len(names) == 2:
+            params.append(names[1])
+            sql += f" CROSS JOIN stat_facts b ON b.dim = ? AND b.mid = a.mid AND b.value != '{dims.SPANS}'"
+        return f"{sql} WHERE {passing('a')}"
+
+    columns = "a.value" + (", b.value" if len(names) == 2 else "")
+    cells = f"SELECT 0, {columns}, count(*), count(DISTINCT pu.unit) FROM {j()} GROUP BY {columns}"
+    inj = f"SELECT DISTINCT pu.mid, pu.unit FROM {j()}"
+    params.extend([*names, dims.SPANS])
+    sp = (f"SELECT pu.mid, pu.unit FROM temp.stat_q_person pu WHERE EXISTS (SELECT 1 FROM stat_facts s"
+          f" WHERE s.dim IN ({_marks(names)}) AND s.value = ? AND s.mid = pu.mid AND {passing('s')})")
+    tot = (f"SELECT pu.unit FROM temp.stat_q_person pu CROSS JOIN stat_mentions p ON p.mid = pu.mid"
+           f" WHERE {passing('p')}")
+    pad = ", NULL" * (len(names) - 1)
+    sql = (f"WITH inj AS MATERIALIZED ({inj}), sp AS MATERIALIZED ({sp}), tot AS MATERIALIZED ({tot})"
+           f" {cells} UNION ALL SELECT 1{pad}, NULL, (SELECT count(*) FROM inj), (SELECT count(DISTINCT unit) FROM inj)"
+           f" UNION ALL SELECT 2{pad}, NULL, (SELECT count(*) FROM tot), (SELECT count(DISTINCT unit) FROM tot)"
+           f" UNION ALL SELECT 3{pad}, NULL, (SELECT count(*) FROM sp WHERE mid NOT IN (SELECT mid FROM inj)),"
+           f" (SELECT count(DISTINCT unit) FROM sp WHERE unit NOT IN (SELECT unit FROM inj))")
+    # the CTEs' parameters come first in the statement: inj, sp, tot, then the cells
+    n_cells = len(names) + sum(1 + len(v) for v in wanted.values())
+    cells_params, rest = params[:n_cells], params[n_cells:]
+    n_inj = n_cells
+    inj_params, rest = rest[:n_inj], rest[n_inj:]
+    out = {1: (0, 0), 2: (0, 0), 3: (0, 0)}
+    for kind, *row in conn.execute(sql, [*inj_params, *rest, *cells_params]):
+        mentions, persons = int(row[-2]), int(row[-1])
+        if kind == 0:
+            key = tuple(str(v) for v in row[:-2])
+            counts[key] += persons - mentions
+        else:
+            out[int(kind)] = (mentions, persons)
+    return (counted - out[1][0] + out[1][1], total - out[2][0] + out[2][1], spans - out[3][0] + out[3][1])
 
 
 MAX_COLUMNS = 64  # above this many values of the smaller dimension, the rows are grouped by a sort instead
@@ -155,7 +236,7 @@ def _inner_values(conn: Connection, names: Sequence[str]) -> tuple[int, list[str
     return (which, found[which]) if 0 < len(found[which]) <= MAX_COLUMNS else None
 
 
-def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]], linked: bool,  # noqa: PLR0915
+def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]],  # noqa: PLR0915
                only: bool, inner: tuple[int, list[str]] | None) -> tuple[str, list[str]]:
     """The one statement: the rows (kind 0: a value, then the counts of the inner values, or the other value and
     the count), then counted (1), total (2) and spans (3)."""
@@ -181,13 +262,9 @@ def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]]
         return " AND ".join(terms) or "1"
 
     def unit_of(x: str) -> tuple[str, str, str]:
-        """The unit of mention ``x``: (a join to add after ``x``, the expression, the linked person or NULL)."""
-        if unit == "testimony":
-            return "", f"{x}.tid", "NULL"
-        if linked:
-            return (f" LEFT JOIN temp.stat_q_person {x}u ON {x}u.mid = {x}.mid", f"coalesce({x}u.unit, {x}.mid)",
-                    f"{x}u.unit")
-        return "", f"{x}.mid", "NULL"
+        """The unit of mention ``x`` (victim or testimony): (a join to add after ``x`` (none), the expression,
+        NULL)."""
+        return "", f"{x}.tid" if unit == "testimony" else f"{x}.mid", "NULL"
 
     def combos(x: str, y: str, order: str = "") -> str:
         """The passing mentions' known values: ``x`` rows of the outer dimension, joined to ``y`` rows of the other."""
@@ -212,7 +289,7 @@ def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]]
         return sql, mine
 
     n = len(names)
-    _, u, lu = unit_of("a")
+    _, u, _ = unit_of("a")
 
     def per(cond: str) -> str:
         """A row's count: its distinct units. Victims: (values, mention) is unique (a fact is unique per dimension,
@@ -220,10 +297,6 @@ def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]]
         persons."""
         if unit == "victim":
             return f"sum({cond})" if cond else "count(*)"
-        if unit == "person":
-            if not cond:
-                return f"count(*) - count({lu}) + count(DISTINCT {lu})"
-            return f"sum(({cond}) AND {lu} IS NULL) + count(DISTINCT CASE WHEN {cond} THEN {lu} END)"
         return f"count(DISTINCT CASE WHEN {cond} THEN {u} END)" if cond else f"count(DISTINCT {u})"
 
     def rows() -> str:
@@ -266,7 +339,7 @@ def _statement(names: Sequence[str], unit: str, where: Sequence[tuple[str, str]]
         return (f"{rows_sql} UNION ALL SELECT 1, {pad}, ({counted_sql}) UNION ALL SELECT 2, {pad}, ({total_sql})"
                 f" UNION ALL SELECT 3, {pad}, ({spans_sql})"), rows_params + counted_params + total_params + spans_params
 
-    # Testimonies and persons: counted = the distinct units with a combination; spans = the distinct units with a
+    # Testimonies: counted = the distinct units with a combination; spans = the distinct units with a
     # combination or a spanning value, less counted (one pass over both).
     def both() -> str:
         join, su, _ = unit_of("s")

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench import stats as bench_stats
 from intake_app.archive.importer import run_import
 from intake_app.archive.stats import reference_table
 from intake_app.records import interchange
@@ -100,6 +101,9 @@ def _same(conn: Connection, by: list[str], unit: str, where: list[tuple[str, str
     else:
         assert query.run(conn, by, unit, where, persons, None, only) == want, (by, unit, where, only)
     assert not conn.execute("SELECT name FROM temp.sqlite_master").fetchall()  # its temporary tables are gone
+    if only is None:  # the benchmark's plain-SQL reference (bench/stats.py) gives the same answer: it is a fair one
+        assert bench_stats.reference(conn, by, unit, where, persons) == bench_stats.answer(want), (by, unit, where)
+        assert not conn.execute("SELECT name FROM temp.sqlite_master").fetchall()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
