@@ -126,27 +126,38 @@ class StreamDecryptor:
         self._deferred: AgePayloadError | None = None
         self.done = False
 
-    def _open(self, sealed: memoryview, last: bool) -> memoryview | None:
+    def _open(self, sealed: memoryview, last: bool, into: memoryview | None) -> memoryview | None:
         nonce = _NONCE.pack(self._counter, last)
         size = len(sealed) - TAG_SIZE
+        target = self._plain_view if into is None else into
         try:
             if self._decrypt_into is not None:
-                out = self._plain_view[:size]
+                out = target[:size]
                 self._decrypt_into(nonce, sealed, None, out)
                 return out
-            return memoryview(self._aead.decrypt(nonce, sealed, None))
+            plain = self._aead.decrypt(nonce, sealed, None)
+            if into is None:
+                return memoryview(plain)
+            target[:size] = plain
+            return target[:size]
         except InvalidTag:
-            # The backend may have written unverified plaintext into our buffer before checking the tag.
-            self._plain_view[:size] = bytes(size)
+            # The backend may have written unverified plaintext into the buffer before checking the tag.
+            target[:size] = bytes(size)
             return None
 
-    def next_chunk(self) -> memoryview:
+    def next_chunk(self, into: memoryview | None = None) -> memoryview:
         """Return the next verified plaintext chunk (a view valid until the next call); empty at the verified end.
+
+        With ``into`` (a writable byte view of at least :data:`CHUNK_SIZE` bytes) the chunk is decrypted straight
+        into it, saving a copy, and the view returned is a slice of it. If the chunk fails to authenticate, what the
+        backend wrote there is zeroed before the error is raised.
 
         A chunk that verifies is returned even when the stream turns out bad right after it (data after a final
         chunk, or a non-final chunk at end of input); the error is raised by the next call, before any end-of-stream
         signal, so a caller can never mistake a damaged file for a complete one.
         """
+        if into is not None and len(into) < CHUNK_SIZE:
+            raise ValueError("a buffer to decrypt into holds a whole chunk")
         if self._deferred is not None:
             raise self._deferred
         if self.done:
@@ -161,12 +172,12 @@ class StreamDecryptor:
             raise AgePayloadError("the age file is truncated in the middle of a chunk")
         sealed = self._in_view[: min(n, ENC_CHUNK_SIZE)]
         at_end = n <= ENC_CHUNK_SIZE
-        plain = self._open(sealed, last=at_end)
+        plain = self._open(sealed, at_end, into)
         if plain is None:
             # A full chunk may still be authentic with the other flag: then the damage is in the framing, not here.
             # (A short chunk can only ever be a final one, so it gets no second try.)
             if len(sealed) == ENC_CHUNK_SIZE:
-                plain = self._open(sealed, last=not at_end)
+                plain = self._open(sealed, not at_end, into)
             if plain is None:
                 raise AgePayloadError(f"age payload chunk {self._counter} failed to authenticate (altered)")
             self._deferred = AgePayloadError(
