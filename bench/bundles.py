@@ -55,6 +55,30 @@ def _cpu_children() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _time_fsync() -> list[float]:
+    """Count the wall seconds this worker spends in os.fsync (the disk's share of the wall time; stock age does not
+    fsync). Wraps os.fsync in this worker process only."""
+    spent = [0.0]
+
+    def wrap(name: str) -> None:
+        real = getattr(os, name, None)
+        if real is None:
+            return
+
+        def timed(fd: Any) -> None:
+            t = time.perf_counter()
+            try:
+                real(fd)
+            finally:
+                spent[0] += time.perf_counter() - t
+
+        setattr(os, name, timed)
+
+    wrap("fsync")
+    wrap("fdatasync")
+    return spent
+
+
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
 def worker(mode: str, vault_path: str, target: str) -> None:
     from intake_app.bundles.export import export_bundle  # noqa: PLC0415 (after sys.path is set)
@@ -63,7 +87,9 @@ def worker(mode: str, vault_path: str, target: str) -> None:
 
     vault = Vault.open(Path(vault_path), PASSPHRASE)
     out: dict[str, Any] = {}
+    waits = _time_fsync()
     cpu = _cpu_self()
+    thread_cpu = time.thread_time()
     start = time.perf_counter()
     if mode == "export":
         result = export_bundle(vault, Path(target), everything=True)  # --all: every repeat sends the same bytes
@@ -74,6 +100,8 @@ def worker(mode: str, vault_path: str, target: str) -> None:
             raise SystemExit(f"import: {outcome.status} {outcome.reason}")
     out["seconds"] = time.perf_counter() - start
     out["cpu"] = _cpu_self() - cpu
+    out["main_cpu"] = time.thread_time() - thread_cpu
+    out["fsync_s"] = waits[0]
     vault.lock()
     out["vm_hwm_mb"] = peak_rss_mb()
     print(json.dumps(out))
@@ -198,6 +226,8 @@ def bench_level(root: Path, prep: dict[str, Any], load: int, repeat: int, env: d
         "import_mbs": mbytes / imp["seconds"], "age_dec_mbs": mbytes / dec[0],
         "export_cpu": min(r["cpu"] for r in exports), "age_enc_cpu": min(r[3] for r in enc_runs),
         "import_cpu": min(r["cpu"] for r in imports), "age_dec_cpu": min(r[3] for r in dec_runs),
+        "import_main_cpu": imp["main_cpu"], "import_fsync_s": imp["fsync_s"], "import_s": imp["seconds"],
+        "age_dec_s": dec[0],
         "export_rss": max(r["rss_mb"] for r in exports), "import_rss": max(r["rss_mb"] for r in imports),
         "age_rss": max(r[1] for r in enc_runs + dec_runs),
     }
@@ -245,6 +275,10 @@ def main() -> int:
               f"{r['age_dec_mbs']:>4.0f}MB/s {r['import_mbs'] / r['age_dec_mbs']:>5.2f} "
               f"{r['import_cpu']:>4.2f}/{r['age_dec_cpu']:.2f} | {r['export_rss']:>5.0f}MB {r['import_rss']:>4.0f} "
               f"{r['baseline_rss']:>5.0f} {r['age_rss']:>4.0f}")
+    print("import, best round: wall s / CPU s (all threads) / main thread CPU s / wall s in fsync; age -d wall s")
+    for r in rows:
+        print(f"{r['mb']:>4}MB {label(r['load']):>12} {r['import_s']:.2f} / {r['import_cpu']:.2f} / "
+              f"{r['import_main_cpu']:.2f} / {r['import_fsync_s']:.2f}; {r['age_dec_s']:.2f}")
     print(json.dumps(rows))
     for r in rows:
         loaded = r["load"] > 0
