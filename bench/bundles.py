@@ -83,6 +83,48 @@ def _time_fsync() -> list[float]:
     return spent
 
 
+# What each C function the import calls counts as (cProfile names); everything else is "python and the rest".
+_STAGES = {
+    "blake2b": ("'update' of '_blake2.blake2b'",),
+    "sha256": ("'update' of '_hashlib.HASH'",),
+    "decrypt": ("decrypt_into",),
+    "encrypt": ("encrypt_into",),
+    "write": ("'write' of '_io.FileIO'",),
+    "read": ("'readinto' of '_io.FileIO'", "'read' of '_io.FileIO'"),
+    "fsync": ("posix.fsync", "posix.fdatasync"),
+    "writeback": ("posix.posix_fadvise",),
+    "sql": ("sqlcipher3",),
+}
+
+
+def _import_stages(importer: Any, bundle: Path) -> dict[str, float]:
+    """CPU seconds per stage of one import with every hash inline (one thread): cProfile with the thread's CPU clock
+    as its timer, so each C call's own time is CPU time. The profiler's own cost lands in "python and the rest"."""
+    import cProfile  # noqa: PLC0415
+    import pstats  # noqa: PLC0415
+
+    import crypto.background_hash as background_hash  # noqa: PLC0415
+
+    background_hash.spare_core = lambda: False
+    profile = cProfile.Profile(time.thread_time)
+    profile.enable()
+    outcome = importer.import_file(bundle)
+    profile.disable()
+    if outcome.status != "imported":
+        raise SystemExit(f"import: {outcome.status} {outcome.reason}")
+    stats: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    stages = dict.fromkeys(_STAGES, 0.0)
+    total = 0.0
+    for (_, _, name), (_, _, own, _, _) in stats.items():
+        total += own
+        for stage, needles in _STAGES.items():
+            if any(needle in name for needle in needles):
+                stages[stage] += own
+                break
+    stages["python and the rest"] = total - sum(stages.values())
+    return stages
+
+
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
 def worker(mode: str, vault_path: str, target: str) -> None:
     from intake_app.bundles.export import export_bundle  # noqa: PLC0415 (after sys.path is set)
@@ -107,6 +149,8 @@ def worker(mode: str, vault_path: str, target: str) -> None:
         outcome = Importer(vault).import_file(Path(target))
         if outcome.status != "imported":
             raise SystemExit(f"import: {outcome.status} {outcome.reason}")
+    elif mode == "stages":
+        out["stages"] = _import_stages(Importer(vault), Path(target))
     out["seconds"] = time.perf_counter() - start
     out["cpu"] = _cpu_self() - cpu
     out["main_cpu"] = time.thread_time() - thread_cpu
@@ -242,6 +286,18 @@ def bench_level(root: Path, prep: dict[str, Any], load: int, repeat: int, env: d
     }
 
 
+def _print_stages(root: Path, prep: dict[str, Any], rounds: int, env: dict[str, str]) -> None:
+    print(f"import of a {prep['size'] / MB:.0f} MB bundle, CPU seconds per stage (one thread; load average "
+          f"{load_average():.1f})")
+    for k in range(rounds):
+        hq = root / f"hq-stages-{k}"
+        shutil.copytree(prep["hq"], hq)
+        result = _worker("stages", hq, prep["bundle"], env)
+        shutil.rmtree(hq)
+        print("  " + ", ".join(f"{name} {cpu:.3f}" for name, cpu in result["stages"].items())
+              + f"; all: {result['cpu']:.3f} CPU s, {result['seconds']:.2f} s wall")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, nargs="+", default=[200], help="attachment megabytes (several: one run each)")
@@ -254,6 +310,8 @@ def main() -> int:
     parser.add_argument("--inline-hash", action="store_true",
                         help="hash on the calling thread instead of helper threads (what a one-core machine does), "
                              "to compare the two under load")
+    parser.add_argument("--stages", type=int, default=0, metavar="N",
+                        help="only profile N imports per stage (CPU seconds, every hash inline), then stop")
     parser.add_argument("--worker", nargs=3, metavar=("MODE", "VAULT", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -271,11 +329,16 @@ def main() -> int:
         root = Path(tempfile.mkdtemp(prefix=f"bench-bundles-{mb}-", dir=private_dir(args.dir)))
         try:
             prep = _prepare(root, mb, args.files, env)
+            if args.stages:
+                _print_stages(root, prep, args.stages, env)
+                continue
             base_rss = _worker("none", prep["hq"], root, env)["rss_mb"]
             for load in args.load:
                 rows.append({"mb": mb, "baseline_rss": base_rss} | bench_level(root, prep, load, args.repeat, env))
         finally:
             shutil.rmtree(root, ignore_errors=True)
+    if args.stages:
+        return 0
     print(f"bundle export/import vs stock age on the same payload, in {args.dir}, {args.files} attachments, hashes "
           f"{'inline' if args.inline_hash else 'on helper threads'}, best of {args.repeat} "
           "(MB = 10^6 bytes of bundle; targets: import >= 0.5x age -d under load, >= 0.8x quiet; "
