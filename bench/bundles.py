@@ -1,6 +1,7 @@
 """Bundle export and import against stock `age` on the same payload, quiet and under load, plus peak memory.
 
     .venv/bin/python bench/bundles.py [--mb 200 | --mb 50 200] [--files 4] [--repeat 3] [--load 0 2] [--dir DIR]
+                                      [--inline-hash]
 
 For each size: a field vault holding N MB of attachments (a few incompressible files), enrolled at an HQ vault; one
 bundle exported from it. Then, at each load level (``--load N``: N spinner processes run for that level's
@@ -15,10 +16,13 @@ measurements and are stopped after them; 0 is the quiet run), ``--repeat`` round
 
 and prints MB/s (bundle bytes per second) for each side, the ratios export/(age -r) and import/(age -d) of the best
 round of each, the CPU seconds each side used (all its threads; load-independent, unlike MB/s), the load average,
-and peak RSS (target < 150 MB at every size: run two sizes to see it is flat). Targets: import >= 0.5x age -d under
-load (issue 30); >= 0.8x quiet for both directions (the earlier target). Start-up and unlock are outside the timed
-part of every worker; stock age's figures include its (tiny) start-up. Vaults use the `fast` KDF profile. Everything
-is written under --dir and removed at the end; the HQ import fsyncs what it stores, stock age does not.
+and peak RSS (target < 150 MB at every size: run two sizes to see it is flat), then for the import's best round its
+wall seconds, CPU seconds of all threads and of the main thread, and the wall seconds spent in fsync (stock age does
+not fsync), beside age -d's wall seconds. ``--inline-hash`` runs the hashes on the calling thread (as on one core).
+Targets: import >= 0.5x age -d under load (issue 30); >= 0.8x quiet for both directions (the earlier target).
+Start-up and unlock are outside the timed part of every worker; stock age's figures include its (tiny) start-up.
+Vaults use the `fast` KDF profile. Everything is written under --dir and removed at the end; the HQ import fsyncs
+what it stores, stock age does not.
 """
 
 from __future__ import annotations
@@ -55,15 +59,88 @@ def _cpu_children() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _time_fsync() -> list[float]:
+    """Count the wall seconds this worker spends in os.fsync (the disk's share of the wall time; stock age does not
+    fsync). Wraps os.fsync in this worker process only."""
+    spent = [0.0]
+
+    def wrap(name: str) -> None:
+        real = getattr(os, name, None)
+        if real is None:
+            return
+
+        def timed(fd: Any) -> None:
+            t = time.perf_counter()
+            try:
+                real(fd)
+            finally:
+                spent[0] += time.perf_counter() - t
+
+        setattr(os, name, timed)
+
+    wrap("fsync")
+    wrap("fdatasync")
+    return spent
+
+
+# What each C function the import calls counts as (cProfile names); everything else is "python and the rest".
+_STAGES = {
+    "blake2b": ("'update' of '_blake2.blake2b'",),
+    "sha256": ("'update' of '_hashlib.HASH'",),
+    "decrypt": ("decrypt_into",),
+    "encrypt": ("encrypt_into",),
+    "write": ("'write' of '_io.FileIO'",),
+    "read": ("'readinto' of '_io.FileIO'", "'read' of '_io.FileIO'"),
+    "fsync": ("posix.fsync", "posix.fdatasync"),
+    "writeback": ("posix.posix_fadvise",),
+    "sql": ("sqlcipher3",),
+}
+
+
+def _import_stages(importer: Any, bundle: Path) -> dict[str, float]:
+    """CPU seconds per stage of one import with every hash inline (one thread): cProfile with the thread's CPU clock
+    as its timer, so each C call's own time is CPU time. The profiler's own cost lands in "python and the rest"."""
+    import cProfile  # noqa: PLC0415
+    import pstats  # noqa: PLC0415
+
+    import crypto.background_hash as background_hash  # noqa: PLC0415
+
+    background_hash.spare_core = lambda: False
+    profile = cProfile.Profile(time.thread_time)
+    profile.enable()
+    outcome = importer.import_file(bundle)
+    profile.disable()
+    if outcome.status != "imported":
+        raise SystemExit(f"import: {outcome.status} {outcome.reason}")
+    stats: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    stages = dict.fromkeys(_STAGES, 0.0)
+    total = 0.0
+    for (_, _, name), (_, _, own, _, _) in stats.items():
+        total += own
+        for stage, needles in _STAGES.items():
+            if any(needle in name for needle in needles):
+                stages[stage] += own
+                break
+    stages["python and the rest"] = total - sum(stages.values())
+    return stages
+
+
 # ---- workers (run in their own process) ------------------------------------------------------------------------------
 def worker(mode: str, vault_path: str, target: str) -> None:
     from intake_app.bundles.export import export_bundle  # noqa: PLC0415 (after sys.path is set)
     from intake_app.bundles.importer import Importer  # noqa: PLC0415
     from intake_app.vault.vault import Vault  # noqa: PLC0415
 
+    if os.environ.get("BENCH_INLINE_HASH") == "1":
+        # --inline-hash: every hash on the calling thread, as on a one-core machine (no helper threads, no hand-offs).
+        import crypto.background_hash as background_hash  # noqa: PLC0415
+
+        background_hash.spare_core = lambda: False
     vault = Vault.open(Path(vault_path), PASSPHRASE)
     out: dict[str, Any] = {}
+    waits = _time_fsync()
     cpu = _cpu_self()
+    thread_cpu = time.thread_time()
     start = time.perf_counter()
     if mode == "export":
         result = export_bundle(vault, Path(target), everything=True)  # --all: every repeat sends the same bytes
@@ -72,8 +149,12 @@ def worker(mode: str, vault_path: str, target: str) -> None:
         outcome = Importer(vault).import_file(Path(target))
         if outcome.status != "imported":
             raise SystemExit(f"import: {outcome.status} {outcome.reason}")
+    elif mode == "stages":
+        out["stages"] = _import_stages(Importer(vault), Path(target))
     out["seconds"] = time.perf_counter() - start
     out["cpu"] = _cpu_self() - cpu
+    out["main_cpu"] = time.thread_time() - thread_cpu
+    out["fsync_s"] = waits[0]
     vault.lock()
     out["vm_hwm_mb"] = peak_rss_mb()
     print(json.dumps(out))
@@ -198,9 +279,23 @@ def bench_level(root: Path, prep: dict[str, Any], load: int, repeat: int, env: d
         "import_mbs": mbytes / imp["seconds"], "age_dec_mbs": mbytes / dec[0],
         "export_cpu": min(r["cpu"] for r in exports), "age_enc_cpu": min(r[3] for r in enc_runs),
         "import_cpu": min(r["cpu"] for r in imports), "age_dec_cpu": min(r[3] for r in dec_runs),
+        "import_main_cpu": imp["main_cpu"], "import_fsync_s": imp["fsync_s"], "import_s": imp["seconds"],
+        "age_dec_s": dec[0],
         "export_rss": max(r["rss_mb"] for r in exports), "import_rss": max(r["rss_mb"] for r in imports),
         "age_rss": max(r[1] for r in enc_runs + dec_runs),
     }
+
+
+def _print_stages(root: Path, prep: dict[str, Any], rounds: int, env: dict[str, str]) -> None:
+    print(f"import of a {prep['size'] / MB:.0f} MB bundle, CPU seconds per stage (one thread; load average "
+          f"{load_average():.1f})")
+    for k in range(rounds):
+        hq = root / f"hq-stages-{k}"
+        shutil.copytree(prep["hq"], hq)
+        result = _worker("stages", hq, prep["bundle"], env)
+        shutil.rmtree(hq)
+        print("  " + ", ".join(f"{name} {cpu:.3f}" for name, cpu in result["stages"].items())
+              + f"; all: {result['cpu']:.3f} CPU s, {result['seconds']:.2f} s wall")
 
 
 def main() -> int:
@@ -212,6 +307,11 @@ def main() -> int:
                         help="spinner processes busy during the measurement; one run per value (default: 0 2)")
     parser.add_argument("--dir", type=Path, default=WORK / "bundles",
                         help="folder for the vaults and bundles (default: %(default)s)")
+    parser.add_argument("--inline-hash", action="store_true",
+                        help="hash on the calling thread instead of helper threads (what a one-core machine does), "
+                             "to compare the two under load")
+    parser.add_argument("--stages", type=int, default=0, metavar="N",
+                        help="only profile N imports per stage (CPU seconds, every hash inline), then stop")
     parser.add_argument("--worker", nargs=3, metavar=("MODE", "VAULT", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -220,7 +320,8 @@ def main() -> int:
     if not shutil.which("age"):
         print("stock age is needed as the reference", file=sys.stderr)
         return 2
-    env = dict(os.environ) | {"INTAKE_KDF_PROFILE": "fast", "INTAKE_PASSPHRASE": PASSPHRASE}
+    env = dict(os.environ) | {"INTAKE_KDF_PROFILE": "fast", "INTAKE_PASSPHRASE": PASSPHRASE,
+                              "BENCH_INLINE_HASH": "1" if args.inline_hash else "0"}
     os.environ.update({"INTAKE_KDF_PROFILE": "fast"})
     private_dir(WORK)
     rows = []
@@ -228,13 +329,19 @@ def main() -> int:
         root = Path(tempfile.mkdtemp(prefix=f"bench-bundles-{mb}-", dir=private_dir(args.dir)))
         try:
             prep = _prepare(root, mb, args.files, env)
+            if args.stages:
+                _print_stages(root, prep, args.stages, env)
+                continue
             base_rss = _worker("none", prep["hq"], root, env)["rss_mb"]
             for load in args.load:
                 rows.append({"mb": mb, "baseline_rss": base_rss} | bench_level(root, prep, load, args.repeat, env))
         finally:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"bundle export/import vs stock age on the same payload, in {args.dir}, {args.files} attachments, best of "
-          f"{args.repeat} (MB = 10^6 bytes of bundle; targets: import >= 0.5x age -d under load, >= 0.8x quiet; "
+    if args.stages:
+        return 0
+    print(f"bundle export/import vs stock age on the same payload, in {args.dir}, {args.files} attachments, hashes "
+          f"{'inline' if args.inline_hash else 'on helper threads'}, best of {args.repeat} "
+          "(MB = 10^6 bytes of bundle; targets: import >= 0.5x age -d under load, >= 0.8x quiet; "
           "RSS < 150 MB)")
     print(f"{'size':>6} {'load':>12} {'avg':>5} | {'export':>8} {'age -r':>8} {'ratio':>5} {'CPU s':>9} | "
           f"{'import':>8} {'age -d':>8} {'ratio':>5} {'CPU s':>9} | {'RSS exp':>7} {'imp':>4} {'floor':>5} {'age':>4}")
@@ -245,6 +352,10 @@ def main() -> int:
               f"{r['age_dec_mbs']:>4.0f}MB/s {r['import_mbs'] / r['age_dec_mbs']:>5.2f} "
               f"{r['import_cpu']:>4.2f}/{r['age_dec_cpu']:.2f} | {r['export_rss']:>5.0f}MB {r['import_rss']:>4.0f} "
               f"{r['baseline_rss']:>5.0f} {r['age_rss']:>4.0f}")
+    print("import, best round: wall s / CPU s (all threads) / main thread CPU s / wall s in fsync; age -d wall s")
+    for r in rows:
+        print(f"{r['mb']:>4}MB {label(r['load']):>12} {r['import_s']:.2f} / {r['import_cpu']:.2f} / "
+              f"{r['import_main_cpu']:.2f} / {r['import_fsync_s']:.2f}; {r['age_dec_s']:.2f}")
     print(json.dumps(rows))
     for r in rows:
         loaded = r["load"] > 0

@@ -46,6 +46,7 @@ from crypto.age_header import (
     verify_mac,
 )
 from crypto.age_stream import (
+    CHUNK_SIZE,
     PAYLOAD_NONCE_SIZE,
     AgePayloadError,
     StreamDecryptor,
@@ -336,6 +337,9 @@ def _unwrap_file_key(header: Header, identities: Sequence[X25519Identity]) -> by
     raise NoIdentityMatchError("none of the given identities can decrypt this age file")
 
 
+_EMPTY = memoryview(b"")
+
+
 class AgeReader(io.RawIOBase):
     """Decrypting reader returned by :func:`open_decrypt`.
 
@@ -349,18 +353,18 @@ class AgeReader(io.RawIOBase):
         self._stream = stream
         #: The authenticated header, so a caller can check its stanzas against what it expects (bundle recipients).
         self.header = header
-        self._chunk = memoryview(b"")
+        self._chunk = _EMPTY
         self._error: AgePayloadError | None = None
 
     def readable(self) -> bool:
         """Always True."""
         return True
 
-    def _next(self) -> bool:
+    def _next(self, into: memoryview | None = None) -> bool:
         if self._error is not None:
             raise self._error
         try:
-            self._chunk = self._stream.next_chunk()
+            self._chunk = self._stream.next_chunk(into)
         except AgePayloadError as exc:
             self._error = exc.with_traceback(None)
             raise
@@ -379,14 +383,23 @@ class AgeReader(io.RawIOBase):
         size = len(out)
         while total < size:
             if not self._chunk:
+                # Where a whole chunk fits, it is decrypted straight into the caller's buffer (no copy); it is then
+                # consumed at once below, so self._chunk never points into the caller's memory after this call.
+                into = out[total:] if size - total >= CHUNK_SIZE else None
                 if total and self._error is None:
                     # Deliver the verified bytes already copied; a failure in the next chunk surfaces next call.
                     try:
-                        more = self._next()
+                        more = self._next(into)
                     except AgePayloadError:
                         return total
                 else:
-                    more = self._next()
+                    more = self._next(into)
+                if into is not None:
+                    total += len(self._chunk)
+                    self._chunk = _EMPTY  # hold no view of the caller's buffer
+                    if not more:
+                        break
+                    continue
                 if not more:
                     break
             n = min(size - total, len(self._chunk))

@@ -70,6 +70,10 @@ class ByteSource:
     def __init__(self, src: BinaryIO | _Readable) -> None:
         self._src = src
         self._readinto: Callable[[memoryview], int | None] | None = getattr(src, "readinto", None)
+        # Sources that hold their data in blocks already (HQ's signed bundle payload) may lend a view instead of
+        # copying: peek_view(n) -> the next n bytes or None, consume(n).
+        self._peek: Callable[[int], memoryview | None] | None = getattr(src, "peek_view", None)
+        self._consume: Callable[[int], None] | None = getattr(src, "consume", None)
         self._pending = bytearray()
         self._eof = False
 
@@ -143,6 +147,37 @@ class ByteSource:
         if n == 0:
             self._eof = True
         return n
+
+    @property
+    def lends_views(self) -> bool:
+        """Whether the source can lend its bytes (:meth:`peek_view`, :meth:`consume`, :meth:`at_end`)."""
+        return self._peek is not None and self._consume is not None
+
+    def at_end(self) -> bool:
+        """Whether the input has no byte left (for a source that lends views: nothing is consumed to learn it)."""
+        if self._pending:
+            return False
+        if self._eof:
+            return True
+        if self._peek is None:
+            raise ValueError("this source lends no views")
+        view = self._peek(1)
+        return view is None or len(view) == 0
+
+    def peek_view(self, n: int) -> memoryview | None:
+        """The next ``n`` bytes as a view (not consumed), where the source can lend them without a copy;
+        None otherwise (read them with :meth:`fill`). The view is valid until the next read or :meth:`consume`."""
+        peek = self._peek
+        if self._pending or peek is None or self._consume is None:
+            return None
+        view = peek(n)
+        return view if view is not None and len(view) == n else None
+
+    def consume(self, n: int) -> None:
+        """Skip ``n`` bytes just seen through :meth:`peek_view`."""
+        if self._consume is None:
+            raise ValueError("this source lends no views")
+        self._consume(n)
 
     def fill(self, view: memoryview) -> int:
         """Read until ``view`` is full or the input ends; return the byte count."""

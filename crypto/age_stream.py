@@ -120,53 +120,58 @@ class StreamDecryptor:
         self._in = bytearray(ENC_CHUNK_SIZE + 1)
         self._in_view = memoryview(self._in)
         self._carry = 0
+        # Whether the source lends its bytes as views (then full chunks are decrypted where they lie, see
+        # ByteSource.peek_view) or every chunk is copied into self._in.
+        self._lending = source.lends_views
         self._plain = bytearray(CHUNK_SIZE)
         self._plain_view = memoryview(self._plain)
         self._counter = 0
         self._deferred: AgePayloadError | None = None
         self.done = False
 
-    def _open(self, sealed: memoryview, last: bool) -> memoryview | None:
+    def _open(self, sealed: memoryview, last: bool, into: memoryview | None) -> memoryview | None:
         nonce = _NONCE.pack(self._counter, last)
         size = len(sealed) - TAG_SIZE
+        target = self._plain_view if into is None else into
         try:
             if self._decrypt_into is not None:
-                out = self._plain_view[:size]
+                out = target[:size]
                 self._decrypt_into(nonce, sealed, None, out)
                 return out
-            return memoryview(self._aead.decrypt(nonce, sealed, None))
+            plain = self._aead.decrypt(nonce, sealed, None)
+            if into is None:
+                return memoryview(plain)
+            target[:size] = plain
+            return target[:size]
         except InvalidTag:
-            # The backend may have written unverified plaintext into our buffer before checking the tag.
-            self._plain_view[:size] = bytes(size)
+            # The backend may have written unverified plaintext into the buffer before checking the tag.
+            target[:size] = bytes(size)
             return None
 
-    def next_chunk(self) -> memoryview:
+    def next_chunk(self, into: memoryview | None = None) -> memoryview:
         """Return the next verified plaintext chunk (a view valid until the next call); empty at the verified end.
+
+        With ``into`` (a writable byte view of at least :data:`CHUNK_SIZE` bytes) the chunk is decrypted straight
+        into it, saving a copy, and the view returned is a slice of it. If the chunk fails to authenticate, what the
+        backend wrote there is zeroed before the error is raised.
 
         A chunk that verifies is returned even when the stream turns out bad right after it (data after a final
         chunk, or a non-final chunk at end of input); the error is raised by the next call, before any end-of-stream
         signal, so a caller can never mistake a damaged file for a complete one.
         """
-        if self._deferred is not None:
-            raise self._deferred
+        self._check_can_go_on(into)
         if self.done:
             return self._plain_view[:0]
-        if self._counter >= _MAX_CHUNKS:
-            raise AgePayloadError("age payload is too large")
-        n = self._carry + self._source.fill(self._in_view[self._carry :])
-        self._carry = 0
-        if n < TAG_SIZE:
-            if n == 0 and self._counter > 0:
-                raise AgePayloadError("the age file is truncated: its final chunk is missing")
-            raise AgePayloadError("the age file is truncated in the middle of a chunk")
-        sealed = self._in_view[: min(n, ENC_CHUNK_SIZE)]
-        at_end = n <= ENC_CHUNK_SIZE
-        plain = self._open(sealed, last=at_end)
+        if self._lending and (ahead := self._source.peek_view(ENC_CHUNK_SIZE + 1)) is not None:
+            # A whole chunk and at least one byte after it, lent by the source: decrypted where it lies (no copy).
+            return self._next_full_chunk(ahead[:ENC_CHUNK_SIZE], into)
+        sealed, at_end = self._read_sealed()
+        plain = self._open(sealed, at_end, into)
         if plain is None:
             # A full chunk may still be authentic with the other flag: then the damage is in the framing, not here.
             # (A short chunk can only ever be a final one, so it gets no second try.)
             if len(sealed) == ENC_CHUNK_SIZE:
-                plain = self._open(sealed, last=not at_end)
+                plain = self._open(sealed, not at_end, into)
             if plain is None:
                 raise AgePayloadError(f"age payload chunk {self._counter} failed to authenticate (altered)")
             self._deferred = AgePayloadError(
@@ -178,9 +183,45 @@ class StreamDecryptor:
             if len(plain) == 0 and self._counter > 0:
                 raise AgePayloadError("the age file ends in an empty chunk, which the format forbids")
             self.done = True
-        else:
+        elif not self._lending:
             # Keep the look-ahead byte as the first byte of the next chunk.
             self._in[0] = self._in[ENC_CHUNK_SIZE]
             self._carry = 1
+        self._counter += 1
+        return plain
+
+    def _read_sealed(self) -> tuple[memoryview, bool]:
+        """Copy the next sealed chunk into the input buffer; return it and whether it is the input's last."""
+        if self._lending:
+            # A source that lends views tells whether more follows without our consuming a look-ahead byte.
+            n = self._source.fill(self._in_view[:ENC_CHUNK_SIZE])
+            at_end = n < ENC_CHUNK_SIZE or self._source.at_end()
+        else:
+            n = self._carry + self._source.fill(self._in_view[self._carry :])
+            self._carry = 0
+            at_end = n <= ENC_CHUNK_SIZE
+        if n < TAG_SIZE:
+            if n == 0 and self._counter > 0:
+                raise AgePayloadError("the age file is truncated: its final chunk is missing")
+            raise AgePayloadError("the age file is truncated in the middle of a chunk")
+        return self._in_view[: min(n, ENC_CHUNK_SIZE)], at_end
+
+    def _check_can_go_on(self, into: memoryview | None) -> None:
+        if into is not None and len(into) < CHUNK_SIZE:
+            raise ValueError("a buffer to decrypt into holds a whole chunk")
+        if self._deferred is not None:
+            raise self._deferred
+        if self._counter >= _MAX_CHUNKS:
+            raise AgePayloadError("age payload is too large")
+
+    def _next_full_chunk(self, sealed: memoryview, into: memoryview | None) -> memoryview:
+        """A full chunk known to be followed by more data: the same checks as in :meth:`next_chunk`."""
+        plain = self._open(sealed, False, into)
+        if plain is None:
+            plain = self._open(sealed, True, into)
+            if plain is None:
+                raise AgePayloadError(f"age payload chunk {self._counter} failed to authenticate (altered)")
+            self._deferred = AgePayloadError("the age file has data after its final chunk")
+        self._source.consume(ENC_CHUNK_SIZE)
         self._counter += 1
         return plain

@@ -49,6 +49,7 @@ NONCE_LEN: Final = 12
 # magic, version, log2(chunk size), salt: the bytes the header MAC covers.
 _HEADER_FIELDS: Final = struct.Struct(f">{len(MAGIC)}sBB{SALT_LEN}s")
 HEADER_LEN: Final = _HEADER_FIELDS.size + MAC_LEN
+_WRITE_BATCH: Final = 1 << 20  # plaintext bytes of sealed chunks gathered per write to the destination
 DEFAULT_CHUNK_LOG2: Final = 16  # 64 KiB: seeking costs one 64 KiB decryption; tags add 0.02 %
 # A hostile header must not make a reader allocate much: 1 MiB is the most a reader will buffer per chunk.
 MIN_CHUNK_LOG2: Final = 8
@@ -133,12 +134,13 @@ def _write_all(dst: WritableStream, data: memoryview) -> None:
 
 
 class BlobWriter(SealOnExit):
-    """Encrypts a stream of plaintext into the blob format, writing each chunk to ``dst`` as soon as it is sealed.
+    """Encrypts a stream of plaintext into the blob format; the chunks each ``write`` call seals are on ``dst`` when it
+    returns (gathered into writes of about 1 MiB).
 
-    Memory stays at about two chunks whatever the size. ``close()`` seals the final chunk; until it is called the
-    output is not a valid blob (readers reject it as truncated). ``dst`` is neither flushed nor closed: the caller
-    owns it. Leaving a ``with`` block by an exception abandons the blob without sealing the final chunk, so a
-    partial plaintext can never be mistaken for a complete one.
+    Memory stays at one chunk plus about 1 MiB of sealed output whatever the size. ``close()`` seals the final
+    chunk; until it is called the output is not a valid blob (readers reject it as truncated). ``dst`` is neither
+    flushed nor closed: the caller owns it. Leaving a ``with`` block by an exception abandons the blob without sealing
+    the final chunk, so a partial plaintext can never be mistaken for a complete one.
     """
 
     def __init__(
@@ -154,7 +156,12 @@ class BlobWriter(SealOnExit):
         self._aead = _ChunkAead(payload_key)
         self._pending = bytearray(self._chunk_size)  # plaintext not yet known to be or not to be the last chunk
         self._pending_len = 0
-        self._out = bytearray(self._chunk_size + TAG_LEN)
+        # Sealed chunks are gathered and written together, up to about 1 MiB per write: one system call per 16
+        # chunks of 64 KiB instead of one per chunk (the kernel's per-call cost was ~1/3 of the write's CPU time).
+        self._stride = self._chunk_size + TAG_LEN
+        self._out = bytearray(max(1, _WRITE_BATCH // self._chunk_size) * self._stride)
+        self._out_view = memoryview(self._out)
+        self._out_len = 0  # sealed bytes in self._out not yet written
         self._index = 0
         self._size = 0
         self._closed = False
@@ -173,6 +180,7 @@ class BlobWriter(SealOnExit):
         total = len(view)
         try:
             self._absorb(view)
+            self._flush()  # every chunk sealed by this call is on ``dst`` when it returns
         except BaseException:
             # The output lost bytes or a chunk; sealing a final chunk now could make that look complete.
             self.abort()
@@ -202,19 +210,30 @@ class BlobWriter(SealOnExit):
         if self._closed:
             return
         self._closed = True
-        self._seal(memoryview(self._pending)[: self._pending_len], last=True)
-        self._pending[:] = bytes(len(self._pending))
+        try:
+            self._seal(memoryview(self._pending)[: self._pending_len], last=True)
+            self._flush()
+        finally:
+            self._pending[:] = bytes(len(self._pending))
 
     def abort(self) -> None:
         """Stop without sealing the final chunk: what was written stays an invalid (truncated) blob."""
         self._closed = True
+        self._out_len = 0  # sealed chunks not yet written are dropped, never written after a failure
         self._pending[:] = bytes(len(self._pending))
 
     def _seal(self, plaintext: memoryview, *, last: bool) -> None:
-        out = memoryview(self._out)[: len(plaintext) + TAG_LEN]
-        self._aead.seal_into(self._index, last, plaintext, out)
-        _write_all(self._dst, out)
+        if self._out_len + self._stride > len(self._out):
+            self._flush()
+        end = self._out_len + len(plaintext) + TAG_LEN
+        self._aead.seal_into(self._index, last, plaintext, self._out_view[self._out_len : end])
+        self._out_len = end
         self._index += 1
+
+    def _flush(self) -> None:
+        if self._out_len:
+            n, self._out_len = self._out_len, 0
+            _write_all(self._dst, self._out_view[:n])
 
 
 def _read_full(src: BinaryIO, buf: memoryview) -> int:

@@ -136,6 +136,22 @@ def fsync_dir(directory: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing ``length`` bytes of ``fd`` from ``offset`` to disk now, without waiting.
+
+    A later fsync then finds most of the file already written, so the disk works while the caller computes instead
+    of after it (the import of a 200 MB bundle waited 0.15-0.4 s in its final fsyncs). Durability is unchanged: only
+    fsync promises anything. On Linux this is ``posix_fadvise(POSIX_FADV_DONTNEED)``, which starts writeback of the
+    dirty pages in the range and drops the clean ones from the page cache (the ciphertext just written is not read
+    back); elsewhere a no-op. Errors are ignored: it is advice, and the fsync that follows reports real ones.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None or length <= 0:
+        return
+    with contextlib.suppress(OSError):
+        advise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+
+
 def fdatasync(fd: int) -> None:
     """``os.fdatasync`` where it exists (Linux), ``os.fsync`` elsewhere (Windows: FlushFileBuffers)."""
     getattr(os, "fdatasync", os.fsync)(fd)

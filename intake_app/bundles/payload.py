@@ -63,6 +63,19 @@ class SignedPayload:
         self._block = self._block[n:]
         return n
 
+    def peek_view(self, n: int) -> memoryview | None:
+        """The next ``n`` bytes of the payload as a view of the current block (already handed to the hash), not
+        consumed; None at the payload's end or when fewer than ``n`` bytes are left in the block (then read them)."""
+        if not self._block and not self._next_block():
+            return None
+        return self._block[:n] if len(self._block) >= n else None
+
+    def consume(self, n: int) -> None:
+        """Skip ``n`` bytes seen through :meth:`peek_view` (they were hashed when their block was read)."""
+        if n > len(self._block):
+            raise ValueError("consumed past the current block")
+        self._block = self._block[n:]
+
     def read(self, size: int = -1) -> bytes:
         """Up to ``size`` bytes (to the end of the current block if negative)."""
         if not self._block and not self._next_block():

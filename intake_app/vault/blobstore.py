@@ -42,6 +42,8 @@ TEMP_PREFIX: Final = ".tmp-"
 JOURNAL_PREFIX: Final = ".rec-"
 # One read from the source per 16 chunks: few Python round trips, still a small, constant amount of memory.
 _IO_BLOCK: Final = 16 << DEFAULT_CHUNK_LOG2
+# Ciphertext written between two requests to start writing it to disk (crypto.fs.start_writeback).
+_WRITEBACK_STEP: Final = 8 << 20
 _NO_SPACE_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 _DIR_MODE: Final = 0o700
 
@@ -163,6 +165,7 @@ class BlobStore:
         # allocation or copy per block), encrypted from it, and SHA-256-hashed from it on a helper thread where a
         # second core may run it (BackgroundHasher; the buffers are wiped at the end).
         readinto = getattr(src, "readinto", None)
+        flushed = 0  # ciphertext bytes already handed to the kernel's writeback
         with BackgroundHasher(hasher, block=_IO_BLOCK) as hashing:
             while True:
                 if cancel is not None and cancel():
@@ -186,6 +189,10 @@ class BlobStore:
                     break
                 hashing.submit(buffer, n)
                 writer.write(buffer[:n])
+                if (written := out.tell()) - flushed >= _WRITEBACK_STEP:
+                    # The disk starts on what is written while the rest is encrypted; put()'s fsync waits for less.
+                    fs.start_writeback(out.fileno(), flushed, written - flushed)
+                    flushed = written
                 if progress is not None:
                     progress(writer.size)
             writer.close()

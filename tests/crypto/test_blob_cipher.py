@@ -324,15 +324,41 @@ def test_documented_vectors(
 def test_writer_is_unusable_after_an_output_error() -> None:
     class _FullDisk(io.BytesIO):
         def write(self, data: object) -> int:
-            if self.tell() > HEADER_LEN:
+            if self.tell() >= HEADER_LEN + SMALL + TAG_LEN:
                 raise OSError(28, "No space left on device")
             return super().write(data)  # type: ignore[arg-type]
 
     out = _FullDisk()
     writer = BlobWriter(out, KEY, BLOB_ID, chunk_log2=SMALL_LOG2)
+    writer.write(os.urandom(2 * SMALL))  # the first chunk is written, the second held back
+    assert len(out.getvalue()) == HEADER_LEN + SMALL + TAG_LEN
     with pytest.raises(OSError, match="No space"):
         writer.write(os.urandom(4 * SMALL))
     writer.close()  # must not seal a final chunk over the lost ones
     with pytest.raises(ValueError, match="closed"):
         writer.write(b"more")
     _assert_refused(out.getvalue())
+
+
+def test_writer_gathers_sealed_chunks_into_few_writes() -> None:
+    """64 KiB chunks are written about 1 MiB at a time (one system call per 16 chunks, not per chunk), and what a
+    write() call sealed is on the destination when it returns; the blob is the same format either way."""
+    sizes: list[int] = []
+
+    class _Counting(io.BytesIO):
+        def write(self, data: object) -> int:
+            sizes.append(len(memoryview(data)))  # type: ignore[arg-type]
+            return super().write(data)  # type: ignore[arg-type]
+
+    out = _Counting()
+    plaintext = os.urandom(40 * 65536 + 5)
+    writer = BlobWriter(out, KEY, BLOB_ID)
+    writer.write(plaintext[: 3 * 65536])
+    assert len(out.getvalue()) == HEADER_LEN + 2 * (65536 + TAG_LEN)  # the third chunk may still be the last
+    writer.write(plaintext[3 * 65536 :])
+    writer.close()
+    assert sizes[0] == HEADER_LEN
+    assert max(sizes) == 16 * (65536 + TAG_LEN)
+    assert len(sizes) <= 6
+    with BlobReader(io.BytesIO(out.getvalue()), KEY, BLOB_ID) as reader:
+        assert reader.read() == plaintext

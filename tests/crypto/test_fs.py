@@ -248,3 +248,19 @@ def test_usable_cpus_follows_the_affinity_and_falls_back_to_the_machine(monkeypa
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # Windows, macOS
     monkeypatch.setattr(os, "cpu_count", lambda: 6)
     assert fs.usable_cpus() == 6
+
+
+def test_start_writeback_is_only_advice(tmp_path: Path) -> None:
+    """Starting writeback early changes nothing a reader sees, and never raises (the fsync after it reports errors)."""
+    path = tmp_path / "f"
+    data = os.urandom(3 << 20)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, data)
+        fs.start_writeback(fd, 0, len(data))
+        fs.start_writeback(fd, len(data), 0)  # an empty range: nothing to do
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == data
+    fs.start_writeback(fd, 0, 1 << 20)  # a closed descriptor: ignored
