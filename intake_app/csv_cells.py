@@ -30,6 +30,8 @@ def nested(label: Any) -> Nested:
 
 def cell(value: Any) -> str:
     """``value`` as a CSV cell: ``None`` is empty; text starting like a formula is prefixed with ``'``."""
+    if type(value) is str:  # the common case first (a Nested is a str subclass: not this branch)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, Nested):
         return str(value)
     text = "" if value is None else str(value)
