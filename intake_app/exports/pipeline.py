@@ -30,6 +30,7 @@ from intake_app.exports.consent import Release
 from intake_app.exports.output import WrittenFile, check_name, remove_written
 from intake_app.exports.stream_files import ExportFiles
 from intake_app.records.ids import uuid7
+from intake_app.vault import leftovers
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -118,6 +119,7 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
     exporter = exporter_for(request)
     if request.who is not None and not _WHO.match(request.who):
         raise UsageError("--by takes a coordinator code (letters, digits, '.', '_', '-'; at most 64)")
+    leftovers.sweep_export_scratch(vault.path)  # an earlier export killed half-way (intake_app/vault/leftovers.py)
     with ExportFiles(request.out_dir, request.recipients) as files:
         if request.format in STREAMED:
             decided = _new_decided(request, exporter)

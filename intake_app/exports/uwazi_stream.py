@@ -7,7 +7,8 @@ a *scratch database*, not kept: a SQLCipher file beside the vault (``.export-scr
 only in this process's memory, deleted when the export ends. Its tables are keyed by the order each CSV is written in
 (victims by person key, cases by title, perpetrators by their identifying fields), so reading them back is an
 ordered scan. A victims or cases row is kept already written as CSV up to its first cell holding source numbers, and
-its last few cells apart (:class:`_Layout`), so writing the file is a concatenation, not a second encoding. Then each ``import.csv`` is written row by row into its ZIP member (:meth:`zipfile.ZipFile.open`) of
+its last few cells apart (:class:`_Layout`), so writing the file is a concatenation, not a second encoding.
+Then each ``import.csv`` is written row by row into its ZIP member (:meth:`zipfile.ZipFile.open`) of
 a :class:`~intake_app.exports.stream_files.PendingFile`, plain or on its way to an age file.
 
 Source numbers are the only values a batch cannot know (a mention's number is its rank among every released mention):
