@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import heapq
 import io
 import re
 import zipfile
@@ -93,16 +94,20 @@ class _Layout:
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
 assert VICTIMS.tail_columns == ("t0", "t1", "t2") and CASES.tail_columns == ("t0", "t1", "t2", "t3", "t4")  # the SQL below
 TABLES = (
-    "CREATE TABLE victims (k TEXT PRIMARY KEY, head TEXT NOT NULL, t0, t1, t2) WITHOUT ROWID",
-    "CREATE TABLE cases (k TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, t0, t1, t2, t3, t4,"
-    " PRIMARY KEY (k, seq)) WITHOUT ROWID",
+    "CREATE TABLE victims (k TEXT NOT NULL, head TEXT NOT NULL, t0, t1, t2)",
+    "CREATE TABLE cases (k TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, t0, t1, t2, t3, t4)",
     "CREATE TABLE perps (organ TEXT, unit TEXT, rank TEXT, name TEXT, foreign_actor TEXT, mention TEXT, ident TEXT,"
     " PRIMARY KEY (organ, unit, rank, name, foreign_actor, mention, ident)) WITHOUT ROWID",
 )
+"""Victims and cases are appended (rowid tables), each batch's rows in their order: one sorted *run* per batch,
+merged when the file is written (:meth:`UwaziStream._rows`). Inserting into a table kept in order instead touches a
+random page per row once the table outgrows the page cache, which grew faster than the archive (3.6 s of inserts at
+20,000 testimonies against 0.04 s at 2,000)."""
 _INSERT = {"victims": "INSERT INTO victims VALUES (?, ?, ?, ?, ?)",
            "cases": "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
-_SELECT = {"victims": "SELECT head, t0, t1, t2 FROM victims ORDER BY k",
-           "cases": "SELECT head, t0, t1, t2, t3, t4 FROM cases ORDER BY k, seq"}
+_RUN = {"victims": "SELECT k, head, t0, t1, t2 FROM victims WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+        "cases": "SELECT k, seq, head, t0, t1, t2, t3, t4 FROM cases WHERE rowid BETWEEN ? AND ? ORDER BY rowid"}
+_KEYS = {"victims": 1, "cases": 2}  # the leading columns of a _RUN row that give its order (k; k, seq)
 
 
 def _write_csv(zf: zipfile.ZipFile, header: list[str], rows: Iterable[list[str] | tuple[str, list[str]]]) -> int:
@@ -140,6 +145,7 @@ class UwaziStream:
         self.order: list[str] = []  # released mentions in the order their rows were made (index + 1 = placeholder)
         self._layouts = {"victims": VICTIMS, "cases": CASES}
         self._case_source = columns("cases").index("source")
+        self._runs: dict[str, list[tuple[int, int]]] = {"victims": [], "cases": []}  # (first, last rowid) of each
 
     def add(self, release: Release) -> None:
         if release.included:
@@ -149,22 +155,32 @@ class UwaziStream:
         self.order.extend(m.mention for m in release.included)
         builder = _Builder(release.purpose, included, self.request.person_of)
         conn = self.scratch.conn
-        victims = builder.victims()
+        victims = builder.victims()  # in person-key order
         split = self._layouts["victims"].split
-        conn.executemany(_INSERT["victims"],
-                         [(k, *split(r)) for k, r in zip(builder.victim_keys, victims, strict=True)])
+        self._append("victims", [(k, *split(r)) for k, r in zip(builder.victim_keys, victims, strict=True)])
         builder.perpetrators()
         conn.executemany("INSERT OR IGNORE INTO perps VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [(*key, mention, ident) for key, mention, ident in builder.perpetrator_items()])
         source = self._case_source
         split = self._layouts["cases"].split
-        conn.executemany(_INSERT["cases"],
-                         [(r[0], int(r[source]), *split(r)) for r in builder.cases()])
+        cases = sorted((r[0], int(r[source]), r) for r in builder.cases())
+        self._append("cases", [(k, seq, *split(r)) for k, seq, r in cases])
+
+    def _append(self, table: str, rows: list[tuple[object, ...]]) -> None:
+        """One run: ``rows`` (in their table's order) appended, and the rowids they got remembered."""
+        if not rows:
+            return
+        conn = self.scratch.conn
+        conn.executemany(_INSERT[table], rows)
+        last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+        self._runs[table].append((last - len(rows) + 1, last))
 
     def _rows(self, table: str, numbers: array[int]) -> Iterator[tuple[str, list[str]]]:
-        layout = self._layouts[table]
-        for head, *cells in self.scratch.conn.execute(_SELECT[table]):
-            yield head, layout.tail(cells, numbers)
+        """Every row of ``table`` in its order: the runs merged (one cursor per run, each read in rowid order)."""
+        layout, keys = self._layouts[table], _KEYS[table]
+        runs = [self.scratch.conn.execute(_RUN[table], run) for run in self._runs[table]]
+        for row in heapq.merge(*runs, key=lambda r: r[:keys]):
+            yield row[keys], layout.tail(row[keys + 1:], numbers)
 
     def _perpetrators(self) -> Iterator[list[str]]:
         builder = _Builder(self.request.purpose, (), {})
