@@ -38,6 +38,12 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def text_cells(values: list[str]) -> list[str]:
+    """:func:`cell` of each value of a row made only of plain ``str`` (no ``None``, no :class:`Nested`), in one pass:
+    the exporters' rows, where a call per cell is most of the writing time."""
+    return ["'" + v if v.startswith(FORMULA_STARTS) else v for v in values]
+
+
 def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n") -> str:
     """A whole CSV document with every cell (header included) passed through :func:`cell`."""
     buffer = io.StringIO()

@@ -203,7 +203,18 @@ class _Builder:
         append = row.append
         for prop, multilingual, vocab in _PLANS[template]:
             value = values.get(prop)
-            if multilingual:
+            if value.__class__ is str:  # the common case: one text cell (or the same text under each language)
+                if multilingual:
+                    if vocab is None:
+                        append(value)
+                        append(value)
+                    else:
+                        codes = [value] if value else []
+                        append(self._labels(vocab, codes, "en"))
+                        append(self._labels(vocab, codes, "ko"))
+                else:
+                    append(value)
+            elif multilingual:
                 if isinstance(value, dict):
                     append(str(value.get("en", "")))
                     append(str(value.get("ko", "")))

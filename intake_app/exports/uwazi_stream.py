@@ -77,7 +77,7 @@ class _Layout:
         buffer = self._buffer
         buffer.seek(0)
         buffer.truncate()
-        self._writer.writerow([csv_cells.cell(v) for v in row[:self.cut]])
+        self._writer.writerow(csv_cells.text_cells(row[:self.cut]))
         return buffer.getvalue()[:-2] + ",", *row[self.cut:]
 
     def tail(self, tail: Sequence[str], numbers: array[int]) -> list[str]:
@@ -88,7 +88,7 @@ class _Layout:
         for i in self.basis:
             if cells[i]:
                 cells[i] = _SOURCE_ITEM.sub(lambda found: f"source {numbers[int(found.group(1)) - 1]}: ", cells[i])
-        return [csv_cells.cell(v) for v in cells]
+        return csv_cells.text_cells(cells)
 
 
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
