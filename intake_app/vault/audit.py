@@ -19,6 +19,7 @@ from typing import Any
 
 from crypto import merkle
 from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
+from crypto.canonical import canonical_large
 from intake_app.vault.database import Connection
 
 ACTIONS = frozenset(
@@ -61,7 +62,7 @@ class AuditLog:
             raise ValueError(f"unknown audit action {action!r}")
         row = self.conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM audit_log").fetchone()
         seq = int(row[0])
-        entry = canonical(
+        entry = canonical_large(  # an archive export's entry lists every mention: no str copy of it first
             {"seq": seq, "at": at, "device": self.device, "action": action, "subject": subject, "detail": detail or {}}
         )
         self.conn.execute(
