@@ -209,9 +209,9 @@ class _Builder:
                         append(value)
                         append(value)
                     else:
-                        codes = [value] if value else []
-                        append(self._labels(vocab, codes, "en"))
-                        append(self._labels(vocab, codes, "ko"))
+                        one = [value] if value else []
+                        append(self._labels(vocab, one, "en"))
+                        append(self._labels(vocab, one, "ko"))
                 else:
                     append(value)
             elif multilingual:
