@@ -143,11 +143,12 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
             raise IncompleteExport(rendered.missing)
         export_id = uuid7()
         written = files.commit()
-    detail = _audit_detail(request, release, rendered, written)
     try:
+        # The entry of an archive export lists every mention (tens of MB at 100,000 testimonies): the detail is not
+        # kept here, so the log frees it once serialised, before SQLite copies the entry.
         with Transaction(vault.conn):
-            AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append("export", utc_now(), export_id,
-                                                                                  detail)
+            AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append(
+                "export", utc_now(), export_id, _audit_detail(request, release, rendered, written))
     except BaseException:
         remove_written(written)
         raise

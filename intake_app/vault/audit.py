@@ -65,6 +65,7 @@ class AuditLog:
         entry = canonical_large(  # an archive export's entry lists every mention: no str copy of it first
             {"seq": seq, "at": at, "device": self.device, "action": action, "subject": subject, "detail": detail or {}}
         )
+        del detail  # an archive export's detail (a dict per mention) is freed before SQLite copies the entry
         self.conn.execute(
             "INSERT INTO audit_log (seq, at, action, subject, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
             (seq, at, action, subject, entry, merkle.leaf_hash(entry)),
