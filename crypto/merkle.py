@@ -25,9 +25,11 @@ _LEAF_PREFIX = b"\x00"
 _NODE_PREFIX = b"\x01"
 
 
-def leaf_hash(data: bytes) -> bytes:
-    """RFC 6962 hash of one log entry."""
-    return hashlib.sha256(_LEAF_PREFIX + data).digest()
+def leaf_hash(data: bytes | bytearray) -> bytes:
+    """RFC 6962 hash of one log entry (hashed in place: an entry may be large)."""
+    digest = hashlib.sha256(_LEAF_PREFIX)
+    digest.update(data)
+    return digest.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:

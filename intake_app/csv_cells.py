@@ -30,10 +30,18 @@ def nested(label: Any) -> Nested:
 
 def cell(value: Any) -> str:
     """``value`` as a CSV cell: ``None`` is empty; text starting like a formula is prefixed with ``'``."""
+    if type(value) is str:  # the common case first (a Nested is a str subclass: not this branch)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, Nested):
         return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def text_cells(values: list[str]) -> list[str]:
+    """:func:`cell` of each value of a row made only of plain ``str`` (no ``None``, no :class:`Nested`), in one pass:
+    the exporters' rows, where a call per cell is most of the writing time."""
+    return ["'" + v if v.startswith(FORMULA_STARTS) else v for v in values]
 
 
 def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n") -> str:

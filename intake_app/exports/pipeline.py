@@ -30,6 +30,7 @@ from intake_app.exports.consent import Release
 from intake_app.exports.output import WrittenFile, check_name, remove_written
 from intake_app.exports.stream_files import ExportFiles
 from intake_app.records.ids import uuid7
+from intake_app.vault import leftovers
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault, utc_now
@@ -118,6 +119,7 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
     exporter = exporter_for(request)
     if request.who is not None and not _WHO.match(request.who):
         raise UsageError("--by takes a coordinator code (letters, digits, '.', '_', '-'; at most 64)")
+    leftovers.sweep_export_scratch(vault.path)  # an earlier export killed half-way (intake_app/vault/leftovers.py)
     with ExportFiles(request.out_dir, request.recipients) as files:
         if request.format in STREAMED:
             decided = _new_decided(request, exporter)
@@ -141,11 +143,12 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
             raise IncompleteExport(rendered.missing)
         export_id = uuid7()
         written = files.commit()
-    detail = _audit_detail(request, release, rendered, written)
     try:
+        # The entry of an archive export lists every mention (tens of MB at 100,000 testimonies): the detail is not
+        # kept here, so the log frees it once serialised, before SQLite copies the entry.
         with Transaction(vault.conn):
-            AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append("export", utc_now(), export_id,
-                                                                                  detail)
+            AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append(
+                "export", utc_now(), export_id, _audit_detail(request, release, rendered, written))
     except BaseException:
         remove_written(written)
         raise

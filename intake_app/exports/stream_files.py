@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from crypto import age, fs
 from crypto.atomic_file import fsync_dir, temp_name
 from intake_app.exports.output import WrittenFile, check_name, prepare_dir
+from intake_app.vault import leftovers
 
 CHUNK = 1 << 20
 _BLOCK = 16
@@ -240,6 +241,7 @@ class ExportFiles:
         self._made_dir = False
 
     def __enter__(self) -> ExportFiles:
+        leftovers.sweep_export_output(self.out_dir)  # what an export killed half-way left in this folder
         return self
 
     def open(self, name: str) -> PendingFile:
@@ -287,7 +289,7 @@ class Scratch:
     create their tables in :attr:`conn`; a transaction is open."""
 
     def __init__(self, folder: Path, tables: Iterable[str]) -> None:
-        self.path = folder / f".export-scratch-{secrets.token_hex(8)}"
+        self.path = folder / f"{leftovers.SCRATCH_PREFIX}{secrets.token_hex(8)}"
         self.conn: Any = None
         try:
             os.close(fs.create_private_file(self.path))

@@ -61,6 +61,10 @@ TEMPLATES: dict[str, dict[str, tuple[str, str | None]]] = {
 }
 MULTILINGUAL = frozenset({"title", "text", "select", "multiselect"})
 IMPORT_ORDER = ("victims", "perpetrators", "cases")
+_PLANS: dict[str, tuple[tuple[str, bool, str | None], ...]] = {
+    template: tuple((prop, kind in MULTILINGUAL, vocab) for prop, (kind, vocab) in props.items())
+    for template, props in TEMPLATES.items()}
+"""Each template's properties as (name, written in ``__en``/``__ko`` columns, thesaurus), in column order."""
 
 
 def columns(template: str) -> list[str]:
@@ -180,22 +184,50 @@ class _Builder:
         self.victim_keys: list[str] = []
         self.victim_titles: dict[str, dict[str, str]] = {}
         self.perp_titles: dict[tuple[str, ...], dict[str, str]] = {}
+        self._label_cache: dict[tuple[str, str | int | None, str], str] = {}
+
+    def _labels(self, vocab: str, codes: Iterable[str | int | None], lang: str) -> str:
+        """The ``|``-joined labels of ``codes`` (as :func:`_label`, remembered for this builder's rows)."""
+        cache = self._label_cache
+        out = []
+        for code in codes:
+            key = (vocab, code, lang)
+            label = cache.get(key)
+            if label is None:
+                label = cache[key] = _label(vocab, code, lang)
+            out.append(label)
+        return SEP.join(out)
 
     def _row(self, template: str, values: dict[str, Any]) -> list[str]:
         row: list[str] = []
-        for prop, (kind, vocab) in TEMPLATES[template].items():
+        append = row.append
+        for prop, multilingual, vocab in _PLANS[template]:
             value = values.get(prop)
-            if kind in MULTILINGUAL:
-                for lang in LANGS:
-                    if isinstance(value, dict):
-                        row.append(str(value.get(lang, "")))
-                    elif vocab is not None:
-                        codes = value if isinstance(value, (list, tuple)) else [value] if value not in (None, "") else []
-                        row.append(SEP.join(_label(vocab, c, lang) for c in codes))
+            if value.__class__ is str:  # the common case: one text cell (or the same text under each language)
+                if multilingual:
+                    if vocab is None:
+                        append(value)
+                        append(value)
                     else:
-                        row.append("" if value is None else str(value))
+                        one = [value] if value else []
+                        append(self._labels(vocab, one, "en"))
+                        append(self._labels(vocab, one, "ko"))
+                else:
+                    append(value)
+            elif multilingual:
+                if isinstance(value, dict):
+                    append(str(value.get("en", "")))
+                    append(str(value.get("ko", "")))
+                elif vocab is not None:
+                    codes = value if isinstance(value, (list, tuple)) else [value] if value not in (None, "") else []
+                    append(self._labels(vocab, codes, "en"))
+                    append(self._labels(vocab, codes, "ko"))
+                else:
+                    text = "" if value is None else str(value)
+                    append(text)
+                    append(text)
             else:
-                row.append(SEP.join(value) if isinstance(value, list) else "" if value is None else str(value))
+                append(SEP.join(value) if isinstance(value, list) else "" if value is None else str(value))
         return row
 
     def victims(self) -> list[list[str]]:

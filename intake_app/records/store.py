@@ -107,7 +107,7 @@ class RecordStore:
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
         interchange.check_decision_dates(testimony, utc_now())  # a future-dated consent decision is refused
-        with Transaction(self.conn):
+        with Transaction(self.conn, join=True):  # a bulk load (bench/exports.py) saves many in one transaction
             self._refuse_purged(record_id)
             head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
             if len(head_ids) > 1:

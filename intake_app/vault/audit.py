@@ -19,6 +19,7 @@ from typing import Any
 
 from crypto import merkle
 from crypto.canonical import canonical as canonical  # noqa: PLC0414 - the one definition, re-exported
+from crypto.canonical import canonical_large
 from intake_app.vault.database import Connection
 
 ACTIONS = frozenset(
@@ -61,9 +62,10 @@ class AuditLog:
             raise ValueError(f"unknown audit action {action!r}")
         row = self.conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM audit_log").fetchone()
         seq = int(row[0])
-        entry = canonical(
+        entry = canonical_large(  # an archive export's entry lists every mention: no str copy of it first
             {"seq": seq, "at": at, "device": self.device, "action": action, "subject": subject, "detail": detail or {}}
         )
+        del detail  # an archive export's detail (a dict per mention) is freed before SQLite copies the entry
         self.conn.execute(
             "INSERT INTO audit_log (seq, at, action, subject, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
             (seq, at, action, subject, entry, merkle.leaf_hash(entry)),

@@ -31,7 +31,7 @@ from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, rep
 from crypto.errors import CryptoError, MalformedError, WrongSecretError
 from crypto.signing import SigningKey
 from intake_app.errors import RefusedError, UsageError
-from intake_app.vault import migrations, unlock_guard
+from intake_app.vault import leftovers, migrations, unlock_guard
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import Connection, Transaction, open_encrypted
@@ -272,6 +272,7 @@ class Vault:
         remove_interrupted_slot_writes(path)
         vault = cls(path, conn, slots, dek)
         vault.sweep_orphan_blobs()
+        leftovers.sweep_export_scratch(path)  # an export killed half-way (intake_app/vault/leftovers.py)
         return vault
 
     def sweep_orphan_blobs(self) -> list[str]:
