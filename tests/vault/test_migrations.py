@@ -116,6 +116,9 @@ SAMPLE_ROWS[_version_of("stats_sql")] = [  # issue 30: the facts' index by dimen
      "F"),
     ("DELETE FROM vault_meta WHERE key = 'stats_sync_due'", "SELECT count(*) FROM vault_meta WHERE key = 'stats_sync_due'",
      0)]
+SAMPLE_ROWS[_version_of("revision_consent")] = [  # issue 30: each revision's consent (filled: tests/records)
+    ("INSERT INTO revision_consent VALUES ('rev-1', 'r-1', 'ab', '{\"wgeid\":\"granted\"}')",
+     "SELECT consent FROM revision_consent WHERE record_id = 'r-1'", '{"wgeid":"granted"}')]
 
 
 def _build_at(path: Path, version: int) -> None:
