@@ -183,9 +183,11 @@ def load_history(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None
     return found if isinstance(found, str) else found[0]
 
 
-def _load(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None) -> tuple[History, RevisionConsent] | str:
-    """:func:`load_history`, with the current revision's row (its bytes, to read the whole testimony if released)."""
-    if reference_store.is_reference(vault.conn, record_id):  # issue 31: reference records never leave
+def _load(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None,
+          any_reference: bool = True) -> tuple[History, RevisionConsent] | str:
+    """:func:`load_history`, with the current revision's row (its bytes, to read the whole testimony if released).
+    ``any_reference``: False when the caller saw that the vault holds no reference record at all."""
+    if any_reference and reference_store.is_reference(vault.conn, record_id):  # issue 31: they never leave
         return "reference_only"
     rows = consent_rows.read(vault.conn, record_id)
     state = revisions.state_of(vault.conn, record_id, rows, keys)
@@ -202,6 +204,15 @@ def _current_testimony(record_id: str, row: RevisionConsent) -> Testimony | None
         return read_content(record_id, row.content, row.content_hash)
     except (UsageError, ValueError):
         return None
+
+
+def _conditions(mention: str, history: History, verdicts: dict[str, Verdict], accept: bool) -> list[Condition]:
+    """The conditions of the current version's conditional decisions that the verdicts rest on."""
+    consent = history.versions[history.current].consent
+    if consent is None:
+        return []
+    return [Condition(mention, p, d.conditions or "", accept) for p, v in verdicts.items()
+            if (d := consent.get(p)) is not None and d.value == "conditional" and v.reason.startswith("conditional")]
 
 
 def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required: Sequence[str] = (),
@@ -225,28 +236,26 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     ordered = sorted(dict.fromkeys(mentions))
     persons = person_of or {}
     keys = revisions.DeviceKeys.load(vault.conn)
+    any_reference = reference_store.any_reference(vault.conn)
     allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]] = []
     excluded: list[Exclusion] = []
     conditions: list[Condition] = []
     # Sorted, the mentions of one testimony are next to each other (a record id holds no "/"): each testimony is read
     # once, and nothing of it is kept after its mentions except the testimony of a released one.
     record_id, found, current = "", None, None
+    verdicts: dict[str, Verdict] = {}
     for mention in ordered:
         mention_record, victim_id = _parse_mention(mention)
         if mention_record != record_id or found is None:
             record_id, current = mention_record, None
-            found = _load(vault, record_id, keys)
+            found = _load(vault, record_id, keys, any_reference)
+            if not isinstance(found, str):  # the same for every mention of the testimony
+                verdicts = {p: verdict(p, found[0], accept_conditions) for p in wanted}
         if isinstance(found, str):
             excluded.append(Exclusion(mention, found, purpose))
             continue
         history, row = found
-        verdicts = {p: verdict(p, history, accept_conditions) for p in wanted}
-        consent = history.versions[history.current].consent
-        if consent is not None:
-            for p in wanted:
-                d = consent.get(p)
-                if d is not None and d.value == "conditional" and verdicts[p].reason.startswith("conditional"):
-                    conditions.append(Condition(mention, p, d.conditions or "", accept_conditions))
+        conditions += _conditions(mention, history, verdicts, accept_conditions)
         refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
         if refused is not None:
             excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
