@@ -264,3 +264,17 @@ def test_bound_among_equals_bound_to_for_each_key(seeds: list[bytes], owner: int
     assert ids.bound_among(record_id, prefixes) == [k.key_id_hex for k in keys if ids.bound_to(record_id, k)]
     assert keys[owner % len(keys)].key_id_hex in ids.bound_among(record_id, prefixes)
     assert ids.bound_among(ids.uuid7(), prefixes) == []
+
+
+def test_the_trusted_loader_still_refuses_content_missing_a_required_field() -> None:
+    """The trusted loader fills the frozen dataclasses directly (not through their __init__), so it checks the fields
+    each dataclass requires itself: stored bytes that lack one are refused, as __init__ refused them."""
+    from intake_app.records.stored import StoredContentError, load_trusted
+
+    doc = make_testimony(_tid(1), {"publication": GRANT})
+    good = canonical(doc)
+    assert load_trusted(good, hashlib.sha256(good).hexdigest()).victims[0].acts[0].type == "arrest"
+    del doc["victims"][0]["acts"][0]["type"]
+    for junk in (b"{}", canonical({"interviewee": {"pseudonym": "W-1"}}), canonical(doc)):
+        with pytest.raises(StoredContentError, match="cannot be read back"):
+            load_trusted(junk, hashlib.sha256(junk).hexdigest())
