@@ -95,6 +95,7 @@ def main() -> None:
         vault.lock()
     if prof:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
     load = os.getloadavg()
     print(f"{read} testimonies, {len(mentions)} mentions, {len(release.included)} released for publication; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

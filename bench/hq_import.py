@@ -124,7 +124,7 @@ def run_import(cache: Path, work: Path, profile: Path | None) -> tuple[float, fl
 
 # Tables an import writes rows into, besides the search index: copied as they are by the reference.
 ROW_TABLES = ("revisions", "revision_parents", "records", "record_heads", "stat_testimonies", "stat_mentions",
-              "stat_facts", "stat_counts", "perp_entries", "bundles", "device_audit")
+              "stat_facts", "stat_counts", "perp_entries", "bundles", "device_audit", "revision_consent")
 
 
 def run_reference(cache: Path, work: Path, source: Path) -> tuple[float, float]:

@@ -13,6 +13,7 @@ from intake_app.persons import candidates as person_index
 from intake_app.persons import mentions as person_mentions
 from intake_app.persons import registry as person_registry
 from intake_app.recording import service as recording_service
+from intake_app.records import consent_rows
 from intake_app.records.derived import DerivedIndex, register
 from intake_app.stats import facts as stat_facts
 
@@ -28,5 +29,8 @@ def install() -> None:
                           person_registry.remove_testimonies))
     register(DerivedIndex("perpetrators-registry", perpetrator_registry.REGISTRY_TABLES, None,
                           perpetrator_registry.remove_testimonies))
+    # Each revision's consent, written where the revision enters (the consent decision's withdrawal rule reads it).
+    register(DerivedIndex("consent", consent_rows.TABLES, consent_rows.refresh, consent_rows.remove_testimonies,
+                          saved_change=consent_rows.apply_change, saved_changes=consent_rows.apply_changes))
     register(DerivedIndex("recordings", recording_service.TABLES, None, recording_service.remove_testimonies))
     person_mentions.register_reference_finder(archive_persons.find_reference_mention)

@@ -19,6 +19,11 @@ def is_reference(conn: Connection, record_id: str) -> bool:
     return conn.execute("SELECT 1 FROM reference_records WHERE id = ?", (record_id,)).fetchone() is not None
 
 
+def any_reference(conn: Connection) -> bool:
+    """Whether the vault holds any reference record (a caller checking many ids skips the look-ups when not)."""
+    return conn.execute("SELECT 1 FROM reference_records LIMIT 1").fetchone() is not None
+
+
 def reference_source(conn: Connection, record_id: str) -> str | None:
     row = conn.execute("SELECT source FROM reference_records WHERE id = ?", (record_id,)).fetchone()
     return None if row is None else str(row[0])

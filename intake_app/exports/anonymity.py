@@ -17,6 +17,7 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from intake_app.records.interchange_model import Name
@@ -102,6 +103,11 @@ def name_forms(names: tuple[Name, ...]) -> set[str]:
     """Every written form of the names, whole and the given name alone, for scrubbing free text. Surnames alone are
     not included: 김 or Kim also names perpetrators and places. Spacing, hyphens, punctuation, invisible characters and
     case are ignored when matching (:func:`skeleton`), so each form stands for all its spellings."""
+    return set(_name_forms(names))
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function of frozen values: one testimony's names are asked per mention
+def _name_forms(names: tuple[Name, ...]) -> frozenset[str]:
     forms: set[str] = set()
     for n in names:
         for text, native in ((n.hangul, True), (n.hanja, True), (n.roman, False)):
@@ -114,7 +120,7 @@ def name_forms(names: tuple[Name, ...]) -> set[str]:
             parts = [p for p in re.split(r"\s+", text.strip()) if p]
             if not native and len(parts) >= 2:
                 forms.add(" ".join(parts[1:]))
-    return {f for f in forms if len(skeleton(f)) >= 2}
+    return frozenset(f for f in forms if len(skeleton(f)) >= 2)
 
 
 @functools.lru_cache(maxsize=8192)  # a pure function of one character, called for every character of free text
@@ -124,58 +130,92 @@ def _ignored(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "ZPC"
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if not _ignored(c))
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table giving each character's contribution to the skeleton: ``""`` for an ignored character,
+    its NFKC case fold otherwise (:func:`_fold`, possibly several characters). Filled on first sight of a character,
+    so folding a text is one C-level pass; bounded (a text of every code point cannot grow it without limit)."""
+
+    LIMIT = 65536
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = "" if _ignored(ch) else _fold(ch)
+        if len(self) < self.LIMIT:
+            self[code] = value
+        return value
+
+
+_FOLDS = _FoldTable()
+
+
 def skeleton(text: str) -> str:
     """The normalised form names are matched in: NFC, then each remaining character NFKC-folded and case-folded, with
     the characters of :func:`_ignored` removed. ``류 은-별``, ``류\u200b은별`` and ``R-y-u  UN byol`` reduce to
     ``류은별`` and ``ryuunbyol``."""
-    return "".join(_fold(ch) for ch in unicodedata.normalize("NFC", text) if not _ignored(ch))
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if not _ignored(c))
+    return unicodedata.normalize("NFC", text).translate(_FOLDS)
 
 
 def _latin(form: str) -> bool:
     return all("a" <= c <= "z" or c.isdigit() for c in form)
 
 
-def scrubber(forms: set[str], replacement: str = "[…]") -> Callable[[str | None], str | None]:
+def scrubber(forms: AbstractSet[str], replacement: str = "[…]") -> Callable[[str | None], str | None]:
     """A function replacing every occurrence of a name form in free text with ``replacement``.
 
     The text is put in NFC, then matched through its skeleton (:func:`skeleton`), so a name written with spaces,
     hyphens or other punctuation between its syllables or letters, with zero-width or other invisible characters
     inside, or in another case, is found too; the whole stretch of the original text it covers is replaced. Hangul and
     hanja forms match anywhere (Korean attaches particles to names); a form of Latin letters only matches where the
-    original text has no letter right before or after it, so "Chol" is not taken out of "Cholera"."""
-    keys = sorted({k for k in (skeleton(f) for f in forms) if len(k) >= 2}, key=len, reverse=True)
+    original text has no letter right before or after it, so "Chol" is not taken out of "Cholera".
+
+    Where several forms match, the leftmost match wins, and among matches starting at the same place the longest
+    (the forms are tried longest first); a Latin match refused for a neighbouring letter moves the search on by one
+    character of the skeleton. The text's skeleton is made in one pass; the position of each skeleton character in the
+    original text is worked out only for a text in which some form occurs."""
+    return _scrubber(frozenset(forms), replacement)
+
+
+@functools.lru_cache(maxsize=1024)  # the mentions of one testimony released together share their forms
+def _scrubber(forms: frozenset[str], replacement: str) -> Callable[[str | None], str | None]:
+    keys = tuple(sorted({k for k in (skeleton(f) for f in forms) if len(k) >= 2}, key=len, reverse=True))
     if not keys:
         return lambda text: text
-    pattern = re.compile("|".join(re.escape(k) for k in keys))
+
+    def search(flat: str, pos: int) -> tuple[int, str] | None:
+        """The leftmost occurrence at or after ``pos`` of any key, the longest of those starting there."""
+        best: tuple[int, str] | None = None
+        for key in keys:  # longest first: a later key of the same start is never longer
+            at = flat.find(key, pos)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, key)
+        return best
 
     def clean(text: str | None) -> str | None:
         if text is None:
             return None
         text = unicodedata.normalize("NFC", text)
-        folded: list[str] = []
+        flat = text.translate(_FOLDS)
+        if not any(map(flat.__contains__, keys)):
+            return text
         origin: list[int] = []
         for index, ch in enumerate(text):
-            if _ignored(ch):
-                continue
-            for c in _fold(ch):
-                folded.append(c)
-                origin.append(index)
-        flat = "".join(folded)
+            origin.extend((index,) * len(_FOLDS[ord(ch)]))
         spans: list[tuple[int, int]] = []
         pos = 0
-        while (found := pattern.search(flat, pos)) is not None:
-            start, end = origin[found.start()], origin[found.end() - 1] + 1
-            if _latin(found.group()) and ((start > 0 and text[start - 1].isalpha())
-                                          or (end < len(text) and text[end].isalpha())):
-                pos = found.start() + 1
+        while (found := search(flat, pos)) is not None:
+            at, key = found
+            start, end = origin[at], origin[at + len(key) - 1] + 1
+            if _latin(key) and ((start > 0 and text[start - 1].isalpha())
+                                or (end < len(text) and text[end].isalpha())):
+                pos = at + 1
                 continue
             spans.append((start, end))
-            pos = found.end()
+            pos = at + len(key)
         if not spans:
             return text
         out: list[str] = []
@@ -192,6 +232,6 @@ def scrubber(forms: set[str], replacement: str = "[…]") -> Callable[[str | Non
     return clean
 
 
-def scrub(text: str | None, forms: set[str], replacement: str = "[…]") -> str | None:
+def scrub(text: str | None, forms: AbstractSet[str], replacement: str = "[…]") -> str | None:
     """:func:`scrubber` applied once."""
     return scrubber(forms, replacement)(text)

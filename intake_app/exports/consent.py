@@ -32,7 +32,8 @@ from intake_app.errors import RefusedError, UsageError
 from intake_app.exports import anonymity, references
 from intake_app.exports.decision import History, Verdict, Version, verdict
 from intake_app.exports.released import ReleasedDecision, ReleasedMention, release_mention
-from intake_app.records import revisions, vocabularies
+from intake_app.records import consent_rows, revisions, vocabularies
+from intake_app.records.consent_rows import RevisionConsent
 from intake_app.records.interchange_model import Testimony
 from intake_app.records.stored import read_content
 from intake_app.vault.vault import Vault
@@ -173,26 +174,45 @@ def load_history(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None
     """The testimony's revision graph with HQ's reading of it (:func:`revisions.record_state`: the current version
     by the ownership rule, and whether versions are in dispute), or an exclusion reason.
 
-    Every revision was validated where it entered (a save, an import); each is read back with its integrity check
-    (:func:`intake_app.records.stored.read_content`: SHA-256 against the stored content hash). One that fails it is
-    ``unreadable``: counted as a possible withdrawal, and refused when current. ``keys``: the vault's device keys,
-    loaded once by a caller deciding many testimonies."""
-    rows = vault.conn.execute("SELECT id, parents, device, tombstone, content, content_hash FROM revisions"
-                              " WHERE record_id = ?", (record_id,)).fetchall()
+    Each revision is read for its consent only (:func:`intake_app.records.consent_rows.read`): its stored bytes are
+    checked against their SHA-256, and its consent is taken from the row derived where it entered when that row was
+    derived from those same bytes, from the bytes otherwise. A revision that fails the check, or whose consent cannot
+    be read, is ``unreadable``: counted as a possible withdrawal, and refused when current. ``keys``: the vault's
+    device keys, loaded once by a caller deciding many testimonies."""
+    found = _load(vault, record_id, keys)
+    return found if isinstance(found, str) else found[0]
+
+
+def _load(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None,
+          any_reference: bool = True) -> tuple[History, RevisionConsent] | str:
+    """:func:`load_history`, with the current revision's row (its bytes, to read the whole testimony if released).
+    ``any_reference``: False when the caller saw that the vault holds no reference record at all."""
+    if any_reference and reference_store.is_reference(vault.conn, record_id):  # issue 31: they never leave
+        return "reference_only"
+    rows = consent_rows.read(vault.conn, record_id)
     state = revisions.state_of(vault.conn, record_id, rows, keys)
     if state is None:
         return "unknown_testimony"
-    versions: dict[str, Version] = {}
-    for rev_id, parents, _device, tombstone, content, content_hash in rows:
-        testimony: Testimony | None = None
-        unreadable = False
-        if not tombstone:
-            try:
-                testimony = read_content(record_id, bytes(content), str(content_hash))
-            except (UsageError, ValueError):
-                unreadable = True  # counted as a possible withdrawal, and refused when current
-        versions[str(rev_id)] = Version(str(rev_id), tuple(json.loads(parents)), testimony, unreadable)
-    return History(versions, state.current, disputed=len(state.sides) > 1)
+    versions = {row.id: Version(row.id, tuple(json.loads(row.parents)), row.consent, row.unreadable) for row in rows}
+    current = next(row for row in rows if row.id == state.current)
+    return History(versions, state.current, disputed=len(state.sides) > 1), current
+
+
+def _current_testimony(record_id: str, row: RevisionConsent) -> Testimony | None:
+    """The whole current testimony of a released record, loaded with its integrity check; None if it cannot be."""
+    try:
+        return read_content(record_id, row.content, row.content_hash)
+    except (UsageError, ValueError):
+        return None
+
+
+def _conditions(mention: str, history: History, verdicts: dict[str, Verdict], accept: bool) -> list[Condition]:
+    """The conditions of the current version's conditional decisions that the verdicts rest on."""
+    consent = history.versions[history.current].consent
+    if consent is None:
+        return []
+    return [Condition(mention, p, d.conditions or "", accept) for p, v in verdicts.items()
+            if (d := consent.get(p)) is not None and d.value == "conditional" and v.reason.startswith("conditional")]
 
 
 def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required: Sequence[str] = (),
@@ -203,6 +223,10 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     mention missing from it is its own person. Returns the :class:`Release` (possibly with nothing included:
     exporters then refuse). Never raises for refused consent; raises :class:`UsageError` for an unknown purpose or a
     malformed mention id.
+
+    The rules read only the consent of each revision; the whole current testimony is loaded (with its integrity
+    check) only for a testimony with a mention that every rule releases, and one that cannot be loaded is excluded as
+    ``unreadable``.
     """
     wanted = (purpose, *[p for p in also_required if p != purpose])
     purposes_vocab = vocabularies.load("consent_purposes")
@@ -211,34 +235,36 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
             raise UsageError(f"unknown export purpose {p!r} (one of {', '.join(EXPORT_PURPOSES)})")
     ordered = sorted(dict.fromkeys(mentions))
     persons = person_of or {}
-    cache: dict[str, History | str] = {}
     keys = revisions.DeviceKeys.load(vault.conn)
+    any_reference = reference_store.any_reference(vault.conn)
     allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]] = []
     excluded: list[Exclusion] = []
     conditions: list[Condition] = []
+    # Sorted, the mentions of one testimony are next to each other (a record id holds no "/"): each testimony is read
+    # once, and nothing of it is kept after its mentions except the testimony of a released one.
+    record_id, found, current = "", None, None
+    verdicts: dict[str, Verdict] = {}
     for mention in ordered:
-        record_id, victim_id = _parse_mention(mention)
-        if reference_store.is_reference(vault.conn, record_id):  # issue 31: reference records never leave
-            excluded.append(Exclusion(mention, "reference_only", purpose))
+        mention_record, victim_id = _parse_mention(mention)
+        if mention_record != record_id or found is None:
+            record_id, current = mention_record, None
+            found = _load(vault, record_id, keys, any_reference)
+            if not isinstance(found, str):  # the same for every mention of the testimony
+                verdicts = {p: verdict(p, found[0], accept_conditions) for p in wanted}
+        if isinstance(found, str):
+            excluded.append(Exclusion(mention, found, purpose))
             continue
-        if record_id not in cache:
-            cache[record_id] = load_history(vault, record_id, keys)
-        history = cache[record_id]
-        if isinstance(history, str):
-            excluded.append(Exclusion(mention, history, purpose))
-            continue
-        verdicts = {p: verdict(p, history, accept_conditions) for p in wanted}
-        current = history.versions[history.current].testimony
-        if current is not None:
-            for p in wanted:
-                d = current.consent_for(p)
-                if d is not None and d.value == "conditional" and verdicts[p].reason.startswith("conditional"):
-                    conditions.append(Condition(mention, p, d.conditions or "", accept_conditions))
+        history, row = found
+        conditions += _conditions(mention, history, verdicts, accept_conditions)
         refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
         if refused is not None:
             excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
             continue
-        assert current is not None
+        if current is None:
+            current = _current_testimony(record_id, row)
+        if current is None:
+            excluded.append(Exclusion(mention, "unreadable", purpose))
+            continue
         if not any(v.id == victim_id for v in current.victims):
             excluded.append(Exclusion(mention, "unknown_victim", purpose))
             continue
@@ -263,15 +289,24 @@ def _release(vault: Vault, purpose: str, allowed: list[tuple[str, Testimony, str
     person_level = {p: anonymity.most_restrictive([own_level[m] for m in ms]) for p, ms in by_person.items()}
     key = references.key(vault) if allowed else b""
     out: list[ReleasedMention] = []
+    # The forms scrubbed from one testimony's free text are the same for each of its mentions released at the same
+    # choice of persons left unnamed: worked out once per testimony and choice (the testimonies are alive meanwhile).
+    forms_of: dict[tuple[int, tuple[bool, ...]], frozenset[str]] = {}
     for mention, testimony, victim_id, verdicts in allowed:
         person = persons.get(mention, mention)
         level = person_level[person]
-        forms: set[str] = set()
+        unnamed = []
         for victim in testimony.victims:
             other = f"{testimony.id}/{victim.id}"
             other_level = person_level.get(persons.get(other, other), own_level[mention])
-            if level != "full_name" or other_level != "full_name":
-                forms |= anonymity.name_forms(victim.names)
+            unnamed.append(level != "full_name" or other_level != "full_name")
+        choice = (id(testimony), tuple(unnamed))
+        forms = forms_of.get(choice)
+        if forms is None:
+            forms = frozenset().union(*(anonymity.name_forms(victim.names)
+                                        for victim, scrubbed in zip(testimony.victims, unnamed, strict=True)
+                                        if scrubbed))
+            forms_of[choice] = forms
         basis = {p: (ReleasedDecision.of(v.decision, accept_conditions),) for p, v in verdicts.items()
                  if v.decision is not None}
         out.append(release_mention(

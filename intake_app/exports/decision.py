@@ -22,13 +22,18 @@ from intake_app.records.interchange_model import ConsentDecision, Testimony
 
 @dataclass(frozen=True)
 class Version:
-    """One revision of a testimony: its id, its parents' ids, and its content (``None``: a deletion, or content that
-    can no longer be read; see ``unreadable``)."""
+    """One revision of a testimony: its id, its parents' ids, and its consent by purpose (``None``: a deletion, or
+    content that can no longer be read; see ``unreadable``). The rules read nothing else of a revision."""
 
     id: str
     parents: tuple[str, ...]
-    testimony: Testimony | None
+    consent: Mapping[str, ConsentDecision] | None
     unreadable: bool = False
+
+    @staticmethod
+    def of(rev: str, parents: tuple[str, ...], testimony: Testimony | None, unreadable: bool = False) -> Version:
+        """The version of a revision whose whole testimony is at hand (``None``: a deletion, or unreadable)."""
+        return Version(rev, parents, None if testimony is None else dict(testimony.consent), unreadable)
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,8 @@ class History:
         return found
 
     def decision(self, rev: str, purpose: str) -> ConsentDecision | None:
-        testimony = self.versions[rev].testimony
-        return None if testimony is None else testimony.consent_for(purpose)
+        consent = self.versions[rev].consent
+        return None if consent is None else consent.get(purpose)
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def _current_readable(purpose: str, history: History, accept_conditions: bool) -
     current = history.versions[history.current]
     if current.unreadable:
         return "unreadable"
-    return "deleted" if current.testimony is None else None
+    return "deleted" if current.consent is None else None
 
 
 def _value(purpose: str, history: History, accept_conditions: bool) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,7 +156,7 @@ def _act(a: Act, clean: Clean) -> ReleasedAct:
 
 def release_mention(mention: str, testimony: Testimony, victim_id: str, *, source_number: int, level: str,
                     basis: Mapping[str, tuple[ReleasedDecision, ...]], person_key: str, reference: str,
-                    scrub_forms: set[str], with_source_identity: bool) -> ReleasedMention:
+                    scrub_forms: AbstractSet[str], with_source_identity: bool) -> ReleasedMention:
     """The redacted copy of one victim of ``testimony`` at anonymity ``level``. ``scrub_forms`` are the name forms
     taken out of every free-text field (consent.decide passes every form of every person of the testimony that may
     not be named here)."""

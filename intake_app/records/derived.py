@@ -38,6 +38,10 @@ class Change:
     deleted: bool
     owner: str | None  # the device that first recorded it (None when deleted)
     testimony: Testimony | None  # the current content with entity ids; None when deleted
+    # The revisions of this record that entered with this change (a save, an import), each as (revision id, content
+    # SHA-256, the testimony its content was validated into): an index of every revision (not only the current one,
+    # e.g. each revision's consent, records/consent_rows.py) is written from them without reading them back.
+    entered: tuple[tuple[str, str, Testimony], ...] = ()
 
 
 SavedChange = Callable[[Connection, Change], None]

@@ -16,6 +16,8 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from crypto.signing import PublicKey
 
@@ -70,6 +72,39 @@ def new_record_id(key: PublicKey) -> str:
 def is_device_bound(record_id: str) -> bool:
     """A version-8, variant-10 UUID: the record's first version must come from the device its id commits to."""
     return is_uuid(record_id) and record_id[14] == "8" and record_id[19] in "89ab"
+
+
+def commitment_prefix(key: PublicKey) -> Any:
+    """The SHA-256 state after the part of :func:`record_commitment`'s input that depends on the key alone: a caller
+    testing many record ids against the same keys copies it instead of hashing the key again."""
+    return hashlib.sha256(RECORD_ID_DOMAIN + key.key_id + key.public)
+
+
+def bound_parts(record_id: str) -> tuple[bytes, bytes] | None:
+    """For a device-bound id: the milliseconds and random part as :func:`record_commitment` hashes them (10 bytes),
+    and the 48-bit commitment the id carries (6 bytes). ``None`` for any other id."""
+    if not is_device_bound(record_id):
+        return None
+    value = int(record_id.replace("-", ""), 16)  # the form was checked: 32 hex digits and four hyphens
+    ms = value >> 80
+    rand = ((value >> 64) & 0xFFF) << 14 | (value >> 48) & 0x3FFF
+    return ms.to_bytes(6, "big") + rand.to_bytes(4, "big"), (value & ((1 << 48) - 1)).to_bytes(6, "big")
+
+
+def bound_among(record_id: str, prefixes: Sequence[tuple[str, Any]]) -> list[str]:
+    """The names of the keys (``prefixes``: name and :func:`commitment_prefix` of each key) that the device-bound
+    ``record_id`` commits to, each compared in constant time: :func:`bound_to` for many keys at once."""
+    parts = bound_parts(record_id)
+    if parts is None:
+        return []
+    inputs, commitment = parts
+    found = []
+    for name, prefix in prefixes:
+        digest = prefix.copy()
+        digest.update(inputs)
+        if hmac.compare_digest(digest.digest()[:6], commitment):
+            found.append(name)
+    return found
 
 
 def bound_to(record_id: str, key: PublicKey) -> bool:

@@ -12,6 +12,7 @@ its parents or its time: it waits, marked, for the coordinator (see :class:`Reco
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -159,11 +160,15 @@ class DeviceKeys:
                  for seed, kid in conn.execute("SELECT seed, key_id FROM signing_keys")]
         return DeviceKeys(frozenset(own_devices(conn)), tuple(keys))
 
+    @functools.cached_property
+    def prefixes(self) -> tuple[tuple[str, Any], ...]:
+        """Each key's id with its hashed part of a record id's commitment (:func:`ids.commitment_prefix`)."""
+        return tuple((k.key_id_hex, ids.commitment_prefix(k)) for k in self.public)
+
 
 def bound_devices(conn: Connection, record_id: str, keys: DeviceKeys | None = None) -> list[str]:
     """Key ids of the registry's devices and of this vault's own signing keys that the device-bound id commits to."""
-    public = (keys or DeviceKeys.load(conn)).public
-    return sorted({k.key_id_hex for k in public if ids.bound_to(record_id, k)})
+    return sorted(set(ids.bound_among(record_id, (keys or DeviceKeys.load(conn)).prefixes)))
 
 
 def choose_owner(conn: Connection, candidates: list[str], own: set[str]) -> str:
@@ -267,8 +272,9 @@ def refresh_record(conn: Connection, record_id: str, summarise: Summarise, searc
     ``parsed`` maps revision ids to the testimony their content was validated into where it entered (a save, an
     import): the current revision is then not read back. Any other current revision is loaded from storage with its
     integrity check (:func:`intake_app.records.stored.read_content`). Returns the change to publish to the derived
-    indexes (:func:`intake_app.records.derived.testimony_saved`): the current revision and its testimony."""
-    rows = conn.execute("SELECT id, parents, device, created_at FROM revisions WHERE record_id = ?",
+    indexes (:func:`intake_app.records.derived.testimony_saved`): the current revision and its testimony, and every
+    revision of the record that ``parsed`` holds (``Change.entered``)."""
+    rows = conn.execute("SELECT id, parents, device, created_at, content_hash FROM revisions WHERE record_id = ?",
                         (record_id,)).fetchall()
     state = state_of(conn, record_id, rows, keys)
     if state is None:
@@ -308,7 +314,9 @@ def refresh_record(conn: Connection, record_id: str, summarise: Summarise, searc
         (record_id, KIND_TESTIMONY, state.current, int(current.tombstone), int(conflicted), created,
          current.created_at, lower, upper, canonical(summary).decode("utf-8")),
     )
-    return Change(record_id, state.current, current.tombstone, None if current.tombstone else state.owner, testimony)
+    entered = tuple((str(r[0]), str(r[4]), parsed[r[0]]) for r in rows if r[0] in parsed) if parsed else ()
+    return Change(record_id, state.current, current.tombstone, None if current.tombstone else state.owner, testimony,
+                  entered)
 
 
 PENDING_KEY = "pending:records_by_owner"  # set by schema migration 5: rows derived by time still need recomputing

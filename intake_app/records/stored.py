@@ -17,6 +17,7 @@ every fixture and corpus of the test suite.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -30,7 +31,8 @@ from intake_app.records.interchange_model import ConsentDecision, Testimony
 from intake_app.records.interchange_schema import CONSENT_PURPOSES_VOCAB, OBJECTS, FieldSpec
 from intake_app.records.vocabularies import load as load_vocabulary
 
-__all__ = ["StoredContentError", "content_json", "load_trusted", "read_content", "with_entity_ids", "with_ids"]
+__all__ = ["StoredContentError", "content_json", "load_consent", "load_trusted", "read_content", "with_entity_ids",
+           "with_ids"]
 
 
 class StoredContentError(InterchangeError):
@@ -54,6 +56,17 @@ def _consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
     return tuple((p, built[p]) for p in order if p in built)
 
 
+def load_consent(value: Any) -> tuple[tuple[str, ConsentDecision], ...]:
+    """A stored ``consent`` object (purpose → value or decision object) as :attr:`Testimony.consent`, built the way
+    :func:`load_trusted` builds it; raises :class:`StoredContentError` when it cannot be read back."""
+    try:
+        if not isinstance(value, dict):
+            raise TypeError("consent")
+        return _consent(value)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise StoredContentError("the stored consent cannot be read back") from None
+
+
 def _value(value: Any, spec: FieldSpec) -> Any:
     kind = spec.kind
     if kind == "edtf":
@@ -74,21 +87,42 @@ def _value(value: Any, spec: FieldSpec) -> Any:
 
 # Per object: its dataclass, its keys, and the keys whose stored JSON is not already the attribute's value (dates,
 # nested objects, lists, consent); every other key (strings, codes, booleans, integers) is passed through as stored.
+# Then the dataclass's defaults and its fields without one: the trusted loader fills the frozen instance's attributes
+# directly (a frozen dataclass's __init__ sets each field through object.__setattr__, most of the cost of a load).
 _PLAIN_KINDS = frozenset({"line", "text", "narrative", "code", "bool", "int", "uuid", "language", "local_id"})
-_SHAPES = {name: (CLASSES[name], frozenset(fields),
-                  {key: spec for key, spec in fields.items() if spec.kind not in _PLAIN_KINDS})
-           for name, fields in OBJECTS.items()}
+
+
+def _shape(name: str, fields: dict[str, FieldSpec]) -> tuple[type, frozenset[str], dict[str, FieldSpec],
+                                                             dict[str, Any], frozenset[str]]:
+    cls = CLASSES[name]
+    declared = {f.name: f for f in dataclasses.fields(cls)}
+    if not set(fields) <= declared.keys() or any(f.default_factory is not dataclasses.MISSING
+                                                 for f in declared.values()):
+        raise RuntimeError(f"the {name} dataclass does not match the interchange table")  # a programming error
+    defaults = {n: f.default for n, f in declared.items() if f.default is not dataclasses.MISSING}
+    return (cls, frozenset(fields), {key: spec for key, spec in fields.items() if spec.kind not in _PLAIN_KINDS},
+            defaults, frozenset(declared.keys() - defaults.keys()))
+
+
+_SHAPES = {name: _shape(name, fields) for name, fields in OBJECTS.items()}
 
 
 def _build(obj: dict[str, Any], name: str) -> Any:
-    """The dataclass of ``name`` from stored JSON, walking the validator's table; an unknown key raises KeyError."""
-    cls, keys, special = _SHAPES[name]
+    """The dataclass of ``name`` from stored JSON, walking the validator's table; an unknown key, or a missing field
+    the dataclass requires, raises KeyError. Equal to ``cls(**fields)``, without its per-field cost."""
+    cls, keys, special, defaults, required = _SHAPES[name]
     if not keys.issuperset(obj):
         raise KeyError(name)
     kwargs = {key: value for key, value in obj.items() if value is not None}
+    if not required <= kwargs.keys():
+        raise KeyError(name)
     for key in special.keys() & kwargs.keys():
         kwargs[key] = _value(kwargs[key], special[key])
-    return cls(**kwargs)
+    built: Any = object.__new__(cls)
+    attributes = built.__dict__
+    attributes.update(defaults)
+    attributes.update(kwargs)
+    return built
 
 
 def load_trusted(content: bytes, content_hash: str) -> Testimony:

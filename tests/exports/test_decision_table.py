@@ -40,7 +40,7 @@ def history(graph: Graph, current: str, disputed: bool = False) -> History:
         elif consent is None:
             versions[rev] = Version(rev, parents, None)
         else:
-            versions[rev] = Version(rev, parents, interchange.validate({**BASE, "consent": consent}))
+            versions[rev] = Version.of(rev, parents, interchange.validate({**BASE, "consent": consent}))
     return History(versions, current, disputed)
 
 

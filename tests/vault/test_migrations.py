@@ -128,6 +128,9 @@ SAMPLE_ROWS[_version_of("person_counts")] = [  # issue 30: value counts kept by 
      "SELECT n FROM person_counts WHERE key = 'name:이:yungkil'", 1),  # r-1's count: r-2 came and went
     ("DELETE FROM person_mentions WHERE mention = 'r-2/v1'",
      "SELECT count(*) FROM person_counts WHERE key IN ('cat:7', 'place:KP.x.y', 'facility:f1')", 0)]
+SAMPLE_ROWS[_version_of("revision_consent")] = [  # issue 30: each revision's consent (filled: tests/records)
+    ("INSERT INTO revision_consent VALUES ('rev-1', 'r-1', 'ab', '{\"wgeid\":\"granted\"}')",
+     "SELECT consent FROM revision_consent WHERE record_id = 'r-1'", '{"wgeid":"granted"}')]
 
 
 def _build_at(path: Path, version: int) -> None:
