@@ -378,7 +378,9 @@ def iter_candidates(vault: Vault, *, min_score: float = 0.0, limit: int | None =
             yield Candidate(score, feats[x], feats[y], pa, pb, count, kept.shares)
 
 
-INDEX_TABLES = ("person_indexed", "person_mentions", "person_keys")
+# person_counts is kept by triggers on person_mentions (a key's row goes when its count reaches 0), so removing a
+# testimony's mentions removes what they counted; it is listed so that a purge knows the table is cleaned.
+INDEX_TABLES = ("person_indexed", "person_mentions", "person_keys", "person_counts")
 
 
 def remove_testimonies(conn: Connection, record_ids: Sequence[str]) -> None:
