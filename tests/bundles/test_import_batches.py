@@ -52,8 +52,10 @@ def _meaning(hq: Vault) -> tuple[list[Any], list[Any], list[Any]]:
     return facts, texts, found
 
 
-def _laptop_bundle(tmp_path: Path, hq: Vault, hostile: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-                   ) -> tuple[Path, str]:
+Hostile = Callable[[dict[str, Any]], dict[str, Any] | bytes]
+
+
+def _laptop_bundle(tmp_path: Path, hq: Vault, hostile: Hostile | None = None) -> tuple[Path, str]:
     """A laptop's bundle of 7 testimonies, three of them edited after the others were made (so a record's
     revisions are far apart in the bundle, in different batches); ``hostile`` rewrites the last revision file (as a
     device could, signing what it wrote). Returns (bundle, last record's id)."""
@@ -72,7 +74,8 @@ def _laptop_bundle(tmp_path: Path, hq: Vault, hostile: Callable[[dict[str, Any]]
                 name, data = genuine(row)
                 doc = json.loads(data)
                 if doc["revision"]["record"] == last and doc["revision"]["parents"]:  # the last revision saved
-                    return name, canonical(hostile(doc))
+                    made = hostile(doc)
+                    return name, made if isinstance(made, bytes) else canonical(made)
                 return name, data
 
             mp.setattr(bundle_export, "revision_file", revision_file)
@@ -129,15 +132,20 @@ def test_the_hq_state_does_not_depend_on_the_batch_size(tmp_path: Path, monkeypa
     lambda doc: {**doc, "content": {**doc["content"], "consent": "granted"}},
     # valid content whose hash is not the one the revision names
     lambda doc: {**doc, "content": {**doc["content"], "narrative": "changed after signing the revision"}},
-], ids=["invalid-testimony", "content-hash"])
+    # the same revision, written with a space after each separator: not the canonical form (checked against the
+    # stored bytes of the validated content, not by serialising the file again)
+    lambda doc: json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+], ids=["invalid-testimony", "content-hash", "not-canonical"])
 def test_a_bad_last_revision_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   hostile: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+                                                   hostile: Hostile, request: pytest.FixtureRequest) -> None:
     hq = create_vault(tmp_path / "hq", "hq")
     bundle, _ = _laptop_bundle(tmp_path, hq, hostile)
     before = _dump(hq)
     outcome = _import(hq, bundle, 2, monkeypatch)
     assert outcome.status == "refused", outcome
     assert "revision" in (outcome.reason or ""), outcome.reason
+    if request.node.callspec.id == "not-canonical":
+        assert "canonical" in (outcome.reason or ""), outcome.reason
     assert outcome.counts["refreshes"] >= 4  # the derived rows of earlier batches were written before the refusal
     after = _dump(hq)
     assert {t: rows for t, rows in after.items() if rows != before.get(t)} == {}
