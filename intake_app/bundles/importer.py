@@ -71,10 +71,11 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _AUDIT_KEYS = {"seq", "at", "device", "action", "subject", "detail"}
 # A device's audit log may hold at most this many entries (its leaves travel in every bundle: 32 MB at the limit).
 MAX_LOG_LEAVES = bf.MAX_LOG_LEAVES
-# Parsed testimonies kept per bundle for the derived rows (about 20 kB each): beyond this the few left are loaded
-# back from storage with their integrity check, so memory stays bounded whatever the bundle's size.
-KEEP_PARSED = 5000
-PUBLISH_EVERY = 1000  # changes handed to the derived indexes together (bounded, like the parsed testimonies)
+# Revisions staged between two refreshes of the derived rows: every BATCH testimonies (and at the end of the bundle) the
+# records they touched are refreshed and the changes published to the derived indexes, inside the bundle's one
+# transaction, and the parsed testimonies are dropped. Memory is therefore bounded by the batch, not by the bundle; a
+# refusal later in the bundle still rolls everything back, derived rows included.
+BATCH = 500
 
 
 is_timestamp = bf.is_timestamp
@@ -90,6 +91,12 @@ def is_line(value: object, limit: int) -> bool:
 def verify_payload(payload: SignedPayload) -> None:
     """The payload's signature over the bytes just decrypted (a module-level name, so a test can disable it)."""
     payload.verify()
+
+
+def _canonical_file(content: bytes, env: dict[str, Any]) -> bytes:
+    """``bf.canonical({"content": json.loads(content), "revision": env})`` for canonical ``content``, without
+    serialising the content a second time: canonical JSON sorts the two keys and writes each value as it would alone."""
+    return b'{"content":' + content + b',"revision":' + bf.canonical(env) + b"}"
 
 
 class _KnownDigest:
@@ -214,8 +221,10 @@ class Importer:
         manifest = self._manifest(outer, inner, expect)
         total = sum(f.size for f in manifest.files)
         done = 0
-        touched: set[str] = set()
-        parsed: dict[str, interchange.Testimony] = {}  # revision id -> its testimony, validated here
+        touched: set[str] = set()  # records with a revision staged since the last refresh
+        parsed: dict[str, interchange.Testimony] = {}  # revision id -> its testimony, validated here (this batch)
+        keys = revisions.DeviceKeys.load(self.conn)  # read once: nothing in an import changes devices or keys
+        self._next_seq = revisions.next_local_seq(self.conn)  # this transaction numbers the revisions it stores
         links: list[dict[str, Any]] = []
         counts = {"revisions": 0, "new_revisions": 0, "attachments": 0, "audit_entries": 0}
         leaves = [outer.leaves[i : i + 32] for i in range(0, len(outer.leaves), 32)]
@@ -228,6 +237,8 @@ class Importer:
                 new = self._revision(m[1], data, outer.key, touched, parsed)
                 counts["revisions"] += 1
                 counts["new_revisions"] += int(new)
+                if max(len(touched), len(parsed)) >= BATCH:
+                    self._refresh(touched, parsed, keys)
             elif entry.path == bf.ATTACHMENT_LINKS:
                 data = inner.read_all(bf.MAX_LINKS_FILE)
                 digest.update(data)
@@ -246,7 +257,7 @@ class Importer:
         if next(members, None) is not None:
             raise BundleRefused("the encrypted archive holds files its manifest does not name")
         inner.finish(allow_trailing_zeros=False)  # reads the age stream to its authenticated end
-        self._commit_rows(outer, manifest, links, touched, leaves, counts, parsed)
+        self._commit_rows(outer, manifest, links, touched, leaves, counts, parsed, keys)
         return counts
 
     def _manifest(self, outer: OuterBundle, inner: TarReader, expect: Callable[[str], None]) -> bf.Manifest:
@@ -276,15 +287,16 @@ class Importer:
 
     @staticmethod
     def _envelope(rev_id: str, data: bytes, device: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The revision file's document and envelope, checked for form: canonical JSON, the documented keys, this
-        device, an RFC 3339 UTC time, parents sorted, distinct and lower-case."""
+        """The revision file's document and envelope, checked for form: the documented keys, this device, an RFC 3339
+        UTC time, parents sorted, distinct and lower-case. That the file is canonical JSON is checked here for a
+        deletion, and by :meth:`_revision` once the content is validated (see :func:`_canonical_file`)."""
         try:
             doc = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise BundleRefused(f"revision {rev_id[:12]} is not valid JSON") from None
         if not isinstance(doc, dict) or set(doc) != {"revision", "content"}:
             raise BundleRefused(f"revision {rev_id[:12]} is malformed")
-        if bf.canonical(doc) != data:
+        if doc["content"] is None and bf.canonical(doc) != data:
             raise BundleRefused(f"revision {rev_id[:12]} is not in canonical JSON form")
         env = doc["revision"]
         if not isinstance(env, dict) or set(env) != _REVISION_KEYS or env["kind"] != revisions.KIND_TESTIMONY:
@@ -304,7 +316,7 @@ class Importer:
                   parsed: dict[str, interchange.Testimony]) -> bool:
         """Check and stage one revision file. Its content is validated here, once: what is stored is the canonical
         form of the validated testimony, which later readers trust (with an integrity check, records/stored.py);
-        the testimony itself is kept in ``parsed`` (up to :data:`KEEP_PARSED` per bundle) for the derived rows."""
+        the testimony itself is kept in ``parsed`` until its batch's records are refreshed (:meth:`_refresh`)."""
         device = key.key_id_hex
         doc, env = self._envelope(rev_id, data, device)
         record, parents, at, tomb = env["record"], env["parents"], env["at"], env["tombstone"]
@@ -326,13 +338,19 @@ class Importer:
             if testimony.id != record:
                 raise BundleRefused(f"revision {rev_id[:12]} holds another record's content")
             content = interchange.dumps_canonical(testimony)
+            if _canonical_file(content, env) != data:
+                # The file is exactly the canonical form of {content: the validated testimony, revision: env}: it is
+                # canonical JSON, and what is stored is the content it carries, byte for byte.
+                raise BundleRefused(f"revision {rev_id[:12]} is not in canonical JSON form")
         rev = revisions.Revision.make(record, parents, device, at, content, tombstone=tomb)
         if rev.id != rev_id or rev.content_hash != env["content_sha256"]:
             raise BundleRefused(f"revision {rev_id[:12]} does not match its id or content hash")
         touched.add(record)
-        if not tomb and len(parsed) < KEEP_PARSED:
+        if not tomb:
             parsed[rev.id] = testimony
-        return revisions.insert_revision(self.conn, rev)
+        new = revisions.insert_revision(self.conn, rev, self._next_seq)
+        self._next_seq += int(new)
+        return new
 
     @staticmethod
     def _links(data: bytes, device: str) -> list[dict[str, Any]]:
@@ -426,7 +444,7 @@ class Importer:
 
     def _commit_rows(self, outer: OuterBundle, manifest: bf.Manifest, links: list[dict[str, Any]],
                      touched: set[str], leaves: list[bytes], counts: dict[str, int],
-                     parsed: dict[str, interchange.Testimony]) -> None:
+                     parsed: dict[str, interchange.Testimony], keys: revisions.DeviceKeys) -> None:
         c = outer.comment
         for link in links:
             # Each device's link is its own row: another device never overwrites its name, times or media type; a
@@ -449,17 +467,20 @@ class Importer:
             (c.manifest_sha256, c.bundle_id, c.device, c.seq, manifest.previous_manifest_sha256, c.created_at, now,
              c.log_size, c.log_root, json.dumps(counts), outer.leaves))
         log_status.record_checkpoint(self.conn, c.device, c.log_size, c.log_root, outer.leaves)
-        keys = revisions.DeviceKeys.load(self.conn)  # read once: nothing below changes devices or keys
-        changes = []
-        for record_id in sorted(touched):
-            change = revisions.refresh_record(self.conn, record_id, summarise, search_fields, parsed, keys)
-            if change is not None:
-                changes.append(change)
-            if len(changes) >= PUBLISH_EVERY:
-                derived.testimonies_saved(self.conn, changes)  # the derived indexes update from the changes
-                changes = []
-        derived.testimonies_saved(self.conn, changes)
+        self._refresh(touched, parsed, keys)
         self.audit.append("import", now, c.bundle_id, {"device": c.device, "seq": c.seq, **counts})
+
+    def _refresh(self, touched: set[str], parsed: dict[str, interchange.Testimony],
+                 keys: revisions.DeviceKeys) -> None:
+        """Refresh the records touched since the last call (versions in play, summary, search entry) and publish the
+        changes to the derived indexes, in the bundle's transaction; then forget them. A record touched again later in
+        the bundle is refreshed again then, from every revision staged by that time (its state is a function of its
+        set of revisions); a current revision parsed in an earlier batch is read back with its integrity check."""
+        changes = [change for record_id in sorted(touched) if (change := revisions.refresh_record(
+            self.conn, record_id, summarise, search_fields, parsed, keys)) is not None]
+        derived.testimonies_saved(self.conn, changes)  # the derived indexes update from the changes
+        touched.clear()
+        parsed.clear()
 
     def _warnings(self, device: str) -> list[str]:
         out = log_status.describe_status(device_status(self.conn, device))

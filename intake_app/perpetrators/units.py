@@ -101,12 +101,31 @@ def _place(words: str) -> tuple[str | None, str | None, str | None]:
     return None, text, suffix_level
 
 
+# parse_unit's answers, for the places vocabulary they were read with (HQ's additions replace it: see
+# vocabularies.install_from). An archive names the same units again and again; a testimony's facts are made at every
+# save and import. Bounded: emptied when full.
+_PARSED: dict[tuple[str | None, str | None], Unit | None] = {}
+_PARSED_WITH: list[object] = [None]
+_PARSED_MAX = 1 << 16
+
+
 def parse_unit(text: str | None, organ: str | None = None) -> Unit | None:
     """The unit named by ``text`` (and/or the recorded organ code), or None if neither names an organ.
 
     The organ code, when recorded, decides the agency; the words add the place and, when the code does not say it,
     the level. Words naming no known organ with no organ code give None: they stay as said in the claims.
     """
+    places = vocabularies.load("places")  # the object itself is kept and compared, so a new vocabulary is noticed
+    if _PARSED_WITH[0] is not places or len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+        _PARSED_WITH[0] = places
+    key = (text, organ)
+    if key not in _PARSED:
+        _PARSED[key] = _parse_unit(text, organ)
+    return _PARSED[key]
+
+
+def _parse_unit(text: str | None, organ: str | None) -> Unit | None:
     agency = agency_of(organ) if organ else None
     level = level_of(organ) if organ else None
     place_code = place_text = None

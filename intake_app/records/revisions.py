@@ -73,17 +73,27 @@ def revision_id(record_id: str, parents: tuple[str, ...], device: str, created_a
     return hashlib.sha256(canonical(envelope(record_id, parents, device, created_at, content_hash, tombstone))).hexdigest()
 
 
-def insert_revision(conn: Connection, rev: Revision) -> bool:
-    """Store ``rev`` if new; return False when it was already there (an idempotent no-op)."""
-    if conn.execute("SELECT 1 FROM revisions WHERE id = ?", (rev.id,)).fetchone():
-        return False
-    seq = int(conn.execute("SELECT coalesce(max(local_seq), 0) + 1 FROM revisions").fetchone()[0])
-    conn.execute(
+def next_local_seq(conn: Connection) -> int:
+    """The ``local_seq`` the next stored revision gets (revisions are numbered in the order this vault stored them)."""
+    return int(conn.execute("SELECT coalesce(max(local_seq), 0) + 1 FROM revisions").fetchone()[0])
+
+
+def insert_revision(conn: Connection, rev: Revision, seq: int | None = None) -> bool:
+    """Store ``rev`` if new; return False when it was already there (an idempotent no-op). ``seq``: its
+    ``local_seq`` when the caller numbers a run of revisions itself (:func:`next_local_seq`, then one more for each
+    revision stored); a number already in use raises (``local_seq`` is unique), it is never overwritten."""
+    if seq is None:
+        if conn.execute("SELECT 1 FROM revisions WHERE id = ?", (rev.id,)).fetchone():
+            return False
+        seq = next_local_seq(conn)
+    stored = conn.execute(
         "INSERT INTO revisions (id, record_id, parents, device, created_at, content_hash, tombstone, content, local_seq)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         (rev.id, rev.record_id, json.dumps(list(rev.parents)), rev.device, rev.created_at, rev.content_hash,
          int(rev.tombstone), rev.content, seq),
-    )
+    ).rowcount
+    if stored == 0:
+        return False
     conn.executemany("INSERT OR IGNORE INTO revision_parents (child, parent) VALUES (?, ?)",
                      [(rev.id, p) for p in rev.parents])
     return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,40 +102,50 @@ class RecordStore:
         return self.save(interchange.parse_testimony(data))
 
     def save(self, testimony: Testimony) -> SaveResult:
+        with Transaction(self.conn, join=True):  # joins a caller's transaction (bench/exports.py's bulk load)
+            return self._save(testimony)
+
+    def save_many(self, testimonies: Iterable[Testimony]) -> list[SaveResult]:
+        """:meth:`save` of each testimony, all in one transaction: every one is saved, or (the first refusal raises)
+        none. Each is checked and validated exactly as :meth:`save` does; only the commit is shared (a laptop's
+        backlog entered at once, the benchmarks' corpora)."""
+        with Transaction(self.conn):
+            return [self._save(testimony) for testimony in testimonies]
+
+    def _save(self, testimony: Testimony) -> SaveResult:
         record_id = testimony.id or ids.new_record_id(self.vault.signing_key().public_key)
         if not is_uuid(record_id):
             raise UsageError(f"id: {record_id!r} is not a UUID")
         testimony = dataclasses.replace(testimony, id=record_id)
         interchange.check_decision_dates(testimony, utc_now())  # a future-dated consent decision is refused
-        with Transaction(self.conn, join=True):  # a bulk load (bench/exports.py) saves many in one transaction
-            self._refuse_purged(record_id)
-            head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
-            if len(head_ids) > 1:
-                raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
-                                   "resolve it first (intake conflicts resolve)")
-            if (not head_ids and self.vault.role == "field" and ids.is_device_bound(record_id)
-                    and not ids.bound_to(record_id, self.vault.signing_key().public_key)):
-                # HQ would refuse the whole bundle carrying this first version (docs/bundle-format.md §3.1).
-                raise UsageError(f"id: {record_id} was made by another device; a laptop can start only its own ids")
-            head = revisions.load(self.conn, head_ids[0]) if head_ids else None
-            base = (None if head is None or head.tombstone
-                    else read_content(record_id, head.content, head.content_hash))
-            testimony = with_entity_ids(testimony, record_id, base=base, salt=head.id if head else "")
-            # Validated here, where it enters, as the bytes that will be stored: every later reader trusts them
-            # (with an integrity check, records/stored.py), and the derived rows are made from this testimony.
-            testimony = interchange.validate(json.loads(interchange.dumps_canonical(testimony)))
-            content = interchange.dumps_canonical(testimony)
-            if head is not None and not head.tombstone and head.content == content:
-                return SaveResult(record_id, head.id, created=False, changed=False)
-            now = utc_now()
-            rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
-            revisions.insert_revision(self.conn, rev)
-            # The testimony validated above is what the derived rows are made from: it is not read back.
-            change = revisions.refresh_record(self.conn, record_id, summarise, search_fields, {rev.id: testimony})
-            derived.testimony_saved(self.conn, record_id, change)
-            self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
-            action = "edit" if head_ids else "create"
-            self.audit.append(action, now, record_id, {"revision": rev.id})
+        self._refuse_purged(record_id)
+        head_ids = revisions.sides(self.conn, record_id)  # a version waiting from another device blocks too
+        if len(head_ids) > 1:
+            raise RefusedError(f"record {record_id} has a conflict between {len(head_ids)} versions; "
+                               "resolve it first (intake conflicts resolve)")
+        if (not head_ids and self.vault.role == "field" and ids.is_device_bound(record_id)
+                and not ids.bound_to(record_id, self.vault.signing_key().public_key)):
+            # HQ would refuse the whole bundle carrying this first version (docs/bundle-format.md §3.1).
+            raise UsageError(f"id: {record_id} was made by another device; a laptop can start only its own ids")
+        head = revisions.load(self.conn, head_ids[0]) if head_ids else None
+        base = (None if head is None or head.tombstone
+                else read_content(record_id, head.content, head.content_hash))
+        testimony = with_entity_ids(testimony, record_id, base=base, salt=head.id if head else "")
+        # Validated here, where it enters, as the bytes that will be stored: every later reader trusts them
+        # (with an integrity check, records/stored.py), and the derived rows are made from this testimony.
+        testimony = interchange.validate(json.loads(interchange.dumps_canonical(testimony)))
+        content = interchange.dumps_canonical(testimony)
+        if head is not None and not head.tombstone and head.content == content:
+            return SaveResult(record_id, head.id, created=False, changed=False)
+        now = utc_now()
+        rev = revisions.Revision.make(record_id, head_ids, self.device, now, content)
+        revisions.insert_revision(self.conn, rev)
+        # The testimony validated above is what the derived rows are made from: it is not read back.
+        change = revisions.refresh_record(self.conn, record_id, summarise, search_fields, {rev.id: testimony})
+        derived.testimony_saved(self.conn, record_id, change)
+        self.conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+        action = "edit" if head_ids else "create"
+        self.audit.append(action, now, record_id, {"revision": rev.id})
         return SaveResult(record_id, rev.id, created=not head_ids, changed=True)
 
     def delete(self, record_id: str) -> SaveResult:

@@ -96,10 +96,16 @@ def _add(conn: Connection, delta: Delta | None, contributions: Delta, sign: int)
         delta[key] = delta.get(key, 0) + sign * n
 
 
+def _next_mid(conn: Connection) -> int:
+    """The number the next victim mention gets: on from the largest in use (testimonies' own mentions are negative)."""
+    return int(conn.execute("SELECT max(1, coalesce(max(mid), 0) + 1) FROM stat_mentions").fetchone()[0])
+
+
 def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony | None, device: str | None,
-                delta: Delta | None = None) -> None:
+                delta: Delta | None = None, mids: list[int] | None = None) -> None:
     """Replace the facts of one record with those of ``testimony`` (None: deleted, so no facts). With ``delta`` the
-    change to ``stat_counts`` is added there for the caller to apply (:func:`apply_changes`)."""
+    change to ``stat_counts`` is added there for the caller to apply (:func:`apply_changes`); with ``mids`` (a
+    one-item list holding :func:`_next_mid`, kept up to date here) victims are numbered without asking again."""
     tid = _clear(conn, record_id, delta)
     if tid is None:
         tid = int(conn.execute("INSERT INTO stat_testimonies (record_id, rev) VALUES (?, ?) RETURNING tid",
@@ -111,16 +117,18 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
     shared = dims.testimony_facts(testimony, device)
     rows: list[Row] = []
     # The testimony's own mention is numbered -tid (victims get positive numbers): see the migration.
-    conn.execute("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, '')", (-tid, tid))
     rows.extend((dim, value, -tid, tid) for dim, value in set(shared))
+    first = 0
     if testimony.victims:
         # Victims are numbered on from the largest number in use, in their order (one query for all of them).
-        first = int(conn.execute("SELECT max(1, coalesce(max(mid), 0) + 1) FROM stat_mentions").fetchone()[0])
-        conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)",
-                         [(first + index, tid, dims.victim_key(victim, index))
-                          for index, victim in enumerate(testimony.victims)])
-        for index, victim in enumerate(testimony.victims):
-            rows.extend((dim, value, first + index, tid) for dim, value in {*dims.victim_facts(victim), *shared})
+        first = _next_mid(conn) if mids is None else mids[0]
+        if mids is not None:
+            mids[0] += len(testimony.victims)
+    conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)",
+                     [(-tid, tid, ""), *((first + index, tid, dims.victim_key(victim, index))
+                                         for index, victim in enumerate(testimony.victims))])
+    for index, victim in enumerate(testimony.victims):
+        rows.extend((dim, value, first + index, tid) for dim, value in {*dims.victim_facts(victim), *shared})
     conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
     _add(conn, delta, _contributions(rows, len(testimony.victims), True), 1)
     conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
@@ -147,9 +155,10 @@ def apply_changes(conn: Connection, changes: Sequence[Change]) -> None:
     """:func:`apply_change` for many records (an import): each record's rows are replaced, and the counts' changes
     are summed and written once instead of once per record (the same rows, fewer statements)."""
     delta: Delta = {}
+    mids = [_next_mid(conn)]  # the rows below are this transaction's: victims are numbered on from here
     for change in changes:
         store_facts(conn, change.record_id, change.revision, None if change.deleted else change.testimony,
-                    change.owner, delta)
+                    change.owner, delta, mids)
     _apply(conn, delta, 1)
 
 
