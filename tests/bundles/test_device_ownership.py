@@ -415,3 +415,15 @@ def test_property_forgeries_never_current_and_order_independent(templates: Templ
             finally:
                 hq.lock()
         assert all(s == states[0] for s in states[1:])
+
+
+def test_a_new_vault_has_nothing_pending_so_imports_alone_never_leave_a_recompute_behind(tmp_path: Path) -> None:
+    """m0007 marks the ownership recompute only where there is something to recompute. A new vault runs every
+    migration on its empty schema; with the mark left set, an HQ vault filled by the importer alone (which makes no
+    RecordStore) recomputed every record's derived rows at the first RecordStore: a stall of minutes at 100k."""
+    from intake_app.bundles import log_status
+
+    hq, _ = Vault.create(tmp_path / "hq", "correct horse battery staple", "hq")
+    pending = {str(r[0]) for r in hq.conn.execute("SELECT key FROM vault_meta WHERE key GLOB 'pending:*'")}
+    assert pending.isdisjoint({revisions.PENDING_KEY, log_status.PENDING_KEY}), pending
+    hq.lock()

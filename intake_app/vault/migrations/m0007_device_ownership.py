@@ -42,4 +42,10 @@ def upgrade(conn: Connection) -> None:
                   primary_key=("record_id", "sha256", "device"))
     for statement in STATEMENTS:
         conn.execute(statement)
-    conn.executemany("INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, '1')", [(k,) for k in PENDING])
+    # Only where there is something to recompute: a vault created now (every migration runs on its empty schema) would
+    # otherwise keep the records key until its first RecordStore, and an HQ vault filled by imports alone (the
+    # importer makes none) then recomputed every record's derived rows in the middle of a coordinator's first command.
+    holds = {"pending:records_by_owner": "SELECT 1 FROM revisions LIMIT 1",
+             "pending:log_checks": "SELECT 1 FROM bundles LIMIT 1"}
+    conn.executemany("INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, '1')",
+                     [(k,) for k in PENDING if conn.execute(holds[k]).fetchone()])
