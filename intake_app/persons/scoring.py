@@ -77,7 +77,7 @@ def _how_common(shares: Shares | None, key: str, factor: float, lang: str) -> st
     pct = 100.0 * shares.get(key, 0) / shares[SHARE_TOTAL]
     shown = f"{pct:.1f}" if pct < 10 else f"{pct:.0f}"
     if lang == "ko":
-        return f" (흔함: 진술의 {shown}%)" if factor < 1.0 else f" (드묾: 진술의 {shown}%)"
+        return f" (흔함: 언급의 {shown}%)" if factor < 1.0 else f" (드묾: 언급의 {shown}%)"
     return f" (common: {shown}% of mentions)" if factor < 1.0 else f" (rare: {shown}% of mentions)"
 
 

@@ -58,7 +58,7 @@ def test_a_rare_place_weighs_more_than_a_common_one_and_the_counts_follow_the_in
     assert rare > common, (rare, common)
     # The reasons say why, with the share of mentions the weight was computed from.
     assert any(r["en"] == "both arrest in Hyesan, 1998 (common: 95% of mentions)" for r in common_reasons), common_reasons
-    assert any(r["ko"].endswith("(흔함: 진술의 95%)") for r in common_reasons)
+    assert any(r["ko"].endswith("(흔함: 언급의 95%)") for r in common_reasons)
     assert any(r["en"] == "both arrest in Samjiyon, 1998 (rare: 4.5% of mentions)" for r in rare_reasons), rare_reasons
     place = next(r for r in common_reasons if r["en"].startswith("both arrest"))
     assert place["weight"] == pytest.approx(scoring.W_PLACE_YEAR * scoring.RARITY_MIN)
