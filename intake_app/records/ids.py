@@ -109,10 +109,4 @@ def bound_among(record_id: str, prefixes: Sequence[tuple[str, Any]]) -> list[str
 
 def bound_to(record_id: str, key: PublicKey) -> bool:
     """True when the device-bound ``record_id`` commits to ``key`` (constant-time comparison of the commitment)."""
-    if not is_device_bound(record_id):
-        return False
-    value = uuid.UUID(record_id).int
-    ms = value >> 80
-    rand = ((value >> 64) & 0xFFF) << 14 | (value >> 48) & 0x3FFF
-    expected = record_commitment(key, ms, rand).to_bytes(6, "big")
-    return hmac.compare_digest(expected, (value & ((1 << 48) - 1)).to_bytes(6, "big"))
+    return bool(bound_among(record_id, (("", commitment_prefix(key)),)))
