@@ -23,7 +23,7 @@ The rules, per testimony and purpose (the rule functions are in :mod:`intake_app
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,13 +189,20 @@ def _load(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None,
     ``any_reference``: False when the caller saw that the vault holds no reference record at all."""
     if any_reference and reference_store.is_reference(vault.conn, record_id):  # issue 31: they never leave
         return "reference_only"
-    rows = consent_rows.read(vault.conn, record_id)
-    state = revisions.state_of(vault.conn, record_id, rows, keys)
-    if state is None:
+    return _history(vault, record_id, consent_rows.read(vault.conn, record_id), keys)
+
+
+def _history(vault: Vault, record_id: str, rows: list[RevisionConsent],
+             keys: revisions.DeviceKeys | None) -> tuple[History, RevisionConsent] | str:
+    """The history of a testimony from every one of its revisions as :mod:`consent_rows` read them, with the current
+    revision's row; ``unknown_testimony`` when there is none."""
+    found = revisions.current_and_sides(vault.conn, record_id, rows, keys)
+    if found is None:
         return "unknown_testimony"
+    current_id, sides = found
     versions = {row.id: Version(row.id, tuple(json.loads(row.parents)), row.consent, row.unreadable) for row in rows}
-    current = next(row for row in rows if row.id == state.current)
-    return History(versions, state.current, disputed=len(state.sides) > 1), current
+    current = next(row for row in rows if row.id == current_id)
+    return History(versions, current_id, disputed=len(sides) > 1), current
 
 
 def _current_testimony(record_id: str, row: RevisionConsent) -> Testimony | None:
@@ -215,6 +222,116 @@ def _conditions(mention: str, history: History, verdicts: dict[str, Verdict], ac
             if (d := consent.get(p)) is not None and d.value == "conditional" and v.reason.startswith("conditional")]
 
 
+def _by_testimony(ordered: list[str]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """The sorted mentions by testimony, each as (mention, victim id): sorted, the mentions of one testimony are next
+    to each other (a record id holds no "/")."""
+    record_id, group = "", list[tuple[str, str]]()
+    for mention in ordered:
+        mention_record, victim_id = _parse_mention(mention)
+        if group and mention_record != record_id:
+            yield record_id, group
+            group = []
+        record_id = mention_record
+        group.append((mention, victim_id))
+    if group:
+        yield record_id, group
+
+
+def _in_batches(ordered: list[str]) -> Iterator[list[tuple[str, list[tuple[str, str]]]]]:
+    batch: list[tuple[str, list[tuple[str, str]]]] = []
+    for item in _by_testimony(ordered):
+        batch.append(item)
+        if len(batch) == consent_rows.READ_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+Allowed = tuple[int, str, str, dict[str, Verdict]]
+"""A released mention before redaction: its rank among the released (0, 1, …), mention id, victim id, verdicts."""
+
+
+@dataclass
+class _Releaser:
+    """The redacted copies, made testimony by testimony as the decision goes (module text of :func:`decide`)."""
+
+    vault: Vault
+    purpose: str
+    persons: dict[str, str]
+    accept_conditions: bool
+    source_identity: bool
+    out: list[ReleasedMention | None] = field(default_factory=list)
+    own_level: dict[str, str] = field(default_factory=dict)
+    person_level: dict[str, str] = field(default_factory=dict)
+    waiting: list[tuple[Testimony, list[Allowed]]] = field(default_factory=list)
+    linked: frozenset[str] = frozenset()
+    _key: bytes | None = None
+
+    def __post_init__(self) -> None:
+        self.linked = frozenset(self.persons) | frozenset(self.persons.values())
+
+    def allow(self, testimony: Testimony, record_id: str, mentions: list[tuple[str, str, dict[str, Verdict]]]) -> None:
+        """Every released mention of one testimony, in mention order."""
+        allowed = []
+        for mention, victim_id, verdicts in mentions:
+            allowed.append((len(self.out), mention, victim_id, verdicts))
+            self.out.append(None)
+            level = anonymity.most_restrictive([v.decision.anonymity or anonymity.DEFAULT_LEVEL
+                                                for v in verdicts.values() if v.decision is not None])
+            self.own_level[mention] = level
+            person = self.persons.get(mention, mention)
+            known = self.person_level.get(person)
+            self.person_level[person] = level if known is None else anonymity.most_restrictive([known, level])
+        # A testimony none of whose victims is linked to a person (nor is a person key) has every level it needs:
+        # its persons are its own mentions. Any other waits until every mention has been decided.
+        if str(testimony.id) == record_id and not any(f"{testimony.id}/{v.id}" in self.linked
+                                                      for v in testimony.victims):
+            self._release(testimony, allowed)
+        else:
+            self.waiting.append((testimony, allowed))
+
+    def finish(self) -> tuple[ReleasedMention, ...]:
+        for testimony, allowed in self.waiting:
+            self._release(testimony, allowed)
+        self.waiting = []
+        assert all(m is not None for m in self.out)
+        return tuple(m for m in self.out if m is not None)
+
+    def _release(self, testimony: Testimony, allowed: list[Allowed]) -> None:
+        """The redacted copies of one testimony's released mentions. A person released through several mentions
+        takes the most restrictive of their levels in every one of them (names, birth, free text). Free text is
+        scrubbed of every name form of every person of the testimony unless that person may be named at full name
+        here. Each person gets its reference for this purpose and level (anonymity.reference)."""
+        if self._key is None:
+            self._key = references.key(self.vault)
+        persons, person_level = self.persons, self.person_level
+        # The forms scrubbed from the testimony's free text are the same for each of its mentions released at the
+        # same choice of persons left unnamed: worked out once per choice.
+        forms_of: dict[tuple[bool, ...], frozenset[str]] = {}
+        for index, mention, victim_id, verdicts in allowed:
+            person = persons.get(mention, mention)
+            level = person_level[person]
+            unnamed = []
+            for victim in testimony.victims:
+                other = f"{testimony.id}/{victim.id}"
+                other_level = person_level.get(persons.get(other, other), self.own_level[mention])
+                unnamed.append(level != "full_name" or other_level != "full_name")
+            choice = tuple(unnamed)
+            forms = forms_of.get(choice)
+            if forms is None:
+                forms = frozenset().union(*(anonymity.name_forms(victim.names)
+                                            for victim, scrubbed in zip(testimony.victims, unnamed, strict=True)
+                                            if scrubbed))
+                forms_of[choice] = forms
+            basis = {p: (ReleasedDecision.of(v.decision, self.accept_conditions),) for p, v in verdicts.items()
+                     if v.decision is not None}
+            self.out[index] = release_mention(
+                mention, testimony, victim_id, source_number=index + 1, level=level, basis=basis, person_key=person,
+                reference=anonymity.reference(self._key, self.purpose, level, person), scrub_forms=forms,
+                with_source_identity=self.source_identity)
+
+
 def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required: Sequence[str] = (),
            accept_conditions: bool = False, person_of: dict[str, str] | None = None) -> Release:
     """Decide, for ``purpose`` (and every purpose in ``also_required``), which of ``mentions`` may leave.
@@ -227,6 +344,12 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     The rules read only the consent of each revision; the whole current testimony is loaded (with its integrity
     check) only for a testimony with a mention that every rule releases, and one that cannot be loaded is excluded as
     ``unreadable``.
+
+    The testimonies are read in batches (:func:`consent_rows.read_many`), in mention order, and nothing of one is kept
+    after its mentions: the released mentions of a testimony none of whose victims is linked to a person are redacted
+    as soon as its mentions are decided (each of its persons is one of its own mentions, so its levels are known);
+    a testimony with a linked victim is redacted at the end, once every level of every person is known. The result
+    is the same as deciding every mention first and redacting after (tests/exports/test_decide_equivalence.py).
     """
     wanted = (purpose, *[p for p in also_required if p != purpose])
     purposes_vocab = vocabularies.load("consent_purposes")
@@ -234,83 +357,42 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
         if p not in EXPORT_PURPOSES or p not in purposes_vocab:
             raise UsageError(f"unknown export purpose {p!r} (one of {', '.join(EXPORT_PURPOSES)})")
     ordered = sorted(dict.fromkeys(mentions))
-    persons = person_of or {}
+    source_identity = bool(SOURCE_IDENTITY_PURPOSES & set(wanted))
+    releaser = _Releaser(vault, purpose, person_of or {}, accept_conditions, source_identity)
     keys = revisions.DeviceKeys.load(vault.conn)
     any_reference = reference_store.any_reference(vault.conn)
-    allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]] = []
     excluded: list[Exclusion] = []
     conditions: list[Condition] = []
-    # Sorted, the mentions of one testimony are next to each other (a record id holds no "/"): each testimony is read
-    # once, and nothing of it is kept after its mentions except the testimony of a released one.
-    record_id, found, current = "", None, None
-    verdicts: dict[str, Verdict] = {}
-    for mention in ordered:
-        mention_record, victim_id = _parse_mention(mention)
-        if mention_record != record_id or found is None:
-            record_id, current = mention_record, None
-            found = _load(vault, record_id, keys, any_reference)
-            if not isinstance(found, str):  # the same for every mention of the testimony
-                verdicts = {p: verdict(p, found[0], accept_conditions) for p in wanted}
-        if isinstance(found, str):
-            excluded.append(Exclusion(mention, found, purpose))
-            continue
-        history, row = found
-        conditions += _conditions(mention, history, verdicts, accept_conditions)
-        refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
-        if refused is not None:
-            excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
-            continue
-        if current is None:
-            current = _current_testimony(record_id, row)
-        if current is None:
-            excluded.append(Exclusion(mention, "unreadable", purpose))
-            continue
-        if not any(v.id == victim_id for v in current.victims):
-            excluded.append(Exclusion(mention, "unknown_victim", purpose))
-            continue
-        allowed.append((mention, current, victim_id, verdicts))
-    included = _release(vault, purpose, allowed, persons, accept_conditions, bool(SOURCE_IDENTITY_PURPOSES & set(wanted)))
-    return Release(_GATE, purpose, tuple(wanted[1:]), tuple(included), tuple(excluded), tuple(dict.fromkeys(conditions)),
-                   accept_conditions, bool(SOURCE_IDENTITY_PURPOSES & set(wanted)))
-
-
-def _release(vault: Vault, purpose: str, allowed: list[tuple[str, Testimony, str, dict[str, Verdict]]],
-             persons: dict[str, str], accept_conditions: bool, source_identity: bool) -> list[ReleasedMention]:
-    """The redacted copies. A person released through several mentions takes the most restrictive of their levels
-    in every one of them (names, birth, free text). Free text is scrubbed of every name form of every person of the
-    testimony unless that person may be named at full name here. Each person gets its reference for this purpose and
-    level (anonymity.reference)."""
-    own_level = {m: anonymity.most_restrictive([v.decision.anonymity or anonymity.DEFAULT_LEVEL
-                                                for v in verdicts.values() if v.decision is not None])
-                 for m, _, _, verdicts in allowed}
-    by_person: dict[str, list[str]] = {}
-    for m, *_ in allowed:
-        by_person.setdefault(persons.get(m, m), []).append(m)
-    person_level = {p: anonymity.most_restrictive([own_level[m] for m in ms]) for p, ms in by_person.items()}
-    key = references.key(vault) if allowed else b""
-    out: list[ReleasedMention] = []
-    # The forms scrubbed from one testimony's free text are the same for each of its mentions released at the same
-    # choice of persons left unnamed: worked out once per testimony and choice (the testimonies are alive meanwhile).
-    forms_of: dict[tuple[int, tuple[bool, ...]], frozenset[str]] = {}
-    for mention, testimony, victim_id, verdicts in allowed:
-        person = persons.get(mention, mention)
-        level = person_level[person]
-        unnamed = []
-        for victim in testimony.victims:
-            other = f"{testimony.id}/{victim.id}"
-            other_level = person_level.get(persons.get(other, other), own_level[mention])
-            unnamed.append(level != "full_name" or other_level != "full_name")
-        choice = (id(testimony), tuple(unnamed))
-        forms = forms_of.get(choice)
-        if forms is None:
-            forms = frozenset().union(*(anonymity.name_forms(victim.names)
-                                        for victim, scrubbed in zip(testimony.victims, unnamed, strict=True)
-                                        if scrubbed))
-            forms_of[choice] = forms
-        basis = {p: (ReleasedDecision.of(v.decision, accept_conditions),) for p, v in verdicts.items()
-                 if v.decision is not None}
-        out.append(release_mention(
-            mention, testimony, victim_id, source_number=len(out) + 1, level=level, basis=basis, person_key=person,
-            reference=anonymity.reference(key, purpose, level, person), scrub_forms=forms,
-            with_source_identity=source_identity))
-    return out
+    for batch in _in_batches(ordered):
+        references_here = {r for r, _ in batch if any_reference and reference_store.is_reference(vault.conn, r)}
+        rows = consent_rows.read_many(vault.conn, [r for r, _ in batch if r not in references_here])
+        for record_id, group in batch:
+            found = "reference_only" if record_id in references_here else _history(vault, record_id, rows.pop(record_id),
+                                                                                  keys)
+            if isinstance(found, str):
+                excluded += [Exclusion(mention, found, purpose) for mention, _ in group]
+                continue
+            history, row = found
+            verdicts = {p: verdict(p, history, accept_conditions) for p in wanted}  # the same for every mention
+            refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
+            current: Testimony | None = None
+            released: list[tuple[str, str, dict[str, Verdict]]] = []
+            for mention, victim_id in group:
+                conditions += _conditions(mention, history, verdicts, accept_conditions)
+                if refused is not None:
+                    excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
+                    continue
+                if current is None:
+                    current = _current_testimony(record_id, row)
+                if current is None:
+                    excluded.append(Exclusion(mention, "unreadable", purpose))
+                    continue
+                if not any(v.id == victim_id for v in current.victims):
+                    excluded.append(Exclusion(mention, "unknown_victim", purpose))
+                    continue
+                released.append((mention, victim_id, verdicts))
+            if released:
+                assert current is not None
+                releaser.allow(current, record_id, released)
+    return Release(_GATE, purpose, tuple(wanted[1:]), releaser.finish(), tuple(excluded),
+                   tuple(dict.fromkeys(conditions)), accept_conditions, source_identity)
