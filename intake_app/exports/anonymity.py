@@ -32,7 +32,7 @@ _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _ROMAN_PART = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShownName:
     """A name as it may leave: ``hangul`` and ``roman`` already reduced to the level; ``hanja`` only at full name."""
 

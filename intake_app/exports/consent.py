@@ -75,7 +75,7 @@ class ConsentRefused(RefusedError):
     """Nothing may leave for this purpose (exit 1); the message names the reasons, never content."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     mention: str
     reason: str  # a key of REASONS
@@ -85,7 +85,7 @@ class Exclusion:
         return {"mention": self.mention, "purpose": self.purpose, "reason": self.reason, "why": REASONS[self.reason]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """Conditions recorded with a ``conditional`` decision, shown before export and acknowledged or not."""
 
@@ -309,6 +309,7 @@ class _Releaser:
         # The forms scrubbed from the testimony's free text are the same for each of its mentions released at the
         # same choice of persons left unnamed: worked out once per choice.
         forms_of: dict[tuple[bool, ...], frozenset[str]] = {}
+        bases: dict[int, dict[str, tuple[ReleasedDecision, ...]]] = {}  # the mentions of a testimony share verdicts
         for index, mention, victim_id, verdicts in allowed:
             person = persons.get(mention, mention)
             level = person_level[person]
@@ -324,8 +325,11 @@ class _Releaser:
                                             for victim, scrubbed in zip(testimony.victims, unnamed, strict=True)
                                             if scrubbed))
                 forms_of[choice] = forms
-            basis = {p: (ReleasedDecision.of(v.decision, self.accept_conditions),) for p, v in verdicts.items()
-                     if v.decision is not None}
+            basis = bases.get(id(verdicts))
+            if basis is None:
+                basis = {p: (ReleasedDecision.of(v.decision, self.accept_conditions),) for p, v in verdicts.items()
+                         if v.decision is not None}
+                bases[id(verdicts)] = basis
             self.out[index] = release_mention(
                 mention, testimony, victim_id, source_number=index + 1, level=level, basis=basis, person_key=person,
                 reference=anonymity.reference(self._key, self.purpose, level, person), scrub_forms=forms,

@@ -10,6 +10,7 @@ purpose is a prosecutor's file).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from intake_app.records.edtf import UncertainDate, parse_edtf
 from intake_app.records.interchange_model import Act, ConsentDecision, Perpetrator, Testimony
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedPerpetrator:
     id: str | None
     name: str | None
@@ -34,7 +35,7 @@ class ReleasedPerpetrator:
     foreign_actor: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedAct:
     id: str | None
     type: str
@@ -51,7 +52,7 @@ class ReleasedAct:
     perpetrators: tuple[ReleasedPerpetrator, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedStep:
     date: UncertainDate | None
     body: str | None
@@ -59,7 +60,7 @@ class ReleasedStep:
     response: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceIdentity:
     """Only for a prosecutor's file."""
 
@@ -68,7 +69,7 @@ class SourceIdentity:
     relation: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedDecision:
     """A consent decision as it may leave: whether conditions were recorded, never their words (they can hold a phone
     number or a full name), and whether the coordinator acknowledged them."""
@@ -86,7 +87,7 @@ class ReleasedDecision:
                                 has and acknowledged)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedMention:
     mention: str
     testimony_id: str
@@ -131,6 +132,7 @@ class ReleasedMention:
         return out
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a frozen date: birth years repeat across an archive
 def _year_only(date: UncertainDate | None) -> UncertainDate | None:
     if date is None:
         return None
