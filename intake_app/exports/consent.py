@@ -196,6 +196,11 @@ def _history(vault: Vault, record_id: str, rows: list[RevisionConsent],
              keys: revisions.DeviceKeys | None) -> tuple[History, RevisionConsent] | str:
     """The history of a testimony from every one of its revisions as :mod:`consent_rows` read them, with the current
     revision's row; ``unknown_testimony`` when there is none."""
+    if len(rows) == 1:  # one revision (its parents are not here): it is current and alone, whoever owns the record
+        row = rows[0]
+        parents = tuple(json.loads(row.parents))
+        if row.id not in parents:
+            return History({row.id: Version(row.id, parents, row.consent, row.unreadable)}, row.id), row
     found = revisions.current_and_sides(vault.conn, record_id, rows, keys)
     if found is None:
         return "unknown_testimony"
@@ -381,8 +386,10 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
             refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
             current: Testimony | None = None
             released: list[tuple[str, str, dict[str, Verdict]]] = []
+            conditional = any(v.reason.startswith("conditional") for v in verdicts.values())
             for mention, victim_id in group:
-                conditions += _conditions(mention, history, verdicts, accept_conditions)
+                if conditional:
+                    conditions += _conditions(mention, history, verdicts, accept_conditions)
                 if refused is not None:
                     excluded.append(Exclusion(mention, refused[1].reason, refused[0]))
                     continue
