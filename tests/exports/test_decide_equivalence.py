@@ -11,6 +11,7 @@ released mention, exclusion and condition.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import random
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from intake_app.errors import UsageError
 from intake_app.exports import anonymity, consent, references
 from intake_app.exports.consent import Condition, Exclusion
 from intake_app.exports.decision import History, Verdict, Version, verdict
@@ -226,4 +228,30 @@ def test_many_batches_of_reads_give_the_same_release(tmp_path: Path, monkeypatch
     whole = consent.decide(vault, "wgeid", mentions, accept_conditions=True, person_of=person_of)
     monkeypatch.setattr(consent_rows, "READ_BATCH", 5)
     assert consent.decide(vault, "wgeid", mentions, accept_conditions=True, person_of=person_of) == whole
+    vault.lock()
+
+
+def test_the_collector_is_paused_during_a_decision_and_restored_as_it_was(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    vault, mentions, _ = _hard_vault(tmp_path, 5)
+    seen: list[bool] = []
+    read_many = consent_rows.read_many
+
+    def watching(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return read_many(*args)
+
+    monkeypatch.setattr(consent_rows, "read_many", watching)
+    assert gc.isenabled()
+    consent.decide(vault, "publication", mentions)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(UsageError):
+        consent.decide(vault, "no_such_purpose", mentions)
+    assert gc.isenabled()  # restored after a refusal too
+    gc.disable()
+    try:
+        consent.decide(vault, "publication", mentions)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
     vault.lock()
