@@ -179,6 +179,16 @@ class Decided:
         self.close()
         return {m: self._of[m][0] for m in self.included}
 
+    def released_levels(self) -> Iterator[tuple[str, str]]:
+        """(mention, anonymity level) of each released mention, in mention order (the export's listing)."""
+        self.close()
+        return ((m, self._of[m][0]) for m in self.included)
+
+    def excluded_reasons(self) -> Iterator[tuple[str, str]]:
+        """(mention, reason code) of each excluded mention, in mention order (the export's listing)."""
+        self.close()
+        return ((e.mention, e.reason) for e in self.excluded)
+
     def summary(self) -> dict[str, Any]:
         """As :meth:`consent.Release.summary` for the whole request."""
         self.close()
