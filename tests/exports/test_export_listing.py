@@ -59,7 +59,7 @@ def test_the_entry_records_the_listing_by_size_and_digest(tmp_path: Path) -> Non
     assert stored == _documented_listing(summary, excluded)
     assert detail["listing"] == {"released": len(summary["included"]), "excluded": len(excluded),
                                  "size": len(stored), "sha256": hashlib.sha256(stored).hexdigest()}
-    assert 0 < detail["listing"]["released"] and 0 < detail["listing"]["excluded"]
+    assert detail["listing"]["released"] > 0 and detail["listing"]["excluded"] > 0
     # intake export log gives the same keys and values as an entry that listed them itself
     [item] = listed
     assert item["mentions"] == [m["mention"] for m in summary["included"]]
