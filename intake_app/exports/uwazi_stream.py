@@ -35,21 +35,15 @@ from intake_app.exports import consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.batched import Decided, refusal
 from intake_app.exports.consent import Release
-from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator
+from intake_app.exports.released import ReleasedMention
 from intake_app.exports.stream_files import ExportFiles, Scratch, as_binary
 from intake_app.exports.uwazi import (
     _PLANS,
     _ZIP_TIME,
     IMPORT_ORDER,
-    LANGS,
     SEP,
-    _basis,
     _Builder,
-    _label,
-    _perp_key,
-    _short_id,
     columns,
-    date_range,
     perpetrator_values,
     readme,
     thesauri,
@@ -82,62 +76,6 @@ class _StreamBuilder(_Builder):
                  pairs: dict[tuple[str, tuple[object, ...]], tuple[str, str]]) -> None:
         super().__init__(purpose, included, person_of)
         self._pairs = pairs
-        self._keys: dict[int, tuple[str, ...]] = {}
-
-    def _key(self, p: ReleasedPerpetrator) -> tuple[str, ...]:
-        """``uwazi._perp_key(p)``, made once per perpetrator entry of this batch (three methods ask for it)."""
-        found = self._keys.get(id(p))  # the entries live as long as this builder's mentions
-        if found is None:
-            found = self._keys[id(p)] = _perp_key(p)
-        return found
-
-    def perpetrators(self) -> list[list[str]]:
-        groups: dict[tuple[str, ...], list[tuple[ReleasedMention, ReleasedPerpetrator]]] = {}
-        for m in self.included:
-            for a in m.acts:
-                for p in a.perpetrators:
-                    groups.setdefault(self._key(p), []).append((m, p))
-        rows = []
-        for key, items in sorted(groups.items()):
-            values = perpetrator_values(key, len({m.mention for m, _ in items}),
-                                        (p.identification for _, p in items if p.identification))
-            self.perp_titles[key] = values["title"]
-            rows.append(self._row("perpetrators", values))
-        return rows
-
-    def perpetrator_items(self) -> Iterator[tuple[tuple[str, ...], str, str]]:
-        for m in self.included:
-            for a in m.acts:
-                for p in a.perpetrators:
-                    yield self._key(p), m.mention, p.identification or ""
-
-    def cases(self) -> list[list[str]]:
-        """The cases rows in production order (:meth:`UwaziStream.add` sorts them by title and number, ties broken by
-        the whole row: the order ``_Builder.cases`` gives); a mention's consent basis is written once for all its
-        acts."""
-        rows = []
-        for m in self.included:
-            person = self.person_of.get(m.mention, m.person_key)
-            basis = _basis([m], self.purpose)
-            for index, a in enumerate(m.acts):
-                ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
-                rows.append(self._case(m, person, a, ref, basis))
-        return rows
-
-    def _case(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str, basis: str) -> list[str]:
-        """``_Builder._case_row`` with the mention's consent basis given."""
-        victim = self.victim_titles[person]
-        act = {lang: _label("act_types", a.type, lang) for lang in LANGS}
-        titles = self.perp_titles
-        return self._row("cases", {
-            "title": {lang: f"{act[lang]}, {victim[lang].rsplit(' [', 1)[0]} [{ref}]" for lang in LANGS},
-            "our_id": ref, "act_type": [a.type], "date": date_range(a.date), "date_as_said": a.date_text,
-            "place": a.place, "place_code": [a.place_code] if a.place_code else [], "facility": a.facility,
-            "facility_type": [a.facility_type] if a.facility_type else [],
-            "victim": [victim["en"]], "perpetrators": sorted({titles[self._key(p)]["en"] for p in a.perpetrators}),
-            "source_kind": [a.source] if a.source else [], "source": str(m.source_number),
-            "anonymity": [m.anonymity], "consent_basis": basis,
-        })
 
     def _pair(self, vocab: str, value: object) -> tuple[str, str]:
         """The ``|``-joined English and Korean labels of ``value`` (one code, a list of codes, or none)."""
