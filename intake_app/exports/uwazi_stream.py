@@ -21,27 +21,24 @@ decision of the whole request (tests/exports/test_uwazi_stream.py compares them)
 from __future__ import annotations
 
 import csv
+import dataclasses
 import heapq
 import io
 import re
 import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from intake_app import csv_cells
 from intake_app.exports import consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.batched import Decided, refusal
 from intake_app.exports.consent import Release
-from intake_app.exports.released import ReleasedMention
 from intake_app.exports.stream_files import ExportFiles, Scratch, as_binary
 from intake_app.exports.uwazi import (
-    _PLANS,
     _ZIP_TIME,
     IMPORT_ORDER,
-    SEP,
     _Builder,
     columns,
     perpetrator_values,
@@ -51,81 +48,11 @@ from intake_app.exports.uwazi import (
 
 _SOURCE_ITEM = re.compile(r"source (\d+): ")
 _ROWS_PER_WRITE = 256
-_PAIRS_KEPT = 4096
 
 
 def _cells(template: str, prop: str) -> tuple[int, ...]:
     """The columns of ``prop`` in ``template``'s CSV (one, or ``__en`` and ``__ko``)."""
     return tuple(i for i, c in enumerate(columns(template)) if c == prop or c.startswith(prop + "__"))
-
-
-class _Echo:
-    """A "file" whose ``write`` returns what it is given: ``csv.writer(_Echo()).writerow(row)`` is the written line."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-class _StreamBuilder(_Builder):
-    """:class:`~intake_app.exports.uwazi._Builder` with the labels of each (vocabulary, codes) remembered over the
-    whole export (both languages at once) and a row maker without the generic one's per-cell type tests in the
-    common cases. The cells are those of ``_Builder._row``, which stays the reference: the in-memory rendering uses
-    it, and tests/exports/test_uwazi_stream.py compares both renderings' bytes."""
-
-    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str],
-                 pairs: dict[tuple[str, tuple[object, ...]], tuple[str, str]]) -> None:
-        super().__init__(purpose, included, person_of)
-        self._pairs = pairs
-
-    def _pair(self, vocab: str, value: object) -> tuple[str, str]:
-        """The ``|``-joined English and Korean labels of ``value`` (one code, a list of codes, or none)."""
-        if value.__class__ is str:
-            codes: tuple[object, ...] = (value,) if value else ()
-        elif isinstance(value, (list, tuple)):
-            codes = tuple(value)
-        else:
-            codes = () if value is None or value == "" else (value,)
-        key = (vocab, codes)
-        found = self._pairs.get(key)
-        if found is None:
-            if len(self._pairs) >= _PAIRS_KEPT:  # combinations of multi-select codes are few; never let them pile up
-                self._pairs.clear()
-            listed = list(codes)
-            found = self._pairs[key] = (self._labels(vocab, listed, "en"),  # type: ignore[arg-type]
-                                        self._labels(vocab, listed, "ko"))  # type: ignore[arg-type]
-        return found
-
-    def _row(self, template: str, values: dict[str, Any]) -> list[str]:
-        row: list[str] = []
-        append = row.append
-        pair = self._pair
-        for prop, multilingual, vocab in _PLANS[template]:
-            value = values.get(prop)
-            if multilingual:
-                if value.__class__ is dict:
-                    append(str(value.get("en", "")))
-                    append(str(value.get("ko", "")))
-                elif vocab is not None:
-                    en, ko = pair(vocab, value)
-                    append(en)
-                    append(ko)
-                else:
-                    text = value if value.__class__ is str else "" if value is None else str(value)
-                    append(text)
-                    append(text)
-            elif value.__class__ is str:
-                append(value)
-            else:
-                append(SEP.join(value) if isinstance(value, list) else "" if value is None else str(value))
-        return row
-
-
-def _renumbered(m: ReleasedMention, number: int) -> ReleasedMention:
-    """``m`` with ``source_number`` = ``number`` (what ``dataclasses.replace`` gives, without its per-field work)."""
-    copy = object.__new__(ReleasedMention)
-    copy.__dict__.update(m.__dict__)
-    copy.__dict__["source_number"] = number
-    return copy
 
 
 class _Layout:
@@ -142,12 +69,16 @@ class _Layout:
         self.source = tuple(i - self.cut for i in source)
         self.basis = tuple(i - self.cut for i in basis)
         self.tail_columns = tuple(f"t{i}" for i in range(len(columns(template)) - self.cut))
-        self._writer = csv.writer(_Echo(), lineterminator="\r\n")
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
 
     def split(self, row: list[str]) -> tuple[str, ...]:
         """(head, *tail) of a row whose tail holds production indexes as source numbers."""
-        line: str = self._writer.writerow(csv_cells.text_cells(row[:self.cut]))
-        return line[:-2] + ",", *row[self.cut:]
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(csv_cells.text_cells(row[:self.cut]))
+        return buffer.getvalue()[:-2] + ",", *row[self.cut:]
 
     def tail(self, tail: Sequence[str], numbers: array[int]) -> list[str]:
         """The tail's cells with the final source numbers, escaped."""
@@ -215,15 +146,14 @@ class UwaziStream:
         self._layouts = {"victims": VICTIMS, "cases": CASES}
         self._case_source = columns("cases").index("source")
         self._runs: dict[str, list[tuple[int, int]]] = {"victims": [], "cases": []}  # (first, last rowid) of each
-        self._pairs: dict[tuple[str, tuple[object, ...]], tuple[str, str]] = {}  # labels, for every batch
 
     def add(self, release: Release) -> None:
         if release.included:
             consent.require(release, self.request.purpose)
         start = len(self.order)
-        included = [_renumbered(m, start + i) for i, m in enumerate(release.included, start=1)]
+        included = [dataclasses.replace(m, source_number=start + i) for i, m in enumerate(release.included, start=1)]
         self.order.extend(m.mention for m in release.included)
-        builder = _StreamBuilder(release.purpose, included, self.request.person_of, self._pairs)
+        builder = _Builder(release.purpose, included, self.request.person_of)
         conn = self.scratch.conn
         victims = builder.victims()  # in person-key order
         split = self._layouts["victims"].split
@@ -253,7 +183,7 @@ class UwaziStream:
             yield row[keys], layout.tail(row[keys + 1:], numbers)
 
     def _perpetrators(self) -> Iterator[list[str]]:
-        builder = _StreamBuilder(self.request.purpose, (), {}, self._pairs)
+        builder = _Builder(self.request.purpose, (), {})
         rows = self.scratch.conn.execute("SELECT organ, unit, rank, name, foreign_actor, mention, ident FROM perps"
                                          " ORDER BY organ, unit, rank, name, foreign_actor, mention, ident")
         key: tuple[str, ...] | None = None
