@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from intake_app.records.attachments import AttachmentStore
 from intake_app.records.interchange_schema import MAX_DOCUMENT_BYTES
 from intake_app.records.store import RecordStore
 from intake_app.vault.audit import AuditLog
+from intake_app.vault.database import Connection
 
 SubParsers = argparse._SubParsersAction  # argparse exposes no public name for it
 
@@ -224,12 +226,34 @@ def cmd_audit_verify(ctx: Context) -> int:
     with ctx.open_vault() as vault:
         log = AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex)
         report = log.verify(_exported_checkpoints(vault.conn))
-    doc = {"ok": report.ok, "size": report.size, "root": report.root.hex(), "problems": list(report.problems)}
-    if not report.ok:
-        ctx.emit(doc, "audit log INVALID:\n  " + "\n  ".join(report.problems))
+        problems = [*report.problems, *_listing_problems(vault.conn, log)]
+    ok = not problems
+    doc = {"ok": ok, "size": report.size, "root": report.root.hex(), "problems": problems}
+    if not ok:
+        ctx.emit(doc, "audit log INVALID:\n  " + "\n  ".join(problems))
         raise RefusedError("the audit log failed verification")
     ctx.emit(doc, f"audit log ok: {report.size} entries, root {report.root.hex()}")
     return 0
+
+
+def _listing_problems(conn: Connection, log: AuditLog) -> list[str]:
+    """Each archive export whose listing (intake_app/exports/listing.py) no longer matches what its entry records."""
+    from intake_app.exports import listing  # noqa: PLC0415 - the export modules load for the commands that need them
+
+    problems = []
+    for seq, raw in log.entries():
+        if b'"listing"' not in raw:
+            continue
+        try:
+            entry = json.loads(raw)
+            detail = entry.get("detail")
+        except (ValueError, AttributeError):
+            continue  # verify names an entry that is not JSON
+        if entry.get("action") == "export" and isinstance(detail, dict) and "listing" in detail:
+            problem = listing.check(conn, str(entry.get("subject")), detail["listing"])
+            if problem is not None:
+                problems.append(f"entry {seq} (export {entry.get('subject')}): {problem}")
+    return problems
 
 
 def _exported_checkpoints(conn: object) -> list[tuple[int, bytes]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.exports import batched, consent, dossier, stats_csv, uwazi, uwazi_stream, wgeid
+from intake_app.exports import batched, consent, dossier, listing, stats_csv, uwazi, uwazi_stream, wgeid
 from intake_app.exports.base import Exporter, ExportRequest, Rendered
 from intake_app.exports.batched import Decided
 from intake_app.exports.consent import Release
@@ -144,11 +144,13 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
         export_id = uuid7()
         written = files.commit()
     try:
-        # The entry of an archive export lists every mention (tens of MB at 100,000 testimonies): the detail is not
-        # kept here, so the log frees it once serialised, before SQLite copies the entry.
         with Transaction(vault.conn):
+            detail = _audit_detail(request, release, rendered, written)
+            if isinstance(release, Decided):  # an archive export: its listing beside the entry (listing.py)
+                detail["listing"] = listing.write(vault.conn, export_id, release.released_levels(),
+                                                  release.excluded_reasons())
             AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append(
-                "export", utc_now(), export_id, _audit_detail(request, release, rendered, written))
+                "export", utc_now(), export_id, detail)
     except BaseException:
         remove_written(written)
         raise
@@ -164,16 +166,20 @@ def _subject_for_log(subject: str) -> str:
 
 def _audit_detail(request: ExportRequest, release: Release | Decided, rendered: Rendered,
                   written: list[WrittenFile]) -> dict[str, Any]:
+    """The entry's detail (docs/exports.md §2). An archive export's mentions are in its listing instead (the caller
+    adds ``listing``): ``mentions``, ``excluded`` and ``anonymity_by_mention`` are listed only for one Release."""
+    listed: dict[str, Any] = {}
+    if isinstance(release, Release):
+        listed = {"mentions": [m.mention for m in release.included],
+                  "excluded": [{"mention": e.mention, "reason": e.reason} for e in release.excluded],
+                  "anonymity_by_mention": {m.mention: m.anonymity for m in release.included}}
     return {
         "format": request.format,
         "purpose": release.purpose,
         "also_required": list(release.also_required),
         "subject": _subject_for_log(request.subject),
-        "mentions": list(release.included) if isinstance(release, Decided) else [m.mention for m in release.included],
-        "excluded": [{"mention": e.mention, "reason": e.reason} for e in release.excluded],
+        **listed,
         "anonymity": release.anonymity,
-        "anonymity_by_mention": (release.anonymity_by_mention() if isinstance(release, Decided)
-                                 else {m.mention: m.anonymity for m in release.included}),
         "conditions_acknowledged": bool(release.conditions) and release.accept_conditions,
         "source_identity": release.source_identity,
         "incomplete": list(rendered.missing),

@@ -60,7 +60,9 @@ KEPT_TABLES = frozenset({
     "hq_recipients", "known_revocations", "vocabulary_additions", "devices", "bundles", "device_audit", "device_leaves",
     "log_checks", "import_refusals",
     # Reference records (issue 31) come from outside archives at HQ, never from a testimony; a field vault has none.
-    "reference_imports", "reference_records", "reference_versions", "reference_act_victims"})
+    "reference_imports", "reference_records", "reference_versions", "reference_act_victims",
+    # An archive export's listing (issue 30): mention ids and reason codes beside its audit entry, append-only as it.
+    "export_listings"})
 _ACKED = """SELECT a.seq FROM acknowledged_bundles a JOIN exports e
             ON e.seq = a.seq AND e.manifest_sha256 = a.manifest_sha256"""
 _PURGEABLE = f"""

@@ -131,6 +131,9 @@ SAMPLE_ROWS[_version_of("person_counts")] = [  # issue 30: value counts kept by 
 SAMPLE_ROWS[_version_of("revision_consent")] = [  # issue 30: each revision's consent (filled: tests/records)
     ("INSERT INTO revision_consent VALUES ('rev-1', 'r-1', 'ab', '{\"wgeid\":\"granted\"}')",
      "SELECT consent FROM revision_consent WHERE record_id = 'r-1'", '{"wgeid":"granted"}')]
+SAMPLE_ROWS[_version_of("export_listings")] = [  # issue 30: an archive export's listing beside its audit entry
+    ("INSERT INTO export_listings VALUES ('e-1', 0, X'5b5d0a')", "SELECT data FROM export_listings WHERE export = 'e-1'",
+     b"[]\n")]
 
 
 def _build_at(path: Path, version: int) -> None:
