@@ -23,10 +23,19 @@ and a common birth year or place) is split once more by pairs of facts of two di
 ``pKP.ryanggang.hyesan``); a member with no fact of another kind is filed under ``-`` there. A split block stays split
 when members leave it (a purge, an edit); new members are filed under its sub-blocks.
 
-Rows of ``person_keys``: an unsplit block's rows hold the base key itself; a split block's ``!KEY#FACT``; a split
-sub-block's ``!KEY#FACT#FACT``. Name keys and facts never contain ``#`` (facts have it escaped), so the parts are
-found again by splitting on it. Rows written by the first layout (``!KEY#<decade>`` and ``!KEY#?``, by birth decade
-alone) are recognised by their digit or ``?`` and re-filed by :func:`upgrade_layout`.
+Namesake sub-blocks (issue 30, third pass): two holders of a common name sharing none of these facts can still score
+0.5 on the name, the same sex and a shared victim category when the name is not too common. So a split *name* block
+also files its members under ``n<level>:<sex>:<category>`` (:func:`namesakes`) as long as such a pair can reach 0.5:
+each member has a *reach* (:func:`reach`: the largest name count at which its known sex and category could lift a
+namesake pair to 0.5: 289, 106, 76 or 28), and a block of n mentions files, at level :func:`level_for` (n), only the
+members whose reach is at least the level's. The level is lowered (the rows re-filed) as the name's count grows, and
+above :data:`MAX_NAMESAKE` there are none: a mention's namesake comparisons stay bounded however large the archive.
+
+Rows of ``person_keys``: an unsplit block's rows hold the base key itself; a split block's ``!KEY#FACT`` (and
+``!KEY#n<level>:<sex>:<category>``); a split sub-block's ``!KEY#FACT#FACT``. Name keys and facts never contain
+``#`` (facts have it escaped), so the parts are found again by splitting on it. Rows written by the first layout
+(``!KEY#<decade>`` and ``!KEY#?``, by birth decade alone) are recognised by their digit or ``?`` and re-filed by
+:func:`upgrade_layout`.
 """
 
 from __future__ import annotations
