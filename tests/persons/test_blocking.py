@@ -272,3 +272,19 @@ def test_blocks_split_by_the_first_layout_are_re_filed(tmp_path: Path) -> None:
     state = blocking.split_state(vault.conn)
     rows = {(str(k), int(n)) for k, n in vault.conn.execute("SELECT key, num FROM person_keys")}
     assert rows == {(k, i + 1) for i, f in enumerate(crowd) for k in blocking.filed_keys(f, state)}
+
+
+def test_ng_and_nk_spellings_of_a_given_name_meet(tmp_path: Path) -> None:
+    """정은기 reads ``ungi`` and "Jung Ŭn Ki" ``unki`` (a final ㄴ before ㄱ, or a final ㅇ): no name key is shared and
+    one birth year is unknown, so before the ``ng:`` keys (issue 30, third pass) such a pair was never compared, though
+    the same surname, a close given name and the same arrest place score it over 0.5. Found lost at 400k mentions."""
+    act = {"type": "arrest", "date": "1998", "place_code": "KP.ryanggang.hyesan"}
+    a = _feat(980, {"hangul": "정은기"}, relation=None, birth="1950", categories=[2], acts=[act])
+    b = _feat(981, {"roman": "Jung Ŭn Ki"}, relation=None, categories=[2], acts=[act])
+    assert not set(a["nk"]) & set(b["nk"])
+    feats = [a, b, *_crowd(5)]
+    shares = cand.value_counts(feats)
+    assert score_pair(a, b, 1, shares=shares)[0] >= 0.5
+    _vault, found, _scored = _run(tmp_path, feats)
+    assert (a["m"], b["m"]) in found, "the ng/nk pair was not proposed"
+    assert set(blocking_keys(a)) & set(blocking_keys(b)) == {"ng:정:unki"}
