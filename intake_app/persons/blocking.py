@@ -23,20 +23,32 @@ and a common birth year or place) is split once more by pairs of facts of two di
 ``pKP.ryanggang.hyesan``); a member with no fact of another kind is filed under ``-`` there. A split block stays split
 when members leave it (a purge, an edit); new members are filed under its sub-blocks.
 
-Rows of ``person_keys``: an unsplit block's rows hold the base key itself; a split block's ``!KEY#FACT``; a split
-sub-block's ``!KEY#FACT#FACT``. Name keys and facts never contain ``#`` (facts have it escaped), so the parts are
-found again by splitting on it. Rows written by the first layout (``!KEY#<decade>`` and ``!KEY#?``, by birth decade
-alone) are recognised by their digit or ``?`` and re-filed by :func:`upgrade_layout`.
+Namesake sub-blocks (issue 30, third pass): two holders of a common name sharing none of these facts can still score
+0.5 on the name, the same sex and a shared victim category when the name is not too common. So a split *name* block
+also files its members under ``n<level>:<sex>:<category>`` (:func:`namesakes`) as long as such a pair can reach 0.5:
+each member has a *reach* (:func:`reach`: the largest name count at which its known sex and category could lift a
+namesake pair to 0.5: 289, 106, 76 or 28), and a block of n mentions files, at level :func:`level_for` (n), only the
+members whose reach is at least the level's. The level is lowered (the rows re-filed) as the name's count grows, and
+above :data:`MAX_NAMESAKE` there are none: a mention's namesake comparisons stay bounded however large the archive.
+
+Rows of ``person_keys``: an unsplit block's rows hold the base key itself; a split block's ``!KEY#FACT`` (and
+``!KEY#n<level>:<sex>:<category>``); a split sub-block's ``!KEY#FACT#FACT``. Name keys and facts never contain
+``#`` (facts have it escaped), so the parts are found again by splitting on it. Rows written by the first layout
+(``!KEY#<decade>`` and ``!KEY#?``, by birth decade alone) are recognised by their digit or ``?`` and re-filed by
+:func:`upgrade_layout`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from intake_app.persons.features import blocking_keys
+from intake_app.persons.scoring import BASE, NAME_FREQ_SLOPE, RARITY_MAX, W_CATEGORY, W_NAME_EXACT, W_SEX_SAME
+from intake_app.records import vocabularies
 from intake_app.vault.database import Connection
 
 MAX_BLOCK = 12
@@ -48,6 +60,30 @@ MAX_BIRTH_SPAN = 12  # 195X spans ten years; wider spans ("1950s or 1960s") corr
 BIRTH_SLACK = 0
 ACT_SLACK = 1
 BARE = "-"
+# Namesake sub-blocks (issue 30, third pass). Two holders of a name held by n mentions that share no fact above score
+# BASE + W_NAME_EXACT - NAME_FREQ_SLOPE x ln(n) + (W_SEX_SAME if both give one sex) + (up to W_CATEGORY x RARITY_MAX
+# if both give a shared category), and nothing else of the score can lift them without a shared fact except what is
+# listed as given up in docs/persons.md. A member's *reach* is the largest n at which it can still reach 0.5 with a
+# namesake: its known sex and category give it the bonuses it could share. Reaches: both known 289, category only
+# 106, sex only 76, neither 28.
+NAMESAKE = "n"  # the namesake sub-blocks' facts: ``n<level>:<sex>:<category>``
+NAMESAKE_SEXES = ("F", "M", "other")  # a member of no known sex (none, "unknown") is filed under each
+_BONUS_SEX, _BONUS_CATEGORY = W_SEX_SAME, W_CATEGORY * RARITY_MAX
+
+
+def reach(bonus: float) -> int:
+    """The largest name frequency n at which a namesake pair with this much sex and category agreement can score 0.5:
+    BASE + W_NAME_EXACT + bonus - NAME_FREQ_SLOPE x ln(n) >= 0."""
+    return int(math.exp((BASE + W_NAME_EXACT + bonus) / NAME_FREQ_SLOPE) + 1e-9)
+
+
+# Levels of a name block's namesake sub-blocks: level L files the members whose reach is at least NAMESAKE_REACH[L - 1]
+# (level 4 every member, level 1 only those giving both a sex and a category); a block of n mentions gets the highest
+# level whose reach is at least n, none above MAX_NAMESAKE.
+NAMESAKE_REACH = tuple(sorted((reach(_BONUS_SEX + _BONUS_CATEGORY), reach(_BONUS_CATEGORY), reach(_BONUS_SEX),
+                               reach(0.0)), reverse=True))
+MAX_NAMESAKE = NAMESAKE_REACH[0]
+_NAME_KEY_PREFIXES = ("name:", "hangul:", "hanja:", "roman:")
 
 
 def _clean(value: str) -> str:
@@ -74,12 +110,43 @@ def attributes(feat: dict[str, Any]) -> list[str]:
     return sorted(out)
 
 
+def level_for(count: int) -> int:
+    """The namesake level of a split name block of ``count`` mentions (0: no namesake sub-blocks)."""
+    return sum(1 for r in NAMESAKE_REACH if count <= r)
+
+
+def _member_reach(feat: dict[str, Any]) -> int:
+    sex = feat.get("sex")
+    return reach((_BONUS_SEX if sex and sex != "unknown" else 0.0) + (_BONUS_CATEGORY if feat.get("cat") else 0.0))
+
+
+def namesakes(feat: dict[str, Any], level: int) -> list[str]:
+    """The namesake facts a member of a split name block at namesake ``level`` is filed under, sorted: none when its
+    reach (what its known sex and category allow, see :func:`reach`) is below the level's; else ``n<level>:<sex>:<c>``
+    for each of its victim categories (each category of the vocabulary when it gives none) and its sex (each of
+    :data:`NAMESAKE_SEXES` when none or ``unknown``). Two holders of a common name meet there when their sex and a
+    category agree or are missing on one side: what such a pair scores when they share nothing else (scoring.py
+    weighs a missing sex or category as nothing)."""
+    if level <= 0 or _member_reach(feat) < NAMESAKE_REACH[level - 1]:
+        return []
+    sex = feat.get("sex")
+    sexes = [_clean(str(sex))] if sex and sex != "unknown" else list(NAMESAKE_SEXES)
+    cats = feat.get("cat") or vocabularies.load("victim_categories").codes()
+    return sorted({f"{NAMESAKE}{level}:{s}:{_clean(str(c))}" for s in sexes for c in cats})
+
+
+def _name_key(key: str) -> bool:
+    return key.startswith(_NAME_KEY_PREFIXES)
+
+
 @dataclass
 class SplitState:
-    """Which base keys (``keys``) and which sub-blocks ``KEY#FACT`` (``subs``) are split."""
+    """Which base keys (``keys``) and which sub-blocks ``KEY#FACT`` (``subs``) are split, and which split base keys
+    have namesake sub-blocks (``namesakes``)."""
 
     keys: set[str] = field(default_factory=set)
     subs: set[str] = field(default_factory=set)
+    namesakes: dict[str, int] = field(default_factory=dict)
 
 
 def split_state(conn: Connection) -> SplitState:
@@ -89,6 +156,8 @@ def split_state(conn: Connection) -> SplitState:
         state.keys.add(parts[0])
         if len(parts) == 3:
             state.subs.add(f"{parts[0]}#{parts[1]}")
+        elif parts[1].startswith(NAMESAKE):
+            state.namesakes[parts[0]] = int(parts[1][1])
     return state
 
 
@@ -117,6 +186,8 @@ def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
         if attrs is None:
             attrs = attributes(feat)
         out += _sub_keys(key, attrs, state)
+        if key in state.namesakes:
+            out += [f"!{key}#{fact}" for fact in namesakes(feat, state.namesakes[key])]
     return out
 
 
@@ -149,13 +220,16 @@ def split_big_blocks(conn: Connection) -> SplitState:
         state.keys.add(key)
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
                          [(k, n) for n, f in members for k in dict.fromkeys(_sub_keys(key, attributes(f), state))])
+        if _name_key(key) and (level := level_for(len(members))):
+            _file_namesakes(conn, key, level, members, state)
+    _lower_namesakes(conn, state)
     subs = [str(r[0]) for r in conn.execute(
         "SELECT key FROM person_keys WHERE key >= '!' AND key < '\"' GROUP BY key HAVING count(*) > ?",
         (MAX_SUB_BLOCK,))]
     for row_key in subs:
         parts = row_key[1:].split("#")
-        if len(parts) != 2 or parts[1] == BARE:
-            continue  # already split twice, or the members without any fact: kept whole
+        if len(parts) != 2 or parts[1] == BARE or parts[1].startswith(NAMESAKE):
+            continue  # already split twice, the members without any fact, or namesakes (bounded): kept whole
         members = _members(conn, row_key)
         conn.execute("DELETE FROM person_keys WHERE key = ?", (row_key,))
         sub = row_key[1:]
@@ -167,6 +241,36 @@ def split_big_blocks(conn: Connection) -> SplitState:
             rows += [(f"!{sub}#{g}", n) for g in others] or [(f"!{sub}#{BARE}", n)]
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
     return state
+
+
+def _file_namesakes(conn: Connection, key: str, level: int, members: list[tuple[int, dict[str, Any]]],
+                    state: SplitState) -> None:
+    rows = [(f"!{key}#{fact}", n) for n, f in members for fact in namesakes(f, level)]
+    if rows:  # a block none of whose members reaches the level has no namesake sub-blocks, now or later
+        state.namesakes[key] = level
+        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
+
+
+def _lower_namesakes(conn: Connection, state: SplitState) -> None:
+    """Re-file the namesake sub-blocks of every name whose count (``person_counts``) grew past its level's reach at
+    the level its count now allows (none above :data:`MAX_NAMESAKE`). A level is never raised again when the count
+    falls (a purge): the block keeps the level it has."""
+    if not state.namesakes:
+        return
+    lower = [(str(k), level_for(int(n))) for k, n in conn.execute(
+        "SELECT key, n FROM person_counts WHERE n > ?", (NAMESAKE_REACH[-1],)) if str(k) in state.namesakes]
+    for key, level in lower:
+        if level >= state.namesakes[key]:
+            continue
+        conn.execute("DELETE FROM person_keys WHERE key >= ? AND key < ?", (f"!{key}#{NAMESAKE}", f"!{key}#o"))
+        del state.namesakes[key]
+        if level:
+            nums = sorted({int(n) for (n,) in conn.execute(
+                "SELECT num FROM person_keys WHERE key >= ? AND key < ?", (f"!{key}#", f"!{key}$"))})
+            members = [(int(n), json.loads(f)) for n, f in conn.execute(
+                "SELECT num, features FROM person_mentions WHERE num IN (SELECT value FROM json_each(?))",
+                (json.dumps(nums),))]
+            _file_namesakes(conn, key, level, members, state)
 
 
 def upgrade_layout(conn: Connection) -> None:

@@ -2,7 +2,8 @@
 
 The blocking index lives in the vault (``person_mentions``, ``person_keys``; schema 5) and is brought up to date
 incrementally: only testimonies whose current revision changed since the last run are read again. Two mentions are
-compared only when they share a filed key of ``person_keys`` (a name key, or a surname group and a birth year);
+compared only when they share a filed key of ``person_keys`` (a name key, a surname group and a birth year, or an
+``ng:`` key);
 a block that would grow with the square of a common name's frequency is split by corroborating facts (birth year,
 place, facility, interviewee; :mod:`intake_app.persons.blocking`), so the pairs grow with the mentions, not with
 their square. Candidate generation streams: the blocks are read in key order from the ``(key, num)`` index, each

@@ -20,7 +20,8 @@ from intake_app.records.edtf import UncertainDate
 from intake_app.records.vocabularies import fold
 
 # 2: hanja names are read to Hangul with their given names (issue 28); features cached without "v" are stale.
-FEATURES_VERSION = 2
+# 3: the ``ng:`` blocking keys (issue 30, third pass).
+FEATURES_VERSION = 3
 
 # Bounds wider than this say nothing useful about the year (open intervals, "before 1990").
 _MAX_YEAR_SPAN = 30
@@ -70,6 +71,15 @@ def _hanja_readings(hanja: list[str]) -> list[str]:
     return out
 
 
+def sound_keys(readings: list[list[str]]) -> list[str]:
+    """Third blocking route (issue 30, third pass): ``ng:<surname group>:<given key with ng read as nk>`` for each
+    reading whose given key holds ``ng`` or ``nk``. The reduction rules keep ``ng`` (a final ㅇ) apart from ``n`` + ``k``
+    (a final ㄴ before ㄱ), but romanisations split the syllables either way: 정은기 reads ``ungi`` and "Jung Ŭn Ki"
+    ``unki``, 전순길 ``sungil`` and "Chon Soon Kil" ``sunkil``; such pairs share no name key (their names score as
+    close, not equal) and met only through the same exact birth year."""
+    return sorted({f"ng:{s}:{g.replace('ng', 'nk')}" for s, g in readings if "ng" in g or "nk" in g})
+
+
 def features(mention: Mention) -> dict[str, Any]:
     """The comparison features of one mention (see the module docstring)."""
     victim = mention.victim
@@ -84,6 +94,7 @@ def features(mention: Mention) -> dict[str, Any]:
     birth = years(victim.birth)
     # Second blocking route for given names spelt beyond the rules: same surname group and same birth year.
     extra = sorted({f"sb:{s}:{birth[0]}:{g[:2]}" for s, g in readings} if birth and birth[0] == birth[1] else set())
+    extra += sound_keys(readings)
     acts = []
     for act in victim.acts:
         acts.append([act.type, place_key(act.place_code, act.place), years(act.date),
