@@ -4,6 +4,7 @@ included, also when a testimony already holding facts is rebuilt after a new one
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,7 +56,7 @@ def test_a_batch_stores_the_rows_of_one_at_a_time(vaults: tuple[Vault, Vault]) -
     # b is stored first: its perpetrator entries hold the largest row ids when the batch rebuilds it after a new one
     first = Change(b.id or "", "1" * 64, False, "DEV", b)
     later = [Change(a.id or "", "2" * 64, False, "DEV", a),
-             Change(b.id or "", "3" * 64, False, "DEV", c.__class__(**{**c.__dict__, "id": b.id})),
+             Change(b.id or "", "3" * 64, False, "DEV", dataclasses.replace(c, id=b.id)),
              Change(d.id or "", "4" * 64, False, "DEV", d)]
     one, two = vaults
     for vault in vaults:
