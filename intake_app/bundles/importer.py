@@ -37,6 +37,7 @@ from intake_app.records.attachments import Link, put_link
 from intake_app.records.ids import bound_to, is_device_bound, is_uuid
 from intake_app.records.interchange_schema import FORBIDDEN_IN_LINE, is_blank
 from intake_app.records.store import search_fields, summarise
+from intake_app.search.index import HeldWrites, SearchIndex
 from intake_app.vault.audit import ACTIONS as AUDIT_ACTIONS
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
@@ -476,9 +477,11 @@ class Importer:
         changes to the derived indexes, in the bundle's transaction; then forget them. A record touched again later in
         the bundle is refreshed again then, from every revision staged by that time (its state is a function of its
         set of revisions); a current revision parsed in an earlier batch is read back with its integrity check."""
+        held = HeldWrites()  # the search entries are written last: see HeldWrites
         changes = [change for record_id in sorted(touched) if (change := revisions.refresh_record(
-            self.conn, record_id, summarise, search_fields, parsed, keys)) is not None]
+            self.conn, record_id, summarise, search_fields, parsed, keys, held)) is not None]
         derived.testimonies_saved(self.conn, changes)  # the derived indexes update from the changes
+        held.apply_to(SearchIndex(self.conn))
         touched.clear()
         parsed.clear()
 

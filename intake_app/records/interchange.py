@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from crypto.canonical import canonical
@@ -233,11 +234,16 @@ def _unique(path: str, items: list[Any]) -> tuple[Any, ...]:
     return tuple(items)
 
 
+# parse_edtf is a function of its text alone and its result is immutable: the same dates recur across testimonies (years
+# of birth, interview days), so parsed ones are kept. A refused text raises every time (exceptions are not cached).
+_parse_date = functools.lru_cache(maxsize=8192)(parse_edtf)
+
+
 def _date(path: str, value: Any) -> UncertainDate:
     if not isinstance(value, str):
         raise InterchangeError(path, f"expected an EDTF date string, got {_show(value)}")
     try:
-        return parse_edtf(value)
+        return _parse_date(value)
     except DateError as exc:
         raise InterchangeError(path, f"not a valid EDTF date: {exc}") from None
 
@@ -289,38 +295,80 @@ def _patterned(path: str, value: Any, kind: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
+def _item_paths(path: str, count: int) -> tuple[str, ...]:
+    # Cached like _key: the same arrays recur in every testimony (victims[0].acts).
+    return tuple(f"{path}[{i}]" for i in range(count))
+
+
 def _list(path: str, value: Any, spec: FieldSpec) -> tuple[Any, ...]:
     items = _array(path, value, spec)
+    paths = _item_paths(path, len(items))
     if spec.kind == "objects":
         assert spec.target is not None
-        return tuple(_build(f"{path}[{i}]", v, spec.target) for i, v in enumerate(items))
+        target = spec.target
+        return tuple([_build(here, v, target) for here, v in zip(paths, items, strict=True)])
     if spec.kind == "categories":
-        return _unique(path, [_category(f"{path}[{i}]", v) for i, v in enumerate(items)])
+        return _unique(path, [_category(here, v) for here, v in zip(paths, items, strict=True)])
     assert spec.vocab is not None
-    return _unique(path, [_code(f"{path}[{i}]", v, spec.vocab) for i, v in enumerate(items)])
+    vocab = spec.vocab
+    return _unique(path, [_code(here, v, vocab) for here, v in zip(paths, items, strict=True)])
+
+
+def _string_field(path: str, value: Any, spec: FieldSpec) -> str:
+    return _string(path, value, spec.kind)
+
+
+def _patterned_field(path: str, value: Any, spec: FieldSpec) -> str:
+    return _patterned(path, value, spec.kind)
+
+
+def _code_field(path: str, value: Any, spec: FieldSpec) -> str:
+    assert spec.vocab is not None
+    return _code(path, value, spec.vocab)
+
+
+def _date_field(path: str, value: Any, _spec: FieldSpec) -> UncertainDate:
+    return _date(path, value)
+
+
+def _bool_field(path: str, value: Any, _spec: FieldSpec) -> bool:
+    return _bool(path, value)
+
+
+def _object_field(path: str, value: Any, spec: FieldSpec) -> Any:
+    assert spec.target is not None
+    return _build(path, value, spec.target)
+
+
+def _consent_field(path: str, value: Any, _spec: FieldSpec) -> tuple[tuple[str, ConsentDecision], ...]:
+    return _consent(path, value)
+
+
+# The check of each kind of field (FieldSpec.kind): every kind has one, looked up once per field.
+_CHECKS: dict[str, Callable[[str, Any, FieldSpec], Any]] = {
+    "line": _string_field, "text": _string_field, "narrative": _string_field,
+    "codes": _list, "categories": _list, "objects": _list,
+    "uuid": _patterned_field, "language": _patterned_field, "local_id": _patterned_field,
+    "code": _code_field, "edtf": _date_field, "bool": _bool_field, "int": _int, "object": _object_field,
+    "consent": _consent_field,
+}
 
 
 def _value(path: str, value: Any, spec: FieldSpec) -> Any:
-    kind = spec.kind
-    if kind in ("line", "text", "narrative"):
-        return _string(path, value, kind)
-    if kind in ("codes", "categories", "objects"):
-        return _list(path, value, spec)
-    if kind in _PATTERNS:
-        return _patterned(path, value, kind)
-    if kind == "code":
-        assert spec.vocab is not None
-        return _code(path, value, spec.vocab)
-    if kind == "edtf":
-        return _date(path, value)
-    if kind == "bool":
-        return _bool(path, value)
-    if kind == "int":
-        return _int(path, value, spec)
-    if kind == "object":
-        assert spec.target is not None
-        return _build(path, value, spec.target)
-    return _consent(path, value)
+    return _CHECKS[spec.kind](path, value, spec)
+
+
+@functools.cache
+def _fields(name: str) -> tuple[tuple[str, FieldSpec, Callable[[str, Any, FieldSpec], Any]], ...]:
+    """The keys of object ``name`` in schema order, each with its spec and its check (the schema is constant)."""
+    return tuple((key, spec, _CHECKS[spec.kind]) for key, spec in OBJECTS[name].items())
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_paths(path: str, name: str) -> tuple[str, ...]:
+    # The path of each key of an object at ``path``, in _fields order: one cached look-up per object.
+    return tuple(_key(path, key) for key in OBJECTS[name])
 
 
 def _mapping(path: str, value: Any) -> dict[str, Any]:
@@ -337,16 +385,18 @@ def _mapping(path: str, value: Any) -> dict[str, Any]:
 def _build(path: str, value: Any, name: str) -> Any:
     obj = _mapping(path, value)
     fields = OBJECTS[name]
-    for key in obj:
-        if key not in fields:
-            raise InterchangeError(_key(path, key), "unknown key")
+    if not obj.keys() <= fields.keys():
+        for key in obj:
+            if key not in fields:
+                raise InterchangeError(_key(path, key), "unknown key")
     kwargs: dict[str, Any] = {}
-    for key, spec in fields.items():
-        if obj.get(key) is None:
+    for (key, spec, check), here in zip(_fields(name), _field_paths(path, name), strict=True):
+        raw = obj.get(key)
+        if raw is None:
             if spec.required:
-                raise InterchangeError(_key(path, key), "required key is missing")
+                raise InterchangeError(here, "required key is missing")
             continue
-        kwargs[key] = _value(_key(path, key), obj[key], spec)
+        kwargs[key] = check(here, raw, spec)
     if name in AT_LEAST_ONE and not any(k in kwargs for k in AT_LEAST_ONE[name]):
         raise InterchangeError(path, f"needs at least one of {', '.join(AT_LEAST_ONE[name])}")
     _check_object(path, name, kwargs)

@@ -41,8 +41,10 @@ _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u
 def is_blank(value: str) -> bool:
     """True when ``value`` shows nothing: only whitespace (``str.isspace``), format characters (category Cf) and the
     invisible letters and marks above (docs/formats/bundle-bytes.md §8)."""
-    return all(ch.isspace() or ch in _INVISIBLE or 0xE0100 <= ord(ch) <= 0xE01EF
-               or unicodedata.category(ch) == "Cf" for ch in value)
+    for ch in value:  # a loop, not all() over a generator: most values are decided at their first character
+        if not (ch.isspace() or ch in _INVISIBLE or 0xE0100 <= ord(ch) <= 0xE01EF or unicodedata.category(ch) == "Cf"):
+            return False
+    return True
 
 Kind = Literal[
     "line", "text", "narrative", "code", "codes", "categories", "edtf", "bool", "int", "uuid", "language",

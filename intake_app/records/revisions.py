@@ -25,7 +25,7 @@ from intake_app.records import ids
 from intake_app.records.derived import Change
 from intake_app.records.interchange_model import Testimony
 from intake_app.records.stored import read_content, with_ids
-from intake_app.search.index import SearchIndex
+from intake_app.search.index import HeldWrites, SearchIndex
 from intake_app.vault.database import Connection, Transaction
 
 KIND_TESTIMONY = "testimony"
@@ -305,7 +305,8 @@ SearchFields = Callable[[bytes], dict[str, str]]
 
 
 def refresh_record(conn: Connection, record_id: str, summarise: Summarise, search_fields: SearchFields,
-                   parsed: Mapping[str, Testimony] | None = None, keys: DeviceKeys | None = None) -> Change | None:
+                   parsed: Mapping[str, Testimony] | None = None, keys: DeviceKeys | None = None,
+                   held: HeldWrites | None = None) -> Change | None:
     """Recompute a record's derived row (versions in play, current revision, conflict flag, list summary, search
     entry) from its revisions. Called after every local save and every import, inside the same transaction.
 
@@ -313,7 +314,8 @@ def refresh_record(conn: Connection, record_id: str, summarise: Summarise, searc
     import): the current revision is then not read back. Any other current revision is loaded from storage with its
     integrity check (:func:`intake_app.records.stored.read_content`). Returns the change to publish to the derived
     indexes (:func:`intake_app.records.derived.testimony_saved`): the current revision and its testimony, and every
-    revision of the record that ``parsed`` holds (``Change.entered``)."""
+    revision of the record that ``parsed`` holds (``Change.entered``). ``held``: the search entry's write is held there
+    for the caller to apply after its other writes (:class:`~intake_app.search.index.HeldWrites`), not made now."""
     rows = conn.execute("SELECT id, parents, device, created_at, content_hash FROM revisions WHERE record_id = ?",
                         (record_id,)).fetchall()
     state = state_of(conn, record_id, rows, keys)
@@ -329,7 +331,7 @@ def refresh_record(conn: Connection, record_id: str, summarise: Summarise, searc
     # Nothing trusted yet (a device-bound record whose owner's versions have not arrived): the version shown waits
     # for the coordinator like any other from another device.
     conflicted = len(state.sides) > 1 or not state.accepted
-    index = SearchIndex(conn)
+    index = held if held is not None else SearchIndex(conn)
     testimony: Testimony | None = None
     if current.tombstone:
         summary: dict[str, Any] = {"id": record_id, "deleted": True}

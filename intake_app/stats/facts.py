@@ -71,10 +71,33 @@ def _apply(conn: Connection, delta: dict[tuple[str, str, str], int], sign: int) 
 Delta = dict[tuple[str, str, str], int]
 
 
-def _clear(conn: Connection, record_id: str, delta: Delta | None = None) -> int | None:
+class _Held:
+    """Rows of several testimonies held back and written with one ``executemany`` per table (an import's batch)
+    instead of three per testimony. :func:`_clear` writes them before it reads or deletes anything, so each table
+    receives the same statements in the same order as one testimony at a time: the same rows, row ids included."""
+
+    def __init__(self) -> None:
+        self.mentions: list[tuple[int, int, str]] = []
+        self.facts: list[Row] = []
+        self.perps: list[tuple[str, int, str, str | None, str | None, str]] = []
+
+    def write(self, conn: Connection) -> None:
+        if self.mentions:
+            conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)", self.mentions)
+        if self.facts:
+            conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", self.facts)
+        if self.perps:
+            conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?,"
+                             " ?)", self.perps)
+        self.mentions, self.facts, self.perps = [], [], []
+
+
+def _clear(conn: Connection, record_id: str, delta: Delta | None = None, held: _Held | None = None) -> int | None:
     row = conn.execute("SELECT tid FROM stat_testimonies WHERE record_id = ?", (record_id,)).fetchone()
     if row is None:
         return None
+    if held is not None:
+        held.write(conn)  # the rows held so far go in before this testimony's are read and deleted
     tid = int(row[0])
     old = [(str(d), str(v), int(m), int(t)) for d, v, m, t in
            conn.execute("SELECT dim, value, mid, tid FROM stat_facts WHERE tid = ?", (tid,))]
@@ -102,11 +125,13 @@ def _next_mid(conn: Connection) -> int:
 
 
 def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony | None, device: str | None,
-                delta: Delta | None = None, mids: list[int] | None = None) -> None:
+                delta: Delta | None = None, mids: list[int] | None = None, held: _Held | None = None) -> None:
     """Replace the facts of one record with those of ``testimony`` (None: deleted, so no facts). With ``delta`` the
     change to ``stat_counts`` is added there for the caller to apply (:func:`apply_changes`); with ``mids`` (a
-    one-item list holding :func:`_next_mid`, kept up to date here) victims are numbered without asking again."""
-    tid = _clear(conn, record_id, delta)
+    one-item list holding :func:`_next_mid`, kept up to date here) victims are numbered without asking again; with
+    ``held`` the new mentions, facts and perpetrator entries are added there for the caller to write."""
+    assert held is None or mids is not None  # held mentions are numbered from ``mids``, not from the table
+    tid = _clear(conn, record_id, delta, held)
     if tid is None:
         tid = int(conn.execute("INSERT INTO stat_testimonies (record_id, rev) VALUES (?, ?) RETURNING tid",
                                (record_id, rev)).fetchone()[0])
@@ -124,16 +149,17 @@ def store_facts(conn: Connection, record_id: str, rev: str, testimony: Testimony
         first = _next_mid(conn) if mids is None else mids[0]
         if mids is not None:
             mids[0] += len(testimony.victims)
-    conn.executemany("INSERT INTO stat_mentions (mid, tid, victim) VALUES (?, ?, ?)",
-                     [(-tid, tid, ""), *((first + index, tid, dims.victim_key(victim, index))
-                                         for index, victim in enumerate(testimony.victims))])
+    out = _Held() if held is None else held
+    out.mentions += [(-tid, tid, ""), *((first + index, tid, dims.victim_key(victim, index))
+                                        for index, victim in enumerate(testimony.victims))]
     for index, victim in enumerate(testimony.victims):
         rows.extend((dim, value, first + index, tid) for dim, value in {*dims.victim_facts(victim), *shared})
-    conn.executemany("INSERT INTO stat_facts (dim, value, mid, tid) VALUES (?, ?, ?, ?)", rows)
+    out.facts += rows
     _add(conn, delta, _contributions(rows, len(testimony.victims), True), 1)
-    conn.executemany("INSERT INTO perp_entries (entry, tid, kind, unit, facility, data) VALUES (?, ?, ?, ?, ?, ?)",
-                     [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
-                      perp_entries.entries_of(testimony, record_id)])
+    out.perps += [(e.entry, tid, e.kind, e.unit, e.facility, e.data) for e in
+                  perp_entries.entries_of(testimony, record_id)]
+    if held is None:
+        out.write(conn)
 
 
 def refresh(conn: Connection, record_id: str) -> None:
@@ -156,9 +182,11 @@ def apply_changes(conn: Connection, changes: Sequence[Change]) -> None:
     are summed and written once instead of once per record (the same rows, fewer statements)."""
     delta: Delta = {}
     mids = [_next_mid(conn)]  # the rows below are this transaction's: victims are numbered on from here
+    held = _Held()
     for change in changes:
         store_facts(conn, change.record_id, change.revision, None if change.deleted else change.testimony,
-                    change.owner, delta, mids)
+                    change.owner, delta, mids, held)
+    held.write(conn)
     _apply(conn, delta, 1)
 
 
