@@ -112,9 +112,12 @@ def expand(conn: Connection, export_id: str, listing: Any) -> dict[str, Any]:
         rest = lines.pop()
         for raw in lines:
             try:
-                kind, mention, value = json.loads(raw)
+                fields = json.loads(raw)
             except ValueError:
-                raise ListingError(f"export {export_id}: a line of its listing is not a JSON array of 3") from None
+                fields = None
+            if not (isinstance(fields, list) and len(fields) == 3 and all(isinstance(f, str) for f in fields)):
+                raise ListingError(f"export {export_id}: a line of its listing is not a JSON array of 3 strings")
+            kind, mention, value = fields
             if kind == "released":
                 mentions.append(mention)
                 levels[mention] = value

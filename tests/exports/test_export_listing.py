@@ -136,3 +136,18 @@ def test_an_entry_written_before_listings_reads_as_it_is(tmp_path: Path) -> None
         AuditLog(vault.conn, vault.signing_key().public_key.key_id_hex).append("export", utc_now(), "E-old", old)
         [item] = log.entries(vault)
     assert {k: item[k] for k in old} == old and "listing" not in item
+
+
+@pytest.mark.parametrize("line", [b'{"released": "m", "a": "b"}', b"7", b'["released", "T/v1", 1]',
+                                  b'["released", "T/v1"]', b"not json"])
+def test_a_listing_line_that_is_not_three_strings_is_refused_clearly(tmp_path: Path, line: bytes) -> None:
+    """The listing is hashed, so only a vault that wrote it wrong could hold such a line; it is still refused with a
+    ListingError (exit 1), never a crash or a wrong reading."""
+    data = line + b"\n"
+    record = {"released": 1, "excluded": 0, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    with Vault.create(tmp_path / "hq", PASSPHRASE, "hq")[0] as vault:
+        with vault.conn:
+            vault.conn.execute("INSERT INTO export_listings (export, chunk, data) VALUES ('x', 0, ?)", (data,))
+        assert listing.check(vault.conn, "x", record) is None
+        with pytest.raises(listing.ListingError, match="not a JSON array of 3 strings"):
+            listing.expand(vault.conn, "x", record)
