@@ -295,9 +295,16 @@ def _patterned(path: str, value: Any, kind: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=4096)
 def _item_paths(path: str, count: int) -> tuple[str, ...]:
-    # Cached like _key: the same arrays recur in every testimony (victims[0].acts).
+    # Cached like _key for the short arrays that recur in every testimony (victims[0].acts); a long one (a hostile
+    # document's up to max_items) is not kept, so the cache holds at most 4096 × 32 paths whatever the input.
+    if count > 32:
+        return tuple(f"{path}[{i}]" for i in range(count))
+    return _short_item_paths(path, count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_item_paths(path: str, count: int) -> tuple[str, ...]:
     return tuple(f"{path}[{i}]" for i in range(count))
 
 

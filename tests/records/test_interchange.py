@@ -237,6 +237,17 @@ def test_limits_and_characters(mutate: Any, message: str) -> None:
     assert message in str(_error(doc))
 
 
+def test_an_error_deep_in_a_long_array_names_its_index() -> None:
+    """Error paths of long arrays are made apart from the cached short ones (interchange._item_paths): the index is
+    still the item's own, at the start, near the cache's bound and far past it."""
+    for count, bad in ((40, 0), (40, 31), (40, 32), (40, 37), (500, 499)):
+        doc = _example()
+        doc["victims"] = [copy.deepcopy(doc["victims"][0]) for _ in range(count)]
+        doc["victims"][bad]["names"][0]["system"] = "XX"
+        error = _error(doc)
+        assert error.path == f"victims[{bad}].names[0].system", (count, bad, error.path)
+
+
 def test_tab_and_newline_are_allowed_in_narrative() -> None:
     doc = _example()
     doc["narrative"] = "첫째 줄\n\t둘째 줄\r\n셋째"
