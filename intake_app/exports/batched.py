@@ -123,7 +123,7 @@ def batches(mentions: Sequence[str], person_of: Mapping[str, str], size: int = B
 
 class Exclusions(Sequence[Exclusion]):
     """The excluded mentions of a whole request, kept compactly: each mention id once (the str the request holds) and
-    one byte naming its (reason, purpose) pair; an :class:`~intake_app.exports.consent.Exclusion` is made when read.
+    one 16-bit code naming its (reason, purpose) pair; an :class:`~intake_app.exports.consent.Exclusion` is made when read.
     An object per exclusion (about 150 bytes) grew with the archive: 120,000 exclusions at 100,000 testimonies."""
 
     def __init__(self) -> None:
