@@ -24,7 +24,7 @@ from crypto.errors import CryptoError
 from crypto.signing import PublicKey, material_fingerprint
 from intake_app.display import clean_text
 from intake_app.errors import RefusedError, UsageError, read_named_file
-from intake_app.records import revisions
+from intake_app.records import derived, revisions
 from intake_app.records.interchange_schema import is_blank
 from intake_app.records.store import search_fields, summarise
 from intake_app.vault.audit import AuditLog
@@ -237,7 +237,8 @@ class Keyring:
             # recompute those this device started.
             for (record_id,) in self.conn.execute("SELECT DISTINCT record_id FROM revisions WHERE device = ? AND"
                                                   " parents = '[]' ORDER BY record_id", (device.key_id,)).fetchall():
-                revisions.refresh_record(self.conn, str(record_id), summarise, search_fields)
+                change = revisions.refresh_record(self.conn, str(record_id), summarise, search_fields)
+                derived.testimony_saved(self.conn, str(record_id), change)  # its current version may have changed
         return self.device(key_id)
 
     def device(self, key_id: str) -> Device:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_app.errors import RefusedError, UsageError
-from intake_app.records import interchange, revisions
+from intake_app.records import derived, interchange, revisions
 from intake_app.records.store import content_json, read_content, search_fields, summarise, with_entity_ids
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.database import Transaction
@@ -126,7 +126,11 @@ def resolve(vault: Vault, record_id: str, *, take: str | None = None, merged: by
         now = utc_now()
         merge = revisions.Revision.make(record_id, heads, device, now, content, tombstone=tombstone)
         revisions.insert_revision(vault.conn, merge)
-        revisions.refresh_record(vault.conn, record_id, summarise, search_fields)
+        # As a save does: the merge revision's content is validated as the bytes stored, and the derived indexes
+        # (statistics, each revision's consent…) are told in this transaction, not left to catch up at a later read.
+        parsed = {} if tombstone else {merge.id: interchange.validate(json.loads(content))}
+        change = revisions.refresh_record(vault.conn, record_id, summarise, search_fields, parsed)
+        derived.testimony_saved(vault.conn, record_id, change)
         AuditLog(vault.conn, device).append("resolve_conflict", now, record_id,
                                             {"revision": merge.id, "parents": list(merge.parents)})
     return merge.id
