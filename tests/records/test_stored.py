@@ -82,6 +82,46 @@ def test_a_hash_mismatch_is_refused() -> None:
             load_trusted(junk, hashlib.sha256(junk).hexdigest())
 
 
+def _hashed(doc: dict[str, Any]) -> tuple[bytes, str]:
+    content = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    return content, hashlib.sha256(content).hexdigest()
+
+
+def test_the_builder_reads_null_as_absent_and_refuses_what_a_dataclass_cannot_hold() -> None:
+    """Content whose hash matches but that no save writes (a program bug): a key stored as null takes the field's
+    default, as if absent; a missing required field, an unknown key at any depth, or an unknown consent purpose is
+    refused, never built into a partial testimony. The stored JSON is not changed by building."""
+    base: dict[str, Any] = json.loads((GOOD / "rich.json").read_text(encoding="utf-8"))
+    expected = interchange.validate(base)
+    with_nulls = json.loads(json.dumps(base))
+    victim = with_nulls["victims"][0]
+    victim["group"] = None  # a default that is not None (False)
+    victim["categories"] = None  # a default of ()
+    victim["acts"][0]["date_lunar"] = None
+    assert "group" not in base["victims"][0] or base["victims"][0]["group"] is False
+    loaded = load_trusted(*_hashed(with_nulls))
+    assert loaded.victims[0].group is False and loaded.victims[0].categories == ()
+    assert loaded.victims[0].acts[0].date_lunar is False
+    assert dataclasses.replace(loaded.victims[0], categories=expected.victims[0].categories) == expected.victims[0]
+    assert with_nulls["victims"][0]["group"] is None  # the parsed document was read, not rewritten
+    refused: list[dict[str, Any]] = []
+    missing = json.loads(json.dumps(base))
+    del missing["victims"][0]["acts"][0]["type"]  # required by the act's dataclass
+    refused.append(missing)
+    nulled = json.loads(json.dumps(base))
+    nulled["victims"][0]["acts"][0]["type"] = None  # null is absent: still missing
+    refused.append(nulled)
+    unknown = json.loads(json.dumps(base))
+    unknown["victims"][0]["acts"][0]["colour"] = "red"
+    refused.append(unknown)
+    purpose = json.loads(json.dumps(base))
+    purpose["consent"]["not_a_purpose"] = "granted"
+    refused.append(purpose)
+    for doc in refused:
+        with pytest.raises(StoredContentError, match="cannot be read back"):
+            load_trusted(*_hashed(doc))
+
+
 def _consent_doc(value: str) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads((GOOD / "rich.json").read_text(encoding="utf-8"))
     doc.pop("id")
