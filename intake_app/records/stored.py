@@ -62,6 +62,26 @@ def _purposes() -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
+    """:attr:`Testimony.consent` from the stored object. Most testimonies of an archive record one of a few consent
+    objects: one made of strings only is built once (a bounded cache keyed by its items, in order, and the purposes'
+    order) and the frozen result shared; any other is built each time. Either way the same value, or the same error."""
+    order, _ = _purposes()
+    try:
+        key = tuple([(p, d if d.__class__ is str else tuple(d.items())) for p, d in value.items()])
+        hash(key)
+    except (TypeError, AttributeError):  # a value that is not a string or an object of strings: built, not cached
+        return _built_consent(value)
+    return _cached_consent(key, order)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_consent(key: tuple[tuple[str, Any], ...], order: tuple[str, ...]) -> tuple[tuple[str, ConsentDecision],
+                                                                                        ...]:
+    del order  # part of the key only: a cached result is for the vocabulary it was built with
+    return _built_consent({p: d if d.__class__ is str else dict(d) for p, d in key})
+
+
+def _built_consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
     order, known = _purposes()
     built = {p: ConsentDecision(value=d) if isinstance(d, str) else _build(d, "consent_decision")
              for p, d in value.items()}
@@ -161,8 +181,16 @@ def load_trusted(content: bytes, content_hash: str) -> Testimony:
 
 
 def _missing_ids(testimony: Testimony) -> bool:
-    return any(v.id is None or any(a.id is None or any(p.id is None for p in a.perpetrators) for a in v.acts)
-               for v in testimony.victims)
+    for victim in testimony.victims:
+        if victim.id is None:
+            return True
+        for act in victim.acts:
+            if act.id is None:
+                return True
+            for perpetrator in act.perpetrators:
+                if perpetrator.id is None:
+                    return True
+    return False
 
 
 def with_ids(testimony: Testimony, record_id: str) -> Testimony:
