@@ -14,6 +14,7 @@ from intake_app.archive import store as reference_store
 from intake_app.errors import UsageError
 from intake_app.exports.batched import small_page_cache
 from intake_app.records.store import content_json
+from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault
 
 
@@ -65,7 +66,9 @@ def all_mentions(vault: Vault) -> list[str]:
     (tests/exports/test_archive_mentions.py). The consent decision reads each mention's content itself."""
     found: list[tuple[str, list[str]]] = []
     conn = vault.conn
-    with small_page_cache(conn):  # revisions read here are read once: no use keeping their pages
+    # One read snapshot (or the caller's transaction): a record whose facts another connection makes stale between
+    # the two queries below is then neither left out nor listed twice.
+    with small_page_cache(conn), Transaction(conn, join=True, begin="BEGIN"):
         unread: list[str] = [str(r[0]) for r in conn.execute(_UNINDEXED)]
         by_record: dict[str, list[str]] = {}
         odd: set[str] = set()
@@ -78,10 +81,10 @@ def all_mentions(vault: Vault) -> list[str]:
         unread.sort()
         for start in range(0, len(unread), _IN_BATCH):
             found.extend(_content_mentions(vault, unread[start:start + _IN_BATCH]))
-    found.sort(key=lambda item: item[0])  # a testimony is in one of the two lists, never both
-    out = [mention for _, mentions in found for mention in mentions]
-    # Issue 31: reference persons are considered too, so the consent decision refuses them (reference_only).
-    out.extend(reference_store.reference_mentions(vault.conn))
+        found.sort(key=lambda item: item[0])  # a testimony is in one of the two lists, never both
+        out = [mention for _, mentions in found for mention in mentions]
+        # Issue 31: reference persons are considered too, so the consent decision refuses them (reference_only).
+        out.extend(reference_store.reference_mentions(vault.conn))
     return out
 
 

@@ -75,6 +75,9 @@ def test_mentions_read_from_current_facts_without_reading_any_revision(tmp_path:
     assert got == expected and len(got) == 9
     assert [m.split("/")[1] for m in got[:3]] == ["z-last-by-name", "a-first-by-name", "m-middle"]
     assert not any("json_each" in s or "revisions" in s for s in seen)  # every testimony came from its facts
+    # One read snapshot for both queries (a record's facts made stale in between are neither missed nor doubled).
+    first_read = min(i for i, s in enumerate(seen) if "stat_" in s)
+    assert "BEGIN" in seen and seen.index("BEGIN") < first_read < seen.index("COMMIT")
 
 
 def test_mentions_of_testimonies_with_stale_or_missing_facts_read_from_their_content(tmp_path: Path) -> None:
