@@ -8,14 +8,13 @@ a third of the decision's reading). Keyed by (record id, revision id), a batch's
 
 The table keeps its columns, in their order, and its contents; only its key changes: the rows are copied into a table
 ``WITHOUT ROWID`` keyed by ``(record_id, rev_id)``, which also serves the lookups by record that the index
-``revision_consent_by_record`` served, so that index is dropped. A revision id names one record (it commits to it), so
-the key holds one row per revision, as before; readers join on both columns.
+``revision_consent_by_record`` served, so that index is dropped with the old table. A revision id names one record
+(it commits to it), so the key holds one row per revision, as before; readers join on both columns.
 """
 
 from intake_app.vault.database import Connection
 
 STATEMENTS = (
-    "DROP INDEX IF EXISTS revision_consent_by_record",
     """CREATE TABLE revision_consent_rekeyed (
          rev_id TEXT NOT NULL,
          record_id TEXT NOT NULL,
@@ -25,6 +24,7 @@ STATEMENTS = (
        ) STRICT, WITHOUT ROWID""",
     """INSERT INTO revision_consent_rekeyed (rev_id, record_id, content_hash, consent)
        SELECT rev_id, record_id, content_hash, consent FROM revision_consent ORDER BY record_id, rev_id""",
+    # The old table's index by record goes with it (a sort for the copy stays in memory: temp_store = MEMORY).
     "DROP TABLE revision_consent",
     "ALTER TABLE revision_consent_rekeyed RENAME TO revision_consent",
 )
