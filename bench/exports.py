@@ -46,12 +46,14 @@ def build(path: Path, n: int) -> None:
     every link through ``registry.link``, as in the product; only the build's durability is relaxed (its connection
     runs with ``synchronous = OFF``, and :data:`BUILD_CHUNK` saves share one transaction), which a corpus that is
     rebuilt when lost does not need. An interrupted build resumes where its last chunk committed."""
+    from intake_app import wiring  # noqa: PLC0415
     from intake_app.persons import registry  # noqa: PLC0415
     from intake_app.records.ids import uuid7  # noqa: PLC0415
     from intake_app.records.store import RecordStore  # noqa: PLC0415
     from intake_app.vault.database import Transaction  # noqa: PLC0415
     from intake_app.vault.vault import Vault  # noqa: PLC0415
 
+    wiring.install()  # the derived indexes are kept as each testimony is saved, as in the product
     base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     partial = path.with_name(path.name + ".partial")
     if (partial / "vault.db").exists():
@@ -180,13 +182,20 @@ def _unit_entries(vault: Any) -> tuple[str, ...]:
 
 def _bring_up_to_date(corpus: Path) -> None:
     """Open the kept corpus once, so that a schema migration (a corpus built by an older tree) runs on it here, once,
-    and not in every measured copy, where its time and memory would be counted as the export's."""
+    and not in every measured copy, where its time and memory would be counted as the export's. The derived indexes
+    are caught up too (``derived.catch_up``): the product keeps them where each testimony is saved or imported (every
+    entry point installs :mod:`intake_app.wiring`), but a corpus built before the build installed the wiring has no
+    statistics facts, which the request reads (``sources.all_mentions``)."""
+    from intake_app import wiring  # noqa: PLC0415
+    from intake_app.records import derived  # noqa: PLC0415
     from intake_app.vault import migrations  # noqa: PLC0415
     from intake_app.vault.vault import Vault  # noqa: PLC0415
 
+    wiring.install()
     started = time.perf_counter()
     with Vault.open(corpus, PASSPHRASE) as vault:
         version = migrations.current_version(vault.conn)
+        derived.catch_up(vault.conn)
     took = time.perf_counter() - started
     if took > 5:
         print(f"  the corpus was opened (schema {version}) in {took:.0f} s before measuring", flush=True)

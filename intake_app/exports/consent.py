@@ -194,20 +194,25 @@ def _load(vault: Vault, record_id: str, keys: revisions.DeviceKeys | None,
     return _history(vault, record_id, consent_rows.read(vault.conn, record_id), keys)
 
 
+def _parents(stored: str) -> tuple[str, ...]:
+    """A revision's stored parents list (JSON) as a tuple; a first revision's ``[]`` without parsing it."""
+    return () if stored == "[]" else tuple(json.loads(stored))
+
+
 def _history(vault: Vault, record_id: str, rows: list[RevisionConsent],
              keys: revisions.DeviceKeys | None) -> tuple[History, RevisionConsent] | str:
     """The history of a testimony from every one of its revisions as :mod:`consent_rows` read them, with the current
     revision's row; ``unknown_testimony`` when there is none."""
     if len(rows) == 1:  # one revision (its parents are not here): it is current and alone, whoever owns the record
         row = rows[0]
-        parents = tuple(json.loads(row.parents))
+        parents = _parents(row.parents)
         if row.id not in parents:
             return History({row.id: Version(row.id, parents, row.consent, row.unreadable)}, row.id), row
     found = revisions.current_and_sides(vault.conn, record_id, rows, keys)
     if found is None:
         return "unknown_testimony"
     current_id, sides = found
-    versions = {row.id: Version(row.id, tuple(json.loads(row.parents)), row.consent, row.unreadable) for row in rows}
+    versions = {row.id: Version(row.id, _parents(row.parents), row.consent, row.unreadable) for row in rows}
     current = next(row for row in rows if row.id == current_id)
     return History(versions, current_id, disputed=len(sides) > 1), current
 
@@ -281,11 +286,15 @@ class _Releaser:
     def allow(self, testimony: Testimony, record_id: str, mentions: list[tuple[str, str, dict[str, Verdict]]]) -> None:
         """Every released mention of one testimony, in mention order."""
         allowed = []
+        levels: dict[int, str] = {}  # the mentions of a testimony share their verdicts: one level per verdicts
         for mention, victim_id, verdicts in mentions:
             allowed.append((len(self.out), mention, victim_id, verdicts))
             self.out.append(None)
-            level = anonymity.most_restrictive([v.decision.anonymity or anonymity.DEFAULT_LEVEL
-                                                for v in verdicts.values() if v.decision is not None])
+            level = levels.get(id(verdicts))
+            if level is None:
+                level = anonymity.most_restrictive([v.decision.anonymity or anonymity.DEFAULT_LEVEL
+                                                    for v in verdicts.values() if v.decision is not None])
+                levels[id(verdicts)] = level
             self.own_level[mention] = level
             person = self.persons.get(mention, mention)
             known = self.person_level.get(person)
@@ -412,6 +421,7 @@ def _decide(vault: Vault, purpose: str, mentions: Iterable[str], also_required: 
             verdicts = {p: verdict(p, history, accept_conditions) for p in wanted}  # the same for every mention
             refused = next(((p, v) for p, v in verdicts.items() if not v.allowed), None)
             current: Testimony | None = None
+            victim_ids: set[str | None] = set()
             released: list[tuple[str, str, dict[str, Verdict]]] = []
             conditional = any(v.reason.startswith("conditional") for v in verdicts.values())
             for mention, victim_id in group:
@@ -422,10 +432,11 @@ def _decide(vault: Vault, purpose: str, mentions: Iterable[str], also_required: 
                     continue
                 if current is None:
                     current = _current_testimony(record_id, row)
+                    victim_ids = set() if current is None else {v.id for v in current.victims}
                 if current is None:
                     excluded.append(Exclusion(mention, "unreadable", purpose))
                     continue
-                if not any(v.id == victim_id for v in current.victims):
+                if victim_id not in victim_ids:
                     excluded.append(Exclusion(mention, "unknown_victim", purpose))
                     continue
                 released.append((mention, victim_id, verdicts))

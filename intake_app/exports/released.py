@@ -153,7 +153,7 @@ def _perpetrator(p: Perpetrator, clean: Clean) -> ReleasedPerpetrator:
 def _act(a: Act, clean: Clean) -> ReleasedAct:
     return ReleasedAct(a.id, a.type, a.date, clean(a.date_text), a.date_lunar, clean(a.place), a.place_code,
                        clean(a.facility), a.facility_code, a.facility_type, a.whereabouts, a.source,
-                       tuple(_perpetrator(p, clean) for p in a.perpetrators))
+                       tuple([_perpetrator(p, clean) for p in a.perpetrators]))
 
 
 def release_mention(mention: str, testimony: Testimony, victim_id: str, *, source_number: int, level: str,
@@ -179,9 +179,9 @@ def release_mention(mention: str, testimony: Testimony, victim_id: str, *, sourc
         birth_text=victim.birth_text if full else None,
         origin=victim.origin if full else None, origin_place=victim.origin_place,
         categories=victim.categories, status=victim.status, reasons=victim.reasons,
-        acts=tuple(_act(a, clean) for a in victim.acts),
-        steps_taken=tuple(ReleasedStep(s.date, clean(s.body), clean(s.action) or "", clean(s.response))
-                          for s in victim.steps_taken),
+        acts=tuple([_act(a, clean) for a in victim.acts]),
+        steps_taken=tuple([ReleasedStep(s.date, clean(s.body), clean(s.action) or "", clean(s.response))
+                           for s in victim.steps_taken]),
         source_identity=identity,
         interviewee_relation=testimony.interviewee.relation,
         nationality=victim.nationality,

@@ -7,7 +7,9 @@ of the revisions that are not current. ``revision_consent`` holds, per stored re
 the content it was taken from. Rows are written where a revision enters, from the testimony validated there (the
 record store's save and the bundle import publish it in :attr:`~intake_app.records.derived.Change.entered`; this
 module subscribes as a derived index, see :mod:`intake_app.wiring`), and by schema migration 17 for the revisions a
-vault already held (taken from the stored bytes after their SHA-256 was checked against ``content_hash``).
+vault already held (taken from the stored bytes after their SHA-256 was checked against ``content_hash``). The table
+is keyed by ``(record_id, rev_id)`` (migration 19), the order :func:`read_many` reads it in, and a row is looked up
+by both.
 
 How :func:`read` trusts a row (docs/security.md, "Each revision's consent"): every revision's stored bytes are still
 hashed and compared with ``revisions.content_hash`` (a mismatch makes the revision unreadable, whatever its row says);
@@ -95,7 +97,7 @@ class RevisionConsent(NamedTuple):
 
 
 _SELECT = ("SELECT r.record_id, r.id, r.parents, r.device, r.tombstone, r.content, r.content_hash, c.content_hash,"
-           " c.consent FROM revisions r LEFT JOIN revision_consent c ON c.rev_id = r.id")
+           " c.consent FROM revisions r LEFT JOIN revision_consent c ON c.record_id = r.record_id AND c.rev_id = r.id")
 
 READ_BATCH = 200
 """Records whose revisions :func:`read_many` reads with one ``SELECT``."""
@@ -163,7 +165,7 @@ def refresh(conn: Connection, record_id: str) -> None:
     """A record changed without the parsed testimonies at hand: rows for its revisions that have none (or a stale
     one), from their stored bytes after the SHA-256 check; content that fails it gets no row."""
     rows = conn.execute("SELECT r.id, r.content, r.content_hash FROM revisions r LEFT JOIN revision_consent c"
-                        " ON c.rev_id = r.id WHERE r.record_id = ? AND r.tombstone = 0"
+                        " ON c.record_id = r.record_id AND c.rev_id = r.id WHERE r.record_id = ? AND r.tombstone = 0"
                         " AND (c.content_hash IS NULL OR c.content_hash != r.content_hash)", (record_id,)).fetchall()
     fresh = []
     for rev_id, content, content_hash in rows:

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from intake_app.records import entity_ids, interchange
@@ -47,11 +48,44 @@ def _date(text: str) -> UncertainDate:
     return parse_edtf(text)  # UncertainDate is frozen: one parsed value may be shared
 
 
+_PURPOSES: list[Any] = [None, (), frozenset()]  # the purposes vocabulary last seen, its codes in order, as a set
+
+
+def _purposes() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The consent purposes in vocabulary order, and as a set: worked out again only when the vocabulary is replaced
+    (HQ's additions installed), not for every testimony."""
+    vocabulary = load_vocabulary(CONSENT_PURPOSES_VOCAB)
+    if _PURPOSES[0] is not vocabulary:
+        codes = vocabulary.codes()
+        _PURPOSES[:] = [vocabulary, codes, frozenset(codes)]
+    return _PURPOSES[1], _PURPOSES[2]
+
+
 def _consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
-    order = load_vocabulary(CONSENT_PURPOSES_VOCAB).codes()
+    """:attr:`Testimony.consent` from the stored object. Most testimonies of an archive record one of a few consent
+    objects: one made of strings only is built once (a bounded cache keyed by its items, in order, and the purposes'
+    order) and the frozen result shared; any other is built each time. Either way the same value, or the same error."""
+    order, _ = _purposes()
+    try:
+        key = tuple([(p, d if d.__class__ is str else tuple(d.items())) for p, d in value.items()])
+        hash(key)
+    except (TypeError, AttributeError):  # a value that is not a string or an object of strings: built, not cached
+        return _built_consent(value)
+    return _cached_consent(key, order)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_consent(key: tuple[tuple[str, Any], ...], order: tuple[str, ...]) -> tuple[tuple[str, ConsentDecision],
+                                                                                        ...]:
+    del order  # part of the key only: a cached result is for the vocabulary it was built with
+    return _built_consent({p: d if d.__class__ is str else dict(d) for p, d in key})
+
+
+def _built_consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
+    order, known = _purposes()
     built = {p: ConsentDecision(value=d) if isinstance(d, str) else _build(d, "consent_decision")
              for p, d in value.items()}
-    if len(built) != len(value) or not set(built) <= set(order):
+    if len(built) != len(value) or not known.issuperset(built):
         raise KeyError("consent purpose")
     return tuple((p, built[p]) for p in order if p in built)
 
@@ -67,41 +101,44 @@ def load_consent(value: Any) -> tuple[tuple[str, ConsentDecision], ...]:
         raise StoredContentError("the stored consent cannot be read back") from None
 
 
-def _value(value: Any, spec: FieldSpec) -> Any:
-    kind = spec.kind
+def _converter(spec: FieldSpec) -> Callable[[Any], Any] | None:
+    """How a key's stored JSON becomes the attribute's value (None: it already is); the same for every object of a
+    kind, so worked out once per key of the table, not per value."""
+    kind, target = spec.kind, spec.target
     if kind == "edtf":
-        return _date(value)
-    if kind == "object":
-        assert spec.target is not None
-        return _build(value, spec.target)
-    if kind == "objects":
-        assert spec.target is not None
-        target = spec.target
-        return tuple(_build(item, target) for item in value)
+        return _date
+    if kind in ("object", "objects"):
+        assert target is not None
+        if kind == "object":
+            return lambda value: _build(value, target)
+        return lambda value: tuple([_build(item, target) for item in value])
     if kind in ("codes", "categories"):
-        return tuple(value)
+        return tuple
     if kind == "consent":
-        return _consent(value)
-    return value
+        return _consent
+    return None
 
 
-# Per object: its dataclass, its keys, and the keys whose stored JSON is not already the attribute's value (dates,
-# nested objects, lists, consent); every other key (strings, codes, booleans, integers) is passed through as stored.
-# Then the dataclass's defaults and its fields without one: the trusted loader fills the frozen instance's attributes
-# directly (a frozen dataclass's __init__ sets each field through object.__setattr__, most of the cost of a load).
+# Per object: its dataclass, its keys, the keys whose stored JSON is not already the attribute's value (dates, nested
+# objects, lists, consent) with their converters; every other key (strings, codes, booleans, integers) is passed
+# through as stored. Then the dataclass's defaults and its fields without one: the trusted loader fills the frozen
+# instance's attributes directly (a frozen dataclass's __init__ sets each field through object.__setattr__, most of
+# the cost of a load).
 _PLAIN_KINDS = frozenset({"line", "text", "narrative", "code", "bool", "int", "uuid", "language", "local_id"})
 
+Shape = tuple[type, frozenset[str], tuple[tuple[str, Callable[[Any], Any]], ...], dict[str, Any], frozenset[str]]
 
-def _shape(name: str, fields: dict[str, FieldSpec]) -> tuple[type, frozenset[str], dict[str, FieldSpec],
-                                                             dict[str, Any], frozenset[str]]:
+
+def _shape(name: str, fields: dict[str, FieldSpec]) -> Shape:
     cls = CLASSES[name]
     declared = {f.name: f for f in dataclasses.fields(cls)}
     if not set(fields) <= declared.keys() or any(f.default_factory is not dataclasses.MISSING
                                                  for f in declared.values()):
         raise RuntimeError(f"the {name} dataclass does not match the interchange table")  # a programming error
     defaults = {n: f.default for n, f in declared.items() if f.default is not dataclasses.MISSING}
-    return (cls, frozenset(fields), {key: spec for key, spec in fields.items() if spec.kind not in _PLAIN_KINDS},
-            defaults, frozenset(declared.keys() - defaults.keys()))
+    special = tuple((key, convert) for key, spec in fields.items()
+                    if spec.kind not in _PLAIN_KINDS and (convert := _converter(spec)) is not None)
+    return cls, frozenset(fields), special, defaults, frozenset(declared.keys() - defaults.keys())
 
 
 _SHAPES = {name: _shape(name, fields) for name, fields in OBJECTS.items()}
@@ -109,19 +146,21 @@ _SHAPES = {name: _shape(name, fields) for name, fields in OBJECTS.items()}
 
 def _build(obj: dict[str, Any], name: str) -> Any:
     """The dataclass of ``name`` from stored JSON, walking the validator's table; an unknown key, or a missing field
-    the dataclass requires, raises KeyError. Equal to ``cls(**fields)``, without its per-field cost."""
+    the dataclass requires, raises KeyError. Equal to ``cls(**fields)``, without its per-field cost. A key stored as
+    null is left out (the attribute takes its default); ``obj`` is not changed."""
     cls, keys, special, defaults, required = _SHAPES[name]
     if not keys.issuperset(obj):
         raise KeyError(name)
-    kwargs = {key: value for key, value in obj.items() if value is not None}
-    if not required <= kwargs.keys():
+    given = {key: value for key, value in obj.items() if value is not None} if None in obj.values() else obj
+    if not required <= given.keys():
         raise KeyError(name)
-    for key in special.keys() & kwargs.keys():
-        kwargs[key] = _value(kwargs[key], special[key])
     built: Any = object.__new__(cls)
     attributes = built.__dict__
     attributes.update(defaults)
-    attributes.update(kwargs)
+    attributes.update(given)
+    for key, convert in special:
+        if key in given:
+            attributes[key] = convert(given[key])
     return built
 
 
@@ -142,8 +181,16 @@ def load_trusted(content: bytes, content_hash: str) -> Testimony:
 
 
 def _missing_ids(testimony: Testimony) -> bool:
-    return any(v.id is None or any(a.id is None or any(p.id is None for p in a.perpetrators) for a in v.acts)
-               for v in testimony.victims)
+    for victim in testimony.victims:
+        if victim.id is None:
+            return True
+        for act in victim.acts:
+            if act.id is None:
+                return True
+            for perpetrator in act.perpetrators:
+                if perpetrator.id is None:
+                    return True
+    return False
 
 
 def with_ids(testimony: Testimony, record_id: str) -> Testimony:

@@ -220,6 +220,25 @@ def test_a_row_is_used_only_for_the_content_it_was_derived_from(tmp_path: Path) 
     vault.lock()
 
 
+def test_a_row_filed_under_another_record_is_not_used(tmp_path: Path) -> None:
+    """Rows are keyed by (record, revision) (migration 19): a row for the revision's id and content hash filed under
+    another record (a bug, a repair) is not this revision's row; the verified bytes are read instead."""
+    vault, store = _vault(tmp_path)
+    tid, other = _tid(1), _tid(2)
+    _save(store, tid, GRANT)
+    _save(store, tid, {"value": "withdrawn"})
+    _save(store, other, GRANT)
+    withdrawal = store.current_revision(tid)
+    row = vault.conn.execute("SELECT content_hash FROM revision_consent WHERE rev_id = ?", (withdrawal,)).fetchone()
+    vault.conn.execute("DELETE FROM revision_consent WHERE rev_id = ?", (withdrawal,))
+    vault.conn.execute("INSERT INTO revision_consent (rev_id, record_id, content_hash, consent) VALUES (?, ?, ?, ?)",
+                       (withdrawal, other, row[0], json.dumps({"publication": GRANT})))
+    assert _outcome(consent.decide(vault, "publication", [f"{tid}/v1"])) == {f"{tid}/v1": "withdrawn"}
+    read = {r.id: r.consent for r in consent_rows.read(vault.conn, tid)}
+    assert read[withdrawal] is not None and read[withdrawal]["publication"].value == "withdrawn"
+    vault.lock()
+
+
 def test_a_row_that_cannot_be_read_makes_the_revision_unreadable(tmp_path: Path) -> None:
     vault, store = _vault(tmp_path)
     tid = _tid(1)

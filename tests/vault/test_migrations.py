@@ -131,6 +131,12 @@ SAMPLE_ROWS[_version_of("person_counts")] = [  # issue 30: value counts kept by 
 SAMPLE_ROWS[_version_of("revision_consent")] = [  # issue 30: each revision's consent (filled: tests/records)
     ("INSERT INTO revision_consent VALUES ('rev-1', 'r-1', 'ab', '{\"wgeid\":\"granted\"}')",
      "SELECT consent FROM revision_consent WHERE record_id = 'r-1'", '{"wgeid":"granted"}')]
+SAMPLE_ROWS[_version_of("revision_consent_by_record")] = [  # issue 30: keyed by record, then revision
+    ("INSERT INTO revision_consent VALUES ('rev-2', 'r-2', 'cd', '{}')",
+     "SELECT group_concat(rev_id || '@' || record_id, ' ') FROM revision_consent", "rev-1@r-1 rev-2@r-2"),
+    ("SELECT 1", "SELECT count(*) FROM sqlite_master WHERE name = 'revision_consent_by_record'", 0),
+    ("SELECT 1", "SELECT group_concat(name, ',') FROM pragma_index_info('sqlite_autoindex_revision_consent_1')",
+     "record_id,rev_id")]
 SAMPLE_ROWS[_version_of("export_listings")] = [  # issue 30: an archive export's listing beside its audit entry
     ("INSERT INTO export_listings VALUES ('e-1', 0, X'5b5d0a')", "SELECT data FROM export_listings WHERE export = 'e-1'",
      b"[]\n")]
@@ -188,4 +194,27 @@ def test_updates_schema_adds_empty_tables_and_keeps_the_audit_triggers(tmp_path:
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     with pytest.raises(Exception, match="append-only"):
         conn.execute("DELETE FROM audit_log")
+    conn.close()
+
+
+def test_revision_consent_rekeyed_by_record_keeps_every_row(tmp_path: Path) -> None:
+    """Issue 30, fourth pass: the consent rows of a vault written before are kept, each once, keyed by (record,
+    revision) and stored in that order; the index by record, which the key now serves, is gone."""
+    db = tmp_path / DB_FILE
+    version = _version_of("revision_consent_by_record")
+    _build_at(db, version - 1)
+    conn = open_encrypted(db, KEY)
+    rows = [(f"rev-{i:02d}", f"r-{(i * 7) % 5}", f"{i:064x}", f'{{"wgeid":"granted","n":{i}}}') for i in range(20)]
+    conn.executemany("INSERT INTO revision_consent VALUES (?, ?, ?, ?)", rows)
+    before = sorted(tuple(r) for r in conn.execute("SELECT * FROM revision_consent"))
+    migrations.migrate(conn, db)
+    after = [tuple(r) for r in conn.execute("SELECT * FROM revision_consent")]  # a full scan: the key's order
+    assert sorted(after) == before and len(after) == 21  # the sample row of migration 17 and these
+    assert [(r[1], r[0]) for r in after] == sorted((r[1], r[0]) for r in after)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'revision_consent_by_record'").fetchone()[0] == 0
+    plan = " ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN SELECT consent FROM revision_consent"
+                                                    " WHERE record_id = 'r-1' AND rev_id = 'rev-01'"))
+    assert "PRIMARY KEY (record_id=? AND rev_id=?)" in plan
+    with pytest.raises(Exception, match="UNIQUE"):  # still one row per (record, revision)
+        conn.execute("INSERT INTO revision_consent VALUES ('rev-01', 'r-2', 'ab', '{}')")
     conn.close()
