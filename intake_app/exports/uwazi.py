@@ -142,12 +142,16 @@ def _short_id(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
-def _basis(mentions: Iterable[ReleasedMention], purpose: str) -> str:
+def _basis(mentions: Iterable[ReleasedMention], purpose: str, number: Callable[[ReleasedMention], int]) -> str:
     items = []
     for m in mentions:
         for d in m.basis_json().get(purpose, []):
-            items.append(f"source {m.source_number}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
+            items.append(f"source {number(m)}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
     return SEP.join(items)
+
+
+def _own_number(m: ReleasedMention) -> int:
+    return m.source_number
 
 
 def _perp_key(p: ReleasedPerpetrator) -> tuple[str, ...]:
@@ -174,8 +178,12 @@ def perpetrator_values(key: tuple[str, ...], sources: int, identification: Itera
 class _Builder:
     """The rows of one set of released mentions. ``included`` holds whole persons (every released mention of each)."""
 
-    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str]) -> None:
+    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str],
+                 numbers: Mapping[str, int] | None = None) -> None:
+        """``numbers`` (mention -> number) replaces each mention's own ``source_number`` in the rows when given."""
         self.purpose = purpose
+        self.number: Callable[[ReleasedMention], int] = (
+            _own_number if numbers is None else lambda m: numbers[m.mention])
         self.included = included
         self.person_of = person_of
         self.persons: dict[str, list[ReleasedMention]] = {}
@@ -259,7 +267,7 @@ class _Builder:
                 "reasons": sorted({r for m in mentions for r in m.reasons}),
                 "home_place": sorted({m.origin_place for m in mentions if m.origin_place})[:1],
                 "disappeared": date_range(first), "sources": str(len(mentions)), "anonymity": [level],
-                "consent_basis": _basis(mentions, self.purpose),
+                "consent_basis": _basis(mentions, self.purpose, self.number),
                 "group_size": str(max(m.group_size or 0 for m in mentions) or ""),
             }))
         return rows
@@ -303,8 +311,8 @@ class _Builder:
             "place": a.place, "place_code": [a.place_code] if a.place_code else [], "facility": a.facility,
             "facility_type": [a.facility_type] if a.facility_type else [],
             "victim": [victim["en"]], "perpetrators": sorted({self.perp_titles[_perp_key(p)]["en"] for p in a.perpetrators}),
-            "source_kind": [a.source] if a.source else [], "source": str(m.source_number),
-            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.purpose),
+            "source_kind": [a.source] if a.source else [], "source": str(self.number(m)),
+            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.purpose, self.number),
         })
 
 
