@@ -309,6 +309,16 @@ class _Builder:
             rows.append(self._row("perpetrators", values))
         return rows
 
+    def perpetrator_titles(self) -> None:
+        """The titles :meth:`cases` needs (as :meth:`perpetrators` leaves them), without making the rows."""
+        titles = self.perp_titles
+        for m in self.included:
+            for a in m.acts:
+                for p in a.perpetrators:
+                    key = self._key(p)
+                    if key not in titles:
+                        titles[key] = perpetrator_title(key)[1]
+
     def perpetrator_items(self) -> Iterator[tuple[tuple[str, ...], str, str]]:
         """(perpetrator key, mention, identification code or "") for every perpetrator of every released act."""
         for m in self.included:
@@ -316,14 +326,15 @@ class _Builder:
                 for p in a.perpetrators:
                     yield self._key(p), m.mention, p.identification or ""
 
-    def cases(self) -> list[list[str]]:
+    def cases(self, *, ordered: bool = True) -> list[list[str]]:
+        """The cases rows, in CSV order (by their cells), or as made when not ``ordered``."""
         rows = []
         for m in self.included:
             person = self.person_of.get(m.mention, m.person_key)
             for index, a in enumerate(m.acts):
                 ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
                 rows.append(self._case_row(m, person, a, ref))
-        return sorted(rows)
+        return sorted(rows) if ordered else rows
 
     def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str) -> list[str]:
         """The cells of one case, in the columns of columns("cases"), as :meth:`_row` writes them

@@ -192,11 +192,11 @@ class UwaziStream:
         conn = self.scratch.conn
         victims = VICTIMS.split(builder.victims())  # in person-key order
         self._append("victims", [(k, *r) for k, r in zip(builder.victim_keys, victims, strict=True)])
-        builder.perpetrators()
+        builder.perpetrator_titles()
         conn.executemany("INSERT OR IGNORE INTO perps VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [(*key, mention, ident) for key, mention, ident in builder.perpetrator_items()])
         source = self._case_source
-        cases = sorted((r[0], int(r[source]), r) for r in builder.cases())
+        cases = sorted((r[0], int(r[source]), r) for r in builder.cases(ordered=False))
         split = CASES.split([r for _, _, r in cases])
         self._append("cases", [(k, seq, *r) for (k, seq, _), r in zip(cases, split, strict=True)])
 

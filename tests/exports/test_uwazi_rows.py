@@ -113,3 +113,8 @@ def test_direct_cells_equal_the_rows_by_property(tmp_path: Path) -> None:
         assert any(r[columns("cases").index("place__en")] == "-Onsong\r\nnorth" for r in direct_cases)
         assert any(r[columns("victims").index("group_size")] == "" for r in direct_victims)
         assert any("source 40: " in r[-1] for r in direct_cases) == (chosen is not None)
+        titles_only = _Builder("publication", included, person_of, chosen)  # the stream's way to the same titles
+        titles_only.perpetrator_titles()
+        assert titles_only.perp_titles == builder.perp_titles and len(builder.perp_titles) >= 2
+        titles_only.victims()
+        assert sorted(titles_only.cases(ordered=False)) == direct_cases
