@@ -110,21 +110,23 @@ class _Layout:
         lines.clear()
         return out
 
-    def line(self, segments: Sequence[str | int], numbers: array[int]) -> str:
-        """The CSV line (with its ``\\r\\n``) of a row kept as ``segments``, with the final source numbers."""
+    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int]) -> Iterator[str]:
+        """The CSV line (with its ``\\r\\n``) of each row kept as segments, with the final source numbers."""
 
         def number(found: re.Match[str]) -> str:
             return f"source {numbers[int(found.group(1)) - 1]}: "
 
-        parts = []
-        for kind, value in zip(self.kinds, segments, strict=True):
-            if kind == _SOURCE:
-                parts.append(str(numbers[int(value) - 1]))
-            elif kind == _BASIS and value:
-                parts.append(_SOURCE_ITEM.sub(number, str(value)))
-            else:
-                parts.append(str(value))
-        return ",".join(parts) + "\r\n"
+        sub = _SOURCE_ITEM.sub
+        source = [i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
+        basis = [i for i, kind in enumerate(self.kinds) if kind == _BASIS]
+        for row in rows:
+            parts = [str(value) for value in row]
+            for i in source:
+                parts[i] = str(numbers[int(row[i]) - 1])
+            for i in basis:
+                if parts[i]:
+                    parts[i] = sub(number, parts[i])
+            yield ",".join(parts) + "\r\n"
 
 
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
@@ -212,11 +214,9 @@ class UwaziStream:
     def _lines(self, table: str, numbers: array[int]) -> Iterator[str]:
         """Every row of ``table`` in its order, written: the runs merged (one cursor per run, each read in rowid
         order; the leading key columns are unique, so whole rows compare as their keys do)."""
-        layout, keys = self._layouts[table], _KEYS[table]
-        line = layout.line
+        keys = _KEYS[table]
         runs = [self.scratch.conn.execute(_RUN[table], run) for run in self._runs[table]]
-        for row in heapq.merge(*runs):
-            yield line(row[keys:], numbers)
+        return self._layouts[table].lines((row[keys:] for row in heapq.merge(*runs)), numbers)
 
     def _perpetrator_lines(self) -> Iterator[str]:
         lines, writer = _line_writer()
