@@ -6,8 +6,8 @@ rows are made by the same code as the in-memory rendering (:class:`intake_app.ex
 a *scratch database*, not kept: a SQLCipher file beside the vault (``.export-scratch-<hex>``) under a random key held
 only in this process's memory, deleted when the export ends. Its tables are keyed by the order each CSV is written in
 (victims by person key, cases by title, perpetrators by their identifying fields), so reading them back is an
-ordered scan. A victims or cases row is kept already written as CSV up to its first cell holding source numbers, and
-its last few cells apart (:class:`_Layout`), so writing the file is a concatenation, not a second encoding.
+ordered scan. A victims or cases row is kept already written as CSV, in segments apart where source numbers go
+(:class:`_Layout`), so writing the file is a substitution and a concatenation, not a second encoding.
 Then each ``import.csv`` is written row by row into its ZIP member (:meth:`zipfile.ZipFile.open`) of
 a :class:`~intake_app.exports.stream_files.PendingFile`, plain or on its way to an age file.
 
