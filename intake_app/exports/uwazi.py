@@ -331,21 +331,21 @@ class _Builder:
         rows = []
         for m in self.included:
             person = self.person_of.get(m.mention, m.person_key)
+            basis = _basis([m], self.purpose, self.number)  # the same in each of the mention's cases
             for index, a in enumerate(m.acts):
                 ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
-                rows.append(self._case_row(m, person, a, ref))
+                rows.append(self._case_row(m, person, a, ref, basis))
         return sorted(rows) if ordered else rows
 
-    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str) -> list[str]:
+    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str, basis: str) -> list[str]:
         """The cells of one case, in the columns of columns("cases"), as :meth:`_row` writes them
-        (tests/exports/test_uwazi_rows.py compares the two)."""
+        (tests/exports/test_uwazi_rows.py compares the two); ``basis`` is the mention's ``consent_basis`` cell."""
         victim = self.victim_titles[person]
         act = self._pair("act_types", a.type)
         titles = self.perp_titles
         key = self._key
         perpetrators = SEP.join(sorted({titles[key(p)]["en"] for p in a.perpetrators}))
         date_text, place, facility = _text(a.date_text), _text(a.place), _text(a.facility)
-        basis = _basis([m], self.purpose, self.number)
         return [
             f"{act[0]}, {victim['en'].rsplit(' [', 1)[0]} [{ref}]", f"{act[1]}, {victim['ko'].rsplit(' [', 1)[0]} [{ref}]",
             ref, ref, *act, date_range(a.date), date_text, date_text, place, place,
