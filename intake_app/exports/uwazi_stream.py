@@ -89,26 +89,23 @@ class _Layout:
                 self.segments[-1] = (kind, self.segments[-1][1], i + 1)
             else:
                 self.segments.append((kind, i, i + 1))
-        assert self.segments[0][0] == _PLAIN and self.segments[0][2] >= 2
+        assert self.segments[0][0] == _PLAIN and self.segments[0][2] >= 2  # a row of one empty cell is quoted: '""'
         self.kinds = tuple(kind for kind, _, _ in self.segments)
-        self._lines, self._writer = _line_writer()
 
     def split(self, rows: Iterable[list[str]]) -> list[tuple[str | int, ...]]:
-        """The segments of each row (whose source numbers are production indexes). The written segments of every row
-        come from one ``writerows``; each is written after a first cell ``x`` taken off again, so that a segment of
-        one empty cell is written empty (alone in a row, the writer would quote it: ``""``)."""
+        """The segments of each row (whose source numbers are production indexes): each cell written by
+        :func:`csv_cells.written` (escaped and quoted as the project's CSV writer does), a segment's cells joined by
+        commas; a batch's rows are done one segment at a time."""
+        written = csv_cells.written
         rows = list(rows)
-        text_cells = csv_cells.text_cells
-        written = [(a, b) for kind, a, b in self.segments if kind != _SOURCE]
-        lines = self._lines
-        lines.clear()
-        self._writer.writerows(["x", *text_cells(row[a:b])] for row in rows for a, b in written)
-        assert len(lines) == len(rows) * len(written)
-        texts = iter(lines)
-        out = [tuple(int(row[a]) if kind == _SOURCE else next(texts)[2:-2] for kind, a, _ in self.segments)
-               for row in rows]
-        lines.clear()
-        return out
+        cells = [[written(value) for value in row] for row in rows]
+        segments: list[list[str] | list[int]] = []
+        for kind, a, b in self.segments:
+            if kind == _SOURCE:
+                segments.append([int(row[a]) for row in rows])
+            else:
+                segments.append([",".join(row[a:b]) for row in cells])
+        return list(zip(*segments, strict=True))
 
     def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int]) -> Iterator[str]:
         """The CSV line (with its ``\\r\\n``) of each row kept as segments, with the final source numbers."""
