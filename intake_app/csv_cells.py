@@ -44,6 +44,20 @@ def text_cells(values: list[str]) -> list[str]:
     return ["'" + v if v.startswith(FORMULA_STARTS) else v for v in values]
 
 
+def written(value: str) -> str:
+    """A plain ``str`` cell as the project's CSV writer writes it (``csv.writer``, default dialect, ``\\r\\n`` line
+    ends): escaped as :func:`cell` does, then quoted, its quotes doubled, when it holds ``"``, ``,``, CR or LF, and as
+    it is otherwise. For rows written one cell at a time without the writer's per-row work (the Uwazi stream);
+    tests/exports/test_csv_cells.py compares it with the writer over every code point."""
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
 def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n") -> str:
     """A whole CSV document with every cell (header included) passed through :func:`cell`."""
     buffer = io.StringIO()

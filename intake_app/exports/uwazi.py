@@ -142,12 +142,16 @@ def _short_id(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
-def _basis(mentions: Iterable[ReleasedMention], purpose: str) -> str:
+def _basis(mentions: Iterable[ReleasedMention], purpose: str, number: Callable[[ReleasedMention], int]) -> str:
     items = []
     for m in mentions:
         for d in m.basis_json().get(purpose, []):
-            items.append(f"source {m.source_number}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
+            items.append(f"source {number(m)}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
     return SEP.join(items)
+
+
+def _own_number(m: ReleasedMention) -> int:
+    return m.source_number
 
 
 def _perp_key(p: ReleasedPerpetrator) -> tuple[str, ...]:
@@ -174,8 +178,12 @@ def perpetrator_values(key: tuple[str, ...], sources: int, identification: Itera
 class _Builder:
     """The rows of one set of released mentions. ``included`` holds whole persons (every released mention of each)."""
 
-    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str]) -> None:
+    def __init__(self, purpose: str, included: Sequence[ReleasedMention], person_of: Mapping[str, str],
+                 numbers: Mapping[str, int] | None = None) -> None:
+        """``numbers`` (mention -> number) replaces each mention's own ``source_number`` in the rows when given."""
         self.purpose = purpose
+        self.number: Callable[[ReleasedMention], int] = (
+            _own_number if numbers is None else lambda m: numbers[m.mention])
         self.included = included
         self.person_of = person_of
         self.persons: dict[str, list[ReleasedMention]] = {}
@@ -185,6 +193,27 @@ class _Builder:
         self.victim_titles: dict[str, dict[str, str]] = {}
         self.perp_titles: dict[tuple[str, ...], dict[str, str]] = {}
         self._label_cache: dict[tuple[str, str | int | None, str], str] = {}
+        self._pairs: dict[tuple[str, str | int | None], tuple[str, str]] = {}
+        self._perp_keys: dict[int, tuple[str, ...]] = {}  # id(perpetrator) -> _perp_key (``included`` holds them)
+
+    def _pair(self, vocab: str, code: str | int | None) -> tuple[str, str]:
+        """The (English, Korean) cells of one code of a select property, as :meth:`_row` writes ``[code]`` ("" for
+        none), remembered for this builder's rows."""
+        pair = self._pairs.get((vocab, code))
+        if pair is None:
+            pair = self._pairs[vocab, code] = (self._labels(vocab, (code,), "en"), self._labels(vocab, (code,), "ko"))
+        return pair
+
+    def _pairs_of(self, vocab: str, codes: Iterable[str | int | None]) -> tuple[str, str]:
+        """The (English, Korean) cells of a multiselect property (:meth:`_row` of a list of codes)."""
+        pairs = [self._pair(vocab, code) for code in codes]
+        return SEP.join([p[0] for p in pairs]), SEP.join([p[1] for p in pairs])
+
+    def _key(self, p: ReleasedPerpetrator) -> tuple[str, ...]:
+        key = self._perp_keys.get(id(p))
+        if key is None:
+            key = self._perp_keys[id(p)] = _perp_key(p)
+        return key
 
     def _labels(self, vocab: str, codes: Iterable[str | int | None], lang: str) -> str:
         """The ``|``-joined labels of ``codes`` (as :func:`_label`, remembered for this builder's rows)."""
@@ -248,20 +277,22 @@ class _Builder:
             first = min((a.date for m in mentions for a in m.acts if a.date is not None),
                         key=lambda d: d.lower, default=None)
             births = [m.birth for m in mentions if m.birth is not None]
-            rows.append(self._row("victims", {
-                "title": title, "our_id": ref,
-                "name": {"en": SEP.join(n.roman for n in names if n.roman),
-                         "ko": SEP.join(n.hangul for n in names if n.hangul)},
-                "sex": sorted({m.sex for m in mentions if m.sex})[:1],
-                "birth": date_range(births[0] if births else None),
-                "categories": sorted({str(c) for m in mentions for c in m.categories}, key=int),
-                "status": sorted({m.status for m in mentions if m.status})[:1],
-                "reasons": sorted({r for m in mentions for r in m.reasons}),
-                "home_place": sorted({m.origin_place for m in mentions if m.origin_place})[:1],
-                "disappeared": date_range(first), "sources": str(len(mentions)), "anonymity": [level],
-                "consent_basis": _basis(mentions, self.purpose),
-                "group_size": str(max(m.group_size or 0 for m in mentions) or ""),
-            }))
+            name_en = SEP.join(n.roman for n in names if n.roman)
+            name_ko = SEP.join(n.hangul for n in names if n.hangul)
+            sex = self._pairs_of("sex", sorted({m.sex for m in mentions if m.sex})[:1])
+            codes: list[str] = sorted({str(c) for m in mentions for c in m.categories}, key=int)
+            categories = self._pairs_of("victim_categories", codes)
+            status = self._pairs_of("whereabouts_status", sorted({m.status for m in mentions if m.status})[:1])
+            reasons = self._pairs_of("disappearance_reasons", sorted({r for m in mentions for r in m.reasons}))
+            home = self._pairs_of("places", sorted({m.origin_place for m in mentions if m.origin_place})[:1])
+            level_cells = self._pair("anonymity_levels", level)
+            basis = _basis(mentions, self.purpose, self.number)
+            rows.append([  # the columns of columns("victims"), as _row writes them (tests/exports/test_uwazi_rows.py)
+                title["en"], title["ko"], ref, ref, name_en, name_ko, *sex,
+                date_range(births[0] if births else None), *categories, *status, *reasons, *home,
+                date_range(first), str(len(mentions)), *level_cells, basis, basis,
+                str(max(m.group_size or 0 for m in mentions) or ""),
+            ])
         return rows
 
     def perpetrators(self) -> list[list[str]]:
@@ -269,7 +300,7 @@ class _Builder:
         for m in self.included:
             for a in m.acts:
                 for p in a.perpetrators:
-                    groups.setdefault(_perp_key(p), []).append((m, p))
+                    groups.setdefault(self._key(p), []).append((m, p))
         rows = []
         for key, items in sorted(groups.items()):
             values = perpetrator_values(key, len({m.mention for m, _ in items}),
@@ -278,34 +309,56 @@ class _Builder:
             rows.append(self._row("perpetrators", values))
         return rows
 
+    def perpetrator_titles(self) -> None:
+        """The titles :meth:`cases` needs (as :meth:`perpetrators` leaves them), without making the rows."""
+        titles = self.perp_titles
+        for m in self.included:
+            for a in m.acts:
+                for p in a.perpetrators:
+                    key = self._key(p)
+                    if key not in titles:
+                        titles[key] = perpetrator_title(key)[1]
+
     def perpetrator_items(self) -> Iterator[tuple[tuple[str, ...], str, str]]:
         """(perpetrator key, mention, identification code or "") for every perpetrator of every released act."""
         for m in self.included:
             for a in m.acts:
                 for p in a.perpetrators:
-                    yield _perp_key(p), m.mention, p.identification or ""
+                    yield self._key(p), m.mention, p.identification or ""
 
-    def cases(self) -> list[list[str]]:
+    def cases(self, *, ordered: bool = True) -> list[list[str]]:
+        """The cases rows, in CSV order (by their cells), or as made when not ``ordered``."""
         rows = []
         for m in self.included:
             person = self.person_of.get(m.mention, m.person_key)
+            basis = _basis([m], self.purpose, self.number)  # the same in each of the mention's cases
             for index, a in enumerate(m.acts):
                 ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
-                rows.append(self._case_row(m, person, a, ref))
-        return sorted(rows)
+                rows.append(self._case_row(m, person, a, ref, basis))
+        return sorted(rows) if ordered else rows
 
-    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str) -> list[str]:
+    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str, basis: str) -> list[str]:
+        """The cells of one case, in the columns of columns("cases"), as :meth:`_row` writes them
+        (tests/exports/test_uwazi_rows.py compares the two); ``basis`` is the mention's ``consent_basis`` cell."""
         victim = self.victim_titles[person]
-        act = {lang: _label("act_types", a.type, lang) for lang in LANGS}
-        return self._row("cases", {
-            "title": {lang: f"{act[lang]}, {victim[lang].rsplit(' [', 1)[0]} [{ref}]" for lang in LANGS},
-            "our_id": ref, "act_type": [a.type], "date": date_range(a.date), "date_as_said": a.date_text,
-            "place": a.place, "place_code": [a.place_code] if a.place_code else [], "facility": a.facility,
-            "facility_type": [a.facility_type] if a.facility_type else [],
-            "victim": [victim["en"]], "perpetrators": sorted({self.perp_titles[_perp_key(p)]["en"] for p in a.perpetrators}),
-            "source_kind": [a.source] if a.source else [], "source": str(m.source_number),
-            "anonymity": [m.anonymity], "consent_basis": _basis([m], self.purpose),
-        })
+        act = self._pair("act_types", a.type)
+        titles = self.perp_titles
+        key = self._key
+        perpetrators = SEP.join(sorted({titles[key(p)]["en"] for p in a.perpetrators}))
+        date_text, place, facility = _text(a.date_text), _text(a.place), _text(a.facility)
+        return [
+            f"{act[0]}, {victim['en'].rsplit(' [', 1)[0]} [{ref}]", f"{act[1]}, {victim['ko'].rsplit(' [', 1)[0]} [{ref}]",
+            ref, ref, *act, date_range(a.date), date_text, date_text, place, place,
+            *self._pair("places", a.place_code or None), facility, facility,
+            *self._pair("facility_types", a.facility_type or None), victim["en"], perpetrators,
+            *self._pair("source_kinds", a.source or None), str(self.number(m)), *self._pair("anonymity_levels", m.anonymity),
+            basis, basis,
+        ]
+
+
+def _text(value: object) -> str:
+    """A text property's cell (:meth:`_Builder._row`): "" for none."""
+    return "" if value is None else str(value)
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:  # a row may hold csv_cells.Nested (a str)

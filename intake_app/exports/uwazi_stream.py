@@ -6,8 +6,8 @@ rows are made by the same code as the in-memory rendering (:class:`intake_app.ex
 a *scratch database*, not kept: a SQLCipher file beside the vault (``.export-scratch-<hex>``) under a random key held
 only in this process's memory, deleted when the export ends. Its tables are keyed by the order each CSV is written in
 (victims by person key, cases by title, perpetrators by their identifying fields), so reading them back is an
-ordered scan. A victims or cases row is kept already written as CSV up to its first cell holding source numbers, and
-its last few cells apart (:class:`_Layout`), so writing the file is a concatenation, not a second encoding.
+ordered scan. A victims or cases row is kept already written as CSV, in segments apart where source numbers go
+(:class:`_Layout`), so writing the file is a substitution and a concatenation, not a second encoding.
 Then each ``import.csv`` is written row by row into its ZIP member (:meth:`zipfile.ZipFile.open`) of
 a :class:`~intake_app.exports.stream_files.PendingFile`, plain or on its way to an age file.
 
@@ -21,14 +21,13 @@ decision of the whole request (tests/exports/test_uwazi_stream.py compares them)
 from __future__ import annotations
 
 import csv
-import dataclasses
 import heapq
-import io
 import re
 import zipfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from intake_app import csv_cells
 from intake_app.exports import consent
@@ -55,84 +54,118 @@ def _cells(template: str, prop: str) -> tuple[int, ...]:
     return tuple(i for i, c in enumerate(columns(template)) if c == prop or c.startswith(prop + "__"))
 
 
+class _Appender:
+    """A text sink whose ``write`` appends to a list: a csv writer's one call per row gives each row's line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
+
+
+def _line_writer() -> tuple[list[str], Any]:
+    """A csv writer (the project's dialect) and the list that receives each written row's line."""
+    lines: list[str] = []
+    return lines, csv.writer(_Appender(lines), lineterminator="\r\n")
+
+
+_PLAIN, _SOURCE, _BASIS = 0, 1, 2
+
+
 class _Layout:
-    """How a template's rows are kept in the scratch database: the cells before the first cell that holds source
-    numbers are stored already written as CSV (``head``: escaped, quoted, joined, with the trailing comma); the rest
-    (the *tail*, a few short cells) one column each, to be completed with the final numbers and written when the
-    file is. CSV quoting is per cell, so ``head`` followed by the tail written as a row is the line the whole row
-    gives."""
+    """How a template's rows are kept in the scratch database: as *segments*, each a run of adjacent cells already
+    written as CSV (escaped, quoted, joined by commas), except the cells that hold source numbers, which only the
+    end of the export can complete (module text). A ``source`` cell is kept as the production index (an integer);
+    a run of ``consent_basis`` cells is kept written, its ``source N: `` items holding production indexes, and the
+    numbers are put in by a substitution on the written text (digits for digits: neither the quoting of a cell nor
+    its formula escaping, which depends on a first character that is ``s`` or nothing, can change); every other
+    run is kept as it will be written. CSV quoting is per cell, so the segments joined by commas are the line the
+    whole row gives. The first segment (``head``) holds every cell before the first source number."""
 
     def __init__(self, template: str) -> None:
-        source, basis = _cells(template, "source"), _cells(template, "consent_basis")
-        self.cut = min(source + basis)
-        assert self.cut >= 2  # a one-cell row would be quoted as a whole ('""'): never split so
-        self.source = tuple(i - self.cut for i in source)
-        self.basis = tuple(i - self.cut for i in basis)
-        self.tail_columns = tuple(f"t{i}" for i in range(len(columns(template)) - self.cut))
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        source, basis = set(_cells(template, "source")), set(_cells(template, "consent_basis"))
+        kinds = [_SOURCE if i in source else _BASIS if i in basis else _PLAIN for i in range(len(columns(template)))]
+        self.segments: list[tuple[int, int, int]] = []  # (kind, first cell, end)
+        for i, kind in enumerate(kinds):
+            if self.segments and self.segments[-1][0] == kind != _SOURCE:
+                self.segments[-1] = (kind, self.segments[-1][1], i + 1)
+            else:
+                self.segments.append((kind, i, i + 1))
+        assert self.segments[0][0] == _PLAIN and self.segments[0][2] >= 2  # a row of one empty cell is quoted: '""'
+        self.kinds = tuple(kind for kind, _, _ in self.segments)
 
-    def split(self, row: list[str]) -> tuple[str, ...]:
-        """(head, *tail) of a row whose tail holds production indexes as source numbers."""
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._writer.writerow(csv_cells.text_cells(row[:self.cut]))
-        return buffer.getvalue()[:-2] + ",", *row[self.cut:]
+    def split(self, rows: Iterable[list[str]]) -> list[tuple[str | int, ...]]:
+        """The segments of each row (whose source numbers are production indexes): each cell written by
+        :func:`csv_cells.written` (escaped and quoted as the project's CSV writer does), a segment's cells joined by
+        commas; a batch's rows are done one segment at a time."""
+        written = csv_cells.written
+        rows = list(rows)
+        cells = [[written(value) for value in row] for row in rows]
+        segments: list[list[str] | list[int]] = []
+        for kind, a, b in self.segments:
+            if kind == _SOURCE:
+                segments.append([int(row[a]) for row in rows])
+            else:
+                segments.append([",".join(row[a:b]) for row in cells])
+        return list(zip(*segments, strict=True))
 
-    def tail(self, tail: Sequence[str], numbers: array[int]) -> list[str]:
-        """The tail's cells with the final source numbers, escaped."""
-        cells = list(tail)
-        for i in self.source:
-            cells[i] = str(numbers[int(cells[i]) - 1])
-        for i in self.basis:
-            if cells[i]:
-                cells[i] = _SOURCE_ITEM.sub(lambda found: f"source {numbers[int(found.group(1)) - 1]}: ", cells[i])
-        return csv_cells.text_cells(cells)
+    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int]) -> Iterator[str]:
+        """The CSV line (with its ``\\r\\n``) of each row kept as segments, with the final source numbers."""
+
+        def number(found: re.Match[str]) -> str:
+            return f"source {numbers[int(found.group(1)) - 1]}: "
+
+        sub = _SOURCE_ITEM.sub
+        source = [i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
+        basis = [i for i, kind in enumerate(self.kinds) if kind == _BASIS]
+        for row in rows:
+            parts = [str(value) for value in row]
+            for i in source:
+                parts[i] = str(numbers[int(row[i]) - 1])
+            for i in basis:
+                if parts[i]:
+                    parts[i] = sub(number, parts[i])
+            yield ",".join(parts) + "\r\n"
 
 
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
-assert VICTIMS.tail_columns == ("t0", "t1", "t2") and CASES.tail_columns == ("t0", "t1", "t2", "t3", "t4")  # the SQL below
+assert VICTIMS.kinds == (_PLAIN, _BASIS, _PLAIN) and CASES.kinds == (_PLAIN, _SOURCE, _PLAIN, _BASIS)  # the SQL below
 TABLES = (
-    "CREATE TABLE victims (k TEXT NOT NULL, head TEXT NOT NULL, t0, t1, t2)",
-    "CREATE TABLE cases (k TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, t0, t1, t2, t3, t4)",
+    "CREATE TABLE victims (k TEXT NOT NULL, head TEXT NOT NULL, basis TEXT NOT NULL, rest TEXT NOT NULL)",
+    "CREATE TABLE cases (k TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, source INTEGER NOT NULL,"
+    " anonymity TEXT NOT NULL, basis TEXT NOT NULL)",
     "CREATE TABLE perps (organ TEXT, unit TEXT, rank TEXT, name TEXT, foreign_actor TEXT, mention TEXT, ident TEXT,"
     " PRIMARY KEY (organ, unit, rank, name, foreign_actor, mention, ident)) WITHOUT ROWID",
 )
 """Victims and cases are appended (rowid tables), each batch's rows in their order: one sorted *run* per batch,
-merged when the file is written (:meth:`UwaziStream._rows`). Inserting into a table kept in order instead touches a
+merged when the file is written (:meth:`UwaziStream._lines`). Inserting into a table kept in order instead touches a
 random page per row once the table outgrows the page cache, which grew faster than the archive (3.6 s of inserts at
 20,000 testimonies against 0.04 s at 2,000)."""
-_INSERT = {"victims": "INSERT INTO victims VALUES (?, ?, ?, ?, ?)",
-           "cases": "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
-_RUN = {"victims": "SELECT k, head, t0, t1, t2 FROM victims WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-        "cases": "SELECT k, seq, head, t0, t1, t2, t3, t4 FROM cases WHERE rowid BETWEEN ? AND ? ORDER BY rowid"}
-_KEYS = {"victims": 1, "cases": 2}  # the leading columns of a _RUN row that give its order (k; k, seq)
+_INSERT = {"victims": "INSERT INTO victims VALUES (?, ?, ?, ?)",
+           "cases": "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?)"}
+_RUN = {"victims": "SELECT k, head, basis, rest FROM victims WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+        "cases": "SELECT k, seq, head, source, anonymity, basis FROM cases WHERE rowid BETWEEN ? AND ? ORDER BY rowid"}
+_KEYS = {"victims": 1, "cases": 2}  # the leading columns of a _RUN row that give its order (k; k, seq): unique
 
 
-def _write_csv(zf: zipfile.ZipFile, header: list[str], rows: Iterable[list[str] | tuple[str, list[str]]]) -> int:
-    """``import.csv`` into ``zf`` row by row; returns the row count. A row is a list of cells (escaped here by
-    :func:`csv_cells.cell`) or a (written head, escaped tail cells) pair from a :class:`_Layout`."""
+def _write_csv(zf: zipfile.ZipFile, header: list[str], lines: Iterable[str]) -> int:
+    """``import.csv`` into ``zf``: the header (escaped by :func:`csv_cells.cell`), then ``lines`` (each a written
+    row with its line end); returns the row count."""
     info = zipfile.ZipInfo("import.csv", date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     count = 0
+    written, writer = _line_writer()
+    writer.writerow([csv_cells.cell(v) for v in header])
     with zf.open(info, "w") as member:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([csv_cells.cell(v) for v in header])
-        for row in rows:
-            if isinstance(row, tuple):
-                buffer.write(row[0])
-                writer.writerow(row[1])
-            else:
-                writer.writerow([csv_cells.cell(v) for v in row])
-            count += 1
-            if count % _ROWS_PER_WRITE == 0:
-                member.write(buffer.getvalue().encode("utf-8"))
-                buffer.seek(0)
-                buffer.truncate()
-        member.write(buffer.getvalue().encode("utf-8"))
+        member.write(written[0].encode("utf-8"))
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == _ROWS_PER_WRITE:
+                member.write("".join(chunk).encode("utf-8"))
+                count += len(chunk)
+                chunk.clear()
+        member.write("".join(chunk).encode("utf-8"))
+        count += len(chunk)
     return count
 
 
@@ -151,20 +184,20 @@ class UwaziStream:
         if release.included:
             consent.require(release, self.request.purpose)
         start = len(self.order)
-        included = [dataclasses.replace(m, source_number=start + i) for i, m in enumerate(release.included, start=1)]
-        self.order.extend(m.mention for m in release.included)
-        builder = _Builder(release.purpose, included, self.request.person_of)
+        included = release.included
+        numbers = {m.mention: start + i for i, m in enumerate(included, start=1)}
+        self.order.extend(m.mention for m in included)
+        builder = _Builder(release.purpose, included, self.request.person_of, numbers)
         conn = self.scratch.conn
-        victims = builder.victims()  # in person-key order
-        split = self._layouts["victims"].split
-        self._append("victims", [(k, *split(r)) for k, r in zip(builder.victim_keys, victims, strict=True)])
-        builder.perpetrators()
+        victims = VICTIMS.split(builder.victims())  # in person-key order
+        self._append("victims", [(k, *r) for k, r in zip(builder.victim_keys, victims, strict=True)])
+        builder.perpetrator_titles()
         conn.executemany("INSERT OR IGNORE INTO perps VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [(*key, mention, ident) for key, mention, ident in builder.perpetrator_items()])
         source = self._case_source
-        split = self._layouts["cases"].split
-        cases = sorted((r[0], int(r[source]), r) for r in builder.cases())
-        self._append("cases", [(k, seq, *split(r)) for k, seq, r in cases])
+        cases = sorted((r[0], int(r[source]), r) for r in builder.cases(ordered=False))
+        split = CASES.split([r for _, _, r in cases])
+        self._append("cases", [(k, seq, *r) for (k, seq, _), r in zip(cases, split, strict=True)])
 
     def _append(self, table: str, rows: list[tuple[object, ...]]) -> None:
         """One run: ``rows`` (in their table's order) appended, and the rowids they got remembered."""
@@ -175,12 +208,18 @@ class UwaziStream:
         last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
         self._runs[table].append((last - len(rows) + 1, last))
 
-    def _rows(self, table: str, numbers: array[int]) -> Iterator[tuple[str, list[str]]]:
-        """Every row of ``table`` in its order: the runs merged (one cursor per run, each read in rowid order)."""
-        layout, keys = self._layouts[table], _KEYS[table]
+    def _lines(self, table: str, numbers: array[int]) -> Iterator[str]:
+        """Every row of ``table`` in its order, written: the runs merged (one cursor per run, each read in rowid
+        order; the leading key columns are unique, so whole rows compare as their keys do)."""
+        keys = _KEYS[table]
         runs = [self.scratch.conn.execute(_RUN[table], run) for run in self._runs[table]]
-        for row in heapq.merge(*runs, key=lambda r: r[:keys]):
-            yield row[keys], layout.tail(row[keys + 1:], numbers)
+        return self._layouts[table].lines((row[keys:] for row in heapq.merge(*runs)), numbers)
+
+    def _perpetrator_lines(self) -> Iterator[str]:
+        lines, writer = _line_writer()
+        for row in self._perpetrators():
+            writer.writerow([csv_cells.cell(v) for v in row])
+            yield lines.pop()
 
     def _perpetrators(self) -> Iterator[list[str]]:
         builder = _Builder(self.request.purpose, (), {})
@@ -206,10 +245,9 @@ class UwaziStream:
         self.order = []
         counts: dict[str, int] = {}
         for name in IMPORT_ORDER:
-            rows: Iterable[list[str] | tuple[str, list[str]]] = (
-                self._rows(name, numbers) if name in self._layouts else self._perpetrators())
+            lines = self._lines(name, numbers) if name in self._layouts else self._perpetrator_lines()
             with zipfile.ZipFile(as_binary(files.open(f"{name}.zip")), "w", zipfile.ZIP_DEFLATED) as zf:
-                counts[name] = _write_csv(zf, columns(name), rows)
+                counts[name] = _write_csv(zf, columns(name), lines)
         with zipfile.ZipFile(as_binary(files.open("thesauri.zip")), "w", zipfile.ZIP_DEFLATED) as zf:
             for member, data in thesauri():
                 info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
