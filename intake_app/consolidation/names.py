@@ -108,6 +108,7 @@ _LOOKALIKES: dict[str, str] = {
     "ο": "o", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "υ": "u", "χ": "x",
 }
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+_LOOKALIKE_SET = frozenset(_LOOKALIKES)
 _WORD = re.compile(r"[^\s,]+")
 
 
@@ -128,11 +129,15 @@ def _fold_word(match: re.Match[str]) -> str:
 def _fold_lookalikes(text: str) -> str:
     """``text`` (NFKD) with the Cyrillic and Greek look-alikes of Latin letters read as Latin in every word that
     also holds a Latin letter and no other Cyrillic or Greek letter (see :data:`_LOOKALIKES`)."""
+    if _LOOKALIKE_SET.isdisjoint(text):
+        return text  # almost every name: nothing to fold, no regular expression run
     return _WORD.sub(_fold_word, text)
 
 
 def _plain_latin(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", _fold_lookalikes(unicodedata.normalize("NFKD", text)).casefold())
+    if not text.isascii():
+        text = _fold_lookalikes(unicodedata.normalize("NFKD", text))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if "a" <= ch <= "z" or ch in " ,-")
 
 
