@@ -4,7 +4,8 @@ Two name spellings are candidate duplicates when their key sets intersect. Keys 
 coordinator confirms every link): they equate the North and South Korean spellings of initial sounds (리/이, 류/유,
 림/임, 량/양, 로/노 ...), the common romanisations of surnames (Lee/Yi/Rhee/Ri/I/Li ...), and the usual variation in
 romanised given names (Young-hee / Younghee / Yŏng-hŭi / Yeonghui). A Hangul name is also romanised (Revised
-Romanization, syllable by syllable) so that 류은별 and "Ryu Un-byol" share a key.
+Romanization, syllable by syllable) so that 류은별 and "Ryu Un-byol" share a key. Cyrillic and Greek letters drawn like
+Latin ones, mixed into a romanised name, are read as those Latin letters ("Ryе" with a Cyrillic е is "Rye").
 """
 
 from __future__ import annotations
@@ -90,7 +91,52 @@ def romanise_hangul(text: str) -> str:
     return "".join(out)
 
 
+# Cyrillic and Greek letters drawn like a Latin letter, and that letter. Romanised names typed on a Russian keyboard
+# or pasted from Russian papers (refugees repatriated from Russia) mix them into Latin words: "Ryе" with a Cyrillic
+# е (U+0435) must meet "Rye". Only letters whose shape is the Latin letter's in common fonts are listed; a look-alike
+# is read as Latin only inside a word that also holds a Latin letter and no other Cyrillic or Greek letter
+# (:func:`_fold_lookalikes`), so a name written wholly in Cyrillic ("Ри Ен") is never read as a Latin one.
+_LOOKALIKES: dict[str, str] = {
+    # Cyrillic capitals, then small letters
+    "А": "A", "В": "B", "Е": "E", "І": "I", "Ј": "J", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Ѕ": "S", "Т": "T", "У": "Y", "Х": "X", "Ү": "Y", "Һ": "H", "Ԛ": "Q", "Ԝ": "W",
+    "а": "a", "е": "e", "і": "i", "ј": "j", "о": "o", "р": "p", "с": "c", "ѕ": "s", "у": "y", "х": "x", "ү": "y",
+    "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    # Greek capitals, then small letters
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X",
+    "ο": "o", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "υ": "u", "χ": "x",
+}
+_LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+_LOOKALIKE_SET = frozenset(_LOOKALIKES)
+_WORD = re.compile(r"[^\s,]+")
+
+
+@lru_cache(maxsize=4096)
+def _foreign_script(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CYRILLIC", "GREEK"))
+
+
+def _fold_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if not any(ch in _LOOKALIKES for ch in word) or not any("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in word):
+        return word
+    if any(_foreign_script(ch) and ch not in _LOOKALIKES for ch in word):
+        return word  # a Cyrillic or Greek word (or a mixed one holding letters with no Latin twin): not Latin
+    return word.translate(_LOOKALIKE_TABLE)
+
+
+def _fold_lookalikes(text: str) -> str:
+    """``text`` (NFKD) with the Cyrillic and Greek look-alikes of Latin letters read as Latin in every word that
+    also holds a Latin letter and no other Cyrillic or Greek letter (see :data:`_LOOKALIKES`)."""
+    if _LOOKALIKE_SET.isdisjoint(text):
+        return text  # almost every name: nothing to fold, no regular expression run
+    return _WORD.sub(_fold_word, text)
+
+
 def _plain_latin(text: str) -> str:
+    if not text.isascii():
+        text = _fold_lookalikes(unicodedata.normalize("NFKD", text))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if "a" <= ch <= "z" or ch in " ,-")
 

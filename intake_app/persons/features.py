@@ -21,7 +21,9 @@ from intake_app.records.vocabularies import fold
 
 # 2: hanja names are read to Hangul with their given names (issue 28); features cached without "v" are stale.
 # 3: the ``ng:`` blocking keys (issue 30, third pass).
-FEATURES_VERSION = 3
+# 4: Cyrillic and Greek look-alikes of Latin letters read as Latin in romanised names (consolidation/names.py; issue 30,
+#    fourth pass): name keys and readings change for names typed with them.
+FEATURES_VERSION = 4
 
 # Bounds wider than this say nothing useful about the year (open intervals, "before 1990").
 _MAX_YEAR_SPAN = 30

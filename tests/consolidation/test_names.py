@@ -102,3 +102,34 @@ def test_hanja_and_empty() -> None:
     assert name_keys("") == set()
     assert name_keys("   ") == set()
     assert name_keys("-- ,") == set()
+
+
+@pytest.mark.parametrize(
+    ("mixed", "latin"),
+    [
+        ("Kim Ryе-sun", "Kim Rye-sun"),  # Cyrillic е (U+0435), as typed on a Russian keyboard
+        ("Pak Kum-ryе", "Pak Kum-rye"),
+        ("Pak Сhоl-su", "Pak Chol-su"),  # Cyrillic С and о
+        ("Kіm Yŏng-hŭі", "Kim Yŏng-hŭi"),  # Cyrillic і, with the McCune-Reischauer breves
+        ("RYЕ-SUN KIM", "Rye-sun Kim"),  # Cyrillic capital Е, Western order
+        ("Ri Ѕun-hui", "Ri Sun-hui"),  # Cyrillic ѕ
+        ("Kim Myοng-ok", "Kim Myong-ok"),  # Greek ο
+        ("Choe Μin-jun", "Choe Min-jun"),  # Greek capital Μ
+    ],
+)
+def test_cyrillic_and_greek_look_alikes_in_a_latin_name_are_read_as_latin(mixed: str, latin: str) -> None:
+    assert name_keys(mixed) == name_keys(latin) != set()
+
+
+def test_look_alikes_in_a_latin_name_meet_the_hangul() -> None:
+    assert _same("Kim Ryе-sun", "김례순")
+    assert given_name_key("Ryе-sun") == given_name_key("Rye-sun")
+
+
+def test_cyrillic_words_are_not_read_as_latin() -> None:
+    # Wholly Cyrillic: not a Latin name, however many of its letters look Latin (К, е, Р, Е, О).
+    assert name_keys("Ким Ре Ок") == name_keys("Ри Ен") == set()
+    # A Cyrillic word beside a Latin one stays Cyrillic (dropped), not read as "K m".
+    assert name_keys("Pak Ким") == name_keys("Pak") == {"roman:pak"}
+    # A word mixing Latin letters with a Cyrillic letter that has no Latin twin (и) is not read as Latin either.
+    assert name_keys("Pak Кimи") != name_keys("Pak Kim")
