@@ -37,7 +37,7 @@ from intake_app.exports.released import ReleasedDecision, ReleasedMention, relea
 from intake_app.records import consent_rows, revisions, vocabularies
 from intake_app.records.consent_rows import RevisionConsent
 from intake_app.records.interchange_model import Testimony
-from intake_app.records.stored import read_content
+from intake_app.records.stored import load_checked
 from intake_app.vault.vault import Vault
 
 EXPORT_PURPOSES = ("wgeid", "un_other", "publication", "reports", "prosecutors", "government_partners",
@@ -218,9 +218,14 @@ def _history(vault: Vault, record_id: str, rows: list[RevisionConsent],
 
 
 def _current_testimony(record_id: str, row: RevisionConsent) -> Testimony | None:
-    """The whole current testimony of a released record, loaded with its integrity check; None if it cannot be."""
+    """The whole current testimony of a released record; None if it cannot be read. Its bytes are the row's, whose
+    SHA-256 :mod:`consent_rows` compared with the revision's ``content_hash`` when it read them (a mismatch made the
+    row ``unreadable``, and the rules refuse an unreadable current revision before a testimony is loaded): they are
+    not hashed again."""
+    if row.unreadable or row.tombstone:
+        return None
     try:
-        return read_content(record_id, row.content, row.content_hash)
+        return load_checked(record_id, row.content)
     except (UsageError, ValueError):
         return None
 

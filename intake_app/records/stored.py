@@ -32,8 +32,8 @@ from intake_app.records.interchange_model import ConsentDecision, Testimony
 from intake_app.records.interchange_schema import CONSENT_PURPOSES_VOCAB, OBJECTS, FieldSpec
 from intake_app.records.vocabularies import load as load_vocabulary
 
-__all__ = ["StoredContentError", "content_json", "load_consent", "load_trusted", "read_content", "with_entity_ids",
-           "with_ids"]
+__all__ = ["StoredContentError", "content_json", "load_checked", "load_consent", "load_trusted", "read_content",
+           "with_entity_ids", "with_ids"]
 
 
 class StoredContentError(InterchangeError):
@@ -170,6 +170,18 @@ def load_trusted(content: bytes, content_hash: str) -> Testimony:
     actual = hashlib.sha256(content).hexdigest()
     if not isinstance(content_hash, str) or not hmac.compare_digest(actual, content_hash.lower()):
         raise StoredContentError("the stored content does not match its recorded SHA-256 (damaged or altered)")
+    return _load_checked(content)
+
+
+def load_checked(record_id: str, content: bytes) -> Testimony:
+    """:func:`read_content` of bytes whose SHA-256 the caller has just compared with the revision's ``content_hash``
+    (:func:`intake_app.records.consent_rows.read` does it for every revision it reads; the consent decision passes the
+    current revision's bytes it checked there, the same immutable ``bytes``), without hashing them a second time.
+    Raises :class:`StoredContentError` when they cannot be read back."""
+    return with_ids(_load_checked(content), record_id)
+
+
+def _load_checked(content: bytes) -> Testimony:
     try:
         decoded = json.loads(content)
         testimony = _build(decoded, "testimony")

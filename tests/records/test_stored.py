@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from intake_app.exports import consent
-from intake_app.records import interchange
+from intake_app.records import consent_rows, interchange
 from intake_app.records.store import RecordStore
-from intake_app.records.stored import StoredContentError, load_trusted, read_content
+from intake_app.records.stored import StoredContentError, load_checked, load_trusted, read_content
 from intake_app.stats import facts
 from intake_app.vault.vault import Vault
 
@@ -214,3 +214,38 @@ def test_content_missing_one_entity_id_is_read_with_the_derived_one(where: str) 
     ids = [p.id for v in trusted.victims for a in v.acts for p in a.perpetrators] + \
           [a.id for v in trusted.victims for a in v.acts] + [v.id for v in trusted.victims]
     assert None not in ids
+
+
+def test_a_granted_testimony_altered_after_it_was_stored_is_unreadable_not_released(tmp_path: Path) -> None:
+    """The decision loads a released testimony from the bytes consent_rows hashed (load_checked, no second hash):
+    content altered without fixing its recorded hash must still be refused, though its consent row (derived from the
+    content as stored) says granted and names the recorded hash."""
+    vault, _ = Vault.create(tmp_path / "hq", "pw", "hq")
+    store = RecordStore(vault)
+    granted = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    other = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    mentions = [f"{granted}/v1", f"{other}/v1"]
+    assert [m.mention for m in consent.decide(vault, "publication", mentions).included] == mentions
+    rev = store.current_revision(granted)
+    content = bytes(vault.conn.execute("SELECT content FROM revisions WHERE id = ?", (rev,)).fetchone()[0])
+    forged = content.replace(b'"status":', b'"occupation":"forged","status":', 1)
+    assert forged != content
+    vault.conn.execute("UPDATE revisions SET content = ? WHERE id = ?", (forged, rev))
+    after = consent.decide(vault, "publication", mentions)
+    assert [m.mention for m in after.included] == [f"{other}/v1"]
+    assert [(e.mention, e.reason) for e in after.excluded] == [(f"{granted}/v1", "unreadable")]
+    vault.lock()
+
+
+def test_the_decision_loads_no_testimony_from_an_unreadable_or_deleted_row(tmp_path: Path) -> None:
+    vault, _ = Vault.create(tmp_path / "hq", "pw", "hq")
+    store = RecordStore(vault)
+    rid = store.add_json(json.dumps(_consent_doc("granted")).encode()).record_id
+    (row,) = consent_rows.read(vault.conn, rid)
+    assert consent._current_testimony(rid, row) is not None
+    assert consent._current_testimony(rid, row._replace(unreadable=True)) is None
+    assert consent._current_testimony(rid, row._replace(tombstone=True)) is None
+    assert load_checked(rid, row.content) == read_content(rid, row.content, row.content_hash)
+    with pytest.raises(StoredContentError, match="cannot be read back"):
+        load_checked(rid, b"[1]")
+    vault.lock()
