@@ -38,6 +38,7 @@ from intake_app.exports.stream_files import ExportFiles, Scratch, as_binary
 from intake_app.exports.uwazi import (
     _ZIP_TIME,
     IMPORT_ORDER,
+    ZIP_LEVEL,
     _Builder,
     columns,
     perpetrator_values,
@@ -151,6 +152,7 @@ def _write_csv(zf: zipfile.ZipFile, header: list[str], lines: Iterable[str]) -> 
     row with its line end); returns the row count."""
     info = zipfile.ZipInfo("import.csv", date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # zf.open(info) takes the level from info
     info.external_attr = 0o600 << 16
     count = 0
     written, writer = _line_writer()
@@ -253,7 +255,7 @@ class UwaziStream:
                 info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o600 << 16
-                zf.writestr(info, data)
+                zf.writestr(info, data, compresslevel=ZIP_LEVEL)
         files.add("README.txt", readme(self.request.purpose, counts))
         return counts
 
