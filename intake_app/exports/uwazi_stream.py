@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import itertools
 import re
 import zipfile
 from array import array
@@ -71,6 +72,7 @@ def _line_writer() -> tuple[list[str], Any]:
 _PLAIN, _SOURCE, _BASIS = 0, 1, 2
 
 
+
 class _Layout:
     """How a template's rows are kept in the scratch database: as *segments*, each a run of adjacent cells already
     written as CSV (escaped, quoted, joined by commas), except the cells that hold source numbers, which only the
@@ -108,23 +110,32 @@ class _Layout:
                 segments.append([",".join(row[a:b]) for row in cells])
         return list(zip(*segments, strict=True))
 
-    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int]) -> Iterator[str]:
-        """The CSV line (with its ``\\r\\n``) of each row kept as segments, with the final source numbers."""
+    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int], skip: int = 0) -> Iterator[str]:
+        """The CSV line (with its ``\\r\\n``) of each row kept as segments (after its first ``skip`` values: the
+        scratch table's keys), with the final source numbers. When every production index is its mention's final
+        number (the batches released the mentions in mention order), the kept text is already final and each line is
+        only its segments joined."""
+        line = ",".join(f"{{{skip + i}}}" for i in range(len(self.kinds))) + "\r\n"  # victims: "{1},{2},{3}\r\n"
+        if numbers == array(numbers.typecode, range(1, len(numbers) + 1)):
+            return itertools.starmap(line.format, rows)
+        return self._numbered(rows, numbers, line, skip)
 
+    def _numbered(self, rows: Iterable[Sequence[str | int]], numbers: array[int], line: str,
+                  skip: int) -> Iterator[str]:
         def number(found: re.Match[str]) -> str:
             return f"source {numbers[int(found.group(1)) - 1]}: "
 
         sub = _SOURCE_ITEM.sub
-        source = [i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
-        basis = [i for i, kind in enumerate(self.kinds) if kind == _BASIS]
+        source = [skip + i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
+        basis = [skip + i for i, kind in enumerate(self.kinds) if kind == _BASIS]
         for row in rows:
-            parts = [str(value) for value in row]
+            parts = list(row)
             for i in source:
-                parts[i] = str(numbers[int(row[i]) - 1])
+                parts[i] = numbers[int(row[i]) - 1]
             for i in basis:
                 if parts[i]:
-                    parts[i] = sub(number, parts[i])
-            yield ",".join(parts) + "\r\n"
+                    parts[i] = sub(number, str(parts[i]))
+            yield line.format(*parts)
 
 
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
@@ -215,7 +226,7 @@ class UwaziStream:
         order; the leading key columns are unique, so whole rows compare as their keys do)."""
         keys = _KEYS[table]
         runs = [self.scratch.conn.execute(_RUN[table], run) for run in self._runs[table]]
-        return self._layouts[table].lines((row[keys:] for row in heapq.merge(*runs)), numbers)
+        return self._layouts[table].lines(heapq.merge(*runs), numbers, keys)
 
     def _perpetrator_lines(self) -> Iterator[str]:
         lines, writer = _line_writer()
