@@ -72,6 +72,14 @@ def _line_writer() -> tuple[list[str], Any]:
 _PLAIN, _SOURCE, _BASIS = 0, 1, 2
 
 
+class _Written(dict[str, str]):
+    """:func:`csv_cells.written` of each value looked up, remembered: a hit is a dictionary look-up in C, not a call.
+    One per batch (:meth:`_Layout.split`), so it holds no more than a batch's distinct cells."""
+
+    def __missing__(self, value: str) -> str:
+        text = self[value] = csv_cells.written(value)
+        return text
+
 
 class _Layout:
     """How a template's rows are kept in the scratch database: as *segments*, each a run of adjacent cells already
@@ -99,9 +107,9 @@ class _Layout:
         """The segments of each row (whose source numbers are production indexes): each cell written by
         :func:`csv_cells.written` (escaped and quoted as the project's CSV writer does), a segment's cells joined by
         commas; a batch's rows are done one segment at a time."""
-        written = csv_cells.written
+        written = _Written().__getitem__  # a batch's labels, codes and names repeat: each written once per batch
         rows = list(rows)
-        cells = [[written(value) for value in row] for row in rows]
+        cells = [list(map(written, row)) for row in rows]
         segments: list[list[str] | list[int]] = []
         for kind, a, b in self.segments:
             if kind == _SOURCE:
