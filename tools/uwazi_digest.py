@@ -6,7 +6,10 @@ Exports the whole archive of a ``bench/exports.py`` corpus (``bench/out/cache/ex
 under ``CODE_ROOT`` (this tree, or an exported older commit: ``git archive COMMIT intake_app crypto | tar -x -C DIR``),
 on a copy made under ``WORK_DIR`` (removed afterwards), and prints one JSON line: the SHA-256 of each file's plaintext
 (an age file is decrypted with the identity made for the run) and the SHA-256 over the sorted (name without ``.age``,
-file digest) pairs. The corpus has no reference key until its first export, and a fresh one would change every
+file digest) pairs. Each ZIP file's members are digested too (``members``: ``file/member`` → SHA-256 of the
+member's uncompressed bytes, and ``members_digest`` over the sorted pairs), and ``sizes`` gives each file's size
+in bytes: two trees that differ only in the ZIP compression level give equal ``members_digest`` lines (and
+different ``digest`` lines). The corpus has no reference key until its first export, and a fresh one would change every
 ``P-`` reference, so the copy is given a fixed one first. Two trees write the same bytes when the two lines are
 equal; the CPU seconds printed beside are for information only (one run, no reference).
 """
@@ -14,11 +17,13 @@ equal; the CPU seconds printed beside are for information only (one run, no refe
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 FIXED_REFERENCE_KEY = "ab" * 32
@@ -56,15 +61,24 @@ def main() -> None:
                                     recipients=(identity.recipient,) if encrypt else ())
             pipeline.run_export(vault, request)
             cpu = time.process_time() - cpu
-        files = {}
+        files, members, sizes = {}, {}, {}
         for path in sorted(out.iterdir()):
             data = path.read_bytes()
             name = path.name
             if encrypt:
                 data, name = age.decrypt_bytes(data, [identity]), name.removesuffix(".age")
             files[name] = hashlib.sha256(data).hexdigest()
+            sizes[name] = len(data)
+            if name.endswith(".zip"):
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    for info in zf.infolist():
+                        members[f"{name}/{info.filename}"] = hashlib.sha256(zf.read(info)).hexdigest()
+            else:
+                members[name] = files[name]
         whole = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d in sorted(files.items())).encode()).hexdigest()
-        print(json.dumps({"digest": whole, "files": files, "cpu_seconds": round(cpu, 3), "encrypted": encrypt}))
+        inside = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d in sorted(members.items())).encode()).hexdigest()
+        print(json.dumps({"digest": whole, "members_digest": inside, "files": files, "members": members,
+                          "sizes": sizes, "cpu_seconds": round(cpu, 3), "encrypted": encrypt}))
     finally:
         shutil.rmtree(copy, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)

@@ -60,8 +60,19 @@ def reference(key: bytes, purpose: str, level: str, person_key: str) -> str:
     person, purpose and level always give the same reference (so a second export is recognisable), but a reference
     shown with no name (an anonymised public row) cannot be joined to the reference shown next to a name in an export
     for another purpose or at another level, and without the key nobody can compute one from our ids."""
-    message = "\x00".join(("testimony-intake person reference v2", purpose, level, person_key)).encode("utf-8")
-    return "P-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:10]
+    keyed = _keyed(key).copy()  # HMAC of the message "testimony-intake person reference v2\0purpose\0level\0person"
+    keyed.update("\x00".join((purpose, level, person_key)).encode("utf-8"))
+    return "P-" + keyed.hexdigest()[:10]
+
+
+_REFERENCE_PREFIX = b"testimony-intake person reference v2\x00"
+
+
+@functools.lru_cache(maxsize=1)  # one reference key per archive: the key's HMAC set up once, not once per mention
+def _keyed(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 under ``key`` with the fixed prefix of every reference message already fed: :func:`reference`
+    continues a copy of it, which gives the same digest as one HMAC over the whole message."""
+    return hmac.new(key, _REFERENCE_PREFIX, hashlib.sha256)
 
 
 def hangul_initials(text: str) -> str:

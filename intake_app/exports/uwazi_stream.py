@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import itertools
 import re
 import zipfile
 from array import array
@@ -38,6 +39,7 @@ from intake_app.exports.stream_files import ExportFiles, Scratch, as_binary
 from intake_app.exports.uwazi import (
     _ZIP_TIME,
     IMPORT_ORDER,
+    ZIP_LEVEL,
     _Builder,
     columns,
     perpetrator_values,
@@ -70,6 +72,15 @@ def _line_writer() -> tuple[list[str], Any]:
 _PLAIN, _SOURCE, _BASIS = 0, 1, 2
 
 
+class _Written(dict[str, str]):
+    """:func:`csv_cells.written` of each value looked up, remembered: a hit is a dictionary look-up in C, not a call.
+    One per batch (:meth:`_Layout.split`), so it holds no more than a batch's distinct cells."""
+
+    def __missing__(self, value: str) -> str:
+        text = self[value] = csv_cells.written(value)
+        return text
+
+
 class _Layout:
     """How a template's rows are kept in the scratch database: as *segments*, each a run of adjacent cells already
     written as CSV (escaped, quoted, joined by commas), except the cells that hold source numbers, which only the
@@ -96,9 +107,9 @@ class _Layout:
         """The segments of each row (whose source numbers are production indexes): each cell written by
         :func:`csv_cells.written` (escaped and quoted as the project's CSV writer does), a segment's cells joined by
         commas; a batch's rows are done one segment at a time."""
-        written = csv_cells.written
+        written = _Written().__getitem__  # a batch's labels, codes and names repeat: each written once per batch
         rows = list(rows)
-        cells = [[written(value) for value in row] for row in rows]
+        cells = [list(map(written, row)) for row in rows]
         segments: list[list[str] | list[int]] = []
         for kind, a, b in self.segments:
             if kind == _SOURCE:
@@ -107,23 +118,32 @@ class _Layout:
                 segments.append([",".join(row[a:b]) for row in cells])
         return list(zip(*segments, strict=True))
 
-    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int]) -> Iterator[str]:
-        """The CSV line (with its ``\\r\\n``) of each row kept as segments, with the final source numbers."""
+    def lines(self, rows: Iterable[Sequence[str | int]], numbers: array[int], skip: int = 0) -> Iterator[str]:
+        """The CSV line (with its ``\\r\\n``) of each row kept as segments (after its first ``skip`` values: the
+        scratch table's keys), with the final source numbers. When every production index is its mention's final
+        number (the batches released the mentions in mention order), the kept text is already final and each line is
+        only its segments joined."""
+        line = ",".join(f"{{{skip + i}}}" for i in range(len(self.kinds))) + "\r\n"  # victims: "{1},{2},{3}\r\n"
+        if numbers == array(numbers.typecode, range(1, len(numbers) + 1)):
+            return itertools.starmap(line.format, rows)
+        return self._numbered(rows, numbers, line, skip)
 
+    def _numbered(self, rows: Iterable[Sequence[str | int]], numbers: array[int], line: str,
+                  skip: int) -> Iterator[str]:
         def number(found: re.Match[str]) -> str:
             return f"source {numbers[int(found.group(1)) - 1]}: "
 
         sub = _SOURCE_ITEM.sub
-        source = [i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
-        basis = [i for i, kind in enumerate(self.kinds) if kind == _BASIS]
+        source = [skip + i for i, kind in enumerate(self.kinds) if kind == _SOURCE]
+        basis = [skip + i for i, kind in enumerate(self.kinds) if kind == _BASIS]
         for row in rows:
-            parts = [str(value) for value in row]
+            parts = list(row)
             for i in source:
-                parts[i] = str(numbers[int(row[i]) - 1])
+                parts[i] = numbers[int(row[i]) - 1]
             for i in basis:
                 if parts[i]:
-                    parts[i] = sub(number, parts[i])
-            yield ",".join(parts) + "\r\n"
+                    parts[i] = sub(number, str(parts[i]))
+            yield line.format(*parts)
 
 
 VICTIMS, CASES = _Layout("victims"), _Layout("cases")
@@ -151,6 +171,7 @@ def _write_csv(zf: zipfile.ZipFile, header: list[str], lines: Iterable[str]) -> 
     row with its line end); returns the row count."""
     info = zipfile.ZipInfo("import.csv", date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # zf.open(info) takes the level from info
     info.external_attr = 0o600 << 16
     count = 0
     written, writer = _line_writer()
@@ -213,7 +234,7 @@ class UwaziStream:
         order; the leading key columns are unique, so whole rows compare as their keys do)."""
         keys = _KEYS[table]
         runs = [self.scratch.conn.execute(_RUN[table], run) for run in self._runs[table]]
-        return self._layouts[table].lines((row[keys:] for row in heapq.merge(*runs)), numbers)
+        return self._layouts[table].lines(heapq.merge(*runs), numbers, keys)
 
     def _perpetrator_lines(self) -> Iterator[str]:
         lines, writer = _line_writer()
@@ -253,7 +274,7 @@ class UwaziStream:
                 info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o600 << 16
-                zf.writestr(info, data)
+                zf.writestr(info, data, compresslevel=ZIP_LEVEL)
         files.add("README.txt", readme(self.request.purpose, counts))
         return counts
 
