@@ -75,6 +75,13 @@ def _keyed(key: bytes) -> hmac.HMAC:
     return hmac.new(key, _REFERENCE_PREFIX, hashlib.sha256)
 
 
+def forget_keys() -> None:
+    """Drop the prepared HMAC, and the reference key held as its cache key. The consent decision calls it when it
+    ends (also on a refusal), so no copy of HQ's reference key outlives the decision that needed it: the app may stay
+    open with the vault locked."""
+    _keyed.cache_clear()
+
+
 def hangul_initials(text: str) -> str:
     """The initial consonant of each Hangul syllable (류은별 → ㄹㅇㅂ); other letters give their first letter."""
     out: list[str] = []

@@ -395,8 +395,11 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     a testimony with a linked victim is redacted at the end, once every level of every person is known. The result
     is the same as deciding every mention first and redacting after (tests/exports/test_decide_equivalence.py).
     """
-    with _collector_paused():
-        return _decide(vault, purpose, mentions, also_required, accept_conditions, person_of)
+    try:
+        with _collector_paused():
+            return _decide(vault, purpose, mentions, also_required, accept_conditions, person_of)
+    finally:
+        anonymity.forget_keys()  # the reference key's prepared HMAC lives no longer than this decision
 
 
 def _decide(vault: Vault, purpose: str, mentions: Iterable[str], also_required: Sequence[str],
