@@ -62,6 +62,11 @@ def migrate(conn: Connection, db_path: Path | None, *, target: int = LATEST) -> 
             with Transaction(conn):
                 upgrade(conn)
                 conn.execute(f"PRAGMA user_version = {int(version)}")
+            if before == 0:
+                # A new vault: each step's pages go into the database file at once, so that creating a vault needs
+                # little more room than the vault itself (the write-ahead log would otherwise hold every step's
+                # pages, about the size of the new vault again, until its automatic checkpoint at 1000 pages).
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if backup is not None:
         # Every step committed (synchronous=FULL): the backup is no longer needed. A failed step raised above and
         # left it in place for the undo.
