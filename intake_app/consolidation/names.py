@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from intake_app.resources import data_path
+from intake_app.vault import forget
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
@@ -228,6 +229,7 @@ def name_readings(name: str) -> list[tuple[str, str]]:
     return list(_readings(name))
 
 
+@forget.on_lock
 @lru_cache(maxsize=65536)
 def _readings(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(_name_readings(name))
@@ -245,6 +247,7 @@ def _name_readings(name: str) -> list[tuple[str, str]]:
     return _roman_readings(text)
 
 
+@forget.on_lock
 @lru_cache(maxsize=65536)
 def _keys(text: str) -> frozenset[str]:
     if not text:

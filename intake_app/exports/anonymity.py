@@ -21,6 +21,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from intake_app.records.interchange_model import Name
+from intake_app.vault import forget
 
 LEVELS = ("anonymised", "pseudonym", "initials", "full_name")
 """From the most to the least restrictive (the order :func:`most_restrictive` uses)."""
@@ -68,6 +69,7 @@ def reference(key: bytes, purpose: str, level: str, person_key: str) -> str:
 _REFERENCE_PREFIX = b"testimony-intake person reference v2\x00"
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=1)  # one reference key per archive: the key's HMAC set up once, not once per mention
 def _keyed(key: bytes) -> hmac.HMAC:
     """HMAC-SHA256 under ``key`` with the fixed prefix of every reference message already fed: :func:`reference`
@@ -124,6 +126,7 @@ def name_forms(names: tuple[Name, ...]) -> set[str]:
     return set(_name_forms(names))
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=4096)  # a pure function of frozen values: one testimony's names are asked per mention
 def _name_forms(names: tuple[Name, ...]) -> frozenset[str]:
     forms: set[str] = set()
@@ -198,6 +201,7 @@ def scrubber(forms: AbstractSet[str], replacement: str = "[…]") -> Callable[[s
     return _scrubber(frozenset(forms), replacement)
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=1024)  # the mentions of one testimony released together share their forms
 def _scrubber(forms: frozenset[str], replacement: str) -> Callable[[str | None], str | None]:
     keys = tuple(sorted({k for k in (skeleton(f) for f in forms) if len(k) >= 2}, key=len, reverse=True))

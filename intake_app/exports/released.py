@@ -22,6 +22,7 @@ from intake_app.exports import anonymity
 from intake_app.exports.anonymity import ShownName
 from intake_app.records.edtf import UncertainDate, parse_edtf
 from intake_app.records.interchange_model import Act, ConsentDecision, Perpetrator, Testimony
+from intake_app.vault import forget
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ _new_step = _constructor(ReleasedStep)
 _new_mention = _constructor(ReleasedMention)
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=4096)  # a pure function of a frozen date: birth years repeat across an archive
 def _year_only(date: UncertainDate | None) -> UncertainDate | None:
     if date is None:

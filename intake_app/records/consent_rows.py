@@ -34,6 +34,7 @@ from crypto.canonical import canonical
 from intake_app.records import derived
 from intake_app.records.interchange_model import ConsentDecision, Testimony
 from intake_app.records.stored import StoredContentError, load_consent
+from intake_app.vault import forget
 from intake_app.vault.database import Connection
 
 TABLE = "revision_consent"
@@ -61,6 +62,7 @@ def consent_text(testimony: Testimony) -> str:
     return canonical(consent_json(testimony)).decode("utf-8")
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=4096)  # most revisions share a handful of consent objects; the result is read-only
 def parse(text: str) -> Consent:
     """A row's consent by purpose; raises :class:`StoredContentError` when it cannot be read back."""

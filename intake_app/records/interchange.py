@@ -57,6 +57,7 @@ from intake_app.records.interchange_schema import (
     FieldSpec,
     is_blank,
 )
+from intake_app.vault import forget
 
 __all__ = [
     "InterchangeError", "Testimony", "canonical_sha256", "dumps_canonical", "parse_testimony", "record_summary",
@@ -236,7 +237,7 @@ def _unique(path: str, items: list[Any]) -> tuple[Any, ...]:
 
 # parse_edtf is a function of its text alone and its result is immutable: the same dates recur across testimonies (years
 # of birth, interview days), so parsed ones are kept. A refused text raises every time (exceptions are not cached).
-_parse_date = functools.lru_cache(maxsize=8192)(parse_edtf)
+_parse_date = forget.on_lock(functools.lru_cache(maxsize=8192)(parse_edtf))
 
 
 def _date(path: str, value: Any) -> UncertainDate:

@@ -31,6 +31,7 @@ from intake_app.records.interchange import CLASSES, InterchangeError
 from intake_app.records.interchange_model import ConsentDecision, Testimony
 from intake_app.records.interchange_schema import CONSENT_PURPOSES_VOCAB, OBJECTS, FieldSpec
 from intake_app.records.vocabularies import load as load_vocabulary
+from intake_app.vault import forget
 
 __all__ = ["StoredContentError", "content_json", "load_checked", "load_consent", "load_trusted", "read_content",
            "with_entity_ids", "with_ids"]
@@ -43,6 +44,7 @@ class StoredContentError(InterchangeError):
         super().__init__("", problem)
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=8192)
 def _date(text: str) -> UncertainDate:
     return parse_edtf(text)  # UncertainDate is frozen: one parsed value may be shared
@@ -74,6 +76,7 @@ def _consent(value: dict[str, Any]) -> tuple[tuple[str, ConsentDecision], ...]:
     return _cached_consent(key, order)
 
 
+@forget.on_lock
 @functools.lru_cache(maxsize=4096)
 def _cached_consent(key: tuple[tuple[str, Any], ...], order: tuple[str, ...]) -> tuple[tuple[str, ConsentDecision],
                                                                                         ...]:

@@ -31,7 +31,7 @@ from crypto.atomic_file import commit_temp, fsync_dir, overwrite_and_unlink, rep
 from crypto.errors import CryptoError, MalformedError, WrongSecretError
 from crypto.signing import SigningKey
 from intake_app.errors import RefusedError, UsageError
-from intake_app.vault import leftovers, migrations, unlock_guard
+from intake_app.vault import forget, leftovers, migrations, unlock_guard
 from intake_app.vault.audit import AuditLog
 from intake_app.vault.blobstore import BlobStore
 from intake_app.vault.database import Connection, Transaction, open_encrypted
@@ -302,6 +302,7 @@ class Vault:
         for i in range(len(self._dek)):
             self._dek[i] = 0
         self._session_keks.clear()
+        forget.forget_all()  # what was computed from its content (names, dates, consent) and kept in caches
 
     @property
     def locked(self) -> bool:
