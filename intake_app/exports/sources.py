@@ -57,8 +57,9 @@ def all_mentions(vault: Vault) -> list[str]:
     A testimony's mentions are read from the statistics facts when they were built from its current revision
     (:data:`_FACT_VICTIMS`: a victim's number there follows its place in the content, and its key is the victim's
     ``id``, derived ids included); such facts are rewritten in the transaction of every save, deletion and import
-    (the ``stats`` derived index), and facts left behind by any other path (a conflict resolved, a vault from before
-    the table) name another revision, so facts naming the current revision name exactly its victims. Any other
+    (the ``stats`` derived index; also of a conflict's resolution and a device's revocation), and facts left behind by
+    any other path (a vault from before the table, or from before the ownership rule) name another revision, so facts
+    naming the current revision name exactly its victims. Any other
     testimony (facts missing, stale, or with a victim without id) is read from its
     content instead: by SQL (:data:`_VICTIM_IDS`), or, if a victim is not an object or has no text id (a revision
     stored before entity ids, whose ids are derived when read), or ``victims`` is not a list, whole

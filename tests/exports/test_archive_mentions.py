@@ -54,6 +54,13 @@ def _three_victims(tid: str) -> dict[str, object]:
     return doc
 
 
+def _add_testimonies(vault: Vault, n: int) -> list[str]:
+    """``n`` testimonies of three victims each, saved; their ids."""
+    store = RecordStore(vault)
+    return [store.add_json(json.dumps(_three_victims(uuid7()), ensure_ascii=False).encode("utf-8")).record_id
+            for _ in range(n)]
+
+
 def _statements(vault: object) -> list[str]:
     seen: list[str] = []
     vault.conn.set_trace_callback(seen.append)  # type: ignore[attr-defined]
@@ -63,9 +70,7 @@ def _statements(vault: object) -> list[str]:
 def test_mentions_read_from_current_facts_without_reading_any_revision(tmp_path: Path) -> None:
     vault, _ = Vault.create(tmp_path / "v", "pw")
     try:
-        store = RecordStore(vault)
-        for _ in range(3):  # victims whose ids do not sort in their order: the content's order is kept
-            store.add_json(json.dumps(_three_victims(uuid7()), ensure_ascii=False).encode("utf-8"))
+        _add_testimonies(vault, 3)  # victims whose ids do not sort in their order: the content's order is kept
         seen = _statements(vault)
         got = sources.all_mentions(vault)
         vault.conn.set_trace_callback(None)
@@ -85,9 +90,7 @@ def test_mentions_of_testimonies_with_stale_or_missing_facts_read_from_their_con
     missing are not used: those testimonies are read from their content, in their place in the order."""
     vault, _ = Vault.create(tmp_path / "v", "pw")
     try:
-        store = RecordStore(vault)
-        ids = [store.add_json(json.dumps(_three_victims(uuid7()), ensure_ascii=False).encode("utf-8")).record_id
-               for _ in range(4)]
+        ids = _add_testimonies(vault, 4)
         with Transaction(vault.conn):
             tid = vault.conn.execute("SELECT tid FROM stat_testimonies WHERE record_id = ?", (ids[1],)).fetchone()[0]
             vault.conn.execute("UPDATE stat_testimonies SET rev = 'an-older-revision' WHERE tid = ?", (tid,))
