@@ -8,7 +8,8 @@ Beyond that it is split into *sub-blocks*, one per corroborating fact, and each 
 has (:func:`attributes`):
 
 - ``y<year>``: each birth year within the mention's birth bounds (1950 and ``1950~`` meet, ``195X`` meets every year
-  of the 1950s; a birth known only as a span wider than :data:`MAX_BIRTH_SPAN` years is not used). Births one or two
+  of the 1950s; a birth known only as a span wider than :data:`MAX_BIRTH_SPAN` years is not used; never in an ``sb:``
+  block, whose members all have its year: :func:`facts`). Births one or two
   years apart weigh against a pair, so such a pair reaches 0.5 on a name this common only with another fact, under
   which it meets (except, at 0.50-0.51, on a name held by 13-16 mentions: docs/persons.md);
 - ``p<place>``: the home place and each act's place (vocabulary code, or the folded words as said);
@@ -84,6 +85,7 @@ NAMESAKE_REACH = tuple(sorted((reach(_BONUS_SEX + _BONUS_CATEGORY), reach(_BONUS
                                reach(0.0)), reverse=True))
 MAX_NAMESAKE = NAMESAKE_REACH[0]
 _NAME_KEY_PREFIXES = ("name:", "hangul:", "hanja:", "roman:")
+SURNAME_BIRTH = "sb:"  # features.blocking_keys' surname + exact birth year + given-key prefix keys
 
 
 def _clean(value: str) -> str:
@@ -108,6 +110,15 @@ def attributes(feat: dict[str, Any]) -> list[str]:
     if feat.get("iv") and feat.get("rel"):
         out.add(f"i{_clean(str(feat['iv']))}|{_clean(str(feat['rel']))}")
     return sorted(out)
+
+
+def facts(key: str, feat: dict[str, Any]) -> list[str]:
+    """The facts a member of the split block ``key`` is filed under: :func:`attributes`, except that an ``sb:`` block
+    (surname group, exact birth year, given-key prefix) is not split by birth year. Every member of it has that one
+    year (``sb:`` keys are made only for an exact year), so its ``y`` sub-block was the whole block again: the split
+    compared every pair of it, and its pairs grew with the square of a common surname's share of the archive."""
+    attrs = attributes(feat)
+    return [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else attrs
 
 
 def level_for(count: int) -> int:
@@ -185,7 +196,7 @@ def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
             continue
         if attrs is None:
             attrs = attributes(feat)
-        out += _sub_keys(key, attrs, state)
+        out += _sub_keys(key, [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else attrs, state)
         if key in state.namesakes:
             out += [f"!{key}#{fact}" for fact in namesakes(feat, state.namesakes[key])]
     return out
@@ -219,7 +230,7 @@ def split_big_blocks(conn: Connection) -> SplitState:
         conn.execute("DELETE FROM person_keys WHERE key = ?", (key,))
         state.keys.add(key)
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                         [(k, n) for n, f in members for k in dict.fromkeys(_sub_keys(key, attributes(f), state))])
+                         [(k, n) for n, f in members for k in dict.fromkeys(_sub_keys(key, facts(key, f), state))])
         if _name_key(key) and (level := level_for(len(members))):
             _file_namesakes(conn, key, level, members, state)
     _lower_namesakes(conn, state)
@@ -237,7 +248,7 @@ def split_big_blocks(conn: Connection) -> SplitState:
         fact = parts[1]
         rows = []
         for n, f in members:
-            others = [g for g in attributes(f) if g[0] != fact[0]]
+            others = [g for g in facts(parts[0], f) if g[0] != fact[0]]
             rows += [(f"!{sub}#{g}", n) for g in others] or [(f"!{sub}#{BARE}", n)]
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
     return state
@@ -273,12 +284,24 @@ def _lower_namesakes(conn: Connection, state: SplitState) -> None:
             _file_namesakes(conn, key, level, members, state)
 
 
+# Rows of earlier layouts: blocks split by birth decade alone (``!KEY#195``, ``!KEY#?``: the first layout), and
+# ``sb:`` blocks split by their own birth year (``!sb:…#y1950``, ``!sb:…#p…#y1950``: before issue 30's fifth pass).
+_OLD_LAYOUTS = (
+    "SELECT DISTINCT key FROM person_keys WHERE key >= '!' AND key < '\"' AND (key GLOB '!*#[0-9]*'"
+    " OR key GLOB '!*#[?]')",
+    "SELECT DISTINCT key FROM person_keys WHERE key >= '!sb:' AND key < '!sb;' AND key GLOB '!sb:*#y*'",
+)
+
+
+def has_old_layout(conn: Connection) -> bool:
+    """Whether :func:`upgrade_layout` has rows to re-file."""
+    return any(conn.execute(query).fetchone() is not None for query in _OLD_LAYOUTS)
+
+
 def upgrade_layout(conn: Connection) -> None:
-    """Re-file blocks split by the first layout (birth decade alone: ``!KEY#195``, ``!KEY#?``) as whole blocks;
-    :func:`split_big_blocks` then splits them again by the current rules."""
-    old = {str(k)[1:].split("#")[0] for (k,) in conn.execute(
-        "SELECT DISTINCT key FROM person_keys WHERE key >= '!' AND key < '\"' AND (key GLOB '!*#[0-9]*'"
-        " OR key GLOB '!*#[?]')")}
+    """Re-file blocks split by an earlier layout (see ``_OLD_LAYOUTS``) as whole blocks; :func:`split_big_blocks`
+    then splits them again by the current rules."""
+    old = {str(k)[1:].split("#")[0] for query in _OLD_LAYOUTS for (k,) in conn.execute(query)}
     for key in sorted(old):
         nums = {int(n) for (n,) in conn.execute(
             "SELECT num FROM person_keys WHERE key >= ? AND key < ?", (f"!{key}#", f"!{key}$"))}

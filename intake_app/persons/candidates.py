@@ -24,7 +24,14 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from intake_app.persons.blocking import SplitState, file_mentions, filed_keys, split_big_blocks, split_state
+from intake_app.persons.blocking import (
+    SplitState,
+    file_mentions,
+    filed_keys,
+    has_old_layout,
+    split_big_blocks,
+    split_state,
+)
 from intake_app.persons.features import FEATURES_VERSION, features
 from intake_app.persons.mentions import mentions_of_testimony
 from intake_app.persons.scoring import Reason, Shares, score_pair
@@ -80,10 +87,9 @@ def refresh_index(vault: Vault) -> int:
         """SELECT r.id, r.current_rev, r.deleted FROM records r LEFT JOIN person_indexed i ON i.record_id = r.id
            WHERE r.kind = 'testimony' AND (i.rev IS NULL OR i.rev != r.current_rev)""").fetchall()
     if not stale:
-        if conn.execute("SELECT 1 FROM person_keys WHERE key >= '!' AND key < '\"' AND (key GLOB '!*#[0-9]*'"
-                        " OR key GLOB '!*#[?]') LIMIT 1").fetchone() is not None:
+        if has_old_layout(conn):
             with Transaction(conn):
-                split_big_blocks(conn)  # blocks split by the first layout (birth decade alone) are re-split
+                split_big_blocks(conn)  # blocks split by an earlier layout are re-split
         return 0
     with Transaction(conn):
         state = split_state(conn)
