@@ -25,6 +25,7 @@ from operator import itemgetter
 from typing import Any
 
 from intake_app.persons.blocking import (
+    SURNAME_BIRTH,
     SplitState,
     file_mentions,
     filed_keys,
@@ -34,7 +35,7 @@ from intake_app.persons.blocking import (
 )
 from intake_app.persons.features import FEATURES_VERSION, features
 from intake_app.persons.mentions import mentions_of_testimony
-from intake_app.persons.scoring import Reason, Shares, score_pair
+from intake_app.persons.scoring import Reason, Shares, given_close, score_pair
 from intake_app.records import revisions
 from intake_app.records.store import read_content
 from intake_app.vault.database import Connection, Transaction
@@ -173,14 +174,92 @@ def _blocks(conn: Connection, members: _Members) -> Iterator[tuple[str, list[tup
             yield str(key), members.get(nums)
 
 
+def _surname_birth(key: str) -> str | None:
+    """The ``sb:`` base key of a row key (whole, ``sb:…``, or a split block's, ``!sb:…#…``), else None."""
+    if key.startswith(SURNAME_BIRTH):
+        return key
+    if key.startswith("!" + SURNAME_BIRTH):
+        return key[1:].split("#", 1)[0]
+    return None
+
+
+def _sb_parts(base: str) -> tuple[str, str]:
+    """The surname group and given-key prefix of an ``sb:<surname group>:<year>:<prefix>`` key."""
+    surname, _year, prefix = base.split(":", 1)[1].rsplit(":", 2)
+    return surname, prefix
+
+
+def _givens(member: _Member, surname: str, prefix: str) -> set[str]:
+    return {g for s, g in member.feat["rd"] if s == surname and g and g[:2] == prefix}
+
+
+def _compared_in(a: _Member, b: _Member, key: str) -> bool:
+    """Whether two members sharing the row ``key`` are compared in its block: always, except in an ``sb:`` block
+    (blocking.py's docstring), where only members with close but unequal given keys under its surname group and
+    prefix, and no name key in common, are."""
+    base = _surname_birth(key)
+    if base is None:
+        return True
+    if a.names & b.names:
+        return False
+    surname, prefix = _sb_parts(base)
+    given_b = _givens(b, surname, prefix)  # equal keys would be a shared name key: excluded above
+    return any(given_close(g, h) for g in _givens(a, surname, prefix) for h in given_b)
+
+
+def _first(a: _Member, b: _Member, key: str) -> bool:
+    """Whether ``key`` is the first (smallest) shared row key in which the two are compared (so each pair is scored
+    once); they are compared in ``key`` (the caller knows)."""
+    shared = a.filed & b.filed
+    if len(shared) == 1:
+        return True
+    first = min(shared)
+    if first == key:
+        return True
+    if _surname_birth(first) is None:
+        return False
+    return not any(_compared_in(a, b, k) for k in shared if k < key)
+
+
+def _close_pairs(key: str, block: list[tuple[int, _Member]]) -> Iterator[tuple[int, _Member, int, _Member]]:
+    """The pairs compared in an ``sb:`` block (whole or a sub-block): members are grouped by given key, so the work
+    is the close keys' members, not every pair of the block."""
+    base = _surname_birth(key)
+    assert base is not None
+    surname, prefix = _sb_parts(base)
+    by_given: dict[str, list[int]] = {}
+    for i, (_n, member) in enumerate(block):
+        for g in _givens(member, surname, prefix):
+            by_given.setdefault(g, []).append(i)
+    givens = sorted(by_given)
+    seen: set[tuple[int, int]] = set()
+    for gi, g in enumerate(givens):
+        for h in givens[gi + 1:]:
+            if not given_close(g, h):
+                continue
+            for i in by_given[g]:
+                for j in by_given[h]:
+                    pair = (i, j) if i < j else (j, i)
+                    if i == j or pair in seen:
+                        continue
+                    seen.add(pair)
+                    (x, a), (y, b) = block[pair[0]], block[pair[1]]
+                    if not a.names & b.names and _first(a, b, key):
+                        yield x, a, y, b
+
+
 def _pairs(conn: Connection, members: _Members) -> Iterator[tuple[int, _Member, int, _Member]]:
-    """Every pair of mentions sharing a filed key, once each: in the first (smallest) key the two share."""
+    """Every pair of mentions compared in a filed key they share, once each: in the first (smallest) such key. Every
+    pair sharing a key is compared in it, except in ``sb:`` blocks (:func:`_compared_in`)."""
     for key, block in _blocks(conn, members):
+        if _surname_birth(key) is not None:
+            yield from _close_pairs(key, block)
+            continue
         for i, (x, a) in enumerate(block):
             filed = a.filed
             for y, b in block[i + 1:]:
                 shared = filed & b.filed
-                if len(shared) > 1 and min(shared) != key:
+                if len(shared) > 1 and min(shared) != key and not _first(a, b, key):
                     continue
                 yield x, a, y, b
 

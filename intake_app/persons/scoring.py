@@ -110,7 +110,9 @@ def _province(code: str | None) -> str | None:
     return ".".join(parts[:2]) if len(parts) >= 3 else None
 
 
-def _given_close(a: str, b: str) -> bool:
+def given_close(a: str, b: str) -> bool:
+    """Whether two given-name keys are within the edit distance the score rewards as similar (W_NAME_CLOSE): 1, or 2
+    when the longer has more than 6 letters. Equal keys are close; an empty key is close to nothing."""
     if not a or not b:
         return False
     limit = 1 if max(len(a), len(b)) <= 6 else 2
@@ -164,7 +166,7 @@ def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> l
             )
         out += _surname_note(a, b, ex)
     else:
-        close = [(s, ga, gb) for s, ga in readings_a for s2, gb in readings_b if s == s2 and _given_close(ga, gb)]
+        close = [(s, ga, gb) for s, ga in readings_a for s2, gb in readings_b if s == s2 and given_close(ga, gb)]
         if close:
             out.append(
                 _r(
