@@ -61,20 +61,22 @@ def _add_testimonies(vault: Vault, n: int) -> list[str]:
             for _ in range(n)]
 
 
-def _statements(vault: object) -> list[str]:
+def _traced_mentions(vault: Vault) -> tuple[list[str], list[str], list[str]]:
+    """``sources.all_mentions`` with every SQL statement it ran, and the reference read of the same vault."""
     seen: list[str] = []
-    vault.conn.set_trace_callback(seen.append)  # type: ignore[attr-defined]
-    return seen
+    vault.conn.set_trace_callback(seen.append)
+    try:
+        got = sources.all_mentions(vault)
+    finally:
+        vault.conn.set_trace_callback(None)
+    return seen, got, _reference(vault)
 
 
 def test_mentions_read_from_current_facts_without_reading_any_revision(tmp_path: Path) -> None:
     vault, _ = Vault.create(tmp_path / "v", "pw")
     try:
         _add_testimonies(vault, 3)  # victims whose ids do not sort in their order: the content's order is kept
-        seen = _statements(vault)
-        got = sources.all_mentions(vault)
-        vault.conn.set_trace_callback(None)
-        expected = _reference(vault)
+        seen, got, expected = _traced_mentions(vault)
     finally:
         vault.lock()
     assert got == expected and len(got) == 9
@@ -100,10 +102,7 @@ def test_mentions_of_testimonies_with_stale_or_missing_facts_read_from_their_con
             vault.conn.execute("DELETE FROM stat_mentions WHERE tid = ?", (tid,))
             vault.conn.execute("DELETE FROM stat_facts WHERE tid = ?", (tid,))
             vault.conn.execute("DELETE FROM stat_testimonies WHERE tid = ?", (tid,))
-        seen = _statements(vault)
-        got = sources.all_mentions(vault)
-        vault.conn.set_trace_callback(None)
-        expected = _reference(vault)
+        seen, got, expected = _traced_mentions(vault)
     finally:
         vault.lock()
     assert got == expected and len(got) == 12
