@@ -126,7 +126,10 @@ def facts(key: str, feat: dict[str, Any]) -> list[str]:
     (surname group, exact birth year, given-key prefix) is not split by birth year. Every member of it has that one
     year (``sb:`` keys are made only for an exact year), so its ``y`` sub-block was the whole block again: the split
     compared every pair of it, and its pairs grew with the square of a common surname's share of the archive."""
-    attrs = attributes(feat)
+    return _facts_of(key, attributes(feat))
+
+
+def _facts_of(key: str, attrs: list[str]) -> list[str]:
     return [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else attrs
 
 
@@ -205,7 +208,7 @@ def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
             continue
         if attrs is None:
             attrs = attributes(feat)
-        out += _sub_keys(key, [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else attrs, state)
+        out += _sub_keys(key, _facts_of(key, attrs), state)
         if key in state.namesakes:
             out += [f"!{key}#{fact}" for fact in namesakes(feat, state.namesakes[key])]
     return out
