@@ -207,12 +207,9 @@ def _compared_in(a: _Member, b: _Member, key: str) -> bool:
     return any(given_close(g, h) for g in _givens(a, surname, prefix) for h in given_b)
 
 
-def _first(a: _Member, b: _Member, key: str) -> bool:
-    """Whether ``key`` is the first (smallest) shared row key in which the two are compared (so each pair is scored
-    once); they are compared in ``key`` (the caller knows)."""
-    shared = a.filed & b.filed
-    if len(shared) == 1:
-        return True
+def _first(a: _Member, b: _Member, key: str, shared: frozenset[str]) -> bool:
+    """Whether ``key`` is the first (smallest) of the ``shared`` row keys in which the two are compared (so each pair
+    is scored once); they are compared in ``key`` (the caller knows)."""
     first = min(shared)
     if first == key:
         return True
@@ -221,11 +218,9 @@ def _first(a: _Member, b: _Member, key: str) -> bool:
     return not any(_compared_in(a, b, k) for k in shared if k < key)
 
 
-def _close_pairs(key: str, block: list[tuple[int, _Member]]) -> Iterator[tuple[int, _Member, int, _Member]]:
-    """The pairs compared in an ``sb:`` block (whole or a sub-block): members are grouped by given key, so the work
-    is the close keys' members, not every pair of the block."""
-    base = _surname_birth(key)
-    assert base is not None
+def _close_pairs(key: str, base: str, block: list[tuple[int, _Member]]) -> Iterator[tuple[int, _Member, int, _Member]]:
+    """The pairs compared in the ``sb:`` block ``key`` (whole or a sub-block of ``base``): members are grouped by
+    given key, so the work is the close keys' members, not every pair of the block."""
     surname, prefix = _sb_parts(base)
     by_given: dict[str, list[int]] = {}
     for i, (_n, member) in enumerate(block):
@@ -244,7 +239,7 @@ def _close_pairs(key: str, block: list[tuple[int, _Member]]) -> Iterator[tuple[i
                         continue
                     seen.add(pair)
                     (x, a), (y, b) = block[pair[0]], block[pair[1]]
-                    if not a.names & b.names and _first(a, b, key):
+                    if not a.names & b.names and _first(a, b, key, a.filed & b.filed):
                         yield x, a, y, b
 
 
@@ -252,14 +247,15 @@ def _pairs(conn: Connection, members: _Members) -> Iterator[tuple[int, _Member, 
     """Every pair of mentions compared in a filed key they share, once each: in the first (smallest) such key. Every
     pair sharing a key is compared in it, except in ``sb:`` blocks (:func:`_compared_in`)."""
     for key, block in _blocks(conn, members):
-        if _surname_birth(key) is not None:
-            yield from _close_pairs(key, block)
+        base = _surname_birth(key)
+        if base is not None:
+            yield from _close_pairs(key, base, block)
             continue
         for i, (x, a) in enumerate(block):
             filed = a.filed
             for y, b in block[i + 1:]:
                 shared = filed & b.filed
-                if len(shared) > 1 and min(shared) != key and not _first(a, b, key):
+                if len(shared) > 1 and not _first(a, b, key, shared):
                     continue
                 yield x, a, y, b
 
