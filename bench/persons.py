@@ -35,7 +35,7 @@ os.environ.setdefault("INTAKE_KDF_PROFILE", "fast")
 from bench._persons_synth import iter_mentions, true_pairs
 from bench._report import add_dir_argument, figure, peak_rss_mb, private_dir
 from intake_app.persons import candidates as cand
-from intake_app.persons.blocking import SplitState, file_mentions, split_big_blocks
+from intake_app.persons.blocking import Filing
 from intake_app.persons.features import features
 from intake_app.persons.scoring import score_pair
 from intake_app.vault.database import Transaction
@@ -110,6 +110,7 @@ def one_size(count: int, seed: int, work: Path, drain: bool = False) -> dict[str
         with Transaction(vault.conn):
             vault.conn.execute("DELETE FROM person_keys")
             vault.conn.execute("DELETE FROM person_mentions")
+            filing = Filing(vault.conn)  # what refresh_index files with
             while True:
                 batch = []
                 for mention, truth in stream:
@@ -119,8 +120,8 @@ def one_size(count: int, seed: int, work: Path, drain: bool = False) -> dict[str
                         break
                 if not batch:
                     break
-                file_mentions(vault.conn, batch, SplitState())
-            split_big_blocks(vault.conn)
+                filing.add(batch)
+            filing.close()
         t_index = time.perf_counter() - t0
         c_index = time.process_time() - c0
         c0 = time.process_time()

@@ -52,9 +52,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import sys
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from intake_app.persons.features import blocking_keys
 from intake_app.persons.scoring import BASE, NAME_FREQ_SLOPE, RARITY_MAX, W_CATEGORY, W_NAME_EXACT, W_SEX_SAME
@@ -94,7 +96,9 @@ NAMESAKE_REACH = tuple(sorted((reach(_BONUS_SEX + _BONUS_CATEGORY), reach(_BONUS
                                reach(0.0)), reverse=True))
 MAX_NAMESAKE = NAMESAKE_REACH[0]
 _NAME_KEY_PREFIXES = ("name:", "hangul:", "hanja:", "roman:")
-SURNAME_BIRTH = "sb:"  # features.blocking_keys' surname + exact birth year + given-key prefix keys
+SURNAME_BIRTH = "sb:"
+# Filing.close files the new key rows in runs of this many, each sorted by key (about 60 MB of Python tuples at once)
+SORTED_ROWS = 400_000  # features.blocking_keys' surname + exact birth year + given-key prefix keys
 
 
 def _clean(value: str) -> str:
@@ -129,8 +133,8 @@ def facts(key: str, feat: dict[str, Any]) -> list[str]:
     return _facts_of(key, attributes(feat))
 
 
-def _facts_of(key: str, attrs: list[str]) -> list[str]:
-    return [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else attrs
+def _facts_of(key: str, attrs: Sequence[str]) -> list[str]:
+    return [g for g in attrs if g[0] != "y"] if key.startswith(SURNAME_BIRTH) else list(attrs)
 
 
 def level_for(count: int) -> int:
@@ -224,10 +228,151 @@ def file_mentions(conn: Connection, feats: Iterable[dict[str, Any]], state: Spli
                          [(k, cur.lastrowid) for k in dict.fromkeys(filed_keys(feat, state))])
 
 
-def _members(conn: Connection, key: str) -> list[tuple[int, dict[str, Any]]]:
-    rows = conn.execute("SELECT k.num, m.features FROM person_keys k JOIN person_mentions m ON m.num = k.num"
-                        " WHERE k.key = ?", (key,)).fetchall()
-    return [(int(n), json.loads(f)) for n, f in rows]
+class _Held:
+    """What a split needs of each member of the blocks it re-files: its facts (:func:`attributes`, interned: a few
+    thousand distinct strings shared by every member) and the sex and categories its namesake facts depend on.
+    Members are read in mention-number order and parsed once per split, however many blocks they are in: a mention of
+    a common name sits in several big blocks at once (its ``name:``, ``hangul:``, ``hanja:`` and ``sb:`` keys), and
+    reading it once per block, at random places of ``person_mentions``, was what made the split grow faster than the
+    archive (issue 30, sixth pass)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.held: dict[int, tuple[tuple[str, ...], Any, Any]] = {}
+
+    def load(self, nums: Iterable[int]) -> None:
+        held = self.held
+        missing = sorted({n for n in nums if n not in held})
+        for start in range(0, len(missing), 500):
+            for n, raw in self.conn.execute(
+                    "SELECT num, features FROM person_mentions WHERE num IN (SELECT value FROM json_each(?))",
+                    (json.dumps(missing[start:start + 500]),)):
+                feat = json.loads(raw)
+                held[int(n)] = (tuple(sys.intern(g) for g in attributes(feat)), feat.get("sex"), feat.get("cat"))
+
+    def facts(self, key: str, num: int) -> list[str]:
+        return _facts_of(key, self.held[num][0])
+
+    def namesakes(self, num: int, level: int) -> list[str]:
+        _attrs, sex, cat = self.held[num]
+        return namesakes({"sex": sex, "cat": cat}, level)
+
+
+class Filing:
+    """Files many mentions at once (an HQ refresh, the first index of an archive), each directly under the layout
+    its blocks have once all of them are in. :meth:`add` stores each mention's features and notes which base keys it
+    has; :meth:`close` finds the blocks that are now over :data:`MAX_BLOCK`, re-files the at most :data:`MAX_BLOCK`
+    members such a block held before, files the new members block by block, then splits the sub-blocks over
+    :data:`MAX_SUB_BLOCK` and lowers the namesake levels, as :func:`split_big_blocks` does.
+
+    The rows are those of :func:`file_mentions` followed by :func:`split_big_blocks`. But that order filed every
+    member of a block under its base key first, then read the block back, deleted those rows and filed it again under
+    the block's facts: at 400,000 synthetic mentions 700,000 rows filed and deleted again, each delete at a random
+    place of ``person_keys`` and its ``num`` index, the freed space overwritten (``secure_delete``): the split took
+    longer than the filing (issue 30, sixth pass). A block's rows are still filed together, so each block's inserts
+    stay in one region of the ``(key, num)`` index. Memory: the new mentions' numbers under each base key they have
+    (1.1 million at 400,000 mentions), and the facts of the members of split blocks (:class:`_Held`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        upgrade_layout(conn)  # rows of an earlier layout are re-filed as whole blocks before the state is read
+        self.state = split_state(conn)
+        # The new mentions under each base key, as chains in flat arrays (a key's last entry in ``last``, each entry's
+        # mention number in ``num`` and its key's previous entry in ``prev``): a list or an array per key would be a
+        # million objects the garbage collector walks at every full collection, slowing the whole run as it grows.
+        self.ids: dict[str, int]
+        self.last: array[int]
+        self.num: array[int]
+        self.prev: array[int]
+        self.size: array[int]
+        self._empty()
+
+    def _empty(self) -> None:
+        self.ids = {}
+        self.last, self.num, self.prev, self.size = array("q"), array("q"), array("q"), array("q")
+
+    def add(self, feats: Iterable[dict[str, Any]]) -> None:
+        """Store mentions' features; their key rows are filed by :meth:`close`."""
+        ids, last, nums, prev, size = self.ids, self.last, self.num, self.prev, self.size
+        for feat in feats:
+            cur = self.conn.execute(
+                "INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
+                (feat["m"], feat["t"], json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
+            num = cast(int, cur.lastrowid)
+            for key in dict.fromkeys(blocking_keys(feat)):
+                i = ids.get(key)
+                if i is None:
+                    ids[sys.intern(key)] = i = len(last)
+                    last.append(-1)
+                    size.append(0)
+                size[i] += 1
+                prev.append(last[i])
+                last[i] = len(nums)
+                nums.append(num)
+
+    def _members(self, key: str) -> list[int]:
+        out, nums, prev = [], self.num, self.prev
+        entry = self.last[self.ids[key]]
+        while entry >= 0:
+            out.append(nums[entry])
+            entry = prev[entry]
+        out.reverse()
+        return out
+
+    def close(self) -> SplitState:
+        """File the key rows of every mention added (inside the caller's transaction); returns the split state (in
+        which a name block split here may hold a namesake level none of its members reached: it has no rows)."""
+        conn, state, ids = self.conn, self.state, self.ids
+        whole = sorted(k for k in ids if k not in state.keys)
+        before: dict[str, int] = {}
+        for start in range(0, len(whole), 500):
+            before.update((str(k), int(n)) for k, n in conn.execute(
+                "SELECT key, count(*) FROM person_keys WHERE key IN (SELECT value FROM json_each(?)) GROUP BY key",
+                (json.dumps(whole[start:start + 500]),)))
+        sizes = {k: self.size[ids[k]] + before.get(k, 0) for k in whole}
+        big = {k: n for k, n in sizes.items() if n > MAX_BLOCK}
+        held = _Held(conn)
+        _split_blocks(conn, {k: _nums(conn, k) for k in big if k in before}, held, state, big)
+        for key, size in big.items():
+            state.keys.add(key)
+            if _name_key(key) and (level := level_for(size)):
+                state.namesakes[key] = level
+        held.load(n for k in ids if k in state.keys for n in self._members(k))
+        rows: list[tuple[str, int]] = []
+        for key in sorted(ids):
+            nums = self._members(key)
+            if key not in state.keys:
+                rows += [(key, n) for n in nums]
+            else:
+                level = state.namesakes.get(key, 0)
+                for n in nums:
+                    rows += [(k, n) for k in dict.fromkeys(_sub_keys(key, held.facts(key, n), state))]
+                    rows += [(f"!{key}#{fact}", n) for fact in held.namesakes(n, level)] if level else []
+            if len(rows) >= 50_000:
+                conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
+                rows = []
+        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
+        self._empty()  # a second close files nothing again
+        _split_subs(conn, state, held)
+        return state
+
+
+def _nums(conn: Connection, key: str) -> list[int]:
+    return [int(n) for (n,) in conn.execute("SELECT num FROM person_keys WHERE key = ? ORDER BY num", (key,))]
+
+
+def _split_blocks(conn: Connection, blocks: dict[str, list[int]], held: _Held, state: SplitState,
+                  sizes: dict[str, int]) -> None:
+    """Replace each block's rows (``blocks``: key -> its members) by its sub-blocks' (and, for a name block of
+    ``sizes[key]`` mentions, its namesake sub-blocks' at the level that size allows)."""
+    held.load(n for nums in blocks.values() for n in nums)
+    for key, nums in blocks.items():
+        conn.execute("DELETE FROM person_keys WHERE key = ?", (key,))
+        state.keys.add(key)
+        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
+                         [(k, n) for n in nums for k in dict.fromkeys(_sub_keys(key, held.facts(key, n), state))])
+        if _name_key(key) and (level := level_for(sizes[key])):
+            _file_namesakes(conn, key, level, [(n, held.namesakes(n, level)) for n in nums], state)
 
 
 def split_big_blocks(conn: Connection) -> SplitState:
@@ -235,40 +380,42 @@ def split_big_blocks(conn: Connection) -> SplitState:
     transaction); returns the new split state."""
     upgrade_layout(conn)
     state = split_state(conn)
-    big = [str(r[0]) for r in conn.execute(
-        "SELECT key FROM person_keys WHERE key NOT LIKE '!%' GROUP BY key HAVING count(*) > ?", (MAX_BLOCK,))]
-    for key in big:
-        members = _members(conn, key)
-        conn.execute("DELETE FROM person_keys WHERE key = ?", (key,))
-        state.keys.add(key)
-        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                         [(k, n) for n, f in members for k in dict.fromkeys(_sub_keys(key, facts(key, f), state))])
-        if _name_key(key) and (level := level_for(len(members))):
-            _file_namesakes(conn, key, level, members, state)
-    _lower_namesakes(conn, state)
-    subs = [str(r[0]) for r in conn.execute(
-        "SELECT key FROM person_keys WHERE key >= '!' AND key < '\"' GROUP BY key HAVING count(*) > ?",
-        (MAX_SUB_BLOCK,))]
-    for row_key in subs:
-        parts = row_key[1:].split("#")
-        if len(parts) != 2 or parts[1] == BARE or parts[1].startswith(NAMESAKE):
-            continue  # already split twice, the members without any fact, or namesakes (bounded): kept whole
-        members = _members(conn, row_key)
-        conn.execute("DELETE FROM person_keys WHERE key = ?", (row_key,))
-        sub = row_key[1:]
-        state.subs.add(sub)
-        fact = parts[1]
-        rows = []
-        for n, f in members:
-            others = [g for g in facts(parts[0], f) if g[0] != fact[0]]
-            rows += [(f"!{sub}#{g}", n) for g in others] or [(f"!{sub}#{BARE}", n)]
-        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
+    held = _Held(conn)
+    big = {str(k): _nums(conn, str(k)) for (k,) in conn.execute(
+        "SELECT key FROM person_keys WHERE key NOT LIKE '!%' GROUP BY key HAVING count(*) > ?", (MAX_BLOCK,))}
+    _split_blocks(conn, big, held, state, {key: len(nums) for key, nums in big.items()})
+    _split_subs(conn, state, held)
     return state
 
 
-def _file_namesakes(conn: Connection, key: str, level: int, members: list[tuple[int, dict[str, Any]]],
+def _split_subs(conn: Connection, state: SplitState, held: _Held) -> None:
+    """Lower the namesake levels of grown names, then split every sub-block over :data:`MAX_SUB_BLOCK` once more."""
+    _lower_namesakes(conn, state)
+    subs = {}
+    for (row_key,) in conn.execute(
+            "SELECT key FROM person_keys WHERE key >= '!' AND key < '\"' GROUP BY key HAVING count(*) > ?",
+            (MAX_SUB_BLOCK,)):
+        parts = str(row_key)[1:].split("#")
+        if len(parts) != 2 or parts[1] == BARE or parts[1].startswith(NAMESAKE):
+            continue  # already split twice, the members without any fact, or namesakes (bounded): kept whole
+        subs[str(row_key)] = _nums(conn, str(row_key))
+    held.load(n for nums in subs.values() for n in nums)
+    for row_key, nums in subs.items():
+        conn.execute("DELETE FROM person_keys WHERE key = ?", (row_key,))
+        sub = row_key[1:]
+        state.subs.add(sub)
+        base, fact = sub.split("#")
+        rows = []
+        for n in nums:
+            others = [g for g in held.facts(base, n) if g[0] != fact[0]]
+            rows += [(f"!{sub}#{g}", n) for g in others] or [(f"!{sub}#{BARE}", n)]
+        conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
+
+
+def _file_namesakes(conn: Connection, key: str, level: int, members: Iterable[tuple[int, list[str]]],
                     state: SplitState) -> None:
-    rows = [(f"!{key}#{fact}", n) for n, f in members for fact in namesakes(f, level)]
+    """File a split name block's members under their namesake ``facts`` (:func:`namesakes` at ``level``)."""
+    rows = [(f"!{key}#{fact}", n) for n, facts in members for fact in facts]
     if rows:  # a block none of whose members reaches the level has no namesake sub-blocks, now or later
         state.namesakes[key] = level
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
@@ -290,10 +437,9 @@ def _lower_namesakes(conn: Connection, state: SplitState) -> None:
         if level:
             nums = sorted({int(n) for (n,) in conn.execute(
                 "SELECT num FROM person_keys WHERE key >= ? AND key < ?", (f"!{key}#", f"!{key}$"))})
-            members = [(int(n), json.loads(f)) for n, f in conn.execute(
-                "SELECT num, features FROM person_mentions WHERE num IN (SELECT value FROM json_each(?))",
-                (json.dumps(nums),))]
-            _file_namesakes(conn, key, level, members, state)
+            held = _Held(conn)
+            held.load(nums)
+            _file_namesakes(conn, key, level, [(n, held.namesakes(n, level)) for n in nums if n in held.held], state)
 
 
 # Rows of earlier layouts: blocks split by birth decade alone (``!KEY#195``, ``!KEY#?``: the first layout), and

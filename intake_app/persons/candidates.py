@@ -26,6 +26,7 @@ from typing import Any
 
 from intake_app.persons.blocking import (
     SURNAME_BIRTH,
+    Filing,
     SplitState,
     file_mentions,
     filed_keys,
@@ -93,7 +94,7 @@ def refresh_index(vault: Vault) -> int:
                 split_big_blocks(conn)  # blocks split by an earlier layout are re-split
         return 0
     with Transaction(conn):
-        state = split_state(conn)
+        filing = Filing(conn)
         for record_id, rev_id, deleted in stale:
             conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE record_id = ?)",
                          (record_id,))
@@ -102,11 +103,10 @@ def refresh_index(vault: Vault) -> int:
                 rev = revisions.load(conn, str(rev_id))
                 if rev is not None and not rev.tombstone:
                     testimony = read_content(str(record_id), rev.content, rev.content_hash)
-                    file_mentions(conn, (features(m) for m in mentions_of_testimony(str(record_id), testimony)),
-                                  state)
+                    filing.add(features(m) for m in mentions_of_testimony(str(record_id), testimony))
             conn.execute("INSERT INTO person_indexed (record_id, rev) VALUES (?, ?) ON CONFLICT (record_id)"
                          " DO UPDATE SET rev = excluded.rev", (record_id, rev_id))
-        split_big_blocks(conn)
+        filing.close()
     return len(stale)
 
 
@@ -115,8 +115,9 @@ def index_features(conn: Connection, feats: Iterable[dict[str, Any]]) -> None:
     with Transaction(conn):
         conn.execute("DELETE FROM person_keys")
         conn.execute("DELETE FROM person_mentions")
-        file_mentions(conn, feats, SplitState())
-        split_big_blocks(conn)
+        filing = Filing(conn)
+        filing.add(feats)
+        filing.close()
 
 
 def _read(conn: Connection, nums: list[int]) -> list[tuple[int, str]]:
