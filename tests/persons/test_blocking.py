@@ -4,6 +4,7 @@ pairs that differ in romanisation and in one uncertain date, or that agree on on
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -249,7 +250,55 @@ def test_namesakes_sharing_sex_and_category_only_are_compared(tmp_path: Path) ->
     assert scored < len(feats) * (len(feats) - 1) // 2 // 2, scored
 
 
-def test_namesake_sub_blocks_follow_the_count_of_the_name(tmp_path: Path) -> None:
+Route = Callable[[Vault, list[dict[str, Any]]], None]
+
+
+def _rows(vault: Vault) -> set[tuple[str, int]]:
+    return {(str(k), int(n)) for k, n in vault.conn.execute("SELECT key, num FROM person_keys")}
+
+
+def _file_then_split(vault: Vault, feats: list[dict[str, Any]]) -> None:
+    """The route of issue 30's first passes, kept for reference persons: base rows first, big blocks split after."""
+    with Transaction(vault.conn):
+        blocking.file_mentions(vault.conn, feats)
+        blocking.split_big_blocks(vault.conn)
+
+
+def _filing(vault: Vault, feats: list[dict[str, Any]]) -> None:
+    with Transaction(vault.conn):
+        filing = blocking.Filing(vault.conn)
+        filing.add(feats)
+        filing.close()
+
+
+def test_filing_at_once_gives_the_rows_of_filing_then_splitting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filing (what refresh_index uses: each block filed once under the layout it ends with) gives exactly the rows
+    of filing base rows and splitting the big blocks after, for a whole archive at once and for one refresh after
+    another (blocks passing MAX_BLOCK with members filed before, sub-blocks split again, namesake levels)."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 4)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 8)
+    mentions, _truth = generate(600, seed=7)
+    crowd = _crowd(60)  # 김영수 passes 28 holders (namesake level 4 -> 3) in a later refresh than its first ones
+    feats = [f for i, m in enumerate(mentions) for f in ([features(m)] + ([crowd[i // 10]] if i % 10 == 0 else []))]
+    vaults = {name: Vault.create(tmp_path / name, "pw", "hq")[0] for name in ("split", "filing", "split1", "filing1")}
+    for start in range(0, len(feats), 75):
+        _file_then_split(vaults["split"], feats[start:start + 75])
+        _filing(vaults["filing"], feats[start:start + 75])
+        assert _rows(vaults["filing"]) == _rows(vaults["split"]), start  # after every refresh, not only the last
+    _file_then_split(vaults["split1"], feats)
+    _filing(vaults["filing1"], feats)
+    assert _rows(vaults["filing1"]) == _rows(vaults["split1"])
+    for name in ("filing", "filing1"):
+        state = blocking.split_state(vaults[name].conn)
+        assert state.keys and state.subs and state.namesakes["name:김:yungsu"] == 3, name  # every part exercised
+    # blocks that passed MAX_BLOCK in a later refresh than their first members': re-filed from the vault
+    first = {k for f in feats[:75] for k in blocking_keys(f)}
+    late = {k for k in blocking.split_state(vaults["filing"].conn).keys if k in first}
+    assert any(sum(k in blocking_keys(f) for f in feats[:75]) <= blocking.MAX_BLOCK for k in late)
+
+
+@pytest.mark.parametrize("route", [_file_then_split, _filing])
+def test_namesake_sub_blocks_follow_the_count_of_the_name(tmp_path: Path, route: Route) -> None:
     """As a name's count passes a reach, its namesake sub-blocks are re-filed at the lower level (members that can no
     longer reach 0.5 leave them), and above MAX_NAMESAKE they go; the rows always equal what filed_keys says."""
     pair = _namesake_pair()
@@ -261,9 +310,7 @@ def test_namesake_sub_blocks_follow_the_count_of_the_name(tmp_path: Path) -> Non
         more = [_feat(2000 + filed + i, {"hangul": "김영수"}, relation=None, birth=str(1900 + i % 90),
                       categories=[1 + i % 9]) for i in range(size - filed)]
         filed = size
-        with Transaction(vault.conn):
-            cand._index_rows(vault.conn, more)
-            blocking.split_big_blocks(vault.conn)
+        route(vault, more)
         state = blocking.split_state(vault.conn)
         assert state.namesakes.get("name:김:yungsu", 0) == level, size
         rows = {(str(k), int(n)) for k, n in vault.conn.execute(
