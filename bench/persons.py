@@ -3,9 +3,10 @@
     .venv/bin/python bench/persons.py [--mentions 100000 400000] [--subset 2000] [--seed 14] [--dir DIR]
 
 For each size, in a fresh child process (so each peak RSS is its own): synthetic mentions with known duplicates
-(bench/_persons_synth.py) are made one at a time, reduced to features and filed in the blocking index of a real
-SQLCipher vault (fast KDF profile) as they come (never all held), the oversized blocks are split, then every blocked
-pair is scored and the pairs at >= 0.5 kept (``persons.candidates.scored_pairs``, what ``intake persons candidates``
+(bench/_persons_synth.py) are made one at a time, reduced to features and stored in a real SQLCipher vault (fast KDF
+profile) as they come (never all held), then filed in the blocking index as ``refresh_index`` files a refresh
+(``blocking.Filing``: each block under the layout it ends with, oversized blocks split), then every blocked pair is
+scored and the pairs at >= 0.5 kept (``persons.candidates.scored_pairs``, what ``intake persons candidates``
 runs after bringing the index up to date). Reading testimonies from a vault is measured by the record-store
 benchmarks, not here. Printed per size: time (features + index, pairs + scoring), peak RSS, recall of the true pairs
 at >= 0.5 and precision at >= 0.8; then the growth per doubling of the size, in total time and in time per mention.
