@@ -96,9 +96,7 @@ NAMESAKE_REACH = tuple(sorted((reach(_BONUS_SEX + _BONUS_CATEGORY), reach(_BONUS
                                reach(0.0)), reverse=True))
 MAX_NAMESAKE = NAMESAKE_REACH[0]
 _NAME_KEY_PREFIXES = ("name:", "hangul:", "hanja:", "roman:")
-SURNAME_BIRTH = "sb:"
-# Filing.close files the new key rows in runs of this many, each sorted by key (about 60 MB of Python tuples at once)
-SORTED_ROWS = 400_000  # features.blocking_keys' surname + exact birth year + given-key prefix keys
+SURNAME_BIRTH = "sb:"  # features.blocking_keys' surname + exact birth year + given-key prefix keys
 
 
 def _clean(value: str) -> str:
@@ -262,8 +260,9 @@ class Filing:
     """Files many mentions at once (an HQ refresh, the first index of an archive), each directly under the layout
     its blocks have once all of them are in. :meth:`add` stores each mention's features and notes which base keys it
     has; :meth:`close` finds the blocks that are now over :data:`MAX_BLOCK`, re-files the at most :data:`MAX_BLOCK`
-    members such a block held before, files the new members block by block, then splits the sub-blocks over
-    :data:`MAX_SUB_BLOCK` and lowers the namesake levels, as :func:`split_big_blocks` does.
+    members such a block held before, files the new members block by block, then does what :func:`split_big_blocks`
+    does for the rest: blocks re-filed whole by :func:`upgrade_layout`, namesake levels, sub-blocks over
+    :data:`MAX_SUB_BLOCK`.
 
     The rows are those of :func:`file_mentions` followed by :func:`split_big_blocks`. But that order filed every
     member of a block under its base key first, then read the block back, deleted those rows and filed it again under
@@ -353,7 +352,7 @@ class Filing:
                 rows = []
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)", rows)
         self._empty()  # a second close files nothing again
-        _split_subs(conn, state, held)
+        _split_rest(conn, state, held)
         return state
 
 
@@ -380,16 +379,17 @@ def split_big_blocks(conn: Connection) -> SplitState:
     transaction); returns the new split state."""
     upgrade_layout(conn)
     state = split_state(conn)
-    held = _Held(conn)
-    big = {str(k): _nums(conn, str(k)) for (k,) in conn.execute(
-        "SELECT key FROM person_keys WHERE key NOT LIKE '!%' GROUP BY key HAVING count(*) > ?", (MAX_BLOCK,))}
-    _split_blocks(conn, big, held, state, {key: len(nums) for key, nums in big.items()})
-    _split_subs(conn, state, held)
+    _split_rest(conn, state, _Held(conn))
     return state
 
 
-def _split_subs(conn: Connection, state: SplitState, held: _Held) -> None:
-    """Lower the namesake levels of grown names, then split every sub-block over :data:`MAX_SUB_BLOCK` once more."""
+def _split_rest(conn: Connection, state: SplitState, held: _Held) -> None:
+    """Split every whole block over :data:`MAX_BLOCK` (after :class:`Filing`, only blocks re-filed whole by
+    :func:`upgrade_layout`), lower the namesake levels of grown names, then split every sub-block over
+    :data:`MAX_SUB_BLOCK` once more."""
+    big = {str(k): _nums(conn, str(k)) for (k,) in conn.execute(
+        "SELECT key FROM person_keys WHERE key NOT LIKE '!%' GROUP BY key HAVING count(*) > ?", (MAX_BLOCK,))}
+    _split_blocks(conn, big, held, state, {key: len(nums) for key, nums in big.items()})
     _lower_namesakes(conn, state)
     subs = {}
     for (row_key,) in conn.execute(

@@ -342,6 +342,23 @@ def test_blocks_split_by_the_first_layout_are_re_filed(tmp_path: Path) -> None:
     assert rows == {(k, i + 1) for i, f in enumerate(crowd) for k in blocking.filed_keys(f, state)}
 
 
+def test_a_refresh_with_new_mentions_re_files_blocks_of_the_first_layout(tmp_path: Path) -> None:
+    """Filing re-files rows of an earlier layout too, also the blocks its new mentions do not touch."""
+    crowd = _crowd(blocking.MAX_BLOCK * 2)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, crowd)
+    with Transaction(vault.conn):
+        vault.conn.execute("DELETE FROM person_keys WHERE key LIKE '!name:김:yungsu#%'")
+        vault.conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
+                               [(f"!name:김:yungsu#{f['by'][0] // 10}", i + 1) for i, f in enumerate(crowd)])
+    other = _feat(900, {"hangul": "박철민"}, birth="1944")
+    _filing(vault, [other])
+    state = blocking.split_state(vault.conn)
+    assert "name:김:yungsu" in state.keys
+    feats = [*crowd, other]
+    assert _rows(vault) == {(k, i + 1) for i, f in enumerate(feats) for k in blocking.filed_keys(f, state)}
+
+
 # 김X born in 1950, all with given keys starting "yu": 영수, 영순, 영숙 (yungsu, yungsun, yungsuk) are close to each
 # other and no other two are (scoring.given_close).
 SB_GIVEN = ("영수", "영순", "영숙", "영철", "영희", "영남", "영일", "영광", "영명", "영태", "유수", "유희", "유민", "유준")
