@@ -266,7 +266,7 @@ class Filing:
 
     The rows are those of :func:`file_mentions` followed by :func:`split_big_blocks`. But that order filed every
     member of a block under its base key first, then read the block back, deleted those rows and filed it again under
-    the block's facts: at 400,000 synthetic mentions 700,000 rows filed and deleted again, each delete at a random
+    the block's facts: at 400,000 synthetic mentions 592,976 rows filed and deleted again, each delete at a random
     place of ``person_keys`` and its ``num`` index, the freed space overwritten (``secure_delete``): the split took
     longer than the filing (issue 30, sixth pass). A block's rows are still filed together, so each block's inserts
     stay in one region of the ``(key, num)`` index. Memory: the new mentions' numbers under each base key they have

@@ -324,38 +324,26 @@ def test_namesake_sub_blocks_follow_the_count_of_the_name(tmp_path: Path, route:
             assert (pair[0]["m"], pair[1]["m"]) in found, size
 
 
-def test_blocks_split_by_the_first_layout_are_re_filed(tmp_path: Path) -> None:
-    """A vault whose index was split by birth decade alone (``!KEY#195``) is re-filed by the current rules."""
-    crowd = _crowd(blocking.MAX_BLOCK * 2)
+@pytest.mark.parametrize("new", [False, True], ids=["nothing stale", "new mentions"])
+def test_blocks_split_by_the_first_layout_are_re_filed(tmp_path: Path, new: bool) -> None:
+    """A vault whose index was split by birth decade alone (``!KEY#195``) is re-filed by the current rules: by a
+    refresh with nothing stale, and by one filing new mentions that do not touch the block (Filing)."""
+    feats = _crowd(blocking.MAX_BLOCK * 2)
     vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
-    cand.index_features(vault.conn, crowd)
+    cand.index_features(vault.conn, feats)
     with Transaction(vault.conn):
         vault.conn.execute("DELETE FROM person_keys WHERE key LIKE '!name:김:yungsu#%'")
         vault.conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                               [(f"!name:김:yungsu#{f['by'][0] // 10}", i + 1) for i, f in enumerate(crowd)])
-    assert cand.refresh_index(vault) == 0
+                               [(f"!name:김:yungsu#{f['by'][0] // 10}", i + 1) for i, f in enumerate(feats)])
+    if new:
+        feats.append(_feat(900, {"hangul": "박철민"}, birth="1944"))
+        _filing(vault, feats[-1:])
+    else:
+        assert cand.refresh_index(vault) == 0
     keys = {str(k) for (k,) in vault.conn.execute("SELECT DISTINCT key FROM person_keys")}
     assert not {k for k in keys if k.startswith("!name:김:yungsu#19")}
     assert "!name:김:yungsu#y1970" in keys and "!name:김:yungsu#pKP.kaesong" in keys
     state = blocking.split_state(vault.conn)
-    rows = {(str(k), int(n)) for k, n in vault.conn.execute("SELECT key, num FROM person_keys")}
-    assert rows == {(k, i + 1) for i, f in enumerate(crowd) for k in blocking.filed_keys(f, state)}
-
-
-def test_a_refresh_with_new_mentions_re_files_blocks_of_the_first_layout(tmp_path: Path) -> None:
-    """Filing re-files rows of an earlier layout too, also the blocks its new mentions do not touch."""
-    crowd = _crowd(blocking.MAX_BLOCK * 2)
-    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
-    cand.index_features(vault.conn, crowd)
-    with Transaction(vault.conn):
-        vault.conn.execute("DELETE FROM person_keys WHERE key LIKE '!name:김:yungsu#%'")
-        vault.conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                               [(f"!name:김:yungsu#{f['by'][0] // 10}", i + 1) for i, f in enumerate(crowd)])
-    other = _feat(900, {"hangul": "박철민"}, birth="1944")
-    _filing(vault, [other])
-    state = blocking.split_state(vault.conn)
-    assert "name:김:yungsu" in state.keys
-    feats = [*crowd, other]
     assert _rows(vault) == {(k, i + 1) for i, f in enumerate(feats) for k in blocking.filed_keys(f, state)}
 
 
