@@ -216,14 +216,20 @@ def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
     return out
 
 
+def _store(conn: Connection, feat: dict[str, Any]) -> int:
+    """Insert one mention's features into ``person_mentions``; returns its number."""
+    cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
+                       (feat["m"], feat["t"], json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
+    return cast(int, cur.lastrowid)
+
+
 def file_mentions(conn: Connection, feats: Iterable[dict[str, Any]], state: SplitState | None = None) -> None:
     """Insert mentions' features and their key rows (inside the caller's transaction)."""
     state = split_state(conn) if state is None else state
     for feat in feats:
-        cur = conn.execute("INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
-                           (feat["m"], feat["t"], json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
+        num = _store(conn, feat)
         conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
-                         [(k, cur.lastrowid) for k in dict.fromkeys(filed_keys(feat, state))])
+                         [(k, num) for k in dict.fromkeys(filed_keys(feat, state))])
 
 
 class _Held:
@@ -294,10 +300,7 @@ class Filing:
         """Store mentions' features; their key rows are filed by :meth:`close`."""
         ids, last, nums, prev, size = self.ids, self.last, self.num, self.prev, self.size
         for feat in feats:
-            cur = self.conn.execute(
-                "INSERT INTO person_mentions (mention, record_id, features) VALUES (?, ?, ?)",
-                (feat["m"], feat["t"], json.dumps(feat, ensure_ascii=False, separators=(",", ":"))))
-            num = cast(int, cur.lastrowid)
+            num = _store(self.conn, feat)
             for key in dict.fromkeys(blocking_keys(feat)):
                 i = ids.get(key)
                 if i is None:

@@ -284,7 +284,7 @@ def test_filing_at_once_gives_the_rows_of_filing_then_splitting(tmp_path: Path, 
     for start in range(0, len(feats), 75):
         _file_then_split(vaults["split"], feats[start:start + 75])
         _filing(vaults["filing"], feats[start:start + 75])
-        assert _rows(vaults["filing"]) == _rows(vaults["split"]), start  # after every refresh, not only the last
+        assert _rows(vaults["filing"]) == _rows(vaults["split"]), start  # after each of nine refreshes, not only the last
     _file_then_split(vaults["split1"], feats)
     _filing(vaults["filing1"], feats)
     assert _rows(vaults["filing1"]) == _rows(vaults["split1"])
