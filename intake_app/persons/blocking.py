@@ -200,6 +200,14 @@ def _sub_keys(key: str, attrs: list[str], state: SplitState) -> list[str]:
     return out
 
 
+def keys_under(feat: dict[str, Any], key: str, attrs: list[str], state: SplitState) -> list[str]:
+    """The row keys of one mention under its split base key ``key`` (``attrs``: its :func:`attributes`)."""
+    out = _sub_keys(key, _facts_of(key, attrs), state)
+    if key in state.namesakes:
+        out += [f"!{key}#{fact}" for fact in namesakes(feat, state.namesakes[key])]
+    return out
+
+
 def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
     """Every ``person_keys`` row key of one mention, given which blocks are split."""
     out: list[str] = []
@@ -210,9 +218,7 @@ def filed_keys(feat: dict[str, Any], state: SplitState) -> list[str]:
             continue
         if attrs is None:
             attrs = attributes(feat)
-        out += _sub_keys(key, _facts_of(key, attrs), state)
-        if key in state.namesakes:
-            out += [f"!{key}#{fact}" for fact in namesakes(feat, state.namesakes[key])]
+        out += keys_under(feat, key, attrs, state)
     return out
 
 

@@ -28,11 +28,11 @@ CROWD_PLACES = ("Pyongyang", "Kaesong", "신의주", "KP.south_hamgyong.hamhung"
                 "KP.ryanggang.samjiyon")
 
 
-def _feat(n: int, name: dict[str, str], pseudonym: str | None = None, relation: str | None = "sister",
-          **victim: Any) -> dict[str, Any]:
+def _feat(n: int, name: dict[str, str] | list[dict[str, str]], pseudonym: str | None = None,
+          relation: str | None = "sister", **victim: Any) -> dict[str, Any]:
     doc = {"id": TID.format(n), "interview": {"date": "2024", "language": "ko", "interviewer": "면담자"},
            "interviewee": {"pseudonym": pseudonym or f"증언자{n}", "relation": relation},
-           "victims": [{"id": "v1", "names": [name], "sex": "M", **victim}]}
+           "victims": [{"id": "v1", "names": name if isinstance(name, list) else [name], "sex": "M", **victim}]}
     testimony = interchange.parse_testimony(json.dumps(doc, ensure_ascii=False).encode())
     return features(Mention(f"{TID.format(n)}/v1", TID.format(n), "v1", testimony.victims[0], testimony))
 
@@ -152,8 +152,8 @@ def test_a_sub_block_split_again_keeps_the_pairs(tmp_path: Path, monkeypatch: py
 
 def test_each_pair_is_scored_once_and_the_cache_bound_changes_nothing(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pair sharing several keys (name keys, sub-blocks) is scored in one of them only; a tiny feature cache gives
-    the same candidates as features held in memory."""
+    """A pair sharing several keys (name keys, sub-blocks) is scored in one of them only; a tiny feature cache, with
+    features read ahead a few members at a time, gives the same candidates as features held in memory."""
     monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
     mentions, _truth = generate(600, seed=3)
     feats = [features(m) for m in mentions]
@@ -164,6 +164,7 @@ def test_each_pair_is_scored_once_and_the_cache_bound_changes_nothing(tmp_path: 
     by_num = {i + 1: f for i, f in enumerate(feats)}
     held = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set(), load=lambda: by_num)
     monkeypatch.setattr(cand, "CACHE_SIZE", 2)
+    monkeypatch.setattr(cand, "AHEAD", 5)
     streamed = cand.scored_pairs(vault.conn, min_score=0.0, links={}, distinct=set())
     assert list(streamed) == list(held) and len(held) == len(pairs)
     listed = list(held)
@@ -417,6 +418,67 @@ def test_a_pair_sharing_a_name_key_is_compared_once_by_its_name_block(tmp_path: 
     pairs = list(cand.blocked_pairs(vault.conn))
     assert pairs.count((1, 2)) == 1
     assert len(pairs) == len(set(pairs))
+
+
+def _assert_pairs_compared_once(vault: Vault, feats: list[dict[str, Any]]) -> blocking.SplitState:
+    """The pair loop's pairs, checked against every pair with every row of both (filed_keys): exactly the pairs that
+    share a row in which they are compared, each once."""
+    state = blocking.split_state(vault.conn)
+    members = {i: cand._Member(f, state) for i, f in enumerate(feats, start=1)}
+    rows = {i: set(blocking.filed_keys(f, state)) for i, f in enumerate(feats, start=1)}
+    expected = {(i, j) for i, j in combinations(rows, 2)
+                if any(cand._compared_in(members[i], members[j], k) for k in rows[i] & rows[j])}
+    pairs = list(cand.blocked_pairs(vault.conn))
+    assert len(pairs) == len(set(pairs))
+    assert set(pairs) == expected
+    return state
+
+
+def test_the_pairs_compared_are_those_sharing_a_row_where_they_are_compared_once_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pair loop works out members' rows only for the base keys a pair shares (candidates._first). A crowd of one
+    name written three ways splits two name keys, some sub-blocks twice; generated mentions and a surname and
+    birth-year crowd add the rest."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 4)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 6)
+    mentions, _truth = generate(400, seed=11)
+    feats = [features(m) for m in mentions] + _crowd(90) + list(_surname_year_crowd())
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    state = _assert_pairs_compared_once(vault, feats)
+    hangul = "hangul:김영수"
+    assert {hangul, "name:김:yungsu"} <= state.keys and any(s.startswith(hangul + "#") for s in state.subs)
+
+
+def test_rows_shared_under_an_earlier_name_key_are_not_told_from_the_fact_when_they_differ(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two mentions each named 김철수 and 김영수 (written in Roman letters: name keys only). Under 김철수, the earlier
+    key, their shared place's sub-block is split again and they share no other fact; under 김영수 it is whole, so they
+    are compared there (first). Two more share no fact, and 김영수's namesake sub-blocks (level 4) hold them while
+    김철수's (level 3, for members of known sex) do not: compared in 김영수's namesake row. Neither pair may be taken
+    for one already compared under 김철수 by the sub-block's fact alone."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 4)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 6)
+    hyesan = "KP.ryanggang.hyesan"
+    chulsu = [_feat(3000 + i, {"roman": "Kim Chulsu"}, relation=None, sex="M" if i % 2 else "F",
+                    acts=[{"type": "arrest", "date": str(1950 + i), "place_code": hyesan if i < 10 else
+                           "KP.kaesong"}]) for i in range(40)]
+    yungsu = [_feat(3100 + i, {"roman": "Kim Young-soo"}, relation=None,
+                    acts=[{"type": "arrest", "date": str(1960 + i), "place_code": "KP.kaesong"}]) for i in range(6)]
+    both = [{"roman": "Kim Chulsu"}, {"roman": "Kim Young-soo"}]
+    told = [_feat(3200 + i, both, relation=None, sex=sex, acts=[{"type": "arrest", "date": year, "place_code": hyesan}])
+            for i, (sex, year) in enumerate((("M", "1990"), ("F", "2010")))]
+    bare = [_feat(3300 + i, both, relation=None, sex="unknown") for i in range(2)]
+    assert {"name:김:chulsu", "name:김:yungsu"} <= set(told[0]["nk"]) & set(bare[0]["nk"])
+    feats = [*chulsu, *yungsu, *told, *bare]
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    state = _assert_pairs_compared_once(vault, feats)
+    assert f"name:김:chulsu#p{hyesan}" in state.subs and f"name:김:yungsu#p{hyesan}" not in state.subs
+    assert state.namesakes == {"name:김:chulsu": 3, "name:김:yungsu": 4}
+    nums = {f["m"]: i for i, f in enumerate(feats, start=1)}
+    pairs = set(cand.blocked_pairs(vault.conn))
+    assert (nums[told[0]["m"]], nums[told[1]["m"]]) in pairs and (nums[bare[0]["m"]], nums[bare[1]["m"]]) in pairs
 
 
 def test_a_pair_close_only_under_its_second_sb_key_is_compared_there(tmp_path: Path) -> None:
