@@ -210,7 +210,7 @@ def _blocks(conn: Connection, members: _Members) -> Iterator[tuple[str, list[tup
         window: list[tuple[str, list[int]]] = []
         wanted: set[int] = set()
         for key, nums in rows:
-            block = sorted(int(n) for n in str(nums).split(","))
+            block = sorted(map(int, str(nums).split(",")))
             window.append((str(key), block))
             wanted.update(block)
             if len(wanted) >= AHEAD:

@@ -121,11 +121,15 @@ def given_close(a: str, b: str) -> bool:
 
 def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> list[Reason]:
     out: list[Reason] = []
-    shown_a, shown_b = " / ".join(a["names"]) or "?", " / ".join(b["names"]) or "?"
     same_hangul = set(a["hg"]) & set(b["hg"])
     # A reading without a given name is never a name match (a surname alone would match every namesake).
     readings_a = {(s, g) for s, g in a["rd"] if g}
     readings_b = {(s, g) for s, g in b["rd"] if g}
+    if not ex and (same_hangul or readings_a & readings_b):
+        # Only the weight: which words say it, and the surname note (weight 0), are for the explanation.
+        out.append(_w(W_NAME_EXACT - NAME_FREQ_SLOPE * math.log(max(1, name_count))))
+        return out + _hanja(a, b, ex)
+    shown_a, shown_b = " / ".join(a["names"]) or "?", " / ".join(b["names"]) or "?"
     read_hanja = (set(a.get("hr", ())) & set(b["hg"])) | (set(b.get("hr", ())) & set(a["hg"]))
     if same_hangul or readings_a & readings_b:
         raw_a = {n.split(" (")[0] for n in a["names"]}
@@ -177,6 +181,12 @@ def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> l
                 if ex
                 else _w(W_NAME_CLOSE)
             )
+    return out + _hanja(a, b, ex)
+
+
+def _hanja(a: dict[str, Any], b: dict[str, Any], ex: bool) -> list[Reason]:
+    """Hanja written by both: the same characters, or different ones."""
+    out: list[Reason] = []
     if a["hj"] and b["hj"]:
         if set(a["hj"]) & set(b["hj"]):
             out.append(

@@ -5,13 +5,16 @@ weigh against a pair; the reasons say so truthfully, and the weights follow docs
 from __future__ import annotations
 
 import math
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bench._persons_synth import generate
 from intake_app.persons import candidates as cand
 from intake_app.persons import scoring
+from intake_app.persons.features import features
 from intake_app.persons.scoring import score_pair
 from intake_app.vault.database import Transaction
 from intake_app.vault.vault import Vault
@@ -107,3 +110,18 @@ def test_categories_that_do_not_overlap_weigh_against_a_pair() -> None:
     diff = next(r for r in reasons if r["en"].startswith("different victim categories"))
     assert diff["weight"] == scoring.W_CATEGORY_DIFF < 0
     assert "vs" in diff["en"] and "다름" in diff["ko"]
+
+
+def test_the_score_without_words_is_the_score_with_them() -> None:
+    """scored_pairs scores without the words (explain=False, a shorter path through the name reasons): over pairs of
+    generated mentions that share names, hanja, Hangul written two ways and nothing at all, both scores are equal."""
+    mentions, _truth = generate(160, seed=13)
+    feats = [features(m) for m in mentions]
+    feats += [_feat(4000, {"hangul": "김영수", "hanja": "金英洙"}), _feat(4001, {"hangul": "김영수", "hanja": "金英秀"}),
+              _feat(4002, {"hangul": "이영수"}), _feat(4003, {"hangul": "리영수"})]
+    matched = 0
+    for a, b in combinations(feats, 2):
+        for count in (1, 40):
+            assert score_pair(a, b, count, explain=False)[0] == score_pair(a, b, count)[0], (a["m"], b["m"])
+        matched += bool(set(a["nk"]) & set(b["nk"]))
+    assert matched > 50
