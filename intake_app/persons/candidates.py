@@ -276,8 +276,8 @@ def _first(a: _Member, b: _Member, key: str, base: str, common: frozenset[str], 
             if "!" + other + "#" > key:
                 continue
             sb = other.startswith(SURNAME_BIRTH)
-            if not (fact is not None and not sb and f"{other}#{fact}" not in a.state.subs) \
-                    and not a.under(other) & b.under(other):
+            told = fact is not None and not sb and f"{other}#{fact}" not in a.state.subs
+            if not told and not a.under(other) & b.under(other):
                 continue
         elif other > key:
             continue

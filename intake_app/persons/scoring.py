@@ -119,68 +119,46 @@ def given_close(a: str, b: str) -> bool:
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
+def _shown(feat: dict[str, Any]) -> str:
+    return " / ".join(feat["names"]) or "?"
+
+
 def _names(a: dict[str, Any], b: dict[str, Any], name_count: int, ex: bool) -> list[Reason]:
     out: list[Reason] = []
     same_hangul = set(a["hg"]) & set(b["hg"])
     # A reading without a given name is never a name match (a surname alone would match every namesake).
     readings_a = {(s, g) for s, g in a["rd"] if g}
     readings_b = {(s, g) for s, g in b["rd"] if g}
-    if not ex and (same_hangul or readings_a & readings_b):
-        # Only the weight: which words say it, and the surname note (weight 0), are for the explanation.
-        out.append(_w(W_NAME_EXACT - NAME_FREQ_SLOPE * math.log(max(1, name_count))))
-        return out + _hanja(a, b, ex)
-    shown_a, shown_b = " / ".join(a["names"]) or "?", " / ".join(b["names"]) or "?"
-    read_hanja = (set(a.get("hr", ())) & set(b["hg"])) | (set(b.get("hr", ())) & set(a["hg"]))
     if same_hangul or readings_a & readings_b:
+        weight = W_NAME_EXACT - NAME_FREQ_SLOPE * math.log(max(1, name_count))
+        if not ex:
+            # Only the weight: which words say it, and the surname note (weight 0), are for the explanation.
+            return [_w(weight), *_hanja(a, b, ex)]
+        shown_a, shown_b = _shown(a), _shown(b)
+        read_hanja = (set(a.get("hr", ())) & set(b["hg"])) | (set(b.get("hr", ())) & set(a["hg"]))
         raw_a = {n.split(" (")[0] for n in a["names"]}
         raw_b = {n.split(" (")[0] for n in b["names"]}
-        weight = W_NAME_EXACT - NAME_FREQ_SLOPE * math.log(max(1, name_count))
         common_ko = f", 흔한 이름: {name_count}건" if name_count > COMMON_NAME else ""
         common_en = f", a common name: {name_count} mentions" if name_count > COMMON_NAME else ""
         if raw_a & raw_b:
-            out.append(
-                _r(weight, f"같은 이름 {shown_a}{common_ko}", f"same name {shown_a}{common_en}") if ex else _w(weight)
-            )
+            out.append(_r(weight, f"같은 이름 {shown_a}{common_ko}", f"same name {shown_a}{common_en}"))
         elif read_hanja and not same_hangul:
-            out.append(
-                _r(weight, f"이름 {shown_a} = {shown_b} (한자 읽기{common_ko})",
-                   f"name {shown_a} = {shown_b} (hanja read as Hangul{common_en})")
-                if ex
-                else _w(weight)
-            )
+            out.append(_r(weight, f"이름 {shown_a} = {shown_b} (한자 읽기{common_ko})",
+                          f"name {shown_a} = {shown_b} (hanja read as Hangul{common_en})"))
         elif same_hangul:
-            out.append(
-                _r(
-                    weight,
-                    f"이름 {shown_a} = {shown_b} (두음법칙{common_ko})",
-                    f"name {shown_a} = {shown_b} (initial-sound rule{common_en})",
-                )
-                if ex
-                else _w(weight)
-            )
+            out.append(_r(weight, f"이름 {shown_a} = {shown_b} (두음법칙{common_ko})",
+                          f"name {shown_a} = {shown_b} (initial-sound rule{common_en})"))
         else:
-            out.append(
-                _r(
-                    weight,
-                    f"이름 {shown_a} = {shown_b} (로마자 표기 차이{common_ko})",
-                    f"name {shown_a} = {shown_b} (romanisation{common_en})",
-                )
-                if ex
-                else _w(weight)
-            )
+            out.append(_r(weight, f"이름 {shown_a} = {shown_b} (로마자 표기 차이{common_ko})",
+                          f"name {shown_a} = {shown_b} (romanisation{common_en})"))
         out += _surname_note(a, b, ex)
-    else:
-        close = [(s, ga, gb) for s, ga in readings_a for s2, gb in readings_b if s == s2 and given_close(ga, gb)]
-        if close:
-            out.append(
-                _r(
-                    W_NAME_CLOSE,
-                    f"성이 같고 이름이 비슷함: {shown_a} ≈ {shown_b}",
-                    f"same surname, similar given name: {shown_a} ≈ {shown_b}",
-                )
-                if ex
-                else _w(W_NAME_CLOSE)
-            )
+    elif any(s == s2 and given_close(ga, gb) for s, ga in readings_a for s2, gb in readings_b):
+        out.append(
+            _r(W_NAME_CLOSE, f"성이 같고 이름이 비슷함: {_shown(a)} ≈ {_shown(b)}",
+               f"same surname, similar given name: {_shown(a)} ≈ {_shown(b)}")
+            if ex
+            else _w(W_NAME_CLOSE)
+        )
     return out + _hanja(a, b, ex)
 
 
