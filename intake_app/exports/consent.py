@@ -22,13 +22,12 @@ The rules, per testimony and purpose (the rule functions are in :mod:`intake_app
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from intake_app import collector
 from intake_app.archive import store as reference_store
 from intake_app.errors import RefusedError, UsageError
 from intake_app.exports import anonymity, references
@@ -357,25 +356,6 @@ class _Releaser:
                 with_source_identity=self.source_identity)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """CPython's cyclic garbage collector paused while a decision builds its Release, and restored as it was after.
-
-    The decision makes no reference cycles (what it drops is freed by reference counting), but the collector runs
-    after every few hundred container allocations and, now and then, walks every object still alive: the Release
-    grows to tens of thousands of released mentions, each a handful of objects, and walking them again and again was
-    about 15% of a decision over an archive (docs/performance.md, issue 30 third pass). The usual remedy for building
-    a large acyclic structure (Mercurial's ``util.nogc`` does the same); anything cyclic made meanwhile, by any
-    thread, is collected once the collector is back."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required: Sequence[str] = (),
            accept_conditions: bool = False, person_of: dict[str, str] | None = None) -> Release:
     """Decide, for ``purpose`` (and every purpose in ``also_required``), which of ``mentions`` may leave.
@@ -396,7 +376,7 @@ def decide(vault: Vault, purpose: str, mentions: Iterable[str], *, also_required
     is the same as deciding every mention first and redacting after (tests/exports/test_decide_equivalence.py).
     """
     try:
-        with _collector_paused():
+        with collector.paused():
             return _decide(vault, purpose, mentions, also_required, accept_conditions, person_of)
     finally:
         anonymity.forget_keys()  # the reference key's prepared HMAC lives no longer than this decision
