@@ -3,6 +3,7 @@ pairs that differ in romanisation and in one uncertain date, or that agree on on
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from itertools import combinations
@@ -541,3 +542,66 @@ def test_a_name_typed_with_a_cyrillic_letter_meets_its_latin_and_hangul_spelling
     assert score_pair(a, b, 1, shares=shares)[0] >= 0.8
     _vault, found, _scored = _run(tmp_path, feats)
     assert (a["m"], b["m"]) in found and (a["m"], c["m"]) in found, "the Cyrillic spelling was not proposed"
+
+
+def _split_state_of_every_row(vault: Vault) -> blocking.SplitState:
+    """The split state read the plain way: every distinct ``!`` row, split into its parts (the test's oracle)."""
+    state = blocking.SplitState()
+    for (key,) in vault.conn.execute("SELECT DISTINCT key FROM person_keys WHERE key >= '!' AND key < '\"'"):
+        parts = str(key)[1:].split("#")
+        state.keys.add(parts[0])
+        if len(parts) == 3:
+            state.subs.add(f"{parts[0]}#{parts[1]}")
+        elif parts[1].startswith(blocking.NAMESAKE):
+            state.namesakes[parts[0]] = int(parts[1][1])
+    return state
+
+
+def test_the_split_state_is_what_every_split_row_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """split_state skips from one split base key to the next and asks SQLite for the rows of three parts; it must find
+    what reading every row finds, also for base keys that begin with another one (a space, "!" or "$" after it)."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 2)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 6)
+    mentions, _truth = generate(400, seed=11)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, [features(m) for m in mentions] + _crowd(90) + list(_surname_year_crowd()))
+    with Transaction(vault.conn):
+        vault.conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, 1)", [
+            ("!name:김:yu#y1950",), ("!name:김:yu#pKP.x#y1950",), ("!name:김:yu x#n3:F:1",), ("!name:김:yu!#a1990",),
+            ("!name:김:yu$#pKP.y#a1991",), ("!name:김:yu#n2:M:4",), ("!hangul:김유#-",)])
+    state = blocking.split_state(vault.conn)
+    assert len(state.subs) > 20 and len(state.namesakes) >= 4 and len(state.keys) > 20
+    assert state == _split_state_of_every_row(vault)
+    assert {"name:김:yu", "name:김:yu x", "name:김:yu!", "name:김:yu$", "hangul:김유"} <= state.keys
+    assert state.namesakes["name:김:yu"] == 2 and state.namesakes["name:김:yu x"] == 3
+    assert {"name:김:yu#pKP.x", "name:김:yu$#pKP.y"} <= state.subs
+    vault.lock()
+
+
+def test_the_collector_is_paused_while_filing_and_pairing_and_restored(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filing's rows and the pair loop make and drop millions of small acyclic objects: the cyclic collector is paused
+    for them (a fifth of the pair phase at 100,000 mentions) and is back after."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    mentions, _truth = generate(120, seed=2)
+    seen: dict[str, set[bool]] = {"filing": set(), "scoring": set()}
+    sub_keys, scorer = blocking._sub_keys, cand.score_pair
+
+    def filing(*args: Any) -> Any:
+        seen["filing"].add(gc.isenabled())
+        return sub_keys(*args)
+
+    def scoring(*args: Any, **kwargs: Any) -> Any:
+        seen["scoring"].add(gc.isenabled())
+        return scorer(*args, **kwargs)
+
+    monkeypatch.setattr(blocking, "_sub_keys", filing)
+    monkeypatch.setattr(cand, "score_pair", scoring)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    assert gc.isenabled()
+    cand.index_features(vault.conn, [features(m) for m in mentions])
+    assert gc.isenabled()
+    kept = cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set())
+    assert gc.isenabled() and len(kept) > 0
+    assert seen == {"filing": {False}, "scoring": {False}}
+    vault.lock()
