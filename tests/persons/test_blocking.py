@@ -604,4 +604,13 @@ def test_the_collector_is_paused_while_filing_and_pairing_and_restored(tmp_path:
     kept = cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set())
     assert gc.isenabled() and len(kept) > 0
     assert seen == {"filing": {False}, "scoring": {False}}
+    # What pausing relies on: filing and pairing leave no reference cycles for the collector to find afterwards.
+    gc.collect()
+    gc.disable()
+    try:
+        cand.index_features(vault.conn, [features(m) for m in mentions])
+        assert list(cand.scored_pairs(vault.conn, min_score=0.5, links={}, distinct=set())) == list(kept)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
     vault.lock()
