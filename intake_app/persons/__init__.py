@@ -2,5 +2,5 @@
 
 A layer above the testimonies: it reads their current revisions and never changes one. Name keys come from
 intake_app.consolidation.names (shared with the perpetrator registry).
-May import: crypto; intake_app's errors, display, resources, vault, search, records and consolidation.
+May import: crypto; intake_app's errors, display, resources, collector, vault, search, records and consolidation.
 """
