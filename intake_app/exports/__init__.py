@@ -8,6 +8,6 @@ bytes in memory and never read the vault.
 
 Uses bundles for the key ring's recipient parsing and the registries for which mentions belong to whom. Imported by
 the CLI (``cli/export_cmds.py``) and the HQ GUI only.
-May import: crypto; intake_app's errors, display, resources, collector, csv_cells, vault, search, records, consolidation,
-persons, perpetrators, stats, archive and bundles.
+May import: crypto; intake_app's errors, display, resources, collector, csv_cells, vault, search, records,
+consolidation, persons, perpetrators, stats, archive and bundles.
 """
