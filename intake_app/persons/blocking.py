@@ -14,7 +14,8 @@ has (:func:`attributes`):
   which it meets (except, at 0.50-0.51, on a name held by 13-16 mentions: docs/persons.md);
 - ``p<place>``: the home place and each act's place (vocabulary code, or the folded words as said);
 - ``f<facility>``: each act's facility;
-- ``a<year>``: each act's year, one year either side (dates of an arrest are remembered loosely);
+- ``a<year>``: each year of each act's bounds and the year after (dates of an arrest are remembered loosely: two
+  acts a year apart meet under the later year, as acts in overlapping years meet under a shared one);
 - ``i<interviewee>|<relation>``: the interviewee's pseudonym and relation (the same person reporting twice).
 
 Two members of a split block are compared when they share a name key *and* one of these facts. A member with none of
@@ -69,7 +70,10 @@ MAX_SUB_BLOCK = 48
 MAX_BIRTH_SPAN = 12  # 195X spans ten years; wider spans ("1950s or 1960s") corroborate too little to file under
 # Birth years 1-2 apart (Korean age counting) weigh against a pair (scoring.W_BIRTH_NEAR): on a name held by more than
 # MAX_BLOCK mentions such a pair reaches 0.5 only with another fact, under which it meets (see the docstring's one
-# exception). Act years are remembered loosely and weigh nothing alone: one year either side.
+# exception). Act years are remembered loosely and weigh nothing alone: an act is filed under each year of its bounds
+# and the ACT_SLACK years after, so that two acts at most ACT_SLACK years apart share a row. (Until schema m0020 also
+# the ACT_SLACK years before, which made acts twice that far apart meet, and each act three rows instead of two:
+# issue 30, ninth pass.)
 BIRTH_SLACK = 0
 ACT_SLACK = 1
 BARE = "-"
@@ -118,7 +122,7 @@ def attributes(feat: dict[str, Any]) -> list[str]:
         if facility:
             out.add("f" + _clean(str(facility)))
         if when is not None and when[1] - when[0] <= MAX_BIRTH_SPAN:
-            out.update(f"a{year}" for year in range(when[0] - ACT_SLACK, when[1] + ACT_SLACK + 1))
+            out.update(f"a{year}" for year in range(when[0], when[1] + ACT_SLACK + 1))
     if feat.get("iv") and feat.get("rel"):
         out.add(f"i{_clean(str(feat['iv']))}|{_clean(str(feat['rel']))}")
     return sorted(out)

@@ -21,6 +21,7 @@ from intake_app.persons.mentions import Mention
 from intake_app.persons.scoring import score_pair
 from intake_app.records import interchange
 from intake_app.vault.database import Transaction
+from intake_app.vault.migrations import m0020_person_act_years
 from intake_app.vault.vault import Vault
 
 TID = "0190f6b8-7a1c-7d2e-9f00-{:012d}"
@@ -614,3 +615,80 @@ def test_the_collector_is_paused_while_filing_and_pairing_and_restored(tmp_path:
     finally:
         gc.enable()
     vault.lock()
+
+
+def _act_facts(*spans: list[int] | None) -> list[str]:
+    return [g for g in blocking.attributes({"acts": [["arrest", None, s, None] for s in spans]}) if g[0] == "a"]
+
+
+def test_an_act_is_filed_under_its_years_and_the_next() -> None:
+    """Two acts at most a year apart share an act-year row, two years apart they do not: each year of an act's bounds
+    and the year after, two rows for an act of one year (until schema m0020 the year before as well: three rows, and
+    acts two years apart met; issue 30, ninth pass)."""
+    assert _act_facts([1998, 1998]) == ["a1998", "a1999"]
+    assert _act_facts([1998, 2000]) == ["a1998", "a1999", "a2000", "a2001"]
+    assert set(_act_facts([1998, 1998])) & set(_act_facts([1999, 1999]))
+    assert set(_act_facts([1998, 1998])) & set(_act_facts([1997, 1999]))
+    assert not set(_act_facts([1998, 1998])) & set(_act_facts([2000, 2000]))
+    assert not set(_act_facts([1998, 1998])) & set(_act_facts([1996, 1996]))
+    assert _act_facts([1950, 1950 + blocking.MAX_BIRTH_SPAN + 1], None) == []  # too wide, or no year: no fact
+
+
+def test_the_act_year_upgrade_leaves_the_rows_the_pair_loop_works_out(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index filed by the earlier rule (each act year one year either side), with sub-blocks split once and twice
+    by act years, holds after schema m0020's upgrade exactly the rows ``filed_keys`` gives each mention under the
+    split state read back: what the pair loop works out of each member (``keys_under``) and relies on."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 4)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 6)
+    mentions, _truth = generate(500, seed=9)
+    feats = [features(m) for m in mentions] + _crowd(80)
+    attributes = blocking.attributes
+
+    def earlier_rule(feat: dict[str, Any]) -> list[str]:
+        out = set(attributes(feat))
+        for _type, _place, when, _facility in feat.get("acts", ()):
+            if when is not None and when[1] - when[0] <= blocking.MAX_BIRTH_SPAN:
+                out.add(f"a{when[0] - 1}")
+        return sorted(out)
+
+    monkeypatch.setattr(blocking, "attributes", earlier_rule)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    monkeypatch.setattr(blocking, "attributes", attributes)
+    before = _rows(vault)
+    old_state = blocking.split_state(vault.conn)
+    assert any("#a" in sub for sub in old_state.subs)  # a sub-block of an act year split again
+    assert any(k.count("#") == 2 and k.rsplit("#", 1)[1].startswith("a") for k, _n in before)  # and one by another
+    with Transaction(vault.conn):
+        m0020_person_act_years.upgrade(vault.conn)
+    after = _rows(vault)
+    assert after < before
+    state = blocking.split_state(vault.conn)
+    assert after == {(k, i + 1) for i, f in enumerate(feats) for k in blocking.filed_keys(f, state)}
+    # The pair loop then runs on it, each pair once.
+    pairs = list(cand.blocked_pairs(vault.conn))
+    assert pairs and len(pairs) == len(set(pairs))
+    vault.lock()
+
+
+def test_the_act_year_upgrade_keeps_the_rows_of_unreadable_features(tmp_path: Path) -> None:
+    """Features that cannot be read (not an object, acts of another shape; the triggers counting values refuse what is
+    not JSON) keep their rows: the upgrade deletes only what it knows the new rule does not file."""
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    conn = vault.conn
+    with Transaction(conn):
+        for num, raw in enumerate(('{"acts": [["arrest", null, [1998, 1998], null]]}', "[1]",
+                                   '{"acts": [["arrest", null, [1998], null]]}',
+                                   '{"acts": [["arrest", null, ["1998", 1998], null]]}',
+                                   '{"acts": [["arrest", null, [1998.5, 1999], null]]}'), start=1):
+            conn.execute("INSERT INTO person_mentions (num, mention, record_id, features) VALUES (?, ?, 'r', ?)",
+                         (num, f"r/v{num}", raw))
+            conn.executemany("INSERT INTO person_keys (key, num) VALUES (?, ?)",
+                             [(f"!name:김:yu#a{y}", num) for y in (1997, 1998, 1999)] + [("!name:김:yu#a1997#p1", num)])
+        m0020_person_act_years.upgrade(conn)
+    assert _rows(vault) == ({("!name:김:yu#a1998", 1), ("!name:김:yu#a1999", 1)}
+                            | {(k, n) for n in range(2, 6) for k in ("!name:김:yu#a1997", "!name:김:yu#a1998",
+                                                                     "!name:김:yu#a1999", "!name:김:yu#a1997#p1")})
+    vault.lock()
+

@@ -68,14 +68,23 @@ SAMPLE_ROWS[UPDATES_VERSION] = [
      "SELECT receipts FROM updates_sent", 2),
 ]
 # The person registry (issue 14).
+ACT_YEARS_SQL = f"(SELECT user_version FROM pragma_user_version) < {_version_of('person_act_years')}"
 SAMPLE_ROWS[_version_of("persons")] = [
     ("INSERT INTO persons (id, created_at) VALUES ('p-1', 't')", "SELECT count(*) FROM persons", 1),
     ("INSERT INTO person_links VALUES ('r-1/v1', 'p-1', 't')", "SELECT person FROM person_links", "p-1"),
     # Issue 30 (m0016): mentions indexed before the value counts existed are counted by the upgrade.
     ("INSERT INTO person_mentions (mention, record_id, features) VALUES ('r-1/v1', 'r-1',"
-     " '{\"nk\": [\"name:이:yungkil\"], \"by\": [1950, 1950], \"cat\": [6], \"home\": null, \"acts\": []}')",
+     " '{\"nk\": [\"name:이:yungkil\"], \"by\": [1950, 1950], \"cat\": [6], \"home\": null,"
+     " \"acts\": [[\"arrest\", null, [1998, 1998], null]]}')",
      "SELECT group_concat(key || '=' || n, ' ') FROM (SELECT key, n FROM person_counts ORDER BY key)",
-     "*=1 born:1950=1 cat:6=1 name:이:yungkil=1")]
+     "*=1 born:1950=1 cat:6=1 name:이:yungkil=1"),
+    # Issue 30 (m0020): an act's year filed under the year and the next; the year before, filed by the earlier rule
+    # (only a vault before that version holds it), is deleted by the upgrade.
+    ("INSERT INTO person_keys (key, num) SELECT k.value, m.num FROM person_mentions m, json_each("
+     "'[\"!name:이:yungkil#a1998\", \"!name:이:yungkil#a1999\", \"!name:이:yungkil#a1997\"]') k"
+     f" WHERE m.mention = 'r-1/v1' AND (k.value NOT LIKE '%a1997' OR {ACT_YEARS_SQL})",
+     "SELECT group_concat(key, ' ') FROM (SELECT key FROM person_keys ORDER BY key)",
+     "!name:이:yungkil#a1998 !name:이:yungkil#a1999")]
 # Statistics and the perpetrator registry (issue 15).
 SAMPLE_ROWS[_version_of("stats_and_perpetrators")] = [
     ("INSERT INTO perpetrators VALUES ('P-1', 'person', '상위', 't')", "SELECT name FROM perpetrators", "상위"),
@@ -137,6 +146,8 @@ SAMPLE_ROWS[_version_of("revision_consent_by_record")] = [  # issue 30: keyed by
     ("SELECT 1", "SELECT count(*) FROM sqlite_master WHERE name = 'revision_consent_by_record'", 0),
     ("SELECT 1", "SELECT group_concat(name, ',') FROM pragma_index_info('sqlite_autoindex_revision_consent_1')",
      "record_id,rev_id")]
+SAMPLE_ROWS[_version_of("person_act_years")] = [  # issue 30: rows of the earlier rule's act years are gone (above)
+    ("SELECT 1", "SELECT count(*) FROM person_keys WHERE key GLOB '*#a1997*'", 0)]
 SAMPLE_ROWS[_version_of("export_listings")] = [  # issue 30: an archive export's listing beside its audit entry
     ("INSERT INTO export_listings VALUES ('e-1', 0, X'5b5d0a')", "SELECT data FROM export_listings WHERE export = 'e-1'",
      b"[]\n")]
