@@ -5,7 +5,9 @@
 For each size, in a fresh child process (so each peak RSS is its own): synthetic mentions with known duplicates
 (bench/_persons_synth.py) are made one at a time, reduced to features and stored in a real SQLCipher vault (fast KDF
 profile) as they come (never all held), then filed in the blocking index as ``refresh_index`` files a refresh
-(``blocking.Filing``: each block under the layout it ends with, oversized blocks split), then every blocked pair is
+(``with blocking.Filing(...)``: each block under the layout it ends with, oversized blocks split; the cyclic garbage
+collector paused from the first mention made to the last row filed, as ``refresh_index`` pauses it while it reads
+testimonies), then every blocked pair is
 scored and the pairs at >= 0.5 kept (``persons.candidates.scored_pairs``, what ``intake persons candidates``
 runs after bringing the index up to date). Reading testimonies from a vault is measured by the record-store
 benchmarks, not here. Printed per size: time (features + index, pairs + scoring), peak RSS, recall of the true pairs
@@ -116,18 +118,18 @@ def one_size(count: int, seed: int, work: Path, drain: bool = False) -> dict[str
         with Transaction(vault.conn):
             vault.conn.execute("DELETE FROM person_keys")
             vault.conn.execute("DELETE FROM person_mentions")
-            filing = Filing(vault.conn)  # what refresh_index files with
-            while True:
-                batch = []
-                for mention, truth in stream:
-                    person.append(truth)
-                    batch.append(features(mention))
-                    if len(batch) == BATCH:
+            with Filing(vault.conn) as filing:  # what refresh_index files with, as it does (the collector paused)
+                while True:
+                    batch = []
+                    for mention, truth in stream:
+                        person.append(truth)
+                        batch.append(features(mention))
+                        if len(batch) == BATCH:
+                            break
+                    if not batch:
                         break
-                if not batch:
-                    break
-                filing.add(batch)
-            filing.close()
+                    filing.add(batch)
+                filing.close()
         t_index = time.perf_counter() - t0
         c_index = time.process_time() - c0
         c0 = time.process_time()

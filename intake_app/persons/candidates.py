@@ -97,8 +97,7 @@ def refresh_index(vault: Vault) -> int:
             with Transaction(conn):
                 split_big_blocks(conn)  # blocks split by an earlier layout are re-split
         return 0
-    with Transaction(conn):
-        filing = Filing(conn)
+    with Transaction(conn), Filing(conn) as filing:  # the collector paused while testimonies are read and filed
         for record_id, rev_id, deleted in stale:
             conn.execute("DELETE FROM person_keys WHERE num IN (SELECT num FROM person_mentions WHERE record_id = ?)",
                          (record_id,))
@@ -119,9 +118,9 @@ def index_features(conn: Connection, feats: Iterable[dict[str, Any]]) -> None:
     with Transaction(conn):
         conn.execute("DELETE FROM person_keys")
         conn.execute("DELETE FROM person_mentions")
-        filing = Filing(conn)
-        filing.add(feats)
-        filing.close()
+        with Filing(conn) as filing:
+            filing.add(feats)
+            filing.close()
 
 
 def _read(conn: Connection, nums: list[int]) -> list[tuple[int, bytes]]:

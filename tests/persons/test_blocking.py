@@ -20,9 +20,11 @@ from intake_app.persons.features import blocking_keys, features
 from intake_app.persons.mentions import Mention
 from intake_app.persons.scoring import score_pair
 from intake_app.records import interchange
+from intake_app.records.store import RecordStore
 from intake_app.vault.database import Transaction
 from intake_app.vault.migrations import m0020_person_act_years
 from intake_app.vault.vault import Vault
+from tests.stats import generator as stats_generator
 
 TID = "0190f6b8-7a1c-7d2e-9f00-{:012d}"
 CROWD_PLACES = ("Pyongyang", "Kaesong", "신의주", "KP.south_hamgyong.hamhung", "Chongjin", "KP.kangwon.wonsan",
@@ -692,3 +694,46 @@ def test_the_act_year_upgrade_keeps_the_rows_of_unreadable_features(tmp_path: Pa
                                                                      "!name:김:yu#a1999", "!name:김:yu#a1997#p1")})
     vault.lock()
 
+
+def test_the_collector_is_paused_while_a_refresh_reads_and_files_testimonies(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``refresh_index`` reads each changed testimony (decrypted, parsed, its mentions and features) and files it
+    inside ``with Filing(...)``, which pauses the cyclic collector: the collector's walks grew faster than the archive
+    (issue 30, ninth pass). What the pause relies on: reading and filing real testimonies leaves nothing cyclic. The
+    collector is back after, also when the refresh fails."""
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    store = RecordStore(vault)
+    for t in stats_generator.corpus(5, 30, duplicates=3):
+        store.add_json(json.dumps(t.doc, ensure_ascii=False).encode())
+    seen: set[bool] = set()
+    real = cand.features
+
+    def spying(mention: Mention) -> dict[str, Any]:
+        seen.add(gc.isenabled())
+        return real(mention)
+
+    monkeypatch.setattr(cand, "features", spying)
+    assert gc.isenabled()
+    assert cand.refresh_index(vault) == 30
+    assert seen == {False} and gc.isenabled()
+    rows = _rows(vault)
+    assert rows
+    vault.conn.execute("DELETE FROM person_indexed")  # every testimony read and filed again
+    gc.collect()
+    gc.disable()
+    try:
+        assert cand.refresh_index(vault) == 30
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert {k for k, _n in _rows(vault)} == {k for k, _n in rows}
+
+    def failing(mention: Mention) -> dict[str, Any]:
+        raise RuntimeError("features failed")
+
+    monkeypatch.setattr(cand, "features", failing)
+    vault.conn.execute("DELETE FROM person_indexed")
+    with pytest.raises(RuntimeError, match="features failed"):
+        cand.refresh_index(vault)
+    assert gc.isenabled()
+    vault.lock()
