@@ -737,3 +737,38 @@ def test_the_collector_is_paused_while_a_refresh_reads_and_files_testimonies(tmp
         cand.refresh_index(vault)
     assert gc.isenabled()
     vault.lock()
+
+
+def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pair loop takes the blocks name by name (``candidates._family``), not in key order, so that a member is
+    read and parsed about once per name it has: every block of two or more comes once, and their names never go
+    back. The names are chosen so that key order is not name order: Hangul spellings (Hangul order) beside their
+    romanisations, ``ng`` read as ``nk`` (yungzz / yunka), a two-syllable surname among one-syllable ones (남궁 / 남),
+    a surname alone, birth-year keys (year before given key). The pairs are those of key order (other tests compare
+    them with every pair)."""
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    monkeypatch.setattr(blocking, "MAX_SUB_BLOCK", 4)
+    spellings = [{"hangul": "김영길"}, {"roman": "Kim Yong-gil"}, {"hangul": "김연가"}, {"roman": "Kim Yeon-ka"},
+                 {"hangul": "남궁민"}, {"hangul": "남민수"}, {"roman": "Namgung Min"}, {"hangul": "남궁철"},
+                 {"hangul": "이성진"}, {"roman": "Ri Song-jin"}, {"hangul": "박"}, {"hanja": "李永吉"}]
+    feats = [_feat(i, spellings[i % len(spellings)], birth=str(1950 + i % 3), sex="M" if i % 2 else "F",
+                   acts=[{"type": "arrest", "date": str(1990 + i % 5), "place": CROWD_PLACES[i % 4]}])
+             for i in range(96)]
+    mentions, _truth = generate(300, seed=4)
+    feats += [features(m) for m in mentions] + _crowd(30)
+    vault = Vault.create(tmp_path / "hq", "pw", "hq")[0]
+    cand.index_features(vault.conn, feats)
+    conn = vault.conn
+    keys = [key for key, _members in cand._blocks(conn, cand._Members(conn, blocking.split_state(conn), None))]
+    assert sorted(keys) == sorted(str(k) for (k,) in conn.execute(
+        "SELECT key FROM person_keys GROUP BY key HAVING count(*) > 1"))
+    assert len(keys) == len(set(keys))
+    names = [cand._family(k) for k in keys]
+    assert names == sorted(names)
+    assert keys != sorted(keys)  # not key order
+    assert cand._family("!hangul:김영길#y1950") == cand._family("name:김:yungkil") == cand._family("ng:김:yunkkil")
+    assert cand._family("!hangul:남궁민#-") == cand._family("name:남궁:min")
+    by_kind = {k.lstrip("!").split(":", 1)[0] for k in keys}
+    assert {"hangul", "name", "ng", "sb", "hanja"} <= by_kind
+    assert list(cand._pairs(conn, cand._Members(conn, blocking.split_state(conn), None)))
+    vault.lock()
