@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import random
 from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
@@ -772,3 +773,14 @@ def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.
     assert {"hangul", "name", "ng", "sb", "hanja"} <= by_kind
     assert list(cand._pairs(conn, cand._Members(conn, blocking.split_state(conn), None)))
     vault.lock()
+
+
+def test_the_name_of_any_key_is_text_and_never_an_error() -> None:
+    """``_family`` runs inside SQLite for every block (an error there would end the candidate run), and ``_part`` on
+    every Hangul, ``sb:`` and ``name:`` block: keys are made from names as written, so anything may be in them."""
+    rng = random.Random(30)
+    pieces = ["!", "#", ":", "hangul:", "hanja:", "name:", "ng:", "sb:", "roman:", "김", "남궁", "李", "a", "ng", " ",
+              "\x00", "\U0010ffff", "ᄀ", "〇", "丨", "~"]
+    for _ in range(20000):
+        key = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert isinstance(cand._family(key), str) and isinstance(cand._part(key), str)
