@@ -771,7 +771,13 @@ def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.
     assert cand._family("!hangul:남궁민#-") == cand._family("name:남궁:min")
     by_kind = {k.lstrip("!").split(":", 1)[0] for k in keys}
     assert {"hangul", "name", "ng", "sb", "hanja"} <= by_kind
-    assert list(cand._pairs(conn, cand._Members(conn, blocking.split_state(conn), None)))
+    pairs = list(cand.blocked_pairs(conn))
+    assert pairs and len(pairs) == len(set(pairs))
+    # A surname's blocks beyond what is held at once come in pieces, out of name order: the same blocks and pairs.
+    monkeypatch.setattr(cand, "BY_NAME_HELD", 5)
+    pieces = [key for key, _members in cand._blocks(conn, cand._Members(conn, blocking.split_state(conn), None))]
+    assert sorted(pieces) == sorted(keys) and pieces != keys
+    assert sorted(cand.blocked_pairs(conn)) == sorted(pairs)
     vault.lock()
 
 
