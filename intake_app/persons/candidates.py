@@ -7,17 +7,17 @@ compared only when they share a filed key of ``person_keys`` (a name key, a surn
 a block that would grow with the square of a common name's frequency is split by corroborating facts (birth year,
 place, facility, interviewee; :mod:`intake_app.persons.blocking`), so the pairs grow with the mentions, not with
 their square. Candidate generation streams: the blocks are read name by name (the blocks of one name's keys, whole
-or split, together: :func:`_blocks`) from the ``(key, num)`` index, the stored features of the next blocks' members
-are read ahead in one pass (:data:`AHEAD` members at a time) and parsed on demand (a bounded cache holds the latest),
-each pair is scored once (in the first key the two share, so a pair in several blocks is neither scored twice nor
-remembered in a set: :func:`_first`), and only the pairs scoring at least ``min_score`` are kept, as small tuples;
+or split, together: :mod:`intake_app.persons.block_order`) from the ``(key, num)`` index, the stored features of
+the next blocks' members are read ahead in one pass (:data:`AHEAD` members at a time) and parsed on demand (a bounded
+cache holds the latest), each pair is scored once (in the first key the two share, so a pair in several blocks is
+neither scored twice nor remembered in a set: :func:`_first`), and only the pairs scoring at least ``min_score`` are
+kept, as small tuples;
 features are read again for the pairs returned.
 Each pair is scored by :mod:`intake_app.persons.scoring`.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
 from array import array
 from collections import Counter, OrderedDict
@@ -27,7 +27,7 @@ from itertools import islice
 from typing import Any
 
 from intake_app import collector
-from intake_app.consolidation.names import name_readings
+from intake_app.persons import block_order
 from intake_app.persons.blocking import (
     SURNAME_BIRTH,
     Filing,
@@ -205,113 +205,11 @@ class _Members:
         return out
 
 
-def _family(key: str) -> str:
-    """The name a row key's block is about (:func:`_blocks`): the surname group and the given key, with ``ng`` read as
-    ``nk``, of a ``name:`` or ``ng:`` key and of a Hangul or hanja spelling's first reading, whole or split; an
-    ``sb:`` key's surname group and given-key prefix; any other key itself. Called by SQLite: never raises."""
-    base = key[1:].split("#", 1)[0] if key[:1] == "!" else key
-    kind, _, rest = base.partition(":")
-    if kind in ("hangul", "hanja"):
-        readings = name_readings(rest)
-        if not readings:
-            return rest  # a surname alone: before the names it begins
-        surname, given = readings[0]
-    elif kind in ("name", "ng"):
-        surname, _, given = rest.partition(":")
-    elif kind == "sb" and rest.count(":") >= 2:
-        surname, _year, given = rest.rsplit(":", 2)
-    else:
-        return base
-    return f"{surname}:{given.replace('ng', 'nk')}"
-
-
-# The kinds of base key whose blocks are sorted by name (:func:`_family`) a part at a time (:func:`_by_name`): in key
-# order a Hangul spelling sorts in Hangul order, an ``sb:`` key by its year before its given key's prefix, and a
-# ``name:`` key by its given key before ``ng`` is read as ``nk``. An ``ng:`` key is its name already, a ``roman:`` key
-# (a given name alone) and any other key is its own name: in key order.
-_IN_NAME_ORDER = ("ng:", "roman:")
-_SORTED_BY_NAME = ("hangul:", "hanja:", "name:", SURNAME_BIRTH)
-
-
-def _ranges() -> list[tuple[str, str | None, bool]]:
-    """The ranges of row keys :func:`_blocks` reads, each as (first key, key past the last or None, sorted by name in
-    SQL): every kind of base key above, whole and split, and what lies between them, so that every key is read once."""
-    kinds = sorted((mark + prefix, prefix in _SORTED_BY_NAME) for mark in ("", "!")
-                   for prefix in _IN_NAME_ORDER + _SORTED_BY_NAME)
-    out: list[tuple[str, str | None, bool]] = []
-    start = ""
-    for prefix, by_name in kinds:
-        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # past every key beginning with the prefix
-        out += [(start, prefix, False), (prefix, end, by_name)]
-        start = end
-    return [*out, (start, None, False)]
-
-
-def _part(key: str) -> str:
-    """The part of a kind's keys, in key order, within which :func:`_by_name` sorts by name: all of one surname for a
-    Hangul spelling (its first syllable: a two-syllable surname's first) and an ``sb:`` key (its surname group); a
-    ``name:`` key's surname group and the first letter of its given key (reading ``ng`` as ``nk`` leaves it); all
-    hanja spellings (they sort by character, not as they are read; they are few)."""
-    kind, _, rest = (key[1:].split("#", 1)[0] if key[:1] == "!" else key).partition(":")
-    if kind == "hanja":
-        return ""
-    if kind == "hangul":
-        return rest[:1]
-    surname, _, given = rest.partition(":")
-    return f"{surname}:{given[:1]}" if kind == "name" else surname
-
-
-# Rows :func:`_by_name` holds at most (about 50 MB). At 400,000 synthetic mentions the largest part is 김's split Hangul
-# blocks, 97,830 rows (38,000 of its split ``sb:`` blocks; 23,811 of ``!name:김:h…``).
-BY_NAME_HELD = 131072
-
-
-def _by_name(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, str]]:
-    """Rows (name, key, members) in key order, sorted by name a part at a time (:func:`_part`), each row let go once
-    passed on. A part is held whole up to :data:`BY_NAME_HELD` rows; a larger one (a surname of a fifth of a much larger
-    archive) is passed on in pieces, each sorted: the merge then takes them out of name order, which costs re-reading
-    members, never a pair (the first shared key is told by comparing keys, whatever the order)."""
-    held: list[tuple[str, str, str]] = []
-    current = None
-    for row in rows:
-        part = _part(row[1])
-        if part != current or len(held) >= BY_NAME_HELD:
-            held.sort(reverse=True)
-            while held:
-                yield held.pop()
-            current = part
-        held.append(row)
-    held.sort(reverse=True)
-    while held:
-        yield held.pop()
-
-
-_RANGE_SQL = ("SELECT intake_name_family(key), key, group_concat(num) FROM person_keys WHERE key >= ? AND key < ?"
-              " GROUP BY key HAVING count(*) > 1 ORDER BY key")
-_REST_SQL = ("SELECT intake_name_family(key), key, group_concat(num) FROM person_keys WHERE key >= ?"
-             " GROUP BY key HAVING count(*) > 1 ORDER BY key")
-
-
 def _blocks(conn: Connection, members: _Members) -> Iterator[tuple[str, list[tuple[int, _Member]]]]:
-    """Each block of two or more mentions with its members, name by name: the blocks of one name (its ``name:``,
-    ``ng:``, Hangul and hanja keys, whole or split; :func:`_family`) come together, so a member is read and parsed
-    about once per name it has, not once per kind of key. In key order a member was met under its split Hangul key,
-    its split name key, its whole keys and so on, each far from the others, and was read and parsed again each time
-    (2.6 times per mention at 400,000 mentions). Blocks are taken AHEAD members at a time, and their members'
-    features read ahead in one pass (:meth:`_Members.read_ahead`). Which block a pair is scored in does not depend
-    on the order blocks come in (:func:`_first` compares keys), only how often members are read.
-
-    Each range of :func:`_ranges` is grouped in SQL (most rows are blocks of one, and SQLite passes over them faster
-    than a Python loop would), in key order; the ranges whose key order is not their names' are sorted by name a part
-    at a time (:func:`_by_name`: a surname's Hangul or ``sb:`` blocks, a few tens of thousands at most), and the
-    ranges merged by name. Sorting every block by name in SQL, a million at 400,000 mentions, held about 95 MB."""
-    conn.create_function("intake_name_family", 1, _family, deterministic=True)
-    streams: list[Iterable[tuple[str, str, str]]] = []
-    for first, end, by_name in _ranges():
-        rows = (conn.execute(_RANGE_SQL, (first, end)) if end is not None
-                else conn.execute(_REST_SQL, (first,)))
-        streams.append(_by_name(rows) if by_name else rows)
-    rows = heapq.merge(*streams)
+    """Each block of two or more mentions with its members, name by name (:mod:`intake_app.persons.block_order`: a
+    member is read and parsed about once per name it has, not once per kind of key). Blocks are taken AHEAD members at
+    a time, and their members' features read ahead in one pass (:meth:`_Members.read_ahead`)."""
+    rows = block_order.rows_by_name(conn)
     while True:
         window: list[tuple[str, list[int]]] = []
         wanted: set[int] = set()

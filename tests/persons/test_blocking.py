@@ -15,7 +15,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from bench._persons_synth import generate
-from intake_app.persons import blocking
+from intake_app.persons import block_order, blocking
 from intake_app.persons import candidates as cand
 from intake_app.persons.features import blocking_keys, features
 from intake_app.persons.mentions import Mention
@@ -741,7 +741,7 @@ def test_the_collector_is_paused_while_a_refresh_reads_and_files_testimonies(tmp
 
 
 def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pair loop takes the blocks name by name (``candidates._family``), not in key order, so that a member is
+    """The pair loop takes the blocks name by name (``block_order.family``), not in key order, so that a member is
     read and parsed about once per name it has: every block of two or more comes once, and their names never go
     back. The names are chosen so that key order is not name order: Hangul spellings (Hangul order) beside their
     romanisations, ``ng`` read as ``nk`` (yungzz / yunka), a two-syllable surname among one-syllable ones (남궁 / 남),
@@ -764,17 +764,18 @@ def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.
     assert sorted(keys) == sorted(str(k) for (k,) in conn.execute(
         "SELECT key FROM person_keys GROUP BY key HAVING count(*) > 1"))
     assert len(keys) == len(set(keys))
-    names = [cand._family(k) for k in keys]
+    names = [block_order.family(k) for k in keys]
     assert names == sorted(names)
     assert keys != sorted(keys)  # not key order
-    assert cand._family("!hangul:김영길#y1950") == cand._family("name:김:yungkil") == cand._family("ng:김:yunkkil")
-    assert cand._family("!hangul:남궁민#-") == cand._family("name:남궁:min")
+    family = block_order.family
+    assert family("!hangul:김영길#y1950") == family("name:김:yungkil") == family("ng:김:yunkkil")
+    assert family("!hangul:남궁민#-") == family("name:남궁:min")
     by_kind = {k.lstrip("!").split(":", 1)[0] for k in keys}
     assert {"hangul", "name", "ng", "sb", "hanja"} <= by_kind
     pairs = list(cand.blocked_pairs(conn))
     assert pairs and len(pairs) == len(set(pairs))
     # A surname's blocks beyond what is held at once come in pieces, out of name order: the same blocks and pairs.
-    monkeypatch.setattr(cand, "BY_NAME_HELD", 5)
+    monkeypatch.setattr(block_order, "BY_NAME_HELD", 5)
     pieces = [key for key, _members in cand._blocks(conn, cand._Members(conn, blocking.split_state(conn), None))]
     assert sorted(pieces) == sorted(keys) and pieces != keys
     assert sorted(cand.blocked_pairs(conn)) == sorted(pairs)
@@ -782,11 +783,11 @@ def test_blocks_come_name_by_name_each_once(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_the_name_of_any_key_is_text_and_never_an_error() -> None:
-    """``_family`` runs inside SQLite for every block (an error there would end the candidate run), and ``_part`` on
+    """``family`` runs inside SQLite for every block (an error there would end the candidate run), and ``part`` on
     every Hangul, ``sb:`` and ``name:`` block: keys are made from names as written, so anything may be in them."""
     rng = random.Random(30)
     pieces = ["!", "#", ":", "hangul:", "hanja:", "name:", "ng:", "sb:", "roman:", "김", "남궁", "李", "a", "ng", " ",
               "\x00", "\U0010ffff", "ᄀ", "〇", "丨", "~"]
     for _ in range(20000):
         key = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
-        assert isinstance(cand._family(key), str) and isinstance(cand._part(key), str)
+        assert isinstance(block_order.family(key), str) and isinstance(block_order.part(key), str)
