@@ -11,9 +11,8 @@ or split, together: :mod:`intake_app.persons.block_order`) from the ``(key, num)
 the next blocks' members are read ahead in one pass (:data:`AHEAD` members at a time) and parsed on demand (a bounded
 cache holds the latest), each pair is scored once (in the first key the two share, so a pair in several blocks is
 neither scored twice nor remembered in a set: :func:`_first`), and only the pairs scoring at least ``min_score`` are
-kept, as small tuples;
-features are read again for the pairs returned.
-Each pair is scored by :mod:`intake_app.persons.scoring`.
+kept, as small tuples; features are read again for the pairs returned. Each pair is scored by
+:mod:`intake_app.persons.scoring`.
 """
 
 from __future__ import annotations
