@@ -22,11 +22,16 @@ from intake_app.persons.blocking import SURNAME_BIRTH
 from intake_app.vault.database import Connection
 
 
+def _base(key: str) -> str:
+    """The base key a row key derives from: itself when whole, ``KEY`` of a split block's ``!KEY#…``."""
+    return key[1:].split("#", 1)[0] if key[:1] == "!" else key
+
+
 def family(key: str) -> str:
     """The name a row key's block is about: the surname group and the given key, with ``ng`` read as ``nk``, of a
     ``name:`` or ``ng:`` key and of a Hangul or hanja spelling's first reading, whole or split; an ``sb:`` key's
     surname group and given-key prefix; any other key itself. Called by SQLite: never raises."""
-    base = key[1:].split("#", 1)[0] if key[:1] == "!" else key
+    base = _base(key)
     kind, _, rest = base.partition(":")
     if kind in ("hangul", "hanja"):
         readings = name_readings(rest)
@@ -70,7 +75,7 @@ def part(key: str) -> str:
     Hangul spelling (its first syllable: a two-syllable surname's first) and an ``sb:`` key (its surname group); a
     ``name:`` key's surname group and the first letter of its given key (reading ``ng`` as ``nk`` leaves it); all
     hanja spellings (they sort by character, not as they are read; they are few)."""
-    kind, _, rest = (key[1:].split("#", 1)[0] if key[:1] == "!" else key).partition(":")
+    kind, _, rest = _base(key).partition(":")
     if kind == "hanja":
         return ""
     if kind == "hangul":
@@ -79,8 +84,9 @@ def part(key: str) -> str:
     return f"{surname}:{given[:1]}" if kind == "name" else surname
 
 
-# Rows :func:`by_name` holds at most (about 50 MB). At 400,000 synthetic mentions the largest part is 김's split Hangul
-# blocks, 97,830 rows (38,000 of its split ``sb:`` blocks; 23,811 of ``!name:김:h…``).
+# Rows :func:`by_name` holds at most (about 50 MB, estimated at some 390 bytes a row). At 400,000 synthetic mentions
+# the largest part is 김's split Hangul blocks, 97,830 rows (37,979 of its split ``sb:`` blocks; 23,811 of
+# ``!name:김:h…``).
 BY_NAME_HELD = 131072
 
 
