@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from intake_app import collector
 from intake_app.errors import RefusedError, UsageError
 from intake_app.exports import batched, consent, dossier, listing, stats_csv, uwazi, uwazi_stream, wgeid
 from intake_app.exports.base import Exporter, ExportRequest, Rendered
@@ -124,7 +125,9 @@ def run_export(vault: Vault, request: ExportRequest) -> ExportResult:
         if request.format in STREAMED:
             decided = _new_decided(request, exporter)
             batches = _batches(vault, request, exporter, decided)
-            with batched.small_page_cache(vault.conn):
+            # The collector stays paused for the whole export, not only inside each batch's decision: its rows make
+            # and drop as many acyclic objects as the decision does (docs/performance.md, issue 30 tenth pass).
+            with batched.small_page_cache(vault.conn), collector.paused():
                 rendered = STREAMED[request.format](batches, request, files, vault.path)
                 for _ in batches:  # an exporter that stopped early: the decision still covers every mention
                     pass

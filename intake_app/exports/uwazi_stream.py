@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import heapq
 import itertools
+import json
 import re
 import zipfile
 from array import array
@@ -152,13 +153,18 @@ TABLES = (
     "CREATE TABLE victims (k TEXT NOT NULL, head TEXT NOT NULL, basis TEXT NOT NULL, rest TEXT NOT NULL)",
     "CREATE TABLE cases (k TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL, source INTEGER NOT NULL,"
     " anonymity TEXT NOT NULL, basis TEXT NOT NULL)",
-    "CREATE TABLE perps (organ TEXT, unit TEXT, rank TEXT, name TEXT, foreign_actor TEXT, mention TEXT, ident TEXT,"
-    " PRIMARY KEY (organ, unit, rank, name, foreign_actor, mention, ident)) WITHOUT ROWID",
+    "CREATE TABLE perps (organ TEXT NOT NULL, unit TEXT NOT NULL, rank TEXT NOT NULL, name TEXT NOT NULL,"
+    " foreign_actor TEXT NOT NULL, batch INTEGER NOT NULL, mentions INTEGER NOT NULL, idents TEXT NOT NULL,"
+    " PRIMARY KEY (organ, unit, rank, name, foreign_actor, batch)) WITHOUT ROWID",
 )
 """Victims and cases are appended (rowid tables), each batch's rows in their order: one sorted *run* per batch,
 merged when the file is written (:meth:`UwaziStream._lines`). Inserting into a table kept in order instead touches a
 random page per row once the table outgrows the page cache, which grew faster than the archive (3.6 s of inserts at
-20,000 testimonies against 0.04 s at 2,000)."""
+20,000 testimonies against 0.04 s at 2,000).
+
+A perpetrator is kept once per batch that names it (``perps``): the released mentions naming it in that batch, counted,
+and their identification codes (a JSON list). A mention is in one batch only (batches are whole testimonies, each
+mention once), so a perpetrator's count over the export is the sum of its batches' counts, and its codes the union."""
 _INSERT = {"victims": "INSERT INTO victims VALUES (?, ?, ?, ?)",
            "cases": "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?)"}
 _RUN = {"victims": "SELECT k, head, basis, rest FROM victims WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
@@ -200,6 +206,7 @@ class UwaziStream:
         self._layouts = {"victims": VICTIMS, "cases": CASES}
         self._case_source = columns("cases").index("source")
         self._runs: dict[str, list[tuple[int, int]]] = {"victims": [], "cases": []}  # (first, last rowid) of each
+        self._batch = 0  # the batches added so far (perps: a perpetrator's row per batch)
 
     def add(self, release: Release) -> None:
         if release.included:
@@ -209,16 +216,29 @@ class UwaziStream:
         numbers = {m.mention: start + i for i, m in enumerate(included, start=1)}
         self.order.extend(m.mention for m in included)
         builder = _Builder(release.purpose, included, self.request.person_of, numbers)
-        conn = self.scratch.conn
         victims = VICTIMS.split(builder.victims())  # in person-key order
         self._append("victims", [(k, *r) for k, r in zip(builder.victim_keys, victims, strict=True)])
         builder.perpetrator_titles()
-        conn.executemany("INSERT OR IGNORE INTO perps VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [(*key, mention, ident) for key, mention, ident in builder.perpetrator_items()])
+        self._add_perpetrators(builder.perpetrator_items())
         source = self._case_source
         cases = sorted((r[0], int(r[source]), r) for r in builder.cases(ordered=False))
         split = CASES.split([r for _, _, r in cases])
         self._append("cases", [(k, seq, *r) for (k, seq, _), r in zip(cases, split, strict=True)])
+
+    def _add_perpetrators(self, items: Iterable[tuple[tuple[str, ...], str, str]]) -> None:
+        """This batch's perpetrators (module text): each key with its distinct mentions and identification codes."""
+        seen: dict[tuple[str, ...], tuple[set[str], set[str]]] = {}
+        for key, mention, ident in items:
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = (set(), set())
+            found[0].add(mention)
+            if ident:
+                found[1].add(ident)
+        self._batch += 1
+        self.scratch.conn.executemany("INSERT INTO perps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                      [(*key, self._batch, len(mentions), json.dumps(sorted(idents)))
+                                       for key, (mentions, idents) in seen.items()])
 
     def _append(self, table: str, rows: list[tuple[object, ...]]) -> None:
         """One run: ``rows`` (in their table's order) appended, and the rowids they got remembered."""
@@ -243,23 +263,23 @@ class UwaziStream:
             yield lines.pop()
 
     def _perpetrators(self) -> Iterator[list[str]]:
+        """Each perpetrator's row, in key order: its batches' counts summed and their codes joined (module text)."""
         builder = _Builder(self.request.purpose, (), {})
-        rows = self.scratch.conn.execute("SELECT organ, unit, rank, name, foreign_actor, mention, ident FROM perps"
-                                         " ORDER BY organ, unit, rank, name, foreign_actor, mention, ident")
+        rows = self.scratch.conn.execute("SELECT organ, unit, rank, name, foreign_actor, mentions, idents FROM perps"
+                                         " ORDER BY organ, unit, rank, name, foreign_actor, batch")
         key: tuple[str, ...] | None = None
-        mentions: set[str] = set()
+        count = 0
         idents: set[str] = set()
-        for *fields, mention, ident in rows:
+        for *fields, mentions, codes in rows:
             this = tuple(fields)
             if key is not None and this != key:
-                yield builder._row("perpetrators", perpetrator_values(key, len(mentions), idents))
-                mentions, idents = set(), set()
+                yield builder._row("perpetrators", perpetrator_values(key, count, idents))
+                count, idents = 0, set()
             key = this
-            mentions.add(mention)
-            if ident:
-                idents.add(ident)
+            count += int(mentions)
+            idents.update(json.loads(codes))
         if key is not None:
-            yield builder._row("perpetrators", perpetrator_values(key, len(mentions), idents))
+            yield builder._row("perpetrators", perpetrator_values(key, count, idents))
 
     def write(self, files: ExportFiles, decided: Decided) -> dict[str, int]:
         numbers = decided.numbers(self.order)

@@ -4,6 +4,9 @@ rendering over one decision: the same bytes, whatever the batch size; memory-ind
 from __future__ import annotations
 
 import copy
+import csv
+import gc
+import io
 import json
 import os
 import subprocess
@@ -15,7 +18,7 @@ from typing import Any
 import pytest
 
 from crypto import age
-from intake_app.exports import batched, consent, log, pipeline, sources, uwazi
+from intake_app.exports import batched, consent, log, pipeline, sources, uwazi, uwazi_stream
 from intake_app.exports.base import ExportRequest
 from intake_app.persons import registry
 from intake_app.records.store import RecordStore
@@ -40,6 +43,8 @@ def _victim(vid: str, i: int) -> dict[str, Any]:
             a["follows"] = f"{vid}{a['follows']}"
         for p in a["perpetrators"]:
             p["unit"] = f"unit {i % 3}"
+            if p.get("identification") == "unit_only":  # one perpetrator seen with two codes, in several batches
+                p["identification"] = ("unit_only", "unknown")[i % 2]
     return v
 
 
@@ -93,6 +98,11 @@ def test_streamed_bytes_equal_one_decision_in_memory(tmp_path: Path, batch: int)
     assert [m["source"] for m in summary["included"]] == list(range(1, len(summary["included"]) + 1))
     cases = zipfile.ZipFile(tmp_path / "out" / "cases.zip").read("import.csv").decode("utf-8")
     assert "source 1: publication" in cases  # the numbers were put back, not left as production indexes
+    perpetrators = list(csv.DictReader(io.StringIO(
+        zipfile.ZipFile(tmp_path / "out" / "perpetrators.zip").read("import.csv").decode("utf-8"))))
+    # A unit named in several batches: its sources counted over them, its codes joined (the in-memory rows agree).
+    joined = [r for r in perpetrators if r["identification__en"].count("|") == 1]
+    assert joined and all(int(r["sources"]) > 1 for r in joined)
 
 
 def test_groups_keep_persons_and_testimonies_together(tmp_path: Path) -> None:
@@ -126,6 +136,49 @@ def test_encrypted_stream_decrypts_to_the_plain_bytes(tmp_path: Path) -> None:
         assert data == f.path.read_bytes()
         assert s.plaintext_sha256 == f.sha256
     assert not list((tmp_path / "hq").glob(".export-scratch-*"))  # the scratch database is gone
+
+
+def test_the_collector_is_paused_for_the_whole_export_and_back_after(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic collector is off while the rows are made and the files written, not only in each batch's decision;
+    it is on again after the export, and after a refused one."""
+    build_world(tmp_path / "hq")
+    seen: list[bool] = []
+    for name in ("add", "write"):
+        inner = getattr(uwazi_stream.UwaziStream, name)
+
+        def spy(self: Any, *args: Any, _inner: Any = inner) -> Any:
+            seen.append(gc.isenabled())
+            return _inner(self, *args)
+
+        monkeypatch.setattr(uwazi_stream.UwaziStream, name, spy)
+    assert gc.isenabled()
+    with Vault.open(tmp_path / "hq", PASSPHRASE) as vault:
+        mentions = tuple(sources.all_mentions(vault))
+        gc.collect()
+        pipeline.run_export(vault, ExportRequest(format="uwazi", purpose="publication", mentions=mentions,
+                                                 out_dir=tmp_path / "out", options={"batch_mentions": 2}))
+        assert len(seen) > 3 and not any(seen)
+        assert gc.isenabled()
+        # What the collector finds after an export does not grow with the batches: the export makes no cycle per
+        # batch (or per row) that would pile up while the collector is paused.
+        found = []
+        gc.disable()
+        try:
+            gc.collect()
+            for i, batch in enumerate((1, 2, 10_000)):
+                pipeline.run_export(vault, ExportRequest(format="uwazi", purpose="publication", mentions=mentions,
+                                                         out_dir=tmp_path / f"again{i}",
+                                                         options={"batch_mentions": batch}))
+                found.append(gc.collect())
+        finally:
+            gc.enable()
+        assert found[0] == found[1] == found[2], found
+        refused = tuple(m for m in mentions if m.startswith(_tid(2)))  # consent refused: nothing to write
+        with pytest.raises(consent.ConsentRefused):
+            pipeline.run_export(vault, ExportRequest(format="uwazi", purpose="publication", mentions=refused,
+                                                     out_dir=tmp_path / "none"))
+        assert gc.isenabled()
 
 
 _EXPORT = r"""
