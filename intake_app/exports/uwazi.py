@@ -27,7 +27,7 @@ from intake_app import csv_cells
 from intake_app.exports import anonymity, consent
 from intake_app.exports.base import ExportRequest, Rendered
 from intake_app.exports.consent import Release
-from intake_app.exports.released import ReleasedAct, ReleasedMention, ReleasedPerpetrator
+from intake_app.exports.released import ReleasedMention, ReleasedPerpetrator
 from intake_app.records import vocabularies
 from intake_app.records.edtf import UncertainDate
 
@@ -147,10 +147,10 @@ def _short_id(*parts: str) -> str:
 
 
 def _basis(mentions: Iterable[ReleasedMention], purpose: str, number: Callable[[ReleasedMention], int]) -> str:
-    items = []
-    for m in mentions:
-        for d in m.basis_json().get(purpose, []):
-            items.append(f"source {number(m)}: {purpose} {d['value']}" + (f" {d['date']}" if d.get("date") else ""))
+    items: list[str] = []
+    for m in mentions:  # each decision's value and date as ReleasedMention.basis_json gives them
+        items.extend(f"source {number(m)}: {purpose} {d.value}" + (f" {d.date.edtf}" if d.date else "")
+                     for d in m.basis.get(purpose, ()))
     return SEP.join(items)
 
 
@@ -331,33 +331,28 @@ class _Builder:
                     yield self._key(p), m.mention, p.identification or ""
 
     def cases(self, *, ordered: bool = True) -> list[list[str]]:
-        """The cases rows, in CSV order (by their cells), or as made when not ``ordered``."""
+        """The cases rows, in CSV order (by their cells), or as made when not ``ordered``: the cells of each case in
+        the columns of columns("cases"), as :meth:`_row` writes them (tests/exports/test_uwazi_rows.py compares the
+        two). What is the mention's (its victim, number, level, ``consent_basis``) is worked out once per mention."""
         rows = []
+        titles, key, pair = self.perp_titles, self._key, self._pair
         for m in self.included:
-            person = self.person_of.get(m.mention, m.person_key)
+            victim = self.victim_titles[self.person_of.get(m.mention, m.person_key)]
+            shown_en, shown_ko = victim["en"].rsplit(" [", 1)[0], victim["ko"].rsplit(" [", 1)[0]
             basis = _basis([m], self.purpose, self.number)  # the same in each of the mention's cases
+            tail = (str(self.number(m)), *pair("anonymity_levels", m.anonymity), basis, basis)
             for index, a in enumerate(m.acts):
                 ref = "C-" + _short_id("case", m.mention, a.id or f"#{index}")
-                rows.append(self._case_row(m, person, a, ref, basis))
+                act = pair("act_types", a.type)
+                date_text, place, facility = _text(a.date_text), _text(a.place), _text(a.facility)
+                rows.append([
+                    f"{act[0]}, {shown_en} [{ref}]", f"{act[1]}, {shown_ko} [{ref}]", ref, ref, *act,
+                    date_range(a.date), date_text, date_text, place, place, *pair("places", a.place_code or None),
+                    facility, facility, *pair("facility_types", a.facility_type or None), victim["en"],
+                    SEP.join(sorted({titles[key(p)]["en"] for p in a.perpetrators})),
+                    *pair("source_kinds", a.source or None), *tail,
+                ])
         return sorted(rows) if ordered else rows
-
-    def _case_row(self, m: ReleasedMention, person: str, a: ReleasedAct, ref: str, basis: str) -> list[str]:
-        """The cells of one case, in the columns of columns("cases"), as :meth:`_row` writes them
-        (tests/exports/test_uwazi_rows.py compares the two); ``basis`` is the mention's ``consent_basis`` cell."""
-        victim = self.victim_titles[person]
-        act = self._pair("act_types", a.type)
-        titles = self.perp_titles
-        key = self._key
-        perpetrators = SEP.join(sorted({titles[key(p)]["en"] for p in a.perpetrators}))
-        date_text, place, facility = _text(a.date_text), _text(a.place), _text(a.facility)
-        return [
-            f"{act[0]}, {victim['en'].rsplit(' [', 1)[0]} [{ref}]", f"{act[1]}, {victim['ko'].rsplit(' [', 1)[0]} [{ref}]",
-            ref, ref, *act, date_range(a.date), date_text, date_text, place, place,
-            *self._pair("places", a.place_code or None), facility, facility,
-            *self._pair("facility_types", a.facility_type or None), victim["en"], perpetrators,
-            *self._pair("source_kinds", a.source or None), str(self.number(m)), *self._pair("anonymity_levels", m.anonymity),
-            basis, basis,
-        ]
 
 
 def _text(value: object) -> str:

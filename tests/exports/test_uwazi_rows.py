@@ -1,4 +1,4 @@
-"""The Uwazi row builder's cells (``_Builder._case_row`` and the rows of ``victims``, written straight into the
+"""The Uwazi row builder's cells (the rows of ``cases`` and ``victims``, written straight into the
 columns) against the general path they replace: a row's values by property, laid out by ``_Builder._row`` (the
 plan of ``uwazi.TEMPLATES``). Both give the same cells for every released mention of a mixed world, and for acts
 and persons with the optional fields left out, so the export's bytes do not depend on which path made them."""
