@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import json
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -82,22 +83,21 @@ def groups(mentions: Sequence[str], person_of: Mapping[str, str]) -> Iterator[li
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    requested_testimonies = {_testimony(m) for m in person_of if "/" in m} & {_testimony(m) for m in ordered}
+    tids = [_testimony(m) for m in ordered]  # each mention's testimony, worked out once
+    requested_testimonies = {_testimony(m) for m in person_of if "/" in m} & set(tids)
     for mention, person in person_of.items():
         if person != mention and _testimony(mention) in requested_testimonies:
             union("t:" + _testimony(mention), "p:" + person)
     members: dict[str, list[str]] = {}
-    for mention in ordered:
-        node = "t:" + _testimony(mention)
-        if node in parent:  # a testimony touched by a link (every such node is a child: "t:" sorts after "p:")
-            members.setdefault(find(node), []).append(mention)
+    if parent:
+        for mention, tid in zip(ordered, tids, strict=True):
+            node = "t:" + tid
+            if node in parent:  # a testimony touched by a link (every such node is a child: "t:" sorts after "p:")
+                members.setdefault(find(node), []).append(mention)
     emitted: set[str] = set()
     index = 0
-    while index < len(ordered):
-        tid = _testimony(ordered[index])
-        end = index
-        while end < len(ordered) and _testimony(ordered[end]) == tid:
-            end += 1
+    for tid, run in itertools.groupby(tids):  # sorted: a testimony's mentions are next to each other
+        end = index + len(list(run))
         node = "t:" + tid
         if node in parent:
             root = find(node)
@@ -192,9 +192,13 @@ class Decided:
     def add(self, release: Release) -> None:
         """Take one batch's decision in (its released mentions keep their batch numbers until :meth:`close`)."""
         self.source_identity = release.source_identity
+        basis: Mapping[str, Any] | None = None
+        text = ""
         for m in release.included:
             self.included.append(m.mention)
-            value = (m.anonymity, json.dumps(m.basis_json(), sort_keys=True, separators=(",", ":")))
+            if m.basis != basis:  # a testimony's mentions are released on one basis: written once for them
+                basis, text = m.basis, json.dumps(m.basis_json(), sort_keys=True, separators=(",", ":"))
+            value = (m.anonymity, text)
             self._of[m.mention] = self._interned.setdefault(value, value)
         self.excluded.extend(release.excluded)
         self.conditions.extend(release.conditions)
