@@ -210,6 +210,7 @@ def child(what: str, corpus: Path, work: Path) -> dict[str, Any]:
     copy = work / f"vault-{what}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(corpus, copy)
+    os.sync()  # the copy's pages written out now, not by the kernel while the measurement runs
     out = work / f"out-{what}"
     shutil.rmtree(out, ignore_errors=True)
     try:
